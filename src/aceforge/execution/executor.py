@@ -1,0 +1,376 @@
+"""The parent side of the engine: a pool of fork servers fed from one thread.
+
+``LocalExecutor.run(jobs)`` streams ``ExecResult``s as jobs finish. Expected values stay in
+this process: workers get only what must run in the sandbox (see ``plan``), and every verdict
+is computed here from the data a child sent back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import selectors
+import subprocess
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aceforge
+from aceforge.errors import ConfigError, IsolationUnavailableError, WorkerError
+from aceforge.execution.plan import EvalError, ExprResult, Plan, decide, plan_assert, plan_stdio
+from aceforge.execution.protocol import FrameReader, ProtocolError, pack
+from aceforge.execution.sandbox import ISOLATION_LEVELS
+from aceforge.execution.values import Malformed, decode, normalize_output
+from aceforge.types import ExecResult, Job, StdioTest, TestOutcome
+
+PIPELINE_DEPTH = 2  # jobs queued per worker, so a worker never waits for the parent
+
+
+def plan_test(test: str | StdioTest) -> Plan:
+    if isinstance(test, StdioTest):
+        return plan_stdio(test.input, test.output)
+    return plan_assert(test)
+
+
+def _sandbox_spec(plan: Plan, fallback: bool) -> dict[str, Any]:
+    """The part of a test that enters the sandbox — never an expected value (unless opted in)."""
+    if plan.kind == "oracle":
+        spec: dict[str, Any] = {"k": "eval", "x": list(plan.exprs)}
+        if fallback:
+            spec["fb"] = plan.source
+        return spec
+    if plan.kind == "stdio":
+        return {"k": "stdio", "in": plan.stdin}
+    return {"k": "exec", "src": plan.source}
+
+
+@dataclass
+class _Track:
+    job: Job
+    plans: list[Plan]
+    worker: _Worker
+    outcomes: list[TestOutcome | None]
+    status: str | None = None
+    error: str | None = None
+    stopped_at: int | None = None  # fail-fast: first test that did not pass
+    attempts: int = 1
+
+
+@dataclass
+class _Worker:
+    proc: subprocess.Popen[bytes]
+    isolation: dict[str, object]
+    reader: FrameReader = field(default_factory=FrameReader)
+    outbuf: bytearray = field(default_factory=bytearray)
+    inflight: deque[int] = field(default_factory=deque)
+
+    @property
+    def rfd(self) -> int:
+        assert self.proc.stdout is not None
+        return self.proc.stdout.fileno()
+
+    @property
+    def wfd(self) -> int:
+        assert self.proc.stdin is not None
+        return self.proc.stdin.fileno()
+
+
+class LocalExecutor:
+    """Runs jobs on `workers` fork servers on this machine.
+
+    isolation: "auto" uses every layer the host allows and reports which; "strict" refuses to
+    start without uid separation and namespaces; "minimal" uses rlimits and hygiene only.
+    """
+
+    def __init__(
+        self, workers: int | None = None, isolation: str = "auto", rel_tol: float = 1e-9, abs_tol: float = 0.0
+    ) -> None:
+        if isolation not in ISOLATION_LEVELS:
+            raise ConfigError(f"isolation must be one of {', '.join(ISOLATION_LEVELS)}; got {isolation!r}")
+        self.n_workers = workers or os.cpu_count() or 1
+        if self.n_workers < 1:
+            raise ConfigError("workers must be at least 1")
+        self.isolation, self.rel_tol, self.abs_tol = isolation, rel_tol, abs_tol
+        self.workers: list[_Worker] = []
+        self.selector = selectors.DefaultSelector()
+        self._ids = itertools.count()
+        self.tracks: dict[int, _Track] = {}
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+    def __enter__(self) -> LocalExecutor:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        if not self.workers:
+            self.workers = [self._spawn() for _ in range(self.n_workers)]
+
+    @property
+    def isolation_report(self) -> dict[str, object]:
+        self.start()
+        return dict(self.workers[0].isolation)
+
+    def _spawn(self) -> _Worker:
+        src_root = str(Path(aceforge.__file__).resolve().parent.parent)
+        env = {
+            "PYTHONHASHSEED": "0",
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": src_root,
+            "LANG": "C.UTF-8",
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aceforge.execution.forkserver", self.isolation],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+        assert proc.stdout is not None
+        reader = FrameReader()
+        hello: Any = None
+        while hello is None:
+            chunk = os.read(proc.stdout.fileno(), 1 << 16)
+            if not chunk:
+                raise WorkerError(f"fork server exited during start-up (code {proc.wait()})")
+            frames = reader.feed(chunk)
+            hello = frames[0] if frames else None
+        if "error" in hello:
+            proc.wait()
+            raise IsolationUnavailableError(f"isolation {self.isolation!r} unavailable: {hello['error']}")
+        worker = _Worker(proc, hello["isolation"], reader)
+        os.set_blocking(worker.rfd, False)
+        os.set_blocking(worker.wfd, False)
+        self.selector.register(worker.rfd, selectors.EVENT_READ, worker)
+        return worker
+
+    def close(self) -> None:
+        for w in self.workers:
+            self._retire(w)
+        self.workers = []
+
+    def _retire(self, w: _Worker) -> None:
+        try:
+            self.selector.unregister(w.rfd)
+        except (KeyError, ValueError):
+            pass
+        try:
+            w.proc.kill()
+        except OSError:
+            pass
+        w.proc.wait()
+        for f in (w.proc.stdin, w.proc.stdout):
+            if f is not None:
+                try:
+                    f.close()
+                except OSError:
+                    pass
+
+    # ---- running -----------------------------------------------------------------------------
+    def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
+        """Run and return results in input order."""
+        jobs = list(jobs)
+        by_id = {r.id: r for r in self.run(jobs)}
+        return [by_id[j.id] for j in jobs]
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]:
+        """Run jobs in parallel; yield each result as soon as its job finishes."""
+        self.start()
+        source = iter(jobs)
+        exhausted = False
+        try:
+            while True:
+                if not exhausted:
+                    exhausted = self._fill(source)
+                if not self.tracks:
+                    if exhausted:
+                        return
+                    continue
+                yield from self._step()
+        finally:
+            if self.tracks:  # abandoned mid-run (error or generator closed): start clean next time
+                self.tracks.clear()
+                self.close()
+
+    def _fill(self, source: Iterator[Job]) -> bool:
+        for w in self.workers:
+            while len(w.inflight) < PIPELINE_DEPTH:
+                job = next(source, None)
+                if job is None:
+                    return True
+                self._submit(w, job)
+        return False
+
+    def _submit(self, w: _Worker, job: Job, attempts: int = 1) -> None:
+        jid = next(self._ids)
+        plans = [plan_test(t) for t in job.tests]
+        lim = job.limits
+        spec = {
+            "op": "run",
+            "job": jid,
+            "program": job.program,
+            "tests": [_sandbox_spec(p, job.compare_in_sandbox) for p in plans],
+            "limits": {
+                "timeout_s": [lim.timeout_s] * len(plans),
+                "import_timeout_s": lim.import_timeout,
+                "memory_mb": lim.memory_mb,
+                "max_processes": lim.max_processes,
+                "max_open_files": lim.max_open_files,
+                "max_file_mb": lim.max_file_mb,
+                "max_output_bytes": lim.max_output_bytes,
+                "max_value_bytes": lim.max_value_bytes,
+            },
+            "fail_fast": job.fail_fast,
+            "child_per_test": job.child_per_test,
+            "fallback": job.compare_in_sandbox,
+        }
+        self.tracks[jid] = _Track(job, plans, w, [None] * len(plans), attempts=attempts)
+        w.inflight.append(jid)
+        self._send(w, spec)
+
+    def _send(self, w: _Worker, frame: dict[str, Any]) -> None:
+        w.outbuf += pack(frame)
+        self._flush(w)
+
+    def _flush(self, w: _Worker) -> None:
+        while w.outbuf:
+            try:
+                n = os.write(w.wfd, w.outbuf)
+            except BlockingIOError:
+                break
+            except BrokenPipeError:
+                w.outbuf.clear()
+                return
+            del w.outbuf[:n]
+
+    def _step(self) -> Iterator[ExecResult]:
+        pending_writes = [w for w in self.workers if w.outbuf]
+        for w in pending_writes:
+            self._flush(w)
+        timeout = 0.01 if any(w.outbuf for w in self.workers) else None
+        for key, _ in self.selector.select(timeout):
+            w: _Worker = key.data
+            try:
+                chunk = os.read(w.rfd, 1 << 20)
+            except BlockingIOError:
+                continue
+            frames: list[Any] = []
+            if chunk:
+                try:
+                    frames = w.reader.feed(chunk)
+                except ProtocolError:
+                    chunk = b""
+            for frame in frames:
+                result = self._on_event(frame)
+                if result is not None:
+                    yield result
+            if not chunk:
+                yield from self._replace(w)
+
+    def _replace(self, dead: _Worker) -> Iterator[ExecResult]:
+        """A fork server died: start a new one and resubmit its jobs once."""
+        self._retire(dead)
+        fresh = self._spawn()
+        self.workers[self.workers.index(dead)] = fresh
+        for jid in list(dead.inflight):
+            track = self.tracks.pop(jid)
+            if track.attempts >= 2:
+                yield self._finish(track, "crashed", "", "", 0.0, error="worker died twice on this job")
+            else:
+                self._submit(fresh, track.job, attempts=track.attempts + 1)
+
+    def _on_event(self, ev: dict[str, Any]) -> ExecResult | None:
+        track = self.tracks.get(ev.get("job", -1))
+        if track is None:
+            return None
+        kind = ev["ev"]
+        if kind == "status":
+            track.status, track.error = ev["status"], ev.get("error")
+        elif kind == "test":
+            i = ev["i"]
+            if track.stopped_at is not None and i > track.stopped_at:
+                return None
+            outcome = self._verdict(track, i, ev)
+            track.outcomes[i] = outcome
+            if track.job.fail_fast and not outcome.passed and track.stopped_at is None:
+                track.stopped_at = i
+                self._send(track.worker, {"op": "abort", "job": ev["job"]})
+        elif kind == "done":
+            jid = ev["job"]
+            del self.tracks[jid]
+            track.worker.inflight.remove(jid)
+            return self._finish(
+                track,
+                track.status or "crashed",
+                ev.get("stdout", ""),
+                ev.get("stderr", ""),
+                float(ev.get("t", 0.0)),
+                error=track.error,
+            )
+        return None
+
+    def _verdict(self, track: _Track, i: int, ev: dict[str, Any]) -> TestOutcome:
+        plan, o, t = track.plans[i], ev["o"], float(ev.get("t", 0.0))
+        detail = ev.get("d")
+        if o in ("error", "timeout", "memory", "crashed"):
+            return TestOutcome(o, t, str(detail) if detail is not None else None)
+        if o == "value" and plan.kind == "oracle":
+            return self._decide(plan, ev.get("v"), t)
+        if o in ("passed", "failed") and (plan.kind == "exec" or track.job.compare_in_sandbox):
+            return TestOutcome(o, t, None if o == "passed" else str(detail or "AssertionError"))
+        if o == "stdio" and plan.kind == "stdio":
+            same = normalize_output(str(ev.get("out", ""))) == normalize_output(plan.stdout)
+            return TestOutcome("passed" if same else "failed", t, None if same else "output differs")
+        return TestOutcome("failed", t, "malformed result from the sandbox")
+
+    def _decide(self, plan: Plan, values: Any, t: float) -> TestOutcome:
+        if not isinstance(values, list) or len(values) != len(plan.exprs):
+            return TestOutcome("failed", t, "malformed result from the sandbox")
+        results = []
+        try:
+            for v in values:
+                if "e" in v:
+                    results.append(ExprResult(error=str(v["e"])))
+                elif "u" in v:
+                    results.append(ExprResult(unserializable=str(v["u"])))
+                else:
+                    results.append(ExprResult(value=decode(v["v"])))
+            assert plan.node is not None
+            ok = decide(plan.node, results, self.rel_tol, self.abs_tol)
+        except EvalError as e:
+            return TestOutcome(e.outcome, t, e.detail)  # type: ignore[arg-type]
+        except (Malformed, KeyError, TypeError, AttributeError):
+            return TestOutcome("failed", t, "malformed result from the sandbox")
+        except RecursionError:
+            return TestOutcome("failed", t, "value too deeply nested to compare")
+        return TestOutcome("passed", t) if ok else TestOutcome("failed", t, "assertion false")
+
+    def _finish(
+        self, track: _Track, status: str, stdout: str, stderr: str, duration: float, error: str | None = None
+    ) -> ExecResult:
+        tests = tuple(o if o is not None else TestOutcome("not_run") for o in track.outcomes)
+        if track.stopped_at is not None:
+            tests = tests[: track.stopped_at + 1] + tuple(
+                TestOutcome("not_run") for _ in tests[track.stopped_at + 1 :]
+            )
+        return ExecResult(
+            id=track.job.id,
+            status=status,
+            tests=tests,
+            error=error,  # type: ignore[arg-type]
+            stdout_tail=stdout,
+            stderr_tail=stderr,
+            duration_s=duration,
+            isolation=track.worker.isolation,
+        )
+
+
+def run_jobs(jobs: Iterable[Job], workers: int | None = None, isolation: str = "auto") -> list[ExecResult]:
+    """One-shot convenience: start a pool, run `jobs`, return results in input order."""
+    with LocalExecutor(workers=workers, isolation=isolation) as ex:
+        return ex.run_all(jobs)

@@ -1,0 +1,189 @@
+"""The child side: runs inside the sandbox, right after the fork server forks.
+
+It compiles and runs the program, evaluates each test's sandbox part and reports per-test
+frames on fd 3. It never sees expected values (see ``plan``); everything it reports is data
+the parent checks. Nothing here is trusted by the parent: the program can replace any of it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import random
+import signal
+import sys
+import time
+from typing import Any
+
+from aceforge.execution.protocol import pack, write_all
+from aceforge.execution.values import Unserializable, encode
+
+RESULT_FD = 3
+_PRISTINE_BUILTINS = dict(builtins.__dict__)  # captured before any program can patch builtins
+_dumps = json.dumps
+_perf = time.perf_counter
+_setitimer = signal.setitimer
+
+
+class SoftTimeout(BaseException):
+    """Raised by SIGALRM in the child when a test exceeds its soft timeout."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise SoftTimeout()
+
+
+def _send(obj: dict[str, Any]) -> None:
+    write_all(RESULT_FD, pack(obj))
+
+
+def _etype(e: BaseException) -> str:
+    name = getattr(type(e), "__name__", "Exception")
+    return name[:100] if type(name) is str else "Exception"
+
+
+def _run_timed(fn: Any, timeout_s: float) -> tuple[str, Any, float]:
+    """Run fn() under the soft timeout: ("ok", value) or (outcome, exception type)."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    start = _perf()
+    try:
+        _setitimer(signal.ITIMER_REAL, timeout_s)
+        try:
+            value = fn()
+        finally:
+            _setitimer(signal.ITIMER_REAL, 0)
+    except SoftTimeout:
+        return "timeout", "SoftTimeout", _perf() - start
+    except MemoryError:
+        return "memory", "MemoryError", _perf() - start
+    except BaseException as e:  # SystemExit and KeyboardInterrupt are just errors here
+        return "raised", e, _perf() - start
+    elapsed = _perf() - start
+    if elapsed > timeout_s:
+        return "timeout", "SoftTimeout", elapsed
+    return "ok", value, elapsed
+
+
+def _encode_value(value: Any, max_bytes: int) -> dict[str, Any]:
+    try:
+        enc = encode(value)
+        if len(_dumps(enc)) > max_bytes:
+            return {"u": f"return value larger than {max_bytes} bytes"}
+        return {"v": enc}
+    except Unserializable as e:
+        return {"u": str(e)}
+    except (RecursionError, MemoryError, ValueError) as e:
+        return {"u": f"return value could not be serialized ({type(e).__name__})"}
+
+
+def _eval_test(
+    spec: dict[str, Any], ns: dict[str, Any], timeout_s: float, max_bytes: int, allow_fallback: bool
+) -> dict[str, Any]:
+    kind = spec["k"]
+    if kind == "exec":
+
+        def run_exec() -> None:
+            exec(compile(spec["src"], "<test>", "exec"), ns)
+
+        status, payload, _ = _run_timed(run_exec, timeout_s)
+        if status == "ok":
+            return {"o": "passed"}
+        if status == "raised":
+            outcome = "failed" if isinstance(payload, AssertionError) else "error"
+            return {"o": outcome, "d": _etype(payload)}
+        return {"o": status, "d": payload}
+
+    values: list[dict[str, Any]] = []
+    deadline_left = timeout_s
+    for src in spec["x"]:
+        status, payload, elapsed = _run_timed(
+            lambda s=src: eval(compile(s, "<test>", "eval"), ns), deadline_left
+        )
+        deadline_left -= elapsed
+        if status in ("timeout", "memory"):
+            return {"o": status, "d": payload}
+        if status == "raised":
+            values.append({"e": _etype(payload)})
+        else:
+            values.append(_encode_value(payload, max_bytes))
+    if allow_fallback and spec.get("fb") and any("u" in v for v in values):
+        return _eval_test({"k": "exec", "src": spec["fb"]}, ns, timeout_s, max_bytes, False)
+    return {"o": "value", "v": values}
+
+
+def run_child(job: dict[str, Any], indices: list[int], workdir: str) -> None:
+    """Entry point in the forked child (already sandboxed). Never returns."""
+    try:
+        _child_main(job, indices, workdir)
+    finally:
+        os._exit(0)
+
+
+def _child_main(job: dict[str, Any], indices: list[int], workdir: str) -> None:
+    random.seed(0)
+    limits = job["limits"]
+    tests = job["tests"]
+    stdio = bool(indices) and tests[indices[0]]["k"] == "stdio"
+    name = "__main__" if stdio else "solution"
+    status, code = _compile_program(job["program"])
+    if code is None:
+        _send({"k": "import", "status": status[0], "error": status[1]})
+        return
+    program_ns: dict[str, Any] = {"__name__": name, "__builtins__": builtins}
+    if stdio:
+        _send({"k": "import", "status": "ok"})
+        _run_stdio(code, program_ns, indices[0], limits["timeout_s"][indices[0]])
+        return
+    outcome, payload, _ = _run_timed(lambda: exec(code, program_ns), limits["import_timeout_s"])
+    if outcome != "ok":
+        st = {"timeout": "import_timeout", "memory": "import_error"}.get(outcome, "import_error")
+        err = payload if isinstance(payload, str) else _etype(payload)
+        _send({"k": "import", "status": st, "error": err})
+        return
+    _flush()
+    _send({"k": "import", "status": "ok"})
+    for i in indices:
+        ns = dict(program_ns)  # tests see the program's names but cannot leak their own
+        ns["__builtins__"] = _PRISTINE_BUILTINS
+        result = _eval_test(
+            tests[i], ns, limits["timeout_s"][i], limits["max_value_bytes"], job.get("fallback", False)
+        )
+        result.update(k="test", i=i)
+        _flush()
+        _send(result)
+    _send({"k": "done"})
+
+
+def _compile_program(source: str) -> tuple[tuple[str, str], Any]:
+    try:
+        return ("ok", ""), compile(source, "solution.py", "exec")
+    except (SyntaxError, ValueError) as e:  # ValueError: null bytes in the source
+        return (
+            "syntax_error",
+            f"{_etype(e)}: {getattr(e, 'msg', e)} (line {getattr(e, 'lineno', '?')})",
+        ), None
+    except (MemoryError, RecursionError) as e:
+        return ("syntax_error", _etype(e)), None
+
+
+def _run_stdio(code: Any, ns: dict[str, Any], index: int, timeout_s: float) -> None:
+    outcome, payload, _ = _run_timed(lambda: exec(code, ns), timeout_s)
+    if outcome == "raised" and isinstance(payload, SystemExit) and payload.code in (None, 0):
+        outcome = "ok"
+    _flush()
+    if outcome == "ok":
+        _send({"k": "test", "i": index, "o": "ran"})
+    elif outcome == "raised":
+        _send({"k": "test", "i": index, "o": "error", "d": _etype(payload)})
+    else:
+        _send({"k": "test", "i": index, "o": outcome, "d": payload})
+    _send({"k": "done"})
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass

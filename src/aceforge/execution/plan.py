@@ -1,0 +1,328 @@
+"""Oracle separation: split an assert test into what runs in the sandbox and what stays out.
+
+For ``assert f(x) == [1, 2]`` only ``f(x)`` enters the sandbox; its value comes back as data
+and the parent compares it with ``[1, 2]``. Recognised shapes (nested freely under ``and``,
+``or`` and ``not``): comparisons (``== != < <= > >= in not in is is not``), bare truth tests,
+``math.isclose(a, b, rel_tol=, abs_tol=)`` and ``abs(a - b) < tol``. Everything else (several
+statements, loops, ``def check(candidate)`` + a call) runs whole inside the sandbox and passes
+when it raises nothing.
+
+The parent-side evaluation follows Python's short-circuit order, so a test's verdict matches
+what the original assert would give for plain data.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from aceforge.execution.values import values_equal
+
+
+@dataclass(frozen=True)
+class Lit:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Expr:
+    index: int  # position in Plan.exprs
+
+
+@dataclass(frozen=True)
+class AbsDiff:
+    left: Operand
+    right: Operand
+
+
+Operand = Lit | Expr | AbsDiff
+
+
+@dataclass(frozen=True)
+class Compare:
+    left: Operand
+    op: str
+    right: Operand
+
+
+@dataclass(frozen=True)
+class Truth:
+    operand: Operand
+
+
+@dataclass(frozen=True)
+class Close:
+    left: Operand
+    right: Operand
+    rel_tol: float
+    abs_tol: float
+
+
+@dataclass(frozen=True)
+class Not:
+    node: Node
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str  # "and" | "or"
+    nodes: tuple[Node, ...]
+
+
+Node = Compare | Truth | Close | Not | BoolOp
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one test runs. kind "oracle": evaluate `exprs` in the sandbox, decide with `node`.
+    kind "exec": run `source` in the sandbox. kind "stdio": feed `stdin`, compare `stdout`."""
+
+    kind: str
+    source: str
+    exprs: tuple[str, ...] = ()
+    node: Node | None = None
+    stdin: str = ""
+    stdout: str = ""
+
+
+_COMPARE_OPS = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+}
+_SAFE_CALLS = {"float", "set", "frozenset", "tuple", "list", "dict", "complex", "int", "str"}
+_MATH_CONSTS = {"inf": math.inf, "nan": math.nan, "pi": math.pi, "e": math.e, "tau": math.tau}
+_NO_LITERAL = object()
+
+
+def literal(node: ast.expr) -> Any:
+    """A constant the parent can compute without running test code, else _NO_LITERAL."""
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        pass
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "math"
+        and node.attr in _MATH_CONSTS
+    ):
+        return _MATH_CONSTS[node.attr]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = literal(node.operand)
+        if type(inner) in (int, float):
+            return -inner
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _SAFE_CALLS
+        and not node.keywords
+        and len(node.args) <= 1
+    ):
+        args = [literal(a) for a in node.args]
+        if all(a is not _NO_LITERAL for a in args):
+            try:
+                return {
+                    "float": float,
+                    "set": set,
+                    "frozenset": frozenset,
+                    "tuple": tuple,
+                    "list": list,
+                    "dict": dict,
+                    "complex": complex,
+                    "int": int,
+                    "str": str,
+                }[node.func.id](*args)
+            except (ValueError, TypeError):
+                return _NO_LITERAL
+    return _NO_LITERAL
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.exprs: list[str] = []
+
+    def operand(self, node: ast.expr) -> Operand:
+        value = literal(node)
+        if value is not _NO_LITERAL:
+            return Lit(value)
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "abs"
+            and len(node.args) == 1
+            and not node.keywords
+            and isinstance(node.args[0], ast.BinOp)
+            and isinstance(node.args[0].op, ast.Sub)
+        ):
+            return AbsDiff(self.operand(node.args[0].left), self.operand(node.args[0].right))
+        self.exprs.append(ast.unparse(node))
+        return Expr(len(self.exprs) - 1)
+
+    def node(self, test: ast.expr) -> Node:
+        if isinstance(test, ast.BoolOp):
+            op = "and" if isinstance(test.op, ast.And) else "or"
+            return BoolOp(op, tuple(self.node(v) for v in test.values))
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return Not(self.node(test.operand))
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _COMPARE_OPS:
+            return Compare(
+                self.operand(test.left), _COMPARE_OPS[type(test.ops[0])], self.operand(test.comparators[0])
+            )
+        if _is_isclose(test):
+            assert isinstance(test, ast.Call)
+            kw = {k.arg: literal(k.value) for k in test.keywords}
+            rel, abs_ = kw.get("rel_tol", 1e-9), kw.get("abs_tol", 0.0)
+            if all(type(x) in (int, float) for x in (rel, abs_)) and len(test.args) == 2:
+                return Close(self.operand(test.args[0]), self.operand(test.args[1]), float(rel), float(abs_))
+        return Truth(self.operand(test))
+
+
+def _is_isclose(node: ast.expr) -> bool:
+    if not isinstance(node, ast.Call) or any(k.arg not in ("rel_tol", "abs_tol") for k in node.keywords):
+        return False
+    f = node.func
+    return (
+        isinstance(f, ast.Attribute)
+        and f.attr == "isclose"
+        and isinstance(f.value, ast.Name)
+        and f.value.id == "math"
+    ) or (isinstance(f, ast.Name) and f.id == "isclose")
+
+
+@lru_cache(maxsize=65536)
+def plan_assert(source: str) -> Plan:
+    """Plan a string test. Cached: the same tests recur for every sample of a question."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return Plan("exec", source)  # the sandbox reports the error
+    body = tree.body
+    if len(body) != 1 or not isinstance(body[0], ast.Assert):
+        return Plan("exec", source)
+    builder = _Builder()
+    try:
+        node = builder.node(body[0].test)
+    except RecursionError:
+        return Plan("exec", source)
+    return Plan("oracle", source, exprs=tuple(builder.exprs), node=node)
+
+
+def plan_stdio(stdin: str, stdout: str) -> Plan:
+    return Plan("stdio", "", stdin=stdin, stdout=stdout)
+
+
+# ---- parent-side verdicts -------------------------------------------------------------------
+
+
+class EvalError(Exception):
+    """An expression raised in the sandbox, or its value could not be used."""
+
+    def __init__(self, outcome: str, detail: str) -> None:
+        super().__init__(detail)
+        self.outcome, self.detail = outcome, detail
+
+
+@dataclass(frozen=True)
+class ExprResult:
+    """One expression's result from the sandbox: a decoded value, or why there is none."""
+
+    value: Any = None
+    error: str | None = None  # exception type raised by the expression
+    unserializable: str | None = None
+
+
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def decide(node: Node, results: list[ExprResult], rel_tol: float, abs_tol: float) -> bool:
+    """True/False for the assert, or EvalError (with outcome error/failed) as Python would raise."""
+    if isinstance(node, BoolOp):
+        for sub in node.nodes:
+            ok = decide(sub, results, rel_tol, abs_tol)
+            if ok != (node.op == "and"):
+                return ok
+        return node.op == "and"
+    if isinstance(node, Not):
+        return not decide(node.node, results, rel_tol, abs_tol)
+    if isinstance(node, Truth):
+        return bool(_value(node.operand, results))
+    if isinstance(node, Close):
+        a, b = _value(node.left, results), _value(node.right, results)
+        if not _is_number(a) or not _is_number(b):
+            raise EvalError("error", "TypeError")
+        return _isclose(float(a), float(b), node.rel_tol, node.abs_tol)
+    left, right = _value(node.left, results), _value(node.right, results)
+    return _compare(left, node.op, right, rel_tol, abs_tol)
+
+
+def _compare(a: Any, op: str, b: Any, rel_tol: float, abs_tol: float) -> bool:
+    if op == "==":
+        return values_equal(a, b, rel_tol, abs_tol)
+    if op == "!=":
+        return not values_equal(a, b, rel_tol, abs_tol)
+    if op in ("is", "is not"):
+        # `is` on plain data is only meaningful for singletons (None, True, False).
+        same = type(a) is type(b) and (a is b or (a is None and b is None) or (type(a) is bool and a == b))
+        return same if op == "is" else not same
+    if op in ("in", "not in"):
+        found = _contains(b, a, rel_tol, abs_tol)
+        return found if op == "in" else not found
+    try:
+        if (type(a) is bool or type(b) is bool) and type(a) is not type(b):
+            raise EvalError("error", "TypeError")
+        return bool(_ORDER[op](a, b))
+    except EvalError:
+        raise
+    except Exception as e:
+        raise EvalError("error", type(e).__name__) from None
+
+
+def _contains(container: Any, item: Any, rel_tol: float, abs_tol: float) -> bool:
+    if type(container) in (str, bytes):
+        if type(item) is not type(container):
+            raise EvalError("error", "TypeError")
+        return item in container
+    if type(container) is dict:
+        return any(values_equal(item, k, rel_tol, abs_tol) for k in container)
+    if type(container) in (list, tuple, set, frozenset):
+        return any(values_equal(item, x, rel_tol, abs_tol) for x in container)
+    raise EvalError("error", "TypeError")
+
+
+def _is_number(x: Any) -> bool:
+    return type(x) in (int, float)
+
+
+def _isclose(a: float, b: float, rel_tol: float, abs_tol: float) -> bool:
+    try:
+        return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
+    except ValueError:
+        return False
+
+
+def _value(op: Operand, results: list[ExprResult]) -> Any:
+    if isinstance(op, Lit):
+        return op.value
+    if isinstance(op, AbsDiff):
+        a, b = _value(op.left, results), _value(op.right, results)
+        if not _is_number(a) or not _is_number(b):
+            raise EvalError("error", "TypeError")
+        return abs(a - b)
+    r = results[op.index]
+    if r.error is not None:
+        raise EvalError("memory" if r.error == "MemoryError" else "error", r.error)
+    if r.unserializable is not None:
+        raise EvalError("failed", r.unserializable)
+    return r.value

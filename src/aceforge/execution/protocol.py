@@ -1,0 +1,71 @@
+"""Length-prefixed JSON frames between the parent, the fork servers and their children.
+
+JSON only: nothing that crosses a process boundary is ever unpickled, and a frame from an
+untrusted child is size-capped and validated before use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from typing import Any
+
+HEADER = struct.Struct(">I")
+MAX_FRAME = 64 << 20
+
+
+class ProtocolError(Exception):
+    pass
+
+
+def pack(obj: Any) -> bytes:
+    data = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return HEADER.pack(len(data)) + data
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+class FrameReader:
+    """Accumulates bytes from a non-blocking pipe and yields complete frames."""
+
+    def __init__(self, max_frame: int = MAX_FRAME) -> None:
+        self.buf = bytearray()
+        self.max_frame = max_frame
+
+    def feed(self, data: bytes) -> list[Any]:
+        self.buf += data
+        frames = []
+        while len(self.buf) >= HEADER.size:
+            (size,) = HEADER.unpack_from(self.buf)
+            if size > self.max_frame:
+                raise ProtocolError(f"frame of {size} bytes exceeds {self.max_frame}")
+            if len(self.buf) < HEADER.size + size:
+                break
+            raw = bytes(self.buf[HEADER.size : HEADER.size + size])
+            del self.buf[: HEADER.size + size]
+            try:
+                frames.append(json.loads(raw.decode("utf-8", "surrogatepass")))
+            except (ValueError, RecursionError) as e:
+                raise ProtocolError(f"undecodable frame: {type(e).__name__}") from None
+        return frames
+
+
+def read_frame_blocking(fd: int, reader: FrameReader) -> Any | None:
+    """Blocking read of the next frame (None at EOF). Used by the fork server on its stdin."""
+    pending = reader.feed(b"")
+    while not pending:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return None
+        pending = reader.feed(chunk)
+    first, rest = pending[0], pending[1:]
+    # Re-queue extras by re-packing (rare: the parent writes at most a couple of frames ahead).
+    for extra in reversed(rest):
+        reader.buf[:0] = pack(extra)
+    return first

@@ -1,0 +1,220 @@
+"""Isolation layers for untrusted programs, applied by the fork server and its children.
+
+What is a boundary and what is not (read this before trusting the engine):
+
+* Enforced by the kernel when aceforge runs as root on Linux (``isolation="auto"`` or
+  ``"strict"``): each worker's children run as an unprivileged uid of their own (process and
+  file permissions apply; every leftover process of that uid is killed after each program);
+  a private network namespace with no interfaces up (no network at all); a private mount
+  namespace whose ``/tmp``, ``/var/tmp`` and ``/dev/shm`` are fresh size-capped tmpfs mounts
+  wiped after each program; resource limits (address space, CPU time, file size, open files,
+  processes, no core dumps); a hard wall-clock deadline that kills the child's process group.
+* Hygiene, not a boundary: a scrubbed environment, closed inherited file descriptors, capped
+  output, a per-test soft timeout (the program can disable it; the hard deadline still holds).
+  The program can still *read* world-readable files on the host and see host processes in /proc.
+* Without root (``isolation="minimal"``, or ``"auto"`` as a normal user) only resource limits,
+  the deadline and hygiene remain; sockets are refused by an audit hook, which ctypes can bypass.
+  This is NOT a security sandbox. Use a VM or container for hostile code on a shared host.
+
+The verdict never depends on the child's exit code or output: see ``harness`` and ``plan``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import resource
+import shutil
+import signal
+from dataclasses import asdict, dataclass
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
+MS_REC, MS_PRIVATE, MS_NOSUID, MS_NODEV = 0x4000, 1 << 18, 0x2, 0x4
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+UID_BASE = 1_910_000_000  # far from real accounts; one uid per live worker slot
+SLOT_DIR = "/run/aceforge-sandbox"
+PRIVATE_TMPS = ("/tmp", "/var/tmp", "/dev/shm")
+ISOLATION_LEVELS = ("auto", "strict", "minimal")
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
+@dataclass
+class Isolation:
+    """What this worker actually enforces; copied into every result's metadata."""
+
+    level: str
+    uid: int | None = None
+    network_namespace: bool = False
+    mount_namespace: bool = False
+    private_tmp: bool = False
+    sockets_blocked_by_audit_hook: bool = False
+    rlimits: bool = True
+    scrubbed_env: bool = True
+    closed_fds: bool = True
+    reason: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _unshare(flags: int) -> None:
+    if _libc.unshare(flags) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+
+
+def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    rc = _libc.mount(
+        source.encode(),
+        target.encode(),
+        fstype.encode() if fstype else None,
+        flags,
+        data.encode() if data else None,
+    )
+    if rc != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, f"mount {target}: {os.strerror(e)}")
+
+
+def claim_uid_slot() -> tuple[int, int]:
+    """Lock a uid no other live worker on this host uses; returns (uid, lock fd).
+
+    The lock lives as long as the fork server (the kernel drops it when the process dies)."""
+    os.makedirs(SLOT_DIR, mode=0o700, exist_ok=True)
+    for slot in range(4096):
+        fd = os.open(f"{SLOT_DIR}/slot-{slot}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        return UID_BASE + slot, fd
+    raise RuntimeError("no free sandbox uid slot")
+
+
+def setup_worker(level: str, tmpfs_mb: int = 512) -> Isolation:
+    """Called once in a fresh fork server, before any job. Applies namespace layers."""
+    if level not in ISOLATION_LEVELS:
+        raise ValueError(f"isolation must be one of {ISOLATION_LEVELS}, not {level!r}")
+    iso = Isolation(level=level)
+    if level == "minimal" or os.geteuid() != 0:
+        iso.reason = "minimal isolation requested" if level == "minimal" else "not running as root"
+        if level == "strict":
+            raise PermissionError("strict isolation needs root (uid separation and namespaces)")
+        return iso
+    try:
+        _unshare(CLONE_NEWNET | CLONE_NEWNS)
+        iso.network_namespace = iso.mount_namespace = True
+        _mount("none", "/", None, MS_REC | MS_PRIVATE, None)
+        for path in PRIVATE_TMPS:
+            if os.path.isdir(path):
+                _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_mb}m,mode=1777")
+        iso.private_tmp = True
+    except OSError as e:
+        iso.reason = f"namespaces unavailable: {e}"
+        if level == "strict":
+            raise PermissionError(iso.reason) from e
+    iso.uid, _ = claim_uid_slot()
+    return iso
+
+
+def install_socket_block() -> None:
+    """Fallback when there is no network namespace: refuse socket creation in the child."""
+    import sys
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if event in ("socket.__new__", "socket.connect", "socket.bind", "socket.getaddrinfo"):
+            family = args[1] if event == "socket.__new__" and len(args) > 1 else None
+            if family == getattr(__import__("socket"), "AF_UNIX", 1):
+                return
+            raise PermissionError(errno.EACCES, "network access is disabled in the aceforge sandbox")
+
+    sys.addaudithook(hook)
+
+
+def make_workdir(iso: Isolation, index: int) -> str:
+    """A private, empty working directory owned by the sandbox uid."""
+    base = "/tmp" if iso.private_tmp else os.environ.get("ACEFORGE_WORK_ROOT", "/tmp")
+    path = os.path.join(base, f"aceforge-job-{os.getpid()}-{index}")
+    os.mkdir(path, 0o700)
+    if iso.uid is not None:
+        os.chown(path, iso.uid, iso.uid)
+    return path
+
+
+def clean_after_job(iso: Isolation, workdir: str) -> None:
+    """Remove the workdir and, in a private /tmp, everything else the program left behind."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    if not iso.private_tmp:
+        return
+    for root in PRIVATE_TMPS:
+        try:
+            entries = os.listdir(root)
+        except OSError:
+            continue
+        for name in entries:
+            p = os.path.join(root, name)
+            if os.path.isdir(p) and not os.path.islink(p):
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(p)
+                except OSError:
+                    pass
+
+
+def sweep_uid(uid: int) -> None:
+    """Kill every process of the sandbox uid, including daemons that left the process group.
+
+    Runs in the (root) fork server: it takes the sandbox uid as real and effective uid, keeps
+    root as the saved uid to come back, and signals -1 — which reaches exactly the processes
+    that uid may signal, i.e. its own.
+    """
+    if uid is None or uid == 0 or os.getuid() != 0:
+        return
+    os.setresuid(uid, uid, 0)
+    try:
+        if os.getresuid() != (uid, uid, 0):  # never signal -1 with root's rights
+            raise RuntimeError("failed to drop to the sandbox uid before sweeping")
+        # kill(-1) walks the task list under the lock fork needs, so one pass reaches every
+        # process that exists; a second pass catches a fork that raced the first.
+        for _ in range(2):
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                break
+    finally:
+        os.setresuid(0, 0, 0)
+
+
+def apply_child_limits(
+    memory_mb: int, cpu_s: int, max_processes: int, max_open_files: int, max_file_mb: int
+) -> None:
+    def lim(which: int, value: int) -> None:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+
+    lim(resource.RLIMIT_AS, memory_mb << 20)
+    lim(resource.RLIMIT_CPU, max(1, cpu_s))
+    lim(resource.RLIMIT_FSIZE, max_file_mb << 20)
+    lim(resource.RLIMIT_NOFILE, max_open_files)
+    lim(resource.RLIMIT_NPROC, max_processes)
+    lim(resource.RLIMIT_CORE, 0)
+
+
+def drop_privileges(uid: int | None) -> None:
+    """Become the sandbox uid for good (real, effective and saved), then die with the parent."""
+    if uid is not None and os.getuid() == 0:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    # Set after the uid change: changing credentials clears the parent-death signal.
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -1,0 +1,114 @@
+"""Plain, frozen data types shared by every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Outcome = Literal["passed", "failed", "error", "timeout", "memory", "crashed", "not_run"]
+JobStatus = Literal["ok", "syntax_error", "import_error", "import_timeout", "crashed"]
+OUTCOMES: tuple[str, ...] = ("passed", "failed", "error", "timeout", "memory", "crashed", "not_run")
+JOB_STATUSES: tuple[str, ...] = ("ok", "syntax_error", "import_error", "import_timeout", "crashed")
+
+
+@dataclass(frozen=True)
+class StdioTest:
+    """A competitive-programming test: feed `input` on stdin, expect `output` on stdout."""
+
+    input: str
+    output: str
+
+
+Test = str | StdioTest
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-job resource limits. `timeout_s` is per test; the import phase gets `import_timeout_s`."""
+
+    timeout_s: float = 1.0
+    import_timeout_s: float | None = None  # None: max(timeout_s, 1.0)
+    memory_mb: int = 2048
+    max_processes: int = 64
+    max_open_files: int = 256
+    max_file_mb: int = 16
+    max_output_bytes: int = 2048  # stdout/stderr tail kept per job
+    max_value_bytes: int = 4 << 20  # serialized return value cap per test
+
+    @property
+    def import_timeout(self) -> float:
+        return self.import_timeout_s if self.import_timeout_s is not None else max(self.timeout_s, 1.0)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A program and the tests to run against it.
+
+    `fail_fast`: stop at the first test that does not pass (the rest are `not_run`), for
+    all-or-nothing rewards. `child_per_test`: run every test in a fresh process.
+    `compare_in_sandbox`: when a return value cannot be serialized, fall back to running the
+    whole assert inside the sandbox (the expected value then enters the sandbox).
+    """
+
+    id: str
+    program: str
+    tests: tuple[Test, ...]
+    limits: Limits = field(default_factory=Limits)
+    fail_fast: bool = False
+    child_per_test: bool = False
+    compare_in_sandbox: bool = False
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    outcome: Outcome
+    duration_s: float = 0.0
+    detail: str | None = None  # exception type, mismatch reason, ...
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    id: str
+    status: JobStatus
+    tests: tuple[TestOutcome, ...]
+    error: str | None = None  # the import-phase error when status != "ok"
+    stdout_tail: str = ""
+    stderr_tail: str = ""
+    duration_s: float = 0.0
+    isolation: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> list[bool]:
+        return [t.passed for t in self.tests]
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [t.outcome for t in self.tests]
+
+    @property
+    def pass_rate(self) -> float:
+        return sum(self.passed) / len(self.tests) if self.tests else 0.0
+
+    @property
+    def all_passed(self) -> bool:
+        return bool(self.tests) and all(self.passed)
+
+    def to_row(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "passed": self.passed,
+            "pass_rate": self.pass_rate,
+            "outcomes": self.outcomes,
+            "details": [t.detail for t in self.tests],
+            "durations_s": [round(t.duration_s, 6) for t in self.tests],
+            "error": self.error,
+            "stdout_tail": self.stdout_tail,
+            "stderr_tail": self.stderr_tail,
+            "duration_s": round(self.duration_s, 6),
+            "isolation": self.isolation,
+        }
