@@ -1,7 +1,27 @@
-"""The execution engine: run untrusted programs against tests, fast and hack-resistant."""
+"""The execution engine: run untrusted programs against tests, fast and hack-resistant.
 
-from aceforge.execution.executor import LocalExecutor, run_jobs
-from aceforge.execution.plan import plan_assert
-from aceforge.execution.values import normalize_output, values_equal
+Names are resolved lazily so the fork servers, which import ``harness`` and ``sandbox`` only,
+do not load the parent-side machinery (every loaded page makes each fork slower).
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["LocalExecutor", "normalize_output", "plan_assert", "run_jobs", "values_equal"]
+
+_HOMES = {
+    "LocalExecutor": "aceforge.execution.executor",
+    "run_jobs": "aceforge.execution.executor",
+    "plan_assert": "aceforge.execution.plan",
+    "normalize_output": "aceforge.execution.values",
+    "values_equal": "aceforge.execution.values",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        import importlib
+
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(name)

@@ -125,7 +125,7 @@ class LocalExecutor:
             "LANG": "C.UTF-8",
         }
         proc = subprocess.Popen(
-            [sys.executable, "-m", "aceforge.execution.forkserver", self.isolation],
+            [sys.executable, "-m", "aceforge.execution.launcher", self.isolation],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -301,6 +301,8 @@ class LocalExecutor:
                 track.stopped_at = i
                 self._send(track.worker, {"op": "abort", "job": ev["job"]})
         elif kind == "done":
+            for test_ev in ev.get("tests", ()):
+                self._on_event(test_ev)
             jid = ev["job"]
             del self.tracks[jid]
             track.worker.inflight.remove(jid)

@@ -13,6 +13,8 @@ frames (see ``protocol``) on stdin/stdout.
 from __future__ import annotations
 
 import collections
+import gc
+import json
 import os
 import select
 import signal
@@ -137,6 +139,7 @@ class ForkServer:
                 {
                     "ev": "done",
                     "job": jid,
+                    "tests": state.events,
                     "stdout": stdout[-limit:] if stdout else "",
                     "stderr": _tail(err_fd, limit),
                     "t": time.monotonic() - started,
@@ -242,7 +245,7 @@ class ForkServer:
                     if k < len(seg):
                         deadline = now + limits["timeout_s"][seg[k]] + grace(limits["timeout_s"][seg[k]])
                 elif kind == "done" and imported and k == len(seg):
-                    child.reap(self.iso)
+                    child.release(self.iso)
                     return seg[-1] + 1 if seg else len(job["tests"])
                 else:
                     end = "protocol"
@@ -283,9 +286,12 @@ class ForkServer:
         for key in ("v", "d", "out"):
             if key in frame:
                 event[key] = frame[key]
-        self.emit(event)
-        if state.job.get("fail_fast") and frame["o"] not in ("value", "passed", "stdio"):
-            state.stopped = True
+        if state.job.get("fail_fast"):
+            self.emit(event)  # streamed: the parent may abort on a wrong value
+            if frame["o"] not in ("value", "passed", "stdio"):
+                state.stopped = True
+        else:
+            state.events.append(event)  # batched into the job's final frame
 
 
 class _JobState:
@@ -293,6 +299,7 @@ class _JobState:
         self.jid, self.n, self.job = jid, n, job
         self.status_sent = False
         self.stopped = False
+        self.events: list[dict[str, Any]] = []
         self.stdio_ran: tuple[int, float] | None = None
         self.last_stdout: str | None = None
 
@@ -315,6 +322,17 @@ class _Child:
         if self.pidfd is not None:
             self.poller.register(self.pidfd, select.POLLIN)
 
+    @staticmethod
+    def reap_zombies() -> None:
+        """Collect children released earlier (they are dead or dying)."""
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if not pid:
+                return
+
     @classmethod
     def spawn(
         cls,
@@ -326,6 +344,7 @@ class _Child:
         out_fd: int,
         err_fd: int,
     ) -> _Child:
+        cls.reap_zombies()
         r, w = os.pipe()
         limits = job["limits"]
         cpu_s = int(limits["import_timeout_s"] + sum(limits["timeout_s"][i] for i in seg)) + 2
@@ -348,8 +367,8 @@ class _Child:
                 )
                 sandbox.drop_privileges(server.iso.uid)
                 os.chdir(workdir)
-                os.environ.clear()
-                os.environ.update(CHILD_ENV, HOME=workdir, TMPDIR=workdir)
+                if os.environ.get("HOME") != workdir:  # preset by main() in a private /tmp
+                    os.environ.update(HOME=workdir, TMPDIR=workdir)
                 if not server.iso.network_namespace:
                     sandbox.install_socket_block()
                 harness.run_child(job, seg, workdir)
@@ -392,6 +411,17 @@ class _Child:
             return True
         return False
 
+    def _wait_exit(self, timeout_s: float) -> bool:
+        if self.pidfd is not None:
+            select.select([self.pidfd], [], [], timeout_s)
+            return self.exited()
+        deadline = time.monotonic() + timeout_s
+        while not self.exited():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.0005)
+        return True
+
     def kill(self, iso: sandbox.Isolation) -> str:
         if self.status is None:
             try:
@@ -404,18 +434,13 @@ class _Child:
                 pass
         return self.reap(iso)
 
-    def reap(self, iso: sandbox.Isolation) -> str:
-        if self.status is None:
-            deadline = time.monotonic() + 0.5
-            while not self.exited():
-                if time.monotonic() > deadline:
-                    try:
-                        os.killpg(self.pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-                    _, self.status = os.waitpid(self.pid, 0)
-                    break
-                time.sleep(0.0005)
+    def release(self, iso: sandbox.Isolation) -> None:
+        """The child reported everything: kill it and its leftovers without waiting for the
+        exit to finish (the kernel tears it down in parallel; `reap_zombies` collects it)."""
+        self._kill_leftovers(iso)
+        self._close()
+
+    def _kill_leftovers(self, iso: sandbox.Isolation) -> None:
         if iso.uid is not None:
             sandbox.sweep_uid(iso.uid)
         else:
@@ -423,9 +448,21 @@ class _Child:
                 os.killpg(self.pid, signal.SIGKILL)
             except OSError:
                 pass
+
+    def _close(self) -> None:
         os.close(self.fd)
         if self.pidfd is not None:
             os.close(self.pidfd)
+
+    def reap(self, iso: sandbox.Isolation) -> str:
+        if self.status is None and not self._wait_exit(0.5):
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            _, self.status = os.waitpid(self.pid, 0)
+        self._kill_leftovers(iso)
+        self._close()
         assert self.status is not None
         if os.WIFSIGNALED(self.status):
             return f"killed by {signal.Signals(os.WTERMSIG(self.status)).name}"
@@ -448,9 +485,10 @@ def _tail(fd: int, limit: int) -> str:
 
 def main() -> None:
     level = sys.argv[1] if len(sys.argv) > 1 else "auto"
+    namespaces = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
     try:
-        iso = sandbox.setup_worker(level)
-    except (PermissionError, OSError, RuntimeError) as e:
+        iso = sandbox.setup_worker(level, namespaces)
+    except (PermissionError, OSError, RuntimeError, ValueError) as e:
         write_all(1, pack({"ev": "hello", "error": str(e)}))
         return
     for name in PREIMPORT:
@@ -460,7 +498,13 @@ def main() -> None:
             pass
     os.environ.clear()
     os.environ.update(CHILD_ENV)
+    if iso.private_tmp:
+        os.environ.update(HOME=sandbox.PRIVATE_WORKDIR, TMPDIR=sandbox.PRIVATE_WORKDIR)
     os.chdir("/")
+    # Move every object loaded so far out of the collector's reach: a collection in a child
+    # would otherwise write to all of them and copy every shared page.
+    gc.collect()
+    gc.freeze()
     write_all(1, pack({"ev": "hello", "isolation": iso.as_dict(), "pid": os.getpid()}))
     ForkServer(iso).serve()
 

@@ -21,8 +21,6 @@ The verdict never depends on the child's exit code or output: see ``harness`` an
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import fcntl
 import os
@@ -31,16 +29,10 @@ import shutil
 import signal
 from dataclasses import asdict, dataclass
 
-CLONE_NEWNS = 0x00020000
-CLONE_NEWNET = 0x40000000
-MS_REC, MS_PRIVATE, MS_NOSUID, MS_NODEV = 0x4000, 1 << 18, 0x2, 0x4
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 UID_BASE = 1_910_000_000  # far from real accounts; one uid per live worker slot
 SLOT_DIR = "/run/aceforge-sandbox"
 PRIVATE_TMPS = ("/tmp", "/var/tmp", "/dev/shm")
 ISOLATION_LEVELS = ("auto", "strict", "minimal")
-
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 
 @dataclass
@@ -53,6 +45,7 @@ class Isolation:
     mount_namespace: bool = False
     private_tmp: bool = False
     sockets_blocked_by_audit_hook: bool = False
+    no_new_privs: bool = False
     rlimits: bool = True
     scrubbed_env: bool = True
     closed_fds: bool = True
@@ -60,25 +53,6 @@ class Isolation:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
-
-
-def _unshare(flags: int) -> None:
-    if _libc.unshare(flags) != 0:
-        e = ctypes.get_errno()
-        raise OSError(e, os.strerror(e))
-
-
-def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
-    rc = _libc.mount(
-        source.encode(),
-        target.encode(),
-        fstype.encode() if fstype else None,
-        flags,
-        data.encode() if data else None,
-    )
-    if rc != 0:
-        e = ctypes.get_errno()
-        raise OSError(e, f"mount {target}: {os.strerror(e)}")
 
 
 def claim_uid_slot() -> tuple[int, int]:
@@ -97,29 +71,22 @@ def claim_uid_slot() -> tuple[int, int]:
     raise RuntimeError("no free sandbox uid slot")
 
 
-def setup_worker(level: str, tmpfs_mb: int = 512) -> Isolation:
-    """Called once in a fresh fork server, before any job. Applies namespace layers."""
+def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
+    """Called once in a fresh fork server. `namespaces` is what ``launcher`` managed to set
+    up before it exec'd this process (ctypes never loads here: it makes every fork slower)."""
     if level not in ISOLATION_LEVELS:
         raise ValueError(f"isolation must be one of {ISOLATION_LEVELS}, not {level!r}")
-    iso = Isolation(level=level)
-    if level == "minimal" or os.geteuid() != 0:
-        iso.reason = "minimal isolation requested" if level == "minimal" else "not running as root"
-        if level == "strict":
-            raise PermissionError("strict isolation needs root (uid separation and namespaces)")
-        return iso
-    try:
-        _unshare(CLONE_NEWNET | CLONE_NEWNS)
-        iso.network_namespace = iso.mount_namespace = True
-        _mount("none", "/", None, MS_REC | MS_PRIVATE, None)
-        for path in PRIVATE_TMPS:
-            if os.path.isdir(path):
-                _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_mb}m,mode=1777")
-        iso.private_tmp = True
-    except OSError as e:
-        iso.reason = f"namespaces unavailable: {e}"
-        if level == "strict":
-            raise PermissionError(iso.reason) from e
-    iso.uid, _ = claim_uid_slot()
+    iso = Isolation(level=level, reason=str(namespaces.get("reason", "")))
+    iso.network_namespace = bool(namespaces.get("network_namespace"))
+    iso.mount_namespace = bool(namespaces.get("mount_namespace"))
+    iso.private_tmp = bool(namespaces.get("private_tmp"))
+    iso.no_new_privs = bool(namespaces.get("no_new_privs"))
+    if level != "minimal" and os.geteuid() == 0:
+        iso.uid, _ = claim_uid_slot()
+        sweep_uid(iso.uid)  # leftovers of an earlier worker that held this slot and died
+    if level == "strict" and not (iso.uid and iso.network_namespace and iso.private_tmp):
+        raise PermissionError(f"strict isolation unavailable: {iso.reason or 'not running as root'}")
+    iso.sockets_blocked_by_audit_hook = not iso.network_namespace
     return iso
 
 
@@ -137,10 +104,19 @@ def install_socket_block() -> None:
     sys.addaudithook(hook)
 
 
+PRIVATE_WORKDIR = "/tmp/work"
+
+
 def make_workdir(iso: Isolation, index: int) -> str:
-    """A private, empty working directory owned by the sandbox uid."""
-    base = "/tmp" if iso.private_tmp else os.environ.get("ACEFORGE_WORK_ROOT", "/tmp")
-    path = os.path.join(base, f"aceforge-job-{os.getpid()}-{index}")
+    """A private, empty working directory owned by the sandbox uid.
+
+    In a private /tmp the path is the same for every job and worker (results cannot depend
+    on which worker ran a program); otherwise it is unique per job."""
+    if iso.private_tmp:
+        path = PRIVATE_WORKDIR
+    else:
+        base = os.environ.get("ACEFORGE_WORK_ROOT", "/tmp")
+        path = os.path.join(base, f"aceforge-job-{os.getpid()}-{index}")
     os.mkdir(path, 0o700)
     if iso.uid is not None:
         os.chown(path, iso.uid, iso.uid)
@@ -149,7 +125,10 @@ def make_workdir(iso: Isolation, index: int) -> str:
 
 def clean_after_job(iso: Isolation, workdir: str) -> None:
     """Remove the workdir and, in a private /tmp, everything else the program left behind."""
-    shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        os.rmdir(workdir)  # the common case: the program wrote nothing
+    except OSError:
+        shutil.rmtree(workdir, ignore_errors=True)
     if not iso.private_tmp:
         return
     for root in PRIVATE_TMPS:
@@ -210,11 +189,8 @@ def apply_child_limits(
 
 
 def drop_privileges(uid: int | None) -> None:
-    """Become the sandbox uid for good (real, effective and saved), then die with the parent."""
+    """Become the sandbox uid for good: real, effective and saved uid and gid, no groups."""
     if uid is not None and os.getuid() == 0:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
-    _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    # Set after the uid change: changing credentials clears the parent-death signal.
-    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -1,0 +1,1 @@
+"""Benchmarks and evaluation data (HumanEval from CodeT's files, ...)."""
