@@ -62,7 +62,7 @@ def load_codet_humaneval(codet_dir: str | Path) -> list[HumanEvalProblem]:
             raise DataFormatError(str(root / name), None, None, "file not found")
     samples = {str(r["prompt"]): r["samples"] for r in _read_jsonl(root / SAMPLES_FILE)}
     problems = []
-    for n, row in enumerate(_read_jsonl(root / PROBLEMS_FILE), 1):
+    for _n, row in enumerate(_read_jsonl(root / PROBLEMS_FILE), 1):
         prompt = str(row["prompt"])
         if prompt not in samples:
             raise DataFormatError(

@@ -1,13 +1,14 @@
 """A worker: one single-threaded fork server per core, started by ``LocalExecutor``.
 
 It imports the standard-library modules programs commonly use once, then forks one child per
-program (or per test). It holds the deadlines: when a child hangs past a test's timeout or
-dies, its process group and every process of the sandbox uid are killed and the remaining
-tests continue in a fresh child, so one bad test costs one outcome.
+program (or per test). The next child is forked ahead of time, while the current one runs, so
+a program starts as soon as its job arrives. The fork server holds the deadlines: when a child
+hangs past a test's timeout or dies, its process group and every process of the sandbox uid
+are killed and the remaining tests continue in a fresh child, so one bad test costs one
+outcome.
 
-It never receives expected values (the parent keeps them), so a forked child cannot find
-them in memory. Run as ``python -m aceforge.execution.forkserver ISOLATION``; it speaks
-frames (see ``protocol``) on stdin/stdout.
+It never receives expected values (the parent keeps them), so a forked child cannot find them
+in memory. Started by ``launcher``; it speaks frames (see ``protocol``) on stdin/stdout.
 """
 
 from __future__ import annotations
@@ -60,7 +61,25 @@ PREIMPORT = [
 ]
 CHILD_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 TAIL_READ_MAX = 16 << 20
-_VALID_CHILD_OUTCOMES = {"value", "passed", "failed", "error", "timeout", "memory", "ran"}
+# Children report every test on a pipe nobody sleeps on (no wake-up per test); the server wakes
+# when the child signals the end, exits, or a deadline nears, and at least this often to drain.
+DRAIN_INTERVAL_S = 0.02
+_CHILD_OUTCOMES = {"value", "passed", "failed", "error", "timeout", "memory", "ran"}
+
+
+def _grace(timeout_s: float) -> float:
+    """Time past a soft timeout the child gets to report it before it is killed."""
+    return 0.05 + 0.1 * timeout_s
+
+
+class _JobState:
+    def __init__(self, jid: int, job: dict[str, Any]) -> None:
+        self.jid, self.job = jid, job
+        self.status_sent = False
+        self.stopped = False
+        self.events: list[dict[str, Any]] = []
+        self.stdout = ""
+        self.stderr = ""
 
 
 class ForkServer:
@@ -69,12 +88,13 @@ class ForkServer:
         self.reader = FrameReader()
         self.queue: collections.deque[dict[str, Any]] = collections.deque()
         self.aborted: set[int] = set()
-        self.jobs_run = 0
         self.current: int | None = None
+        self.jobs_run = 0
         self.devnull = os.open(os.devnull, os.O_RDONLY)
+        self.warm: _Child | None = None
         os.set_blocking(0, False)
 
-    # ---- parent channel ------------------------------------------------------------------
+    # ---- parent channel ----------------------------------------------------------------------
     def emit(self, obj: dict[str, Any]) -> None:
         write_all(1, pack(obj))
 
@@ -96,6 +116,7 @@ class ForkServer:
         return True
 
     def serve(self) -> None:
+        self.warm = _Child.fork_warm(self)
         alive = True
         while alive or self.queue:
             while not self.queue and alive:
@@ -109,48 +130,43 @@ class ForkServer:
             if frame.get("op") == "run":
                 if frame["job"] in self.aborted:
                     self.aborted.discard(frame["job"])
-                    self.emit({"ev": "done", "job": frame["job"], "stdout": "", "stderr": ""})
+                    self.emit({"ev": "done", "job": frame["job"], "tests": []})
                     continue
                 self.run_job(frame)
 
-    # ---- one job --------------------------------------------------------------------------
+    # ---- one job -----------------------------------------------------------------------------
     def run_job(self, job: dict[str, Any]) -> None:
-        jid, tests = job["job"], job["tests"]
+        jid, n = job["job"], len(job["tests"])
         self.current = jid
-        n = len(tests)
         self.jobs_run += 1
         workdir = sandbox.make_workdir(self.iso, self.jobs_run)
-        out_fd = os.memfd_create("stdout", os.MFD_CLOEXEC)
-        err_fd = os.memfd_create("stderr", os.MFD_CLOEXEC)
-        state = _JobState(jid, n, job)
+        state = _JobState(jid, job)
         started = time.monotonic()
         try:
             pos = 0
             while pos < n and not state.stopped:
-                seg = self.segment(job, pos)
-                pos = self.run_segment(job, seg, state, workdir, out_fd, err_fd)
-            if n == 0 and not state.status_sent:
-                # No tests: still import the program once so its status is known.
-                self.run_segment(job, [], state, workdir, out_fd, err_fd)
+                pos = self.run_segment(job, self.segment(job, pos), state, workdir)
+            if n == 0:  # no tests: still run the program once so its status is known
+                self.run_segment(job, [], state, workdir)
         finally:
             limit = job["limits"]["max_output_bytes"]
-            stdout = state.last_stdout if state.last_stdout is not None else _tail(out_fd, limit)
             self.emit(
                 {
                     "ev": "done",
                     "job": jid,
                     "tests": state.events,
-                    "stdout": stdout[-limit:] if stdout else "",
-                    "stderr": _tail(err_fd, limit),
+                    "stdout": state.stdout[-limit:],
+                    "stderr": state.stderr[-limit:],
                     "t": time.monotonic() - started,
                 }
             )
-            os.close(out_fd)
-            os.close(err_fd)
             sandbox.clean_after_job(self.iso, workdir)
             self.aborted.discard(jid)
+            self.current = None
 
-    def segment(self, job: dict[str, Any], pos: int) -> list[int]:
+    @staticmethod
+    def segment(job: dict[str, Any], pos: int) -> list[int]:
+        """Tests that share one child: a run of assert tests; stdio tests get a child each."""
         tests = job["tests"]
         if tests[pos]["k"] == "stdio" or job.get("child_per_test"):
             return [pos]
@@ -159,44 +175,50 @@ class ForkServer:
             end += 1
         return list(range(pos, end))
 
-    def run_segment(
-        self, job: dict[str, Any], seg: list[int], state: _JobState, workdir: str, out_fd: int, err_fd: int
-    ) -> int:
-        """Run tests `seg` in one child; returns the index of the first test left to run."""
-        stdio = bool(seg) and job["tests"][seg[0]]["k"] == "stdio"
-        in_fd, seg_out = self.devnull, out_fd
-        if stdio:
-            in_fd = os.memfd_create("stdin", os.MFD_CLOEXEC)
-            write_all(in_fd, job["tests"][seg[0]]["in"].encode("utf-8", "surrogatepass"))
-            os.lseek(in_fd, 0, os.SEEK_SET)
-            seg_out = os.memfd_create("stdout", os.MFD_CLOEXEC)
-        try:
-            child = _Child.spawn(self, job, seg, workdir, in_fd, seg_out, err_fd)
-            next_pos = self.watch(child, job, seg, state)
-            if stdio and state.stdio_ran is not None:
-                i, duration = state.stdio_ran
-                out = _read_all(seg_out, TAIL_READ_MAX)
-                state.last_stdout = out
-                self.emit_test(state, i, {"o": "stdio", "out": out, "t": duration})
-                state.stdio_ran = None
-            return next_pos
-        finally:
-            if stdio:
-                os.close(in_fd)
-                os.close(seg_out)
+    def take_child(self) -> _Child:
+        child, self.warm = self.warm, None
+        return child if child is not None and child.alive() else _Child.fork_warm(self)
 
-    def watch(self, child: _Child, job: dict[str, Any], seg: list[int], state: _JobState) -> int:
+    def run_segment(self, job: dict[str, Any], seg: list[int], state: _JobState, workdir: str) -> int:
+        """Run tests `seg` in one child; returns the index of the first test left to run."""
         limits = job["limits"]
-        grace = lambda t: 0.05 + 0.1 * t  # noqa: E731 - time for the child to report a soft timeout
+        cpu_s = int(limits["import_timeout_s"] + sum(limits["timeout_s"][i] for i in seg)) + 2
+        spec = {"job": job, "seg": seg, "cpu_s": cpu_s, "workdir": workdir}
+        child = self.take_child()
+        if not child.start(spec):
+            child.kill(self.iso)
+            child = _Child.fork_warm(self)
+            child.start(spec)
+        started = time.monotonic()
+        self.warm = _Child.fork_warm(self)  # forked while this one runs
+        stdio_ran: list[float] = []
+        next_pos = self.watch(child, job, seg, state, started, stdio_ran)
+        limit = limits["max_output_bytes"]
+        out = _read(child.out, TAIL_READ_MAX if stdio_ran else limit, tail=not stdio_ran)
+        state.stdout = (state.stdout + out)[-limit:]
+        state.stderr = (state.stderr + _read(child.err, limit, tail=True))[-limit:]
+        child.close_files()
+        if stdio_ran:
+            self.emit_test(state, seg[0], {"o": "stdio", "out": out, "t": stdio_ran[0]})
+        return next_pos
+
+    def watch(
+        self,
+        child: _Child,
+        job: dict[str, Any],
+        seg: list[int],
+        state: _JobState,
+        started: float,
+        stdio_ran: list[float],
+    ) -> int:
+        limits = job["limits"]
         k = 0  # position in seg of the test now running
         imported = False
-        now = time.monotonic()
-        phase_start = now
-        deadline = now + limits["import_timeout_s"] + grace(limits["import_timeout_s"])
+        phase_start = started
+        deadline = started + limits["import_timeout_s"] + _grace(limits["import_timeout_s"])
         end: str | None = None  # why the child stopped early: "deadline" | "exit" | "protocol"
-        while True:
-            timeout = max(0.0, deadline - time.monotonic())
-            child.wait(timeout)
+        while end is None:
+            child.wait(min(DRAIN_INTERVAL_S, max(0.0, deadline - time.monotonic())))
             if not self.pump_parent():  # the parent is gone: nobody wants the result
                 child.kill(self.iso)
                 sys.exit(0)
@@ -204,15 +226,14 @@ class ForkServer:
                 state.stopped = True
                 child.kill(self.iso)
                 return len(job["tests"])
-            exited = child.exited()  # checked before reading, so no frame written before exit is missed
+            exited = child.exited()  # checked before reading: no frame written before exit is missed
             try:
                 frames = child.read_frames()
             except ProtocolError:
-                end = "protocol"
-                frames = []
+                frames, end = [], "protocol"
             for frame in frames:
-                now = time.monotonic()
                 kind = frame.get("k") if isinstance(frame, dict) else None
+                now = _clamp(frame.get("ts") if kind else None, phase_start, time.monotonic())
                 if kind == "import" and not imported:
                     imported = True
                     if frame.get("status") != "ok":
@@ -223,27 +244,26 @@ class ForkServer:
                         self.send_status(state, "ok", None)
                     phase_start = now
                     if seg:
-                        deadline = now + limits["timeout_s"][seg[0]] + grace(limits["timeout_s"][seg[0]])
+                        deadline = now + limits["timeout_s"][seg[0]] + _grace(limits["timeout_s"][seg[0]])
                 elif (
                     kind == "test"
                     and imported
                     and k < len(seg)
                     and frame.get("i") == seg[k]
-                    and frame.get("o") in _VALID_CHILD_OUTCOMES
+                    and frame.get("o") in _CHILD_OUTCOMES
                 ):
-                    i = seg[k]
                     frame["t"] = now - phase_start
                     if frame["o"] == "ran":
-                        state.stdio_ran = (i, frame["t"])
+                        stdio_ran.append(frame["t"])
                     else:
-                        self.emit_test(state, i, frame)
+                        self.emit_test(state, seg[k], frame)
                     if state.stopped:
                         child.kill(self.iso)
                         return len(job["tests"])
                     k += 1
                     phase_start = now
                     if k < len(seg):
-                        deadline = now + limits["timeout_s"][seg[k]] + grace(limits["timeout_s"][seg[k]])
+                        deadline = now + limits["timeout_s"][seg[k]] + _grace(limits["timeout_s"][seg[k]])
                 elif kind == "done" and imported and k == len(seg):
                     child.release(self.iso)
                     return seg[-1] + 1 if seg else len(job["tests"])
@@ -254,23 +274,19 @@ class ForkServer:
                 end = "exit"
             if end is None and time.monotonic() >= deadline:
                 end = "deadline"
-            if end is not None:
-                break
-        detail = child.kill(self.iso) if end != "exit" else child.reap(self.iso)
+        detail = child.reap(self.iso) if end == "exit" else child.kill(self.iso)
         if end == "protocol":
             detail = "malformed result frame"
+        elif end == "deadline":
+            detail = "hard deadline"
         if not imported:
-            if end == "deadline":
-                self.finish_import(state, "import_timeout", "hard deadline")
-            else:
-                self.finish_import(state, "crashed", detail)
+            self.finish_import(state, "import_timeout" if end == "deadline" else "crashed", detail)
             return len(job["tests"])
         if k >= len(seg):
             return seg[-1] + 1
-        i = seg[k]
         outcome = "timeout" if end == "deadline" else "crashed"
-        self.emit_test(state, i, {"o": outcome, "d": detail, "t": time.monotonic() - phase_start})
-        return i + 1
+        self.emit_test(state, seg[k], {"o": outcome, "d": detail, "t": time.monotonic() - phase_start})
+        return seg[k] + 1
 
     def finish_import(self, state: _JobState, status: str, error: str) -> None:
         if not state.status_sent:
@@ -294,99 +310,72 @@ class ForkServer:
             state.events.append(event)  # batched into the job's final frame
 
 
-class _JobState:
-    def __init__(self, jid: int, n: int, job: dict[str, Any]) -> None:
-        self.jid, self.n, self.job = jid, n, job
-        self.status_sent = False
-        self.stopped = False
-        self.events: list[dict[str, Any]] = []
-        self.stdio_ran: tuple[int, float] | None = None
-        self.last_stdout: str | None = None
-
-
 class _Child:
-    """One forked child and the pipe it reports on."""
+    """One forked child: it waits (still root) for its spec on fd 4, reports on fd 3."""
 
-    def __init__(self, pid: int, fd: int) -> None:
-        self.pid, self.fd = pid, fd
-        self.reader = FrameReader(max_frame=64 << 20)
+    def __init__(self, pid: int, fd: int, ctrl: int, out: int, err: int, bell: int) -> None:
+        self.pid, self.fd, self.ctrl, self.out, self.err, self.bell = pid, fd, ctrl, out, err, bell
+        self.reader = FrameReader()
         self.eof = False
         self.status: int | None = None
+        self.pidfd: int | None
         try:
-            self.pidfd: int | None = os.pidfd_open(pid)
+            self.pidfd = os.pidfd_open(pid)
         except (AttributeError, OSError):
             self.pidfd = None
         self.poller = select.poll()
-        self.poller.register(fd, select.POLLIN)
+        self.poller.register(bell, select.POLLIN)
         self.poller.register(0, select.POLLIN)
         if self.pidfd is not None:
             self.poller.register(self.pidfd, select.POLLIN)
 
-    @staticmethod
-    def reap_zombies() -> None:
-        """Collect children released earlier (they are dead or dying)."""
-        while True:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if not pid:
-                return
-
     @classmethod
-    def spawn(
-        cls,
-        server: ForkServer,
-        job: dict[str, Any],
-        seg: list[int],
-        workdir: str,
-        in_fd: int,
-        out_fd: int,
-        err_fd: int,
-    ) -> _Child:
-        cls.reap_zombies()
-        r, w = os.pipe()
-        limits = job["limits"]
-        cpu_s = int(limits["import_timeout_s"] + sum(limits["timeout_s"][i] for i in seg)) + 2
+    def fork_warm(cls, server: ForkServer) -> _Child:
+        _reap_zombies()
+        out = os.memfd_create("stdout", os.MFD_CLOEXEC)
+        err = os.memfd_create("stderr", os.MFD_CLOEXEC)
+        ctrl_r, ctrl_w = os.pipe()
+        res_r, res_w = os.pipe()
+        bell_r, bell_w = os.pipe()
         pid = os.fork()
-        if pid == 0:  # child
+        if pid == 0:
             try:
                 os.setpgid(0, 0)
-                for fd, target in ((in_fd, 0), (out_fd, 1), (err_fd, 2), (w, 3)):
+                fds = ((server.devnull, 0), (out, 1), (err, 2), (res_w, 3), (ctrl_r, 4), (bell_w, 5))
+                for fd, target in fds:
                     os.dup2(fd, target, inheritable=True)
-                os.closerange(4, 1 << 16)
-                signal.signal(signal.SIGINT, signal.default_int_handler)
-                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                sandbox.apply_child_limits(
-                    limits["memory_mb"],
-                    cpu_s,
-                    limits["max_processes"],
-                    limits["max_open_files"],
-                    limits["max_file_mb"],
-                )
-                sandbox.drop_privileges(server.iso.uid)
-                os.chdir(workdir)
-                if os.environ.get("HOME") != workdir:  # preset by main() in a private /tmp
-                    os.environ.update(HOME=workdir, TMPDIR=workdir)
-                if not server.iso.network_namespace:
-                    sandbox.install_socket_block()
-                harness.run_child(job, seg, workdir)
+                os.closerange(6, 1 << 16)
+                harness.warm_child(server.iso.uid, block_sockets=not server.iso.network_namespace)
             finally:
                 os._exit(70)
-        os.close(w)
+        os.close(ctrl_r)
+        os.close(res_w)
+        os.close(bell_w)
         try:
             os.setpgid(pid, pid)
         except OSError:
             pass
-        os.set_blocking(r, False)
-        return cls(pid, r)
+        os.set_blocking(res_r, False)
+        os.set_blocking(bell_r, False)
+        return cls(pid, res_r, ctrl_w, out, err, bell_r)
 
-    def wait(self, timeout_s: float) -> bool:
+    def alive(self) -> bool:
+        return not self.exited()
+
+    def start(self, spec: dict[str, Any]) -> bool:
+        try:
+            write_all(self.ctrl, pack(spec))
+        except BrokenPipeError:
+            return False
+        finally:
+            os.close(self.ctrl)
+        return True
+
+    def wait(self, timeout_s: float) -> None:
         """Block until the child reports, exits, the parent writes, or the timeout passes."""
         if self.pidfd is None:
             timeout_s = min(timeout_s, 0.05)
-        return bool(self.poller.poll(timeout_s * 1000))
+        self.poller.poll(timeout_s * 1000)
 
     def read_frames(self) -> list[Any]:
         frames: list[Any] = []
@@ -397,7 +386,6 @@ class _Child:
                 break
             if not chunk:
                 self.eof = True
-                self.poller.unregister(self.fd)
                 break
             frames.extend(self.reader.feed(chunk))
         return frames
@@ -411,6 +399,36 @@ class _Child:
             return True
         return False
 
+    def release(self, iso: sandbox.Isolation) -> None:
+        """The child reported everything: kill it and its leftovers without waiting for the
+        exit to finish (the kernel tears it down in parallel; `_reap_zombies` collects it)."""
+        self._kill_leftovers(iso)
+        self._close_pipes()
+        _released.add(self.pid)
+
+    def kill(self, iso: sandbox.Isolation) -> str:
+        if self.status is None:
+            for target in (-self.pid, self.pid):
+                try:
+                    os.kill(target, signal.SIGKILL)
+                except OSError:
+                    pass
+        return self.reap(iso)
+
+    def reap(self, iso: sandbox.Isolation) -> str:
+        if self.status is None and not self._wait_exit(0.5):
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            _, self.status = os.waitpid(self.pid, 0)
+        self._kill_leftovers(iso)
+        self._close_pipes()
+        assert self.status is not None
+        if os.WIFSIGNALED(self.status):
+            return f"killed by {signal.Signals(os.WTERMSIG(self.status)).name}"
+        return f"exit code {os.WEXITSTATUS(self.status)}"
+
     def _wait_exit(self, timeout_s: float) -> bool:
         if self.pidfd is not None:
             select.select([self.pidfd], [], [], timeout_s)
@@ -422,65 +440,52 @@ class _Child:
             time.sleep(0.0005)
         return True
 
-    def kill(self, iso: sandbox.Isolation) -> str:
-        if self.status is None:
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
-        return self.reap(iso)
-
-    def release(self, iso: sandbox.Isolation) -> None:
-        """The child reported everything: kill it and its leftovers without waiting for the
-        exit to finish (the kernel tears it down in parallel; `reap_zombies` collects it)."""
-        self._kill_leftovers(iso)
-        self._close()
-
     def _kill_leftovers(self, iso: sandbox.Isolation) -> None:
         if iso.uid is not None:
             sandbox.sweep_uid(iso.uid)
-        else:
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
 
-    def _close(self) -> None:
+    def _close_pipes(self) -> None:
         os.close(self.fd)
+        os.close(self.bell)
         if self.pidfd is not None:
             os.close(self.pidfd)
 
-    def reap(self, iso: sandbox.Isolation) -> str:
-        if self.status is None and not self._wait_exit(0.5):
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            _, self.status = os.waitpid(self.pid, 0)
-        self._kill_leftovers(iso)
-        self._close()
-        assert self.status is not None
-        if os.WIFSIGNALED(self.status):
-            return f"killed by {signal.Signals(os.WTERMSIG(self.status)).name}"
-        return f"exit code {os.WEXITSTATUS(self.status)}"
+    def close_files(self) -> None:
+        os.close(self.out)
+        os.close(self.err)
 
 
-def _read_all(fd: int, limit: int) -> str:
-    size = os.fstat(fd).st_size
-    data = os.pread(fd, min(size, limit), 0) if size else b""
-    return data.decode("utf-8", "replace")
+_released: set[int] = set()
 
 
-def _tail(fd: int, limit: int) -> str:
+def _clamp(ts: object, low: float, high: float) -> float:
+    """A child's timestamp, trusted only within what the server itself has observed."""
+    if type(ts) is not float:
+        return high
+    return min(max(ts, low), high)
+
+
+def _reap_zombies() -> None:
+    """Collect children released earlier (they are dead or dying)."""
+    for pid in list(_released):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _released.discard(pid)
+
+
+def _read(fd: int, limit: int, tail: bool) -> str:
     size = os.fstat(fd).st_size
     if not size:
         return ""
-    start = max(0, size - limit)
-    return os.pread(fd, size - start, start).decode("utf-8", "replace")
+    start = max(0, size - limit) if tail else 0
+    return os.pread(fd, min(size - start, limit), start).decode("utf-8", "replace")
 
 
 def main() -> None:

@@ -16,13 +16,16 @@ import sys
 import time
 from typing import Any
 
-from aceforge.execution.protocol import pack, write_all
+from aceforge.execution import sandbox
+from aceforge.execution.protocol import FrameReader, pack, write_all
 from aceforge.execution.values import Unserializable, encode
 
 RESULT_FD = 3
+BELL_FD = 5
 _PRISTINE_BUILTINS = dict(builtins.__dict__)  # captured before any program can patch builtins
 _dumps = json.dumps
 _perf = time.perf_counter
+_mono = time.monotonic
 _setitimer = signal.setitimer
 
 
@@ -35,7 +38,16 @@ def _on_alarm(signum: int, frame: object) -> None:
 
 
 def _send(obj: dict[str, Any]) -> None:
+    obj["ts"] = _mono()  # when this phase ended; the fork server clamps it to what it saw
     write_all(RESULT_FD, pack(obj))
+
+
+def _ring() -> None:
+    """Wake the fork server: everything is reported."""
+    try:
+        os.write(BELL_FD, b"!")
+    except OSError:
+        pass
 
 
 def _etype(e: BaseException) -> str:
@@ -112,15 +124,63 @@ def _eval_test(
     return {"o": "value", "v": values}
 
 
-def run_child(job: dict[str, Any], indices: list[int], workdir: str) -> None:
-    """Entry point in the forked child (already sandboxed). Never returns."""
+CTRL_FD = 4
+
+
+def warm_child(uid: int | None, block_sockets: bool) -> None:
+    """Entry point of a pre-forked child. Still root, it waits for its spec on fd 4, then
+    applies the job's limits, becomes the sandbox uid and runs. Never returns."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversized writes fail with EFBIG instead
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    spec = _read_spec()
+    if spec is None:  # the fork server went away
+        os._exit(0)
+    job, seg = spec["job"], spec["seg"]
+    limits = job["limits"]
+    if seg and job["tests"][seg[0]]["k"] == "stdio":
+        _set_stdin(job["tests"][seg[0]]["in"])
+    sandbox.apply_child_limits(
+        limits["memory_mb"],
+        spec["cpu_s"],
+        limits["max_processes"],
+        limits["max_open_files"],
+        limits["max_file_mb"],
+    )
+    sandbox.drop_privileges(uid)
+    os.chdir(spec["workdir"])
+    if os.environ.get("HOME") != spec["workdir"]:  # preset by the fork server in a private /tmp
+        os.environ.update(HOME=spec["workdir"], TMPDIR=spec["workdir"])
+    if block_sockets:
+        sandbox.install_socket_block()
     try:
-        _child_main(job, indices, workdir)
+        _child_main(job, seg)
     finally:
+        _ring()
         os._exit(0)
 
 
-def _child_main(job: dict[str, Any], indices: list[int], workdir: str) -> None:
+def _read_spec() -> dict[str, Any] | None:
+    reader = FrameReader()
+    frames: list[Any] = []
+    while not frames:
+        chunk = os.read(CTRL_FD, 1 << 20)
+        if not chunk:
+            return None
+        frames = reader.feed(chunk)
+    os.close(CTRL_FD)
+    return frames[0]  # type: ignore[no-any-return]
+
+
+def _set_stdin(text: str) -> None:
+    fd = os.memfd_create("stdin")
+    write_all(fd, text.encode("utf-8", "surrogatepass"))
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.dup2(fd, 0)
+    os.close(fd)
+
+
+def _child_main(job: dict[str, Any], indices: list[int]) -> None:
     random.seed(0)
     limits = job["limits"]
     tests = job["tests"]
