@@ -55,6 +55,13 @@ def _etype(e: BaseException) -> str:
     return name[:100] if type(name) is str else "Exception"
 
 
+def _describe(e: BaseException) -> str:
+    try:
+        return f"{_etype(e)}: {str(e)[:200]}"
+    except BaseException:  # a program-defined __str__ that raises
+        return _etype(e)
+
+
 def _run_timed(fn: Any, timeout_s: float) -> tuple[str, Any, float]:
     """Run fn() under the soft timeout: ("ok", value) or (outcome, exception type)."""
     signal.signal(signal.SIGALRM, _on_alarm)
@@ -198,7 +205,7 @@ def _child_main(job: dict[str, Any], indices: list[int]) -> None:
     outcome, payload, _ = _run_timed(lambda: exec(code, program_ns), limits["import_timeout_s"])
     if outcome != "ok":
         st = {"timeout": "import_timeout", "memory": "import_error"}.get(outcome, "import_error")
-        err = payload if isinstance(payload, str) else _etype(payload)
+        err = payload if isinstance(payload, str) else _describe(payload)
         _send({"k": "import", "status": st, "error": err})
         return
     _flush()

@@ -1,0 +1,28 @@
+"""The ``aceforge`` command: one subcommand per stage."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from aceforge.cli.exec_cmd import exec_command, humaneval_jobs_command
+from aceforge.errors import AceforgeError
+
+app = typer.Typer(
+    name="aceforge",
+    help="Turn ordinary code data into verifiable rewards for training coder LLMs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("exec")(exec_command)
+app.command("humaneval-jobs")(humaneval_jobs_command)
+
+
+def main() -> None:
+    try:
+        app()
+    except AceforgeError as e:
+        typer.secho(f"error: {e}", fg="red", err=True)
+        sys.exit(2)

@@ -1,0 +1,159 @@
+"""``aceforge exec``: run programs against their tests in the sandboxed engine."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from aceforge.errors import ConfigError
+from aceforge.io import ExecRow, JsonlWriter, read_exec_rows, write_config
+from aceforge.types import Job, Limits
+
+console = Console(stderr=True)
+
+
+def exec_command(
+    input: Annotated[Path, typer.Argument(help="JSONL or Parquet rows: {id, program, tests, [timeout_s]}.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL results; rows already there are skipped.")],
+    workers: Annotated[int, typer.Option(help="Parallel fork servers (default: CPU count).")] = 0,
+    timeout_s: Annotated[float, typer.Option(help="Per-test timeout in seconds.")] = 1.0,
+    import_timeout_s: Annotated[float | None, typer.Option(help="Program import timeout [default: max(1, timeout)].")] = None,
+    memory_mb: Annotated[int, typer.Option(help="Address-space limit per program.")] = 2048,
+    isolation: Annotated[str, typer.Option(help="auto | strict (refuse without namespaces) | minimal.")] = "auto",
+    fail_fast: Annotated[bool, typer.Option(help="Stop a program at its first failing test (all-or-nothing rewards).")] = False,
+    child_per_test: Annotated[bool, typer.Option(help="Run every test in a fresh process.")] = False,
+    compare_in_sandbox: Annotated[bool, typer.Option(help="Compare unserializable return values inside the sandbox (the expected value enters it).")] = False,
+    rel_tol: Annotated[float, typer.Option(help="Relative tolerance for float comparisons.")] = 1e-9,
+    abs_tol: Annotated[float, typer.Option(help="Absolute tolerance for float comparisons.")] = 0.0,
+) -> None:
+    """Execute programs against assert or stdin/stdout tests; write per-test outcomes as JSONL.
+
+    Every input row is validated before anything runs. Results stream to OUTPUT as they finish;
+    re-running with the same OUTPUT skips finished ids, so an interrupted run resumes.
+    """
+    from aceforge.execution.executor import LocalExecutor
+
+    if timeout_s <= 0:
+        raise ConfigError("--timeout-s must be positive")
+    rows = read_exec_rows(input)
+    writer = JsonlWriter(output)
+    todo = [r for r in rows if r.id not in writer.done_ids]
+    limits = Limits(timeout_s=timeout_s, import_timeout_s=import_timeout_s, memory_mb=memory_mb)
+    jobs = (_job(r, limits, fail_fast, child_per_test, compare_in_sandbox) for r in todo)
+    executor = LocalExecutor(workers=workers or None, isolation=isolation, rel_tol=rel_tol, abs_tol=abs_tol)
+    config = {
+        "stage": "exec", "input": str(input), "workers": executor.n_workers, "timeout_s": timeout_s,
+        "import_timeout_s": limits.import_timeout, "memory_mb": memory_mb, "isolation": isolation,
+        "fail_fast": fail_fast, "child_per_test": child_per_test, "compare_in_sandbox": compare_in_sandbox,
+        "rel_tol": rel_tol, "abs_tol": abs_tol,
+    }
+    if len(todo) < len(rows):
+        console.print(f"resuming: {len(rows) - len(todo)} of {len(rows)} rows already in {output}")
+    stats = _Stats()
+    started = time.perf_counter()
+    try:
+        with executor, writer, _progress() as progress:
+            config["isolation_report"] = executor.isolation_report
+            write_config(output, config)
+            task = progress.add_task("executing", total=len(todo))
+            for result in executor.run(jobs):
+                writer.write(result.to_row())
+                stats.add(result)
+                progress.advance(task)
+    except KeyboardInterrupt:
+        console.print(f"[yellow]interrupted[/]: {stats.n} results saved in {output}; re-run to resume")
+        raise typer.Exit(130) from None
+    stats.show(time.perf_counter() - started, output)
+
+
+def _job(row: ExecRow, limits: Limits, fail_fast: bool, child_per_test: bool, in_sandbox: bool) -> Job:
+    if row.timeout_s is not None:
+        limits = Limits(**{**limits.__dict__, "timeout_s": row.timeout_s})
+    return Job(row.id, row.program, row.tests, limits, fail_fast=fail_fast, child_per_test=child_per_test,
+               compare_in_sandbox=in_sandbox)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f} programs/s" if speed else "… programs/s", style="cyan")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        _RateColumn(), TimeRemainingColumn(),
+        console=console, transient=False,
+    )
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.n = 0
+        self.all_passed = 0
+        self.pass_rate_sum = 0.0
+        self.status: Counter[str] = Counter()
+        self.outcomes: Counter[str] = Counter()
+
+    def add(self, result: object) -> None:
+        from aceforge.types import ExecResult
+
+        assert isinstance(result, ExecResult)
+        self.n += 1
+        self.all_passed += result.all_passed
+        self.pass_rate_sum += result.pass_rate
+        self.status[result.status] += 1
+        self.outcomes.update(result.outcomes)
+
+    def show(self, seconds: float, output: Path) -> None:
+        table = Table(title=f"aceforge exec: {self.n} programs in {seconds:.1f}s "
+                            f"({self.n / seconds if seconds else 0:.0f}/s)")
+        table.add_column("measure")
+        table.add_column("value", justify="right")
+        if self.n:
+            table.add_row("mean pass rate", f"{self.pass_rate_sum / self.n:.3f}")
+            table.add_row("all tests passed", f"{self.all_passed} ({self.all_passed / self.n:.1%})")
+        for k, v in sorted(self.status.items()):
+            table.add_row(f"status {k}", str(v))
+        for k, v in sorted(self.outcomes.items()):
+            table.add_row(f"tests {k}", str(v))
+        Console().print(table)
+        console.print(f"results: {output}")
+
+
+def humaneval_jobs_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the exec input JSONL.")],
+    codet_dir: Annotated[Path, typer.Option(help="CodeT's data folder (humaneval_*.jsonl).")] = Path("../shared/data/codet"),
+    samples_per_problem: Annotated[int, typer.Option(help="CodeGen-16B samples per problem (max 100).")] = 5,
+    canonical: Annotated[bool, typer.Option(help="Also add each problem's canonical solution.")] = False,
+) -> None:
+    """Write HumanEval x CodeGen-16B samples as `aceforge exec` input (program = prompt + completion)."""
+    from aceforge.evaluation.humaneval import canonical_jobs, humaneval_jobs, load_codet_humaneval
+    from aceforge.io import JsonlWriter
+
+    problems = load_codet_humaneval(codet_dir)
+    jobs = humaneval_jobs(problems, samples_per_problem)
+    if canonical:
+        jobs += canonical_jobs(problems)
+    if output.exists():
+        output.unlink()
+    with JsonlWriter(output) as w:
+        for j in jobs:
+            w.write({"id": j.id, "program": j.program, "tests": list(j.tests)})
+    console.print(f"wrote {len(jobs)} jobs for {len(problems)} problems to {output}")

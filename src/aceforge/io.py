@@ -1,0 +1,177 @@
+"""Reading validated inputs and writing resumable JSONL outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aceforge.errors import DataFormatError
+from aceforge.types import StdioTest, Test
+
+MAX_REPORTED_ERRORS = 20
+
+
+def iter_records(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """(line or row number, record) from a .jsonl/.json-lines or .parquet file."""
+    p = Path(path)
+    if not p.is_file():
+        raise DataFormatError(str(p), None, None, "file not found")
+    if p.suffix == ".parquet":
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:  # pragma: no cover - pyarrow is a core dependency
+            raise DataFormatError(str(p), None, None, "reading Parquet needs pyarrow") from None
+        for n, row in enumerate(pq.read_table(p).to_pylist(), 1):
+            yield n, row
+        return
+    with p.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as e:
+                raise DataFormatError(str(p), n, None, f"invalid JSON: {e.msg} at column {e.colno}") from None
+
+
+@dataclass(frozen=True)
+class ExecRow:
+    id: str
+    program: str
+    tests: tuple[Test, ...]
+    timeout_s: float | None = None
+
+
+class _Errors:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.items: list[DataFormatError] = []
+
+    def add(self, line: int, field: str | None, problem: str) -> None:
+        self.items.append(DataFormatError(self.path, line, field, problem))
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        if len(self.items) == 1:
+            raise self.items[0]
+        shown = "\n  ".join(str(e) for e in self.items[:MAX_REPORTED_ERRORS])
+        more = len(self.items) - MAX_REPORTED_ERRORS
+        first = self.items[0]
+        err = DataFormatError(first.path, first.line, first.field, first.problem)
+        err.args = (f"{len(self.items)} problems in {self.path}:\n  {shown}" + (f"\n  ... and {more} more" if more > 0 else ""),)
+        raise err
+
+
+def _parse_test(value: Any, line: int, index: int, errors: _Errors) -> Test | None:
+    field = f"tests[{index}]"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        missing = [k for k in ("input", "output") if k not in value]
+        if missing:
+            errors.add(line, field, f"a stdin/stdout test needs keys 'input' and 'output' (missing {missing})")
+            return None
+        for k in ("input", "output"):
+            if not isinstance(value[k], str):
+                errors.add(line, f"{field}.{k}", f"must be a string, got {type(value[k]).__name__}")
+                return None
+        return StdioTest(value["input"], value["output"])
+    errors.add(line, field, f"must be an assert string or {{'input', 'output'}}, got {type(value).__name__}")
+    return None
+
+
+def read_exec_rows(path: str | Path) -> list[ExecRow]:
+    """Validate every row before any work; all problems are reported together."""
+    errors = _Errors(str(path))
+    rows: list[ExecRow] = []
+    seen: dict[str, int] = {}
+    for line, rec in iter_records(path):
+        if not isinstance(rec, dict):
+            errors.add(line, None, f"each row must be an object, got {type(rec).__name__}")
+            continue
+        ok = True
+        for field, kind in (("id", str), ("program", str), ("tests", list)):
+            if field not in rec:
+                errors.add(line, field, "missing")
+                ok = False
+            elif not isinstance(rec[field], kind):
+                errors.add(line, field, f"must be a {kind.__name__}, got {type(rec[field]).__name__}")
+                ok = False
+        timeout = rec.get("timeout_s")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0):
+            errors.add(line, "timeout_s", f"must be a positive number, got {timeout!r}")
+            ok = False
+        if not ok:
+            continue
+        if rec["id"] in seen:
+            errors.add(line, "id", f"duplicate id {rec['id']!r} (first on line {seen[rec['id']]})")
+            continue
+        seen[rec["id"]] = line
+        tests = [_parse_test(t, line, i, errors) for i, t in enumerate(rec["tests"])]
+        if any(t is None for t in tests):
+            continue
+        rows.append(ExecRow(rec["id"], rec["program"], tuple(t for t in tests if t is not None),
+                            float(timeout) if timeout is not None else None))
+    errors.raise_if_any()
+    return rows
+
+
+class JsonlWriter:
+    """Append-only JSONL output that survives being killed.
+
+    Each row is one ``write`` of a whole line on an O_APPEND file. On open, a trailing partial
+    line (a write cut off by a crash) is removed, and ``done_ids`` lists the rows already there.
+    """
+
+    def __init__(self, path: str | Path, key: str = "id") -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.done_ids: set[str] = set()
+        if self.path.exists():
+            self._recover(key)
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def _recover(self, key: str) -> None:
+        data = self.path.read_bytes()
+        end = data.rfind(b"\n") + 1
+        if end < len(data):
+            os.truncate(self.path, end)
+        for n, line in enumerate(data[:end].splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                self.done_ids.add(str(json.loads(line)[key]))
+            except (ValueError, KeyError, TypeError):
+                raise DataFormatError(str(self.path), n, key, "existing output row is unreadable; "
+                                      "move the file away to start over") from None
+
+    def write(self, row: dict[str, Any]) -> None:
+        line = json.dumps(row, ensure_ascii=False) + "\n"
+        data = line.encode("utf-8", "surrogatepass")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def close(self) -> None:
+        os.fsync(self.fd)
+        os.close(self.fd)
+
+    def __enter__(self) -> JsonlWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def write_config(output: str | Path, config: dict[str, Any]) -> Path:
+    """The settings a stage ran with, next to its output (``OUTPUT.config.json``)."""
+    path = Path(str(output) + ".config.json")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
