@@ -63,7 +63,10 @@ class _Errors:
         more = len(self.items) - MAX_REPORTED_ERRORS
         first = self.items[0]
         err = DataFormatError(first.path, first.line, first.field, first.problem)
-        err.args = (f"{len(self.items)} problems in {self.path}:\n  {shown}" + (f"\n  ... and {more} more" if more > 0 else ""),)
+        err.args = (
+            f"{len(self.items)} problems in {self.path}:\n  {shown}"
+            + (f"\n  ... and {more} more" if more > 0 else ""),
+        )
         raise err
 
 
@@ -74,7 +77,9 @@ def _parse_test(value: Any, line: int, index: int, errors: _Errors) -> Test | No
     if isinstance(value, dict):
         missing = [k for k in ("input", "output") if k not in value]
         if missing:
-            errors.add(line, field, f"a stdin/stdout test needs keys 'input' and 'output' (missing {missing})")
+            errors.add(
+                line, field, f"a stdin/stdout test needs keys 'input' and 'output' (missing {missing})"
+            )
             return None
         for k in ("input", "output"):
             if not isinstance(value[k], str):
@@ -103,7 +108,9 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
                 errors.add(line, field, f"must be a {kind.__name__}, got {type(rec[field]).__name__}")
                 ok = False
         timeout = rec.get("timeout_s")
-        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0):
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+        ):
             errors.add(line, "timeout_s", f"must be a positive number, got {timeout!r}")
             ok = False
         if not ok:
@@ -115,8 +122,14 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
         tests = [_parse_test(t, line, i, errors) for i, t in enumerate(rec["tests"])]
         if any(t is None for t in tests):
             continue
-        rows.append(ExecRow(rec["id"], rec["program"], tuple(t for t in tests if t is not None),
-                            float(timeout) if timeout is not None else None))
+        rows.append(
+            ExecRow(
+                rec["id"],
+                rec["program"],
+                tuple(t for t in tests if t is not None),
+                float(timeout) if timeout is not None else None,
+            )
+        )
     errors.raise_if_any()
     return rows
 
@@ -147,15 +160,19 @@ class JsonlWriter:
             try:
                 self.done_ids.add(str(json.loads(line)[key]))
             except (ValueError, KeyError, TypeError):
-                raise DataFormatError(str(self.path), n, key, "existing output row is unreadable; "
-                                      "move the file away to start over") from None
+                raise DataFormatError(
+                    str(self.path),
+                    n,
+                    key,
+                    "existing output row is unreadable; move the file away to start over",
+                ) from None
 
     def write(self, row: dict[str, Any]) -> None:
         line = json.dumps(row, ensure_ascii=False) + "\n"
         data = line.encode("utf-8", "surrogatepass")
         view = memoryview(data)
         while view:
-            view = view[os.write(self.fd, view):]
+            view = view[os.write(self.fd, view) :]
 
     def close(self) -> None:
         os.fsync(self.fd)

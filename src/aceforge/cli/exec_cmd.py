@@ -30,15 +30,28 @@ console = Console(stderr=True)
 
 def exec_command(
     input: Annotated[Path, typer.Argument(help="JSONL or Parquet rows: {id, program, tests, [timeout_s]}.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL results; rows already there are skipped.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="JSONL results; rows already there are skipped.")
+    ],
     workers: Annotated[int, typer.Option(help="Parallel fork servers (default: CPU count).")] = 0,
     timeout_s: Annotated[float, typer.Option(help="Per-test timeout in seconds.")] = 1.0,
-    import_timeout_s: Annotated[float | None, typer.Option(help="Program import timeout [default: max(1, timeout)].")] = None,
+    import_timeout_s: Annotated[
+        float | None, typer.Option(help="Program import timeout [default: max(1, timeout)].")
+    ] = None,
     memory_mb: Annotated[int, typer.Option(help="Address-space limit per program.")] = 2048,
-    isolation: Annotated[str, typer.Option(help="auto | strict (refuse without namespaces) | minimal.")] = "auto",
-    fail_fast: Annotated[bool, typer.Option(help="Stop a program at its first failing test (all-or-nothing rewards).")] = False,
+    isolation: Annotated[
+        str, typer.Option(help="auto | strict (refuse without namespaces) | minimal.")
+    ] = "auto",
+    fail_fast: Annotated[
+        bool, typer.Option(help="Stop a program at its first failing test (all-or-nothing rewards).")
+    ] = False,
     child_per_test: Annotated[bool, typer.Option(help="Run every test in a fresh process.")] = False,
-    compare_in_sandbox: Annotated[bool, typer.Option(help="Compare unserializable return values inside the sandbox (the expected value enters it).")] = False,
+    compare_in_sandbox: Annotated[
+        bool,
+        typer.Option(
+            help="Compare unserializable return values inside the sandbox (the expected value enters it)."
+        ),
+    ] = False,
     rel_tol: Annotated[float, typer.Option(help="Relative tolerance for float comparisons.")] = 1e-9,
     abs_tol: Annotated[float, typer.Option(help="Absolute tolerance for float comparisons.")] = 0.0,
 ) -> None:
@@ -58,10 +71,18 @@ def exec_command(
     jobs = (_job(r, limits, fail_fast, child_per_test, compare_in_sandbox) for r in todo)
     executor = LocalExecutor(workers=workers or None, isolation=isolation, rel_tol=rel_tol, abs_tol=abs_tol)
     config = {
-        "stage": "exec", "input": str(input), "workers": executor.n_workers, "timeout_s": timeout_s,
-        "import_timeout_s": limits.import_timeout, "memory_mb": memory_mb, "isolation": isolation,
-        "fail_fast": fail_fast, "child_per_test": child_per_test, "compare_in_sandbox": compare_in_sandbox,
-        "rel_tol": rel_tol, "abs_tol": abs_tol,
+        "stage": "exec",
+        "input": str(input),
+        "workers": executor.n_workers,
+        "timeout_s": timeout_s,
+        "import_timeout_s": limits.import_timeout,
+        "memory_mb": memory_mb,
+        "isolation": isolation,
+        "fail_fast": fail_fast,
+        "child_per_test": child_per_test,
+        "compare_in_sandbox": compare_in_sandbox,
+        "rel_tol": rel_tol,
+        "abs_tol": abs_tol,
     }
     if len(todo) < len(rows):
         console.print(f"resuming: {len(rows) - len(todo)} of {len(rows)} rows already in {output}")
@@ -85,8 +106,15 @@ def exec_command(
 def _job(row: ExecRow, limits: Limits, fail_fast: bool, child_per_test: bool, in_sandbox: bool) -> Job:
     if row.timeout_s is not None:
         limits = Limits(**{**limits.__dict__, "timeout_s": row.timeout_s})
-    return Job(row.id, row.program, row.tests, limits, fail_fast=fail_fast, child_per_test=child_per_test,
-               compare_in_sandbox=in_sandbox)
+    return Job(
+        row.id,
+        row.program,
+        row.tests,
+        limits,
+        fail_fast=fail_fast,
+        child_per_test=child_per_test,
+        compare_in_sandbox=in_sandbox,
+    )
 
 
 class _RateColumn(ProgressColumn):
@@ -97,9 +125,13 @@ class _RateColumn(ProgressColumn):
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        _RateColumn(), TimeRemainingColumn(),
-        console=console, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
     )
 
 
@@ -122,8 +154,10 @@ class _Stats:
         self.outcomes.update(result.outcomes)
 
     def show(self, seconds: float, output: Path) -> None:
-        table = Table(title=f"aceforge exec: {self.n} programs in {seconds:.1f}s "
-                            f"({self.n / seconds if seconds else 0:.0f}/s)")
+        table = Table(
+            title=f"aceforge exec: {self.n} programs in {seconds:.1f}s "
+            f"({self.n / seconds if seconds else 0:.0f}/s)"
+        )
         table.add_column("measure")
         table.add_column("value", justify="right")
         if self.n:
@@ -139,7 +173,9 @@ class _Stats:
 
 def humaneval_jobs_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the exec input JSONL.")],
-    codet_dir: Annotated[Path, typer.Option(help="CodeT's data folder (humaneval_*.jsonl).")] = Path("../shared/data/codet"),
+    codet_dir: Annotated[Path, typer.Option(help="CodeT's data folder (humaneval_*.jsonl).")] = Path(
+        "../shared/data/codet"
+    ),
     samples_per_problem: Annotated[int, typer.Option(help="CodeGen-16B samples per problem (max 100).")] = 5,
     canonical: Annotated[bool, typer.Option(help="Also add each problem's canonical solution.")] = False,
 ) -> None:

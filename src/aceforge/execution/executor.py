@@ -57,6 +57,7 @@ class _Track:
     error: str | None = None
     stopped_at: int | None = None  # fail-fast: first test that did not pass
     attempts: int = 1
+    unqueue_sent: bool = False
 
 
 @dataclass
@@ -191,6 +192,8 @@ class LocalExecutor:
                     if exhausted:
                         return
                     continue
+                if exhausted:
+                    self._rebalance()
                 yield from self._step()
         finally:
             if self.tracks:  # abandoned mid-run (error or generator closed): start clean next time
@@ -232,6 +235,19 @@ class LocalExecutor:
         self.tracks[jid] = _Track(job, plans, w, [None] * len(plans), attempts=attempts)
         w.inflight.append(jid)
         self._send(w, spec)
+
+    def _rebalance(self) -> None:
+        """No new jobs left: move jobs still waiting behind a busy worker to idle ones."""
+        idle = sum(1 for w in self.workers if not w.inflight)
+        for w in self.workers:
+            if idle <= 0:
+                return
+            for jid in list(w.inflight)[1:]:
+                track = self.tracks[jid]
+                if not track.unqueue_sent:
+                    track.unqueue_sent = True
+                    self._send(w, {"op": "unqueue", "job": jid})
+                    idle -= 1
 
     def _send(self, w: _Worker, frame: dict[str, Any]) -> None:
         w.outbuf += pack(frame)
@@ -289,7 +305,13 @@ class LocalExecutor:
         if track is None:
             return None
         kind = ev["ev"]
-        if kind == "status":
+        if kind == "unqueued":
+            jid = ev["job"]
+            del self.tracks[jid]
+            track.worker.inflight.remove(jid)
+            target = min(self.workers, key=lambda w: len(w.inflight))
+            self._submit(target, track.job, attempts=track.attempts)
+        elif kind == "status":
             track.status, track.error = ev["status"], ev.get("error")
         elif kind == "test":
             i = ev["i"]

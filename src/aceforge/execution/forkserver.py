@@ -107,10 +107,15 @@ class ForkServer:
         if not chunk:
             return False
         for frame in self.reader.feed(chunk):
+            jid = frame.get("job")
             if frame.get("op") == "abort":
-                jid = frame.get("job")
                 if jid == self.current or any(q.get("job") == jid for q in self.queue):
                     self.aborted.add(jid)
+            elif frame.get("op") == "unqueue":  # the parent moves a waiting job to an idle worker
+                kept = [q for q in self.queue if q.get("job") != jid]
+                if len(kept) < len(self.queue):
+                    self.queue = collections.deque(kept)
+                    self.emit({"ev": "unqueued", "job": jid})
             else:
                 self.queue.append(frame)
         return True

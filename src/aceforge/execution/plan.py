@@ -176,10 +176,13 @@ class _Builder:
             return BoolOp(op, tuple(self.node(v) for v in test.values))
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             return Not(self.node(test.operand))
-        if isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in _COMPARE_OPS:
-            return Compare(
-                self.operand(test.left), _COMPARE_OPS[type(test.ops[0])], self.operand(test.comparators[0])
+        if isinstance(test, ast.Compare) and all(type(op) in _COMPARE_OPS for op in test.ops):
+            # a < b < c is (a < b) and (b < c), with b evaluated once
+            operands = [self.operand(e) for e in (test.left, *test.comparators)]
+            compares = tuple(
+                Compare(operands[i], _COMPARE_OPS[type(op)], operands[i + 1]) for i, op in enumerate(test.ops)
             )
+            return compares[0] if len(compares) == 1 else BoolOp("and", compares)
         if _is_isclose(test):
             assert isinstance(test, ast.Call)
             kw = {k.arg: literal(k.value) for k in test.keywords}

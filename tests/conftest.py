@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from aceforge.execution.executor import LocalExecutor
+from aceforge.execution.sandbox import UID_BASE
+from aceforge.types import ExecResult, Job, Limits
+
+IS_ROOT = os.geteuid() == 0
+needs_root = pytest.mark.skipif(not IS_ROOT, reason="uid separation and namespaces need root")
+
+
+@pytest.fixture(scope="session")
+def executor() -> Iterator[LocalExecutor]:
+    with LocalExecutor(workers=2) as ex:
+        yield ex
+
+
+@pytest.fixture()
+def run(executor: LocalExecutor):
+    """run(program, tests, **job options) -> ExecResult, on the shared executor."""
+
+    def _run(program: str, tests: list, timeout_s: float = 1.0, **kw) -> ExecResult:
+        limit_keys = {"import_timeout_s", "memory_mb", "max_processes", "max_file_mb", "max_output_bytes"}
+        limits = Limits(timeout_s=timeout_s, **{k: kw.pop(k) for k in list(kw) if k in limit_keys})
+        return executor.run_all([Job("t", program, tuple(tests), limits, **kw)])[0]
+
+    return _run
+
+
+def sandbox_processes() -> list[int]:
+    """Pids of live processes owned by any sandbox uid (should be none between jobs)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) >= UID_BASE:
+                            state = open(f"/proc/{entry}/stat").read().split(")")[-1].split()[0]
+                            if state != "Z":
+                                pids.append(int(entry))
+                        break
+        except OSError:
+            continue
+    return pids

@@ -1,0 +1,193 @@
+"""The engine's contract: outcomes, statuses, streaming, determinism, recovery."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from aceforge.execution.executor import LocalExecutor
+from aceforge.types import Job, Limits, StdioTest
+
+ADD = "def add(a, b):\n    return a + b\n"
+
+
+def test_per_test_outcomes_and_pass_rate(run):
+    r = run(
+        ADD + "print('hi')\n",
+        [
+            "assert add(1, 2) == 3",
+            "assert add(1, 1) == 3",
+            "assert add('a', 1) == 2",
+            "x = add(2, 2)\nassert x == 4",
+            "assert add(1, 2) == 3, 'message'",
+        ],
+    )
+    assert r.status == "ok"
+    assert r.outcomes == ["passed", "failed", "error", "passed", "passed"]
+    assert r.tests[2].detail == "TypeError"
+    assert r.pass_rate == pytest.approx(3 / 5)
+    assert r.stdout_tail == "hi\n"
+    assert all(t.duration_s >= 0 for t in r.tests)
+    assert r.isolation["level"] == "auto"
+
+
+@pytest.mark.parametrize(
+    "program, status, error",
+    [
+        ("def f(:\n", "syntax_error", "SyntaxError"),
+        ("x = 1\0\n", "syntax_error", ""),
+        ("import no_such_module_xyz\n", "import_error", "ModuleNotFoundError"),
+        ("raise ValueError('boom')\n", "import_error", "ValueError: boom"),
+        ("while True:\n    pass\n", "import_timeout", ""),
+    ],
+)
+def test_job_statuses(run, program, status, error):
+    r = run(program, ["assert f() == 1", "assert f() == 2"], import_timeout_s=0.3)
+    assert r.status == status
+    assert error in (r.error or "")
+    assert r.outcomes == ["not_run", "not_run"]
+    assert r.pass_rate == 0.0
+
+
+def test_python_level_hang_costs_one_outcome_and_keeps_the_child(run):
+    program = "def f(x):\n    while x == 1:\n        pass\n    return x\n"
+    r = run(program, ["assert f(0) == 0", "assert f(1) == 1", "assert f(2) == 2"], timeout_s=0.3)
+    assert r.outcomes == ["passed", "timeout", "passed"]
+
+
+@pytest.mark.parametrize(
+    "hang, how", [("sum(itertools.count())", "hard deadline"), ("10 ** 10 ** 10", "SoftTimeout")]
+)
+def test_c_level_hang_is_killed_and_the_rest_run_in_a_fresh_child(run, hang, how):
+    program = f"import itertools\ndef f(x):\n    if x == 1:\n        return {hang}\n    return x\n"
+    start = time.monotonic()
+    r = run(program, ["assert f(0) == 0", "assert f(1) == 1", "assert f(2) == 2"], timeout_s=0.3)
+    assert r.outcomes == ["passed", "timeout", "passed"]
+    assert r.tests[1].detail == how  # long pow checks signals; sum over a C iterator never does
+    assert time.monotonic() - start < 3
+
+
+def test_a_test_that_kills_its_process_costs_one_outcome(run):
+    program = "import os\ndef f(x):\n    if x == 1:\n        os.kill(os.getpid(), 9)\n    return x\n"
+    r = run(program, ["assert f(0) == 0", "assert f(1) == 1", "assert f(2) == 2"])
+    assert r.outcomes == ["passed", "crashed", "passed"]
+    assert "SIGKILL" in (r.tests[1].detail or "")
+
+
+def test_fail_fast_stops_at_first_failure_deterministically(run):
+    program = "def f(x):\n    while x == 9:\n        pass\n    return x\n"
+    tests = ["assert f(0) == 0", "assert f(1) == 2", "assert f(9) == 9", "assert f(3) == 3"]
+    r = run(program, tests, timeout_s=2.0, fail_fast=True)
+    assert r.outcomes == ["passed", "failed", "not_run", "not_run"]
+    assert r.duration_s < 1.5  # did not wait for the hanging test
+    r = run(
+        program, ["assert f(0) == 0", "assert f(9) == 9", "assert f(1) == 1"], timeout_s=0.3, fail_fast=True
+    )
+    assert r.outcomes == ["passed", "timeout", "not_run"]
+
+
+def test_child_per_test_isolates_program_state(run):
+    program = "calls = []\ndef f():\n    calls.append(1)\n    return len(calls)\n"
+    tests = ["assert f() == 1", "assert f() == 1"]
+    assert run(program, tests).outcomes == ["passed", "failed"]  # same child: state carries over
+    assert run(program, tests, child_per_test=True).outcomes == ["passed", "passed"]
+
+
+def test_stdio_tests_compare_whole_output(run):
+    program = "import sys\nn = int(sys.stdin.readline())\nfor i in range(n):\n    print(i)\n"
+    tests = [
+        StdioTest("2\n", "0\n1\n"),
+        StdioTest("2", "0  \n1\n\n"),
+        StdioTest("3\n", "0\n1\n"),
+        StdioTest("x\n", ""),
+    ]
+    r = run(program, tests)
+    assert r.outcomes == ["passed", "passed", "failed", "error"]
+    assert r.tests[3].detail == "ValueError"
+
+
+def test_stdio_programs_see_input_on_fd_0_and_may_exit_cleanly(run):
+    program = "import os, sys\ndata = os.read(0, 100).decode()\nprint(data.upper(), end='')\nsys.exit(0)\n"
+    assert run(program, [StdioTest("abc", "ABC")]).outcomes == ["passed"]
+    assert run("import sys\nprint(1)\nsys.exit(3)\n", [StdioTest("", "1")]).outcomes == ["error"]
+
+
+def test_mixed_test_kinds_in_one_job(run):
+    program = (
+        "def double(x):\n    return 2 * x\nif __name__ == '__main__':\n    print(double(int(input())))\n"
+    )
+    r = run(program, ["assert double(2) == 4", StdioTest("5", "10"), "assert double(1) == 3"])
+    assert r.outcomes == ["passed", "passed", "failed"]
+
+
+def test_unserializable_values_fail_unless_compared_in_sandbox(run):
+    program = (
+        "class P:\n    def __init__(self, x):\n        self.x = x\n    def __eq__(self, o):\n"
+        "        return isinstance(o, P) and o.x == self.x\ndef f(x):\n    return P(x)\n"
+    )
+    r = run(program, ["assert f(1) == P(1)"])
+    assert r.outcomes == ["failed"] and "P" in (r.tests[0].detail or "")
+    r = run(program, ["assert f(1) == P(1)", "assert f(1) == P(2)"], compare_in_sandbox=True)
+    assert r.outcomes == ["passed", "failed"]
+
+
+def test_results_stream_as_they_finish(executor):
+    slow = Job("slow", "import time\ntime.sleep(1.0)\n", ("assert True",), Limits(import_timeout_s=3))
+    fast = [Job(f"fast{i}", ADD, ("assert add(1, 1) == 2",)) for i in range(4)]
+    order = [r.id for r in executor.run([slow, *fast])]
+    assert order[-1] == "slow"
+    assert sorted(order) == sorted(["slow", *(j.id for j in fast)])
+
+
+def test_hash_seed_and_random_are_fixed_and_worker_count_does_not_matter():
+    program = (
+        "import random\nprint(list({'apple', 'banana', 'cherry', 'date', 'elder', 'fig'}), random.random())\n"
+    )
+    expected = subprocess.run(
+        [sys.executable, "-c", "import random; random.seed(0)\n" + program],
+        capture_output=True,
+        text=True,
+        env={"PYTHONHASHSEED": "0"},
+        check=True,
+    ).stdout
+    jobs = [Job(str(i), program, (StdioTest("", expected),)) for i in range(6)]
+    for workers in (1, 2):
+        with LocalExecutor(workers=workers) as ex:
+            assert [r.outcomes for r in ex.run_all(jobs)] == [["passed"]] * 6
+
+
+def test_a_dead_worker_is_replaced_and_its_jobs_rerun(executor):
+    jobs = [
+        Job(str(i), "import time\ntime.sleep(0.05)\n" + ADD, ("assert add(1, 2) == 3",)) for i in range(30)
+    ]
+    results = []
+    for n, r in enumerate(executor.run(jobs)):
+        results.append(r)
+        if n == 3:
+            os.kill(executor.workers[0].proc.pid, signal.SIGKILL)
+    assert sorted(r.id for r in results) == sorted(j.id for j in jobs)
+    assert all(r.outcomes == ["passed"] for r in results)
+
+
+def test_strict_isolation_starts_on_this_host_and_reports_layers():
+    if os.geteuid() != 0:
+        from aceforge.errors import IsolationUnavailableError
+
+        with pytest.raises(IsolationUnavailableError):
+            LocalExecutor(workers=1, isolation="strict").start()
+        return
+    with LocalExecutor(workers=1, isolation="strict") as ex:
+        iso = ex.isolation_report
+    assert iso["uid"] and iso["network_namespace"] and iso["private_tmp"] and iso["no_new_privs"]
+
+
+def test_minimal_isolation_still_scores_correctly():
+    with LocalExecutor(workers=1, isolation="minimal") as ex:
+        r = ex.run_all([Job("m", ADD, ("assert add(1, 2) == 3", "assert add(1, 2) == 4"))])[0]
+        assert r.outcomes == ["passed", "failed"]
+        assert r.isolation["uid"] is None and r.isolation["sockets_blocked_by_audit_hook"]
