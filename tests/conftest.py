@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -42,10 +43,21 @@ def sandbox_processes() -> list[int]:
                 for line in f:
                     if line.startswith("Uid:"):
                         if int(line.split()[1]) >= UID_BASE:
-                            state = open(f"/proc/{entry}/stat").read().split(")")[-1].split()[0]
+                            with open(f"/proc/{entry}/stat") as stat:
+                                state = stat.read().split(")")[-1].split()[0]
                             if state != "Z":
                                 pids.append(int(entry))
                         break
         except OSError:
             continue
     return pids
+
+
+def wait_for_no_sandbox_processes(timeout_s: float = 3.0) -> bool:
+    """Killed processes take a moment to exit; True once none is left."""
+    deadline = time.monotonic() + timeout_s
+    while sandbox_processes():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

@@ -16,7 +16,7 @@ import sys
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
-MS_REC, MS_PRIVATE, MS_NOSUID, MS_NODEV = 0x4000, 1 << 18, 0x2, 0x4
+MS_REC, MS_PRIVATE, MS_NOSUID, MS_NODEV, MS_BIND = 0x4000, 1 << 18, 0x2, 0x4, 0x1000
 PR_SET_NO_NEW_PRIVS = 38
 PRIVATE_TMPS = ("/tmp", "/var/tmp", "/dev/shm")
 
@@ -55,9 +55,52 @@ def enter_namespaces(level: str, tmpfs_mb: int = 512) -> dict[str, object]:
                     libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), f"mount {path}"
                 )
         report["private_tmp"] = True
+        report["exposed"] = expose_python(libc)
     except OSError as e:
         report["reason"] = f"namespaces unavailable: {e}"
     return report
+
+
+def _python_dirs() -> set[str]:
+    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path}
+    return {os.path.realpath(d) for d in dirs if d and os.path.isdir(d)}
+
+
+def expose_python(libc: ctypes.CDLL) -> list[str]:
+    """Let the sandbox uid import the standard library when Python lives under a directory
+    it cannot traverse (e.g. pyenv in /root, mode 700).
+
+    Inside this mount namespace only: the blocking directory is covered by an empty tmpfs and
+    just the Python directories are bind-mounted back into it, so nothing else there shows."""
+    blocked: dict[str, set[str]] = {}
+    for path in sorted(_python_dirs()):
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            ancestor = "/" + "/".join(parts[:depth])
+            if not os.stat(ancestor).st_mode & 0o001:  # others may not traverse it
+                if ancestor != path:
+                    blocked.setdefault(ancestor, set()).add(path)
+                break
+    exposed = []
+    for ancestor, paths in blocked.items():
+        keep = {
+            p: os.open(p, os.O_PATH | os.O_DIRECTORY)
+            for p in paths
+            if not any(p != q and p.startswith(q + "/") for q in paths)
+        }
+        _check(
+            libc.mount(b"tmpfs", ancestor.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=0755"),
+            f"mount {ancestor}",
+        )
+        for p, fd in keep.items():
+            os.makedirs(p, exist_ok=True)
+            _check(
+                libc.mount(f"/proc/self/fd/{fd}".encode(), p.encode(), None, MS_BIND | MS_REC, None),
+                f"bind {p}",
+            )
+            os.close(fd)
+            exposed.append(p)
+    return exposed
 
 
 def main() -> None:
