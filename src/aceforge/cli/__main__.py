@@ -1,0 +1,3 @@
+from aceforge.cli import main
+
+main()
