@@ -23,7 +23,16 @@ def aceforge(*args: str, **kw) -> subprocess.CompletedProcess[str]:
 def write_jobs(path: Path, n: int, program: str = "def add(a, b):\n    return a + b\n") -> Path:
     with path.open("w") as f:
         for i in range(n):
-            f.write(json.dumps({"id": f"j{i}", "program": program, "tests": ["assert add(1, 2) == 3", "assert add(1, 1) == 3"]}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "id": f"j{i}",
+                        "program": program,
+                        "tests": ["assert add(1, 2) == 3", "assert add(1, 1) == 3"],
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
@@ -77,8 +86,12 @@ def test_killed_run_resumes_without_repeating_or_losing_rows(tmp_path):
     program = "import time\ntime.sleep(0.2)\ndef add(a, b):\n    return a + b\n"
     jobs = write_jobs(tmp_path / "jobs.jsonl", 20, program)
     out = tmp_path / "results.jsonl"
-    proc = subprocess.Popen([*ACEFORGE, "exec", str(jobs), "-o", str(out), "--workers", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [*ACEFORGE, "exec", str(jobs), "-o", str(out), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 30
     while (not out.exists() or len(out.read_text().splitlines()) < 4) and time.monotonic() < deadline:
         time.sleep(0.05)

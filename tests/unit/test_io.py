@@ -15,11 +15,21 @@ def write_lines(path, lines):
 
 
 def test_reads_assert_and_stdio_tests(tmp_path):
-    p = write_lines(tmp_path / "in.jsonl", [
-        json.dumps({"id": "a", "program": "x", "tests": ["assert 1", {"input": "1", "output": "2"}], "timeout_s": 2}),
-        "",
-        json.dumps({"id": "b", "program": "y", "tests": []}),
-    ])
+    p = write_lines(
+        tmp_path / "in.jsonl",
+        [
+            json.dumps(
+                {
+                    "id": "a",
+                    "program": "x",
+                    "tests": ["assert 1", {"input": "1", "output": "2"}],
+                    "timeout_s": 2,
+                }
+            ),
+            "",
+            json.dumps({"id": "b", "program": "y", "tests": []}),
+        ],
+    )
     rows = read_exec_rows(p)
     assert [r.id for r in rows] == ["a", "b"]
     assert rows[0].tests == ("assert 1", StdioTest("1", "2"))
@@ -41,7 +51,11 @@ def test_reads_parquet(tmp_path):
         ('{"id": "a", "program": "x", "tests": "assert 1"}', "tests", "must be a list"),
         ('{"id": "a", "program": "x", "tests": [3]}', "tests[0]", "assert string"),
         ('{"id": "a", "program": "x", "tests": [{"input": "1"}]}', "tests[0]", "missing"),
-        ('{"id": "a", "program": "x", "tests": [{"input": "1", "output": 2}]}', "tests[0].output", "must be a string"),
+        (
+            '{"id": "a", "program": "x", "tests": [{"input": "1", "output": 2}]}',
+            "tests[0].output",
+            "must be a string",
+        ),
         ('{"id": "a", "program": "x", "tests": [], "timeout_s": -1}', "timeout_s", "positive"),
         ('["not", "an", "object"]', None, "must be an object"),
     ],
@@ -55,8 +69,15 @@ def test_bad_rows_name_file_line_and_field(tmp_path, line, field, problem):
 
 
 def test_all_problems_are_reported_together(tmp_path):
-    p = write_lines(tmp_path / "in.jsonl", ['{"id": "a", "program": 1, "tests": []}', '{"id": "a", "tests": []}',
-                                            '{"id": "a", "program": "", "tests": []}', '{"id": "a", "program": "", "tests": []}'])
+    p = write_lines(
+        tmp_path / "in.jsonl",
+        [
+            '{"id": "a", "program": 1, "tests": []}',
+            '{"id": "a", "tests": []}',
+            '{"id": "a", "program": "", "tests": []}',
+            '{"id": "a", "program": "", "tests": []}',
+        ],
+    )
     with pytest.raises(DataFormatError) as e:
         read_exec_rows(p)
     msg = str(e.value)

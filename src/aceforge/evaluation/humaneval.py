@@ -75,7 +75,7 @@ def load_codet_humaneval(codet_dir: str | Path) -> list[HumanEvalProblem]:
                 entry_point=str(row["entry_point"]),
                 canonical_solution=str(row["canonical_solution"]),
                 test=str(row["test"]),
-                samples=tuple(str(s) for s in samples[prompt]),  # type: ignore[union-attr]
+                samples=tuple(str(s) for s in samples[prompt]),  # type: ignore[attr-defined]
             )
         )
     return problems

@@ -265,9 +265,8 @@ class LocalExecutor:
             del w.outbuf[:n]
 
     def _step(self) -> Iterator[ExecResult]:
-        pending_writes = [w for w in self.workers if w.outbuf]
-        for w in pending_writes:
-            self._flush(w)
+        for pending in [w for w in self.workers if w.outbuf]:
+            self._flush(pending)
         timeout = 0.01 if any(w.outbuf for w in self.workers) else None
         for key, _ in self.selector.select(timeout):
             w: _Worker = key.data
@@ -372,7 +371,12 @@ class LocalExecutor:
             return TestOutcome("failed", t, "malformed result from the sandbox")
         except RecursionError:
             return TestOutcome("failed", t, "value too deeply nested to compare")
-        return TestOutcome("passed", t) if ok else TestOutcome("failed", t, "assertion false")
+        if ok:
+            return TestOutcome("passed", t)
+        got = [r.value for r in results if r.error is None and r.unserializable is None]
+        return TestOutcome(
+            "failed", t, f"assertion false (got {_short_repr(got[0])})" if got else "assertion false"
+        )
 
     def _finish(
         self, track: _Track, status: str, stdout: str, stderr: str, duration: float, error: str | None = None
@@ -384,9 +388,9 @@ class LocalExecutor:
             )
         return ExecResult(
             id=track.job.id,
-            status=status,
+            status=status,  # type: ignore[arg-type]
             tests=tests,
-            error=error,  # type: ignore[arg-type]
+            error=error,
             stdout_tail=stdout,
             stderr_tail=stderr,
             duration_s=duration,
@@ -398,3 +402,8 @@ def run_jobs(jobs: Iterable[Job], workers: int | None = None, isolation: str = "
     """One-shot convenience: start a pool, run `jobs`, return results in input order."""
     with LocalExecutor(workers=workers, isolation=isolation) as ex:
         return ex.run_all(jobs)
+
+
+def _short_repr(value: Any, limit: int = 200) -> str:
+    text = repr(value)  # plain decoded data: repr cannot run program code
+    return text if len(text) <= limit else text[: limit - 3] + "..."

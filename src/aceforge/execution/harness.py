@@ -176,7 +176,8 @@ def _read_spec() -> dict[str, Any] | None:
             return None
         frames = reader.feed(chunk)
     os.close(CTRL_FD)
-    return frames[0]  # type: ignore[no-any-return]
+    spec: dict[str, Any] = frames[0]
+    return spec
 
 
 def _set_stdin(text: str) -> None:

@@ -47,7 +47,7 @@ def _encode(v: object, depth: int, budget: list[int]) -> Any:
     if v is None or t is bool or t is str:
         return v
     if t is int:
-        return v if -_BIG_INT < v < _BIG_INT else {"I": hex(v)}  # type: ignore[operator]
+        return v if -_BIG_INT < v < _BIG_INT else {"I": hex(v)}  # type: ignore[operator,arg-type]
     if t is float:
         return _float(v)  # type: ignore[arg-type]
     d = depth + 1
