@@ -191,3 +191,27 @@ def test_minimal_isolation_still_scores_correctly():
         r = ex.run_all([Job("m", ADD, ("assert add(1, 2) == 3", "assert add(1, 2) == 4"))])[0]
         assert r.outcomes == ["passed", "failed"]
         assert r.isolation["uid"] is None and r.isolation["sockets_blocked_by_audit_hook"]
+
+
+def test_strict_refuses_when_a_layer_is_missing():
+    from aceforge.execution.sandbox import setup_worker
+
+    with pytest.raises(PermissionError, match="strict isolation unavailable"):
+        setup_worker("strict", {"reason": "namespaces unavailable: EPERM"})
+    iso = setup_worker("auto", {"reason": "namespaces unavailable: EPERM"})
+    assert not iso.network_namespace and iso.sockets_blocked_by_audit_hook  # auto degrades and says so
+
+
+def test_children_of_a_killed_worker_are_cleaned_up():
+    import threading
+
+    from tests.conftest import wait_for_no_sandbox_processes
+
+    program = "import subprocess, time\nsubprocess.Popen(['sleep', '300'], start_new_session=True)\ntime.sleep(1.0)\n"
+    with LocalExecutor(workers=1) as ex:
+        first = ex.workers[0].proc.pid
+        threading.Timer(0.5, os.kill, (first, signal.SIGKILL)).start()
+        [r] = ex.run_all([Job("s", program, ("assert True",), Limits(import_timeout_s=5))])
+        assert ex.workers[0].proc.pid != first  # replaced, and the job ran again on the new one
+    assert r.outcomes == ["passed"]
+    assert wait_for_no_sandbox_processes()  # the daemon the killed worker's child left is gone too

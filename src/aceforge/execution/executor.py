@@ -79,6 +79,13 @@ class _Worker:
         return self.proc.stdin.fileno()
 
 
+def _worker_env() -> dict[str, str]:
+    """Fork servers start from a scrubbed environment: nothing of the caller's leaks in."""
+    src_root = str(Path(aceforge.__file__).resolve().parent.parent)
+    path = os.environ.get("PATH", "/usr/bin:/bin")
+    return {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": src_root, "LANG": "C.UTF-8"}
+
+
 class LocalExecutor:
     """Runs jobs on `workers` fork servers on this machine.
 
@@ -118,13 +125,7 @@ class LocalExecutor:
         return dict(self.workers[0].isolation)
 
     def _spawn(self) -> _Worker:
-        src_root = str(Path(aceforge.__file__).resolve().parent.parent)
-        env = {
-            "PYTHONHASHSEED": "0",
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": src_root,
-            "LANG": "C.UTF-8",
-        }
+        env = _worker_env()
         proc = subprocess.Popen(
             [sys.executable, "-m", "aceforge.execution.launcher", self.isolation],
             stdin=subprocess.PIPE,
@@ -160,17 +161,22 @@ class LocalExecutor:
             self.selector.unregister(w.rfd)
         except (KeyError, ValueError):
             pass
-        try:
-            w.proc.kill()
-        except OSError:
-            pass
-        w.proc.wait()
-        for f in (w.proc.stdin, w.proc.stdout):
+        for f in (w.proc.stdin, w.proc.stdout):  # EOF on stdin: the worker kills its child and exits
             if f is not None:
                 try:
                     f.close()
                 except OSError:
                     pass
+        try:
+            w.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            w.proc.kill()
+            w.proc.wait()
+        uid = w.isolation.get("uid")
+        if isinstance(uid, int) and w.proc.returncode != 0:
+            # It died abnormally: whatever its children left behind runs as its uid.
+            subprocess.run([sys.executable, "-m", "aceforge.execution.launcher", "--sweep", str(uid)],
+                           env=_worker_env(), check=False, timeout=30)
 
     # ---- running -----------------------------------------------------------------------------
     def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
@@ -322,8 +328,8 @@ class LocalExecutor:
                 track.stopped_at = i
                 self._send(track.worker, {"op": "abort", "job": ev["job"]})
         elif kind == "done":
-            for test_ev in ev.get("tests", ()):
-                self._on_event(test_ev)
+            for inner in ev.get("events", ()):
+                self._on_event(inner)
             jid = ev["job"]
             del self.tracks[jid]
             track.worker.inflight.remove(jid)

@@ -24,7 +24,7 @@ import time
 from typing import Any
 
 from aceforge.execution import harness, sandbox
-from aceforge.execution.protocol import FrameReader, ProtocolError, pack, write_all
+from aceforge.execution.protocol import HEADER, FrameReader, ProtocolError, pack, write_all
 
 # Imported once here so children start with them loaded (fork shares the pages).
 PREIMPORT = [
@@ -106,7 +106,7 @@ class ForkServer:
             return True
         if not chunk:
             return False
-        for frame in self.reader.feed(chunk):
+        for frame, raw in self.reader.feed_raw(chunk):
             jid = frame.get("job")
             if frame.get("op") == "abort":
                 if jid == self.current or any(q.get("job") == jid for q in self.queue):
@@ -117,6 +117,7 @@ class ForkServer:
                     self.queue = collections.deque(kept)
                     self.emit({"ev": "unqueued", "job": jid})
             else:
+                frame["_raw"] = raw  # handed to the child as is
                 self.queue.append(frame)
         return True
 
@@ -135,7 +136,7 @@ class ForkServer:
             if frame.get("op") == "run":
                 if frame["job"] in self.aborted:
                     self.aborted.discard(frame["job"])
-                    self.emit({"ev": "done", "job": frame["job"], "tests": []})
+                    self.emit({"ev": "done", "job": frame["job"], "events": []})
                     continue
                 self.run_job(frame)
 
@@ -159,7 +160,7 @@ class ForkServer:
                 {
                     "ev": "done",
                     "job": jid,
-                    "tests": state.events,
+                    "events": state.events,
                     "stdout": state.stdout[-limit:],
                     "stderr": state.stderr[-limit:],
                     "t": time.monotonic() - started,
@@ -188,7 +189,8 @@ class ForkServer:
         """Run tests `seg` in one child; returns the index of the first test left to run."""
         limits = job["limits"]
         cpu_s = int(limits["import_timeout_s"] + sum(limits["timeout_s"][i] for i in seg)) + 2
-        spec = {"job": job, "seg": seg, "cpu_s": cpu_s, "workdir": workdir}
+        raw = job["_raw"]
+        spec = pack({"seg": seg, "cpu_s": cpu_s, "workdir": workdir}) + HEADER.pack(len(raw)) + raw
         child = self.take_child()
         if not child.start(spec):
             child.kill(self.iso)
@@ -300,7 +302,11 @@ class ForkServer:
 
     def send_status(self, state: _JobState, status: str, error: str | None) -> None:
         state.status_sent = True
-        self.emit({"ev": "status", "job": state.jid, "status": status, "error": error})
+        event = {"ev": "status", "job": state.jid, "status": status, "error": error}
+        if state.job.get("fail_fast"):
+            self.emit(event)
+        else:
+            state.events.append(event)  # one write per job: each write wakes the parent
 
     def emit_test(self, state: _JobState, i: int, frame: dict[str, Any]) -> None:
         event = {"ev": "test", "job": state.jid, "i": i, "o": frame["o"], "t": frame.get("t", 0.0)}
@@ -323,16 +329,11 @@ class _Child:
         self.reader = FrameReader()
         self.eof = False
         self.status: int | None = None
-        self.pidfd: int | None
-        try:
-            self.pidfd = os.pidfd_open(pid)
-        except (AttributeError, OSError):
-            self.pidfd = None
         self.poller = select.poll()
         self.poller.register(bell, select.POLLIN)
         self.poller.register(0, select.POLLIN)
-        if self.pidfd is not None:
-            self.poller.register(self.pidfd, select.POLLIN)
+        # No POLLIN on results (no wake-up per test); hang-up still wakes us when the child dies.
+        self.poller.register(fd, 0)
 
     @classmethod
     def fork_warm(cls, server: ForkServer) -> _Child:
@@ -367,9 +368,9 @@ class _Child:
     def alive(self) -> bool:
         return not self.exited()
 
-    def start(self, spec: dict[str, Any]) -> bool:
+    def start(self, spec: bytes) -> bool:
         try:
-            write_all(self.ctrl, pack(spec))
+            write_all(self.ctrl, spec)
         except BrokenPipeError:
             return False
         finally:
@@ -377,9 +378,8 @@ class _Child:
         return True
 
     def wait(self, timeout_s: float) -> None:
-        """Block until the child reports, exits, the parent writes, or the timeout passes."""
-        if self.pidfd is None:
-            timeout_s = min(timeout_s, 0.05)
+        """Block until the child rings, hangs up, the parent writes, or the timeout passes
+        (callers cap it at DRAIN_INTERVAL_S, which also bounds noticing an exit we miss)."""
         self.poller.poll(timeout_s * 1000)
 
     def read_frames(self) -> list[Any]:
@@ -391,6 +391,7 @@ class _Child:
                 break
             if not chunk:
                 self.eof = True
+                self.poller.unregister(self.fd)  # a hang-up stays ready: stop polling it
                 break
             frames.extend(self.reader.feed(chunk))
         return frames
@@ -435,9 +436,6 @@ class _Child:
         return f"exit code {os.WEXITSTATUS(self.status)}"
 
     def _wait_exit(self, timeout_s: float) -> bool:
-        if self.pidfd is not None:
-            select.select([self.pidfd], [], [], timeout_s)
-            return self.exited()
         deadline = time.monotonic() + timeout_s
         while not self.exited():
             if time.monotonic() > deadline:
@@ -456,8 +454,6 @@ class _Child:
     def _close_pipes(self) -> None:
         os.close(self.fd)
         os.close(self.bell)
-        if self.pidfd is not None:
-            os.close(self.pidfd)
 
     def close_files(self) -> None:
         os.close(self.out)

@@ -170,13 +170,14 @@ def warm_child(uid: int | None, block_sockets: bool) -> None:
 def _read_spec() -> dict[str, Any] | None:
     reader = FrameReader()
     frames: list[Any] = []
-    while not frames:
+    while len(frames) < 2:  # a small header, then the job exactly as the parent sent it
         chunk = os.read(CTRL_FD, 1 << 20)
         if not chunk:
             return None
-        frames = reader.feed(chunk)
+        frames += reader.feed(chunk)
     os.close(CTRL_FD)
     spec: dict[str, Any] = frames[0]
+    spec["job"] = frames[1]
     return spec
 
 

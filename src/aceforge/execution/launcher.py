@@ -104,6 +104,13 @@ def expose_python(libc: ctypes.CDLL) -> list[str]:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--sweep"]:  # clean up after a worker that died
+        from aceforge.execution.sandbox import UID_BASE, sweep_uid
+
+        uid = int(sys.argv[2])
+        if uid >= UID_BASE:
+            sweep_uid(uid)
+        return
     level = sys.argv[1] if len(sys.argv) > 1 else "auto"
     report = enter_namespaces(level)
     args = [sys.executable, "-m", "aceforge.execution.forkserver", level, json.dumps(report)]

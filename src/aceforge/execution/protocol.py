@@ -39,6 +39,10 @@ class FrameReader:
         self.max_frame = max_frame
 
     def feed(self, data: bytes) -> list[Any]:
+        return [obj for obj, _ in self.feed_raw(data)]
+
+    def feed_raw(self, data: bytes) -> list[tuple[Any, bytes]]:
+        """Like feed, with each frame's encoded bytes (to pass it on without re-encoding)."""
         self.buf += data
         frames = []
         while len(self.buf) >= HEADER.size:
@@ -50,22 +54,7 @@ class FrameReader:
             raw = bytes(self.buf[HEADER.size : HEADER.size + size])
             del self.buf[: HEADER.size + size]
             try:
-                frames.append(json.loads(raw.decode("utf-8", "surrogatepass")))
+                frames.append((json.loads(raw.decode("utf-8", "surrogatepass")), raw))
             except (ValueError, RecursionError) as e:
                 raise ProtocolError(f"undecodable frame: {type(e).__name__}") from None
         return frames
-
-
-def read_frame_blocking(fd: int, reader: FrameReader) -> Any | None:
-    """Blocking read of the next frame (None at EOF). Used by the fork server on its stdin."""
-    pending = reader.feed(b"")
-    while not pending:
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return None
-        pending = reader.feed(chunk)
-    first, rest = pending[0], pending[1:]
-    # Re-queue extras by re-packing (rare: the parent writes at most a couple of frames ahead).
-    for extra in reversed(rest):
-        reader.buf[:0] = pack(extra)
-    return first

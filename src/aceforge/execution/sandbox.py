@@ -25,9 +25,7 @@ import errno
 import fcntl
 import os
 import resource
-import shutil
 import signal
-from dataclasses import asdict, dataclass
 
 UID_BASE = 1_910_000_000  # far from real accounts; one uid per live worker slot
 SLOT_DIR = "/run/aceforge-sandbox"
@@ -35,24 +33,26 @@ PRIVATE_TMPS = ("/tmp", "/var/tmp", "/dev/shm")
 ISOLATION_LEVELS = ("auto", "strict", "minimal")
 
 
-@dataclass
 class Isolation:
-    """What this worker actually enforces; copied into every result's metadata."""
+    """What this worker actually enforces; copied into every result's metadata.
 
-    level: str
-    uid: int | None = None
-    network_namespace: bool = False
-    mount_namespace: bool = False
-    private_tmp: bool = False
-    sockets_blocked_by_audit_hook: bool = False
-    no_new_privs: bool = False
-    rlimits: bool = True
-    scrubbed_env: bool = True
-    closed_fds: bool = True
-    reason: str = ""
+    A plain class: ``dataclasses`` would pull ``inspect`` and friends into the fork server."""
+
+    def __init__(self, level: str, reason: str = "") -> None:
+        self.level = level
+        self.uid: int | None = None
+        self.network_namespace = False
+        self.mount_namespace = False
+        self.private_tmp = False
+        self.sockets_blocked_by_audit_hook = False
+        self.no_new_privs = False
+        self.rlimits = True
+        self.scrubbed_env = True
+        self.closed_fds = True
+        self.reason = reason
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return dict(vars(self))
 
 
 def claim_uid_slot() -> tuple[int, int]:
@@ -128,7 +128,7 @@ def clean_after_job(iso: Isolation, workdir: str) -> None:
     try:
         os.rmdir(workdir)  # the common case: the program wrote nothing
     except OSError:
-        shutil.rmtree(workdir, ignore_errors=True)
+        _rmtree(workdir)
     if not iso.private_tmp:
         return
     for root in PRIVATE_TMPS:
@@ -139,12 +139,18 @@ def clean_after_job(iso: Isolation, workdir: str) -> None:
         for name in entries:
             p = os.path.join(root, name)
             if os.path.isdir(p) and not os.path.islink(p):
-                shutil.rmtree(p, ignore_errors=True)
+                _rmtree(p)
             else:
                 try:
                     os.unlink(p)
                 except OSError:
                     pass
+
+
+def _rmtree(path: str) -> None:
+    import shutil  # rarely needed: imported here to keep the fork server small
+
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def sweep_uid(uid: int) -> None:
@@ -160,13 +166,12 @@ def sweep_uid(uid: int) -> None:
     try:
         if os.getresuid() != (uid, uid, 0):  # never signal -1 with root's rights
             raise RuntimeError("failed to drop to the sandbox uid before sweeping")
-        # kill(-1) walks the task list under the lock fork needs, so one pass reaches every
-        # process that exists; a second pass catches a fork that raced the first.
-        for _ in range(2):
-            try:
-                os.kill(-1, signal.SIGKILL)
-            except OSError:
-                break
+        # kill(-1) walks the task list holding the lock fork needs to publish a child, and a
+        # fork that finds a fatal signal pending fails: one pass reaches every process.
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
     finally:
         os.setresuid(0, 0, 0)
 
