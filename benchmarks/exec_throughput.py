@@ -213,6 +213,19 @@ def run_floor(programs: list[Program], workers: int, timeout_s: float) -> None:
         p.join()
 
 
+def fork_and_report_us(n: int = 500) -> float:
+    """The least a process per program can cost here: fork a bare interpreter's child, read
+    one byte it writes, reap it (measured in a fresh interpreter that imports nothing)."""
+    code = (
+        "import os, time\nn = %d\nt = time.perf_counter()\nfor _ in range(n):\n    r, w = os.pipe()\n"
+        "    pid = os.fork()\n    if pid == 0:\n        os.write(w, b'x')\n        os._exit(0)\n"
+        "    os.close(w); os.read(r, 1); os.close(r); os.waitpid(pid, 0)\n"
+        "print((time.perf_counter() - t) / n * 1e6)\n" % n
+    )
+    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout)
+
+
 def timed(fn: Any, *args: Any) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn(*args)
@@ -290,6 +303,9 @@ def overhead(canonical: list[Program], timeout_s: float, report: dict[str, Any])
         best = min(timed(fn, canonical, 1, timeout_s)[0] for _ in range(3))
         rows[name] = (best - compute) / n * 1e3
         print(f"  {name:>9}: {best / n * 1e3:6.2f} ms/program wall, {rows[name]:6.2f} ms overhead")
+    floor_us = fork_and_report_us()
+    print(f"  fork-and-report floor (bare interpreter, no program): {floor_us / 1e3:.2f} ms")
+    rows["fork_and_report"] = floor_us / 1e3
     report["canonical_overhead_ms"] = rows
     results = run_aceforge(canonical, 1, timeout_s)
     print(
