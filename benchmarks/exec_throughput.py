@@ -217,10 +217,10 @@ def fork_and_report_us(n: int = 500) -> float:
     """The least a process per program can cost here: fork a bare interpreter's child, read
     one byte it writes, reap it (measured in a fresh interpreter that imports nothing)."""
     code = (
-        "import os, time\nn = %d\nt = time.perf_counter()\nfor _ in range(n):\n    r, w = os.pipe()\n"
+        f"import os, time\nn = {n}\nt = time.perf_counter()\nfor _ in range(n):\n    r, w = os.pipe()\n"
         "    pid = os.fork()\n    if pid == 0:\n        os.write(w, b'x')\n        os._exit(0)\n"
         "    os.close(w); os.read(r, 1); os.close(r); os.waitpid(pid, 0)\n"
-        "print((time.perf_counter() - t) / n * 1e6)\n" % n
+        "print((time.perf_counter() - t) / n * 1e6)\n"
     )
     out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout)

@@ -6,7 +6,7 @@ load makes each fork slower.
 
 from __future__ import annotations
 
-from typing import Any
+from aceforge._lazy import lazy_getattr
 
 __all__ = [
     "AceforgeError",
@@ -32,9 +32,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOMES:
-        import importlib
-
-        return getattr(importlib.import_module(_HOMES[name]), name)
-    raise AttributeError(name)
+__getattr__ = lazy_getattr(__name__, _HOMES)
