@@ -116,6 +116,8 @@ def _eval_test(
     values: list[dict[str, Any]] = []
     deadline_left = timeout_s
     for src in spec["x"]:
+        if deadline_left <= 0:  # setitimer(0) would disarm the alarm, not fire it
+            return {"o": "timeout", "d": "SoftTimeout"}
         status, payload, elapsed = _run_timed(
             lambda s=src: eval(compile(s, "<test>", "eval"), ns), deadline_left
         )
