@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import needs_root, wait_for_no_sandbox_processes
 
+pytestmark = pytest.mark.integration
+
 ADD = "def add(a, b):\n    return a + b\n"
 ADD_TESTS = ["assert add(1, 2) == 3", "assert add(2, 2) == 4", "assert add(-1, 1) == 0"]
 

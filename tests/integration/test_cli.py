@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.integration
+
 ACEFORGE = [sys.executable, "-m", "aceforge.cli"]
 REPO = Path(__file__).resolve().parents[2]
 

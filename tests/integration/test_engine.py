@@ -13,6 +13,8 @@ import pytest
 from aceforge.execution.executor import LocalExecutor
 from aceforge.types import Job, Limits, StdioTest
 
+pytestmark = pytest.mark.integration
+
 ADD = "def add(a, b):\n    return a + b\n"
 
 
