@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 Outcome = Literal["passed", "failed", "error", "timeout", "memory", "crashed", "not_run"]
 JobStatus = Literal["ok", "syntax_error", "import_error", "import_timeout", "crashed"]
@@ -112,3 +113,12 @@ class ExecResult:
             "duration_s": round(self.duration_s, 6),
             "isolation": self.isolation,
         }
+
+
+class Executor(Protocol):
+    """What stages need from an execution engine: ``LocalExecutor`` here, a Ray pool or a
+    scripted stand-in in tests. ``run`` yields results as jobs finish (any order)."""
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]: ...
+
+    def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]: ...
