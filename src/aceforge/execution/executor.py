@@ -175,8 +175,12 @@ class LocalExecutor:
         uid = w.isolation.get("uid")
         if isinstance(uid, int) and w.proc.returncode != 0:
             # It died abnormally: whatever its children left behind runs as its uid.
-            subprocess.run([sys.executable, "-m", "aceforge.execution.launcher", "--sweep", str(uid)],
-                           env=_worker_env(), check=False, timeout=30)
+            subprocess.run(
+                [sys.executable, "-m", "aceforge.execution.launcher", "--sweep", str(uid)],
+                env=_worker_env(),
+                check=False,
+                timeout=30,
+            )
 
     # ---- running -----------------------------------------------------------------------------
     def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
