@@ -14,11 +14,12 @@ import json
 import os
 import sys
 
+from aceforge.execution.sandbox import PRIVATE_TMPS
+
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
 MS_REC, MS_PRIVATE, MS_NOSUID, MS_NODEV, MS_BIND = 0x4000, 1 << 18, 0x2, 0x4, 0x1000
 PR_SET_NO_NEW_PRIVS = 38
-PRIVATE_TMPS = ("/tmp", "/var/tmp", "/dev/shm")
 
 
 def _libc() -> ctypes.CDLL:

@@ -46,6 +46,7 @@ class Isolation:
         self.private_tmp = False
         self.sockets_blocked_by_audit_hook = False
         self.no_new_privs = False
+        self.exposed_python_dirs: list[str] = []  # bind-mounted back for the sandbox uid
         self.rlimits = True
         self.scrubbed_env = True
         self.closed_fds = True
@@ -81,6 +82,7 @@ def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
     iso.mount_namespace = bool(namespaces.get("mount_namespace"))
     iso.private_tmp = bool(namespaces.get("private_tmp"))
     iso.no_new_privs = bool(namespaces.get("no_new_privs"))
+    iso.exposed_python_dirs = [str(p) for p in namespaces.get("exposed", []) or []]  # type: ignore[attr-defined]
     if level != "minimal" and os.geteuid() == 0:
         iso.uid, _ = claim_uid_slot()
         sweep_uid(iso.uid)  # leftovers of an earlier worker that held this slot and died
