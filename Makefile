@@ -10,7 +10,7 @@ DEMO   ?= work/demo
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,local]'
 	touch $@
 
 # The main job on embedded defaults. Until the synthesis pipeline lands it runs the

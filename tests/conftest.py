@@ -14,6 +14,12 @@ IS_ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not IS_ROOT, reason="uid separation and namespaces need root")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_llm_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or fill the user's response cache."""
+    os.environ["ACEFORGE_CACHE_DIR"] = str(tmp_path_factory.mktemp("llm-cache"))
+
+
 @pytest.fixture(scope="session")
 def executor() -> Iterator[LocalExecutor]:
     with LocalExecutor(workers=2) as ex:

@@ -49,6 +49,8 @@ class Job:
     all-or-nothing rewards. `child_per_test`: run every test in a fresh process.
     `compare_in_sandbox`: when a return value cannot be serialized, fall back to running the
     whole assert inside the sandbox (the expected value then enters the sandbox).
+    `probe`: the tests are bare expressions (e.g. ``f(3, "a")``), not checks; each outcome is
+    `passed` with the expression's value in `TestOutcome.value`, or says why there is none.
     """
 
     id: str
@@ -58,6 +60,7 @@ class Job:
     fail_fast: bool = False
     child_per_test: bool = False
     compare_in_sandbox: bool = False
+    probe: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class TestOutcome:
     outcome: Outcome
     duration_s: float = 0.0
     detail: str | None = None  # exception type, mismatch reason, ...
+    value: object = None  # probe jobs only: the expression's value (plain decoded data)
 
     @property
     def passed(self) -> bool:

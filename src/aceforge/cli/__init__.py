@@ -7,6 +7,7 @@ import sys
 import typer
 
 from aceforge.cli.exec_cmd import exec_command, humaneval_jobs_command
+from aceforge.cli.synth_cmd import filter_command, synth_command
 from aceforge.errors import AceforgeError
 
 app = typer.Typer(
@@ -16,6 +17,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("synth")(synth_command)
+app.command("filter")(filter_command)
 app.command("exec")(exec_command)
 app.command("humaneval-jobs")(humaneval_jobs_command)
 

@@ -20,7 +20,16 @@ from typing import Any
 
 import aceforge
 from aceforge.errors import ConfigError, IsolationUnavailableError, WorkerError
-from aceforge.execution.plan import EvalError, ExprResult, Plan, decide, plan_assert, plan_stdio
+from aceforge.execution.plan import (
+    EvalError,
+    ExprResult,
+    Plan,
+    Probe,
+    decide,
+    plan_assert,
+    plan_probe,
+    plan_stdio,
+)
 from aceforge.execution.protocol import FrameReader, ProtocolError, pack
 from aceforge.execution.sandbox import ISOLATION_LEVELS
 from aceforge.execution.values import Malformed, decode, normalize_output
@@ -29,10 +38,10 @@ from aceforge.types import ExecResult, Job, StdioTest, TestOutcome
 PIPELINE_DEPTH = 2  # jobs queued per worker, so a worker never waits for the parent
 
 
-def plan_test(test: str | StdioTest) -> Plan:
+def plan_test(test: str | StdioTest, probe: bool = False) -> Plan:
     if isinstance(test, StdioTest):
         return plan_stdio(test.input, test.output)
-    return plan_assert(test)
+    return plan_probe(test) if probe else plan_assert(test)
 
 
 def _sandbox_spec(plan: Plan, fallback: bool) -> dict[str, Any]:
@@ -221,7 +230,7 @@ class LocalExecutor:
 
     def _submit(self, w: _Worker, job: Job, attempts: int = 1) -> None:
         jid = next(self._ids)
-        plans = [plan_test(t) for t in job.tests]
+        plans = [plan_test(t, job.probe) for t in job.tests]
         lim = job.limits
         spec = {
             "op": "run",
@@ -381,6 +390,8 @@ class LocalExecutor:
             return TestOutcome("failed", t, "malformed result from the sandbox")
         except RecursionError:
             return TestOutcome("failed", t, "value too deeply nested to compare")
+        if isinstance(plan.node, Probe):
+            return TestOutcome("passed", t, value=results[0].value)
         if ok:
             return TestOutcome("passed", t)
         got = [r.value for r in results if r.error is None and r.unserializable is None]

@@ -73,7 +73,12 @@ class BoolOp:
     nodes: tuple[Node, ...]
 
 
-Node = Compare | Truth | Close | Not | BoolOp
+@dataclass(frozen=True)
+class Probe:
+    """Not a check: the test is a bare expression whose value the caller wants (a probe job)."""
+
+
+Node = Compare | Truth | Close | Not | BoolOp | Probe
 
 
 @dataclass(frozen=True)
@@ -222,6 +227,11 @@ def plan_assert(source: str) -> Plan:
     return Plan("oracle", source, exprs=tuple(builder.exprs), node=node)
 
 
+def plan_probe(source: str) -> Plan:
+    """An expression to evaluate in the sandbox and return (e.g. a reference program's output)."""
+    return Plan("oracle", source, exprs=(source,), node=Probe())
+
+
 def plan_stdio(stdin: str, stdout: str) -> Plan:
     return Plan("stdio", "", stdin=stdin, stdout=stdout)
 
@@ -257,6 +267,9 @@ def decide(node: Node, results: list[ExprResult], rel_tol: float, abs_tol: float
             if ok != (node.op == "and"):
                 return ok
         return node.op == "and"
+    if isinstance(node, Probe):
+        _value(Expr(0), results)  # raises EvalError when the expression raised
+        return True
     if isinstance(node, Not):
         return not decide(node.node, results, rel_tol, abs_tol)
     if isinstance(node, Truth):

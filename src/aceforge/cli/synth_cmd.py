@@ -1,0 +1,226 @@
+"""``aceforge synth`` and ``aceforge filter``."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from aceforge.errors import ConfigError
+from aceforge.generation import ClientConfig
+
+console = Console(stderr=True)
+
+# Options every LLM-using stage shares.
+ClientOpt = Annotated[
+    str, typer.Option("--client", help="llamacpp (embedded default) | openai | transformers | vllm.")
+]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", help="Model name/path [llamacpp default: embedded Gemma 3 270M].")
+]
+BaseUrlOpt = Annotated[str, typer.Option(help="OpenAI-compatible endpoint (openai client).")]
+ApiKeyEnvOpt = Annotated[str, typer.Option(help="Environment variable holding the API key.")]
+StyleOpt = Annotated[str, typer.Option(help="auto | chat | completion (few-shot, for base models).")]
+InFlightOpt = Annotated[int, typer.Option(help="Requests in flight at once (openai client).")]
+RequestTimeoutOpt = Annotated[float, typer.Option(help="Per-request timeout in seconds.")]
+RetriesOpt = Annotated[int, typer.Option(help="Retries per request on 429/5xx/timeouts/resets.")]
+MaxCostOpt = Annotated[float | None, typer.Option(help="Stop cleanly once this many USD are spent.")]
+MaxTokensTotalOpt = Annotated[int | None, typer.Option(help="Stop cleanly after this many tokens in all.")]
+PriceInOpt = Annotated[float, typer.Option(help="USD per million prompt tokens (for --max-cost-usd).")]
+PriceOutOpt = Annotated[float, typer.Option(help="USD per million completion tokens.")]
+CacheOpt = Annotated[Path | None, typer.Option(help="Response cache file [default: ~/.cache/aceforge/…].")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")]
+WorkersOpt = Annotated[int, typer.Option(help="Engine workers (default: CPU count).")]
+
+
+@contextlib.contextmanager
+def _progress(description: str, total: int) -> Iterator[Any]:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as p:
+        task = p.add_task(description, total=total)
+        yield lambda n: p.advance(task, n)
+
+
+def synth_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (resumable).")],
+    seeds: Annotated[
+        str, typer.Option(help="stdlib | hf:OWNER/NAME[:split] | a .jsonl/.parquet file.")
+    ] = "stdlib",
+    limit: Annotated[int | None, typer.Option(help="Use the first N seeds.")] = 20,
+    field: Annotated[
+        list[str] | None, typer.Option(help="Seed field mapping, e.g. --field program=code (repeatable).")
+    ] = None,
+    mode: Annotated[
+        str, typer.Option(help="inputs (seed computes expected values) | tests (paper: imagined asserts).")
+    ] = "inputs",
+    n_tests: Annotated[int, typer.Option(help="Tests to ask for per question.")] = 20,
+    keep_name: Annotated[
+        bool, typer.Option(help="Ask to keep the seed function's name and signature.")
+    ] = True,
+    guess_inputs: Annotated[
+        bool, typer.Option(help="inputs mode: add calls built from the signature.")
+    ] = True,
+    temperature: Annotated[float, typer.Option()] = 0.2,
+    max_tokens: Annotated[int, typer.Option()] = 512,
+    seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
+    client: ClientOpt = "llamacpp",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = "http://127.0.0.1:8080/v1",
+    api_key_env: ApiKeyEnvOpt = "OPENAI_API_KEY",
+    prompt_style: StyleOpt = "auto",
+    max_in_flight: InFlightOpt = 8,
+    request_timeout_s: RequestTimeoutOpt = 120.0,
+    max_retries: RetriesOpt = 6,
+    max_cost_usd: MaxCostOpt = None,
+    max_total_tokens: MaxTokensTotalOpt = None,
+    usd_per_mtok_in: PriceInOpt = 0.0,
+    usd_per_mtok_out: PriceOutOpt = 0.0,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
+    workers: WorkersOpt = 0,
+) -> None:
+    """Rewrite seed code into LeetCode-style questions with assert tests (AceCoder step 1).
+
+    Writes OUTPUT/data.parquet + data.jsonl (AceCode-87K schema), rejected.jsonl (with reasons)
+    and manifest.json. Killed runs resume; cached answers are never paid for twice.
+    """
+    from aceforge.synthesis.stages import run_synth
+    from aceforge.synthesis.synth import SynthConfig
+
+    cfg = SynthConfig(
+        mode=mode,
+        n_tests=n_tests,
+        keep_name=keep_name,
+        guess_inputs=guess_inputs,
+        max_tokens=max_tokens,
+        temperature=temperature,
+        seed=seed,
+    )
+    manifest = run_synth(
+        seeds,
+        output,
+        _client(locals()),
+        cfg,
+        limit=limit,
+        fields=_fields(field),
+        cache_path=cache,
+        use_cache=not no_cache,
+        workers=workers or None,
+        progress=_progress,
+    )
+    _show(manifest, output)
+
+
+def filter_command(
+    input: Annotated[
+        Path, typer.Argument(help="A synth output folder, or JSONL/Parquet in the AceCode schema.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (resumable).")],
+    oracle: Annotated[str, typer.Option(help="proxy (paper) | reference | any | all.")] = "any",
+    k: Annotated[int, typer.Option(help="Proxy samples per question (majority vote when > 1).")] = 1,
+    min_tests: Annotated[int, typer.Option(help="Drop questions left with fewer tests.")] = 5,
+    temperature: Annotated[float, typer.Option(help="Proxy temperature (0 = greedy).")] = 0.0,
+    max_tokens: Annotated[int, typer.Option()] = 512,
+    timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = 2.0,
+    seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
+    client: ClientOpt = "llamacpp",
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = "http://127.0.0.1:8080/v1",
+    api_key_env: ApiKeyEnvOpt = "OPENAI_API_KEY",
+    prompt_style: StyleOpt = "auto",
+    max_in_flight: InFlightOpt = 8,
+    request_timeout_s: RequestTimeoutOpt = 120.0,
+    max_retries: RetriesOpt = 6,
+    max_cost_usd: MaxCostOpt = None,
+    max_total_tokens: MaxTokensTotalOpt = None,
+    usd_per_mtok_in: PriceInOpt = 0.0,
+    usd_per_mtok_out: PriceOutOpt = 0.0,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
+    workers: WorkersOpt = 0,
+) -> None:
+    """Remove hallucinated tests: a proxy model's programs (and the seed program, when kept)
+    vote on every test; questions left with fewer than --min-tests tests are dropped."""
+    from aceforge.synthesis.filter import FilterConfig
+    from aceforge.synthesis.stages import run_filter
+
+    cfg = FilterConfig(
+        k=k,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        seed=seed,
+        oracle=oracle,
+        min_tests=min_tests,
+        timeout_s=timeout_s,
+    )
+    manifest = run_filter(
+        input,
+        output,
+        _client(locals()),
+        cfg,
+        cache_path=cache,
+        use_cache=not no_cache,
+        workers=workers or None,
+        progress=_progress,
+    )
+    _show(manifest, output)
+
+
+_CLIENT_FIELDS = (
+    "client", "model", "base_url", "api_key_env", "prompt_style", "max_in_flight", "request_timeout_s",
+    "max_retries", "max_cost_usd", "max_total_tokens", "usd_per_mtok_in", "usd_per_mtok_out",
+)  # fmt: skip
+
+
+def _client(options: dict[str, Any]) -> ClientConfig:
+    return ClientConfig(**{k: options[k] for k in _CLIENT_FIELDS})
+
+
+def _fields(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    out = {}
+    for p in pairs:
+        key, sep, value = p.partition("=")
+        if not sep or not value:
+            raise ConfigError(f"--field takes NAME=COLUMN, got {p!r}")
+        out[key] = value
+    return out
+
+
+def _show(manifest: dict[str, Any], output: Path) -> None:
+    c = manifest["counts"]
+    table = Table(title=f"aceforge {manifest['stage']}: {manifest['seconds']}s")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("input items", str(c["input"]))
+    table.add_row("kept", str(c["kept"]))
+    table.add_row("avg tests per kept question", str(c["avg_tests_kept"]))
+    for reason, n in c["reasons"].items():
+        table.add_row(f"dropped: {reason}", str(n))
+    gen = manifest.get("generation") or {}
+    if gen.get("cache"):
+        table.add_row("cache hits / misses", f"{gen['cache']['hits']} / {gen['cache']['misses']}")
+    if gen.get("client"):
+        cl = gen["client"]
+        table.add_row("requests (retries)", f"{cl['requests']} ({cl['retries']})")
+        table.add_row("tokens in / out", f"{cl['prompt_tokens']:,} / {cl['completion_tokens']:,}")
+    Console().print(table)
+    if manifest.get("stopped"):
+        console.print(f"[yellow]stopped early[/]: {manifest['stopped']}; re-run to continue")
+    elif not manifest["complete"]:
+        console.print("[yellow]some items failed to generate[/]; re-run to retry them")
+    console.print(f"outputs: {output}/data.parquet, data.jsonl, rejected.jsonl, manifest.json")
+    if not manifest["complete"]:
+        raise typer.Exit(3)

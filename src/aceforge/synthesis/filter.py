@@ -1,0 +1,177 @@
+"""``filter``: drop hallucinated tests. A proxy model writes programs for each question; the
+engine runs them; a test survives when the oracles agree it is right; questions left with
+fewer than ``min_tests`` tests are dropped (paper: Qwen2.5-Coder-32B-Instruct, greedy, 5).
+
+Oracles per test: the proxy (passed by a strict majority of its ``k`` samples) and, when the
+row carries the seed program (``reference``), the seed itself. ``oracle`` chooses the rule:
+``proxy`` (the paper), ``reference``, ``any`` (either says right), ``all`` (both do). Rows
+without a reference are judged by the proxy alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aceforge.artifacts import StageOutput
+from aceforge.errors import BudgetExceededError, ConfigError, GenerationError, RequestRejectedError
+from aceforge.extract import extract_code
+from aceforge.generation.base import GenParams
+from aceforge.generation.generator import Generator
+from aceforge.synthesis.prompts import solve_prompt
+from aceforge.types import ExecResult, Executor, Job, Limits
+
+ORACLES = ("proxy", "reference", "any", "all")
+COMPLETION_STOPS = ('\n"""', "\n\n\n", "\nassert ", "\nif __name__", "\n# ")
+
+
+@dataclass(frozen=True)
+class FilterConfig:
+    k: int = 1  # proxy samples per question
+    temperature: float = 0.0  # greedy, as in the paper; use > 0 with k > 1
+    top_p: float = 0.95
+    max_tokens: int = 512
+    seed: int = 0
+    oracle: str = "any"
+    min_tests: int = 5
+    timeout_s: float = 2.0
+    chunk_size: int = 16
+
+    def validate(self) -> None:
+        if self.oracle not in ORACLES:
+            raise ConfigError(f"oracle must be one of {', '.join(ORACLES)}, got {self.oracle!r}")
+        if self.k < 1 or self.min_tests < 0 or self.chunk_size < 1:
+            raise ConfigError("k and chunk_size must be at least 1 and min_tests at least 0")
+
+    @property
+    def needs_proxy(self) -> bool:
+        return self.oracle != "reference"
+
+
+async def filter_tests(
+    rows: list[dict[str, Any]],
+    gen: Generator | None,
+    executor: Executor,
+    cfg: FilterConfig,
+    out: StageOutput,
+    advance: Callable[[int], None] = lambda n: None,
+) -> Counter[str]:
+    cfg.validate()
+    if cfg.needs_proxy and gen is None:
+        raise ConfigError(f"oracle {cfg.oracle!r} needs a proxy model")
+    counts: Counter[str] = Counter()
+    todo = [r for r in rows if r["id"] not in out.done]
+    stops = () if gen is None or gen.chat else COMPLETION_STOPS
+    params = GenParams(cfg.max_tokens, cfg.temperature, cfg.top_p, stops, cfg.seed)
+    for start in range(0, len(todo), cfg.chunk_size):
+        chunk = todo[start : start + cfg.chunk_size]
+        if cfg.needs_proxy and gen is not None:
+            answers: list[Any] = await asyncio.gather(
+                *(_solve(gen, r, cfg, params) for r in chunk), return_exceptions=True
+            )
+        else:
+            answers = [[] for _ in chunk]
+        stop, ready = None, []
+        for row, got in zip(chunk, answers, strict=True):
+            if isinstance(got, RequestRejectedError):
+                out.reject(row["id"], "llm_rejected_request", {"error": str(got)})
+            elif isinstance(got, BaseException):
+                if isinstance(got, BudgetExceededError) or not isinstance(got, GenerationError):
+                    stop = stop or got
+                else:
+                    counts["llm_failed"] += 1
+            else:
+                ready.append((row, got))
+        _judge(ready, executor, cfg, out, gen.model if gen else "", counts)
+        advance(len(chunk))
+        if stop is not None:
+            raise stop
+    return counts
+
+
+async def _solve(gen: Generator, row: dict[str, Any], cfg: FilterConfig, params: GenParams) -> list[str]:
+    example = row["test_cases"][0] if row["test_cases"] else None
+    prompt = solve_prompt(row["question"], example, gen.chat)
+    return [c.text for c in await gen.complete(prompt, params, cfg.k)]
+
+
+def _judge(
+    ready: list[tuple[dict[str, Any], list[str]]],
+    executor: Executor,
+    cfg: FilterConfig,
+    out: StageOutput,
+    model: str,
+    counts: Counter[str],
+) -> None:
+    limits = Limits(timeout_s=cfg.timeout_s, import_timeout_s=max(2.0, cfg.timeout_s))
+    jobs = []
+    for qi, (row, answers) in enumerate(ready):
+        tests = tuple(row["test_cases"])
+        for j, answer in enumerate(answers):
+            code = extract_code(answer, row.get("entry_point")).code
+            jobs.append(Job(f"{qi}:{j}", code, tests, limits))
+        if row.get("reference") and cfg.oracle != "proxy":
+            jobs.append(Job(f"{qi}:ref", row["reference"], tests, limits))
+    results: dict[str, ExecResult] = {r.id: r for r in executor.run_all(jobs)}
+    for qi, (row, answers) in enumerate(ready):
+        proxy = [results[f"{qi}:{j}"] for j in range(len(answers))]
+        ref = results.get(f"{qi}:ref")
+        _decide(row, answers, proxy, ref, cfg, out, model, counts)
+
+
+def _decide(
+    row: dict[str, Any],
+    answers: list[str],
+    proxy: list[ExecResult],
+    ref: ExecResult | None,
+    cfg: FilterConfig,
+    out: StageOutput,
+    model: str,
+    counts: Counter[str],
+) -> None:
+    tests = row["test_cases"]
+    keep, dropped = [], []
+    for i, test in enumerate(tests):
+        votes = sum(r.tests[i].passed for r in proxy)
+        proxy_ok = votes * 2 > len(proxy) if proxy else None
+        ref_ok = ref.tests[i].passed if ref is not None else None
+        if _verdict(cfg.oracle, proxy_ok, ref_ok):
+            keep.append(i)
+        else:
+            dropped.append({"test": test, "proxy_votes": votes, "reference_passed": ref_ok})
+    kept = [tests[i] for i in keep]
+    counts["tests_before"] += len(tests)
+    info = {
+        "oracle": cfg.oracle,
+        "tests_before": len(tests),
+        "tests_after": len(kept),
+        "proxy_samples": len(proxy),
+        "reference_used": ref is not None,
+        "dropped": dropped,
+    }
+    if len(kept) < cfg.min_tests or not kept:
+        out.reject(row["id"], "too_few_tests", {"question": row["question"], **info})
+        return
+    counts["tests_after"] += len(kept)
+    inferences = [
+        {
+            "model_name": model,
+            "completion_id": j,
+            "completion": answers[j],
+            "pass_rate": sum(r.tests[i].passed for i in keep) / len(keep),
+        }
+        for j, r in enumerate(proxy)
+    ]
+    out.keep({**row, "test_cases": kept, "inferences": inferences, "filter_info": json.dumps(info)})
+
+
+def _verdict(oracle: str, proxy_ok: bool | None, ref_ok: bool | None) -> bool:
+    if oracle == "proxy" or ref_ok is None:
+        return bool(proxy_ok)
+    if oracle == "reference" or proxy_ok is None:
+        return ref_ok
+    return (proxy_ok or ref_ok) if oracle == "any" else (proxy_ok and ref_ok)
