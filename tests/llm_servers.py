@@ -32,8 +32,10 @@ class FaultServer:
     """Answers ``answer(prompt)``; the first attempt of each distinct request fails in a way
     picked from FAULTS by the request's hash (so every fault kind occurs)."""
 
-    def __init__(self, answer: Callable[[str], str], slow_s: float = 1.5, delay_s: float = 0.0) -> None:
-        self.answer, self.slow_s, self.delay_s = answer, slow_s, delay_s
+    def __init__(
+        self, answer: Callable[[str], str], slow_s: float = 1.5, delay_s: float = 0.0, faults: bool = True
+    ) -> None:
+        self.answer, self.slow_s, self.delay_s, self.inject = answer, slow_s, delay_s, faults
         self.attempts: Counter[str] = Counter()
         self.faults: Counter[str] = Counter()
         self.successes: Counter[str] = Counter()
@@ -67,7 +69,7 @@ class FaultServer:
         with self.lock:
             attempt = self.attempts[key]
             self.attempts[key] += 1
-        fault = FAULTS[int(key, 16) % len(FAULTS)] if attempt == 0 else None
+        fault = FAULTS[int(key, 16) % len(FAULTS)] if attempt == 0 and self.inject else None
         if fault:
             with self.lock:
                 self.faults[fault] += 1

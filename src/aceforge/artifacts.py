@@ -31,6 +31,8 @@ INFERENCE = pa.struct(
         ("completion_id", pa.int64()),
         ("completion", pa.string()),
         ("pass_rate", pa.float64()),
+        ("program", pa.string()),  # ours: the code extracted from the completion
+        ("outcomes", pa.list_(pa.string())),  # ours: per-test outcomes from `score`
     ]
 )
 # AceCode-87K's columns, then ours (entry point, the seed program, per-stage details as JSON text).

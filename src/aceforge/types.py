@@ -118,6 +118,25 @@ class ExecResult:
             "isolation": self.isolation,
         }
 
+    @classmethod
+    def from_row(cls, row: dict[str, object], id: str | None = None) -> ExecResult:
+        """Inverse of ``to_row`` (values of probe jobs are not part of rows)."""
+        outcomes, details, durations = row["outcomes"], row["details"], row["durations_s"]
+        assert isinstance(outcomes, list) and isinstance(details, list) and isinstance(durations, list)
+        tests = tuple(
+            TestOutcome(o, float(t), d) for o, d, t in zip(outcomes, details, durations, strict=True)
+        )
+        return cls(
+            id=id if id is not None else str(row["id"]),
+            status=row["status"],  # type: ignore[arg-type]
+            tests=tests,
+            error=row["error"],  # type: ignore[arg-type]
+            stdout_tail=str(row["stdout_tail"]),
+            stderr_tail=str(row["stderr_tail"]),
+            duration_s=float(row["duration_s"]),  # type: ignore[arg-type]
+            isolation=dict(row.get("isolation") or {}),  # type: ignore[call-overload]
+        )
+
 
 class Executor(Protocol):
     """What stages need from an execution engine: ``LocalExecutor`` here, a Ray pool or a

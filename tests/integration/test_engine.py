@@ -217,3 +217,14 @@ def test_children_of_a_killed_worker_are_cleaned_up():
         assert ex.workers[0].proc.pid != first  # replaced, and the job ran again on the new one
     assert r.outcomes == ["passed"]
     assert wait_for_no_sandbox_processes()  # the daemon the killed worker's child left is gone too
+
+
+def test_probe_jobs_return_values_not_verdicts(executor) -> None:
+    program = "def f(x):\n    if x < 0:\n        raise ValueError(x)\n    return {'x': [x, str(x)], 'ok': (x, None)}\n"
+    job = Job("p", program, ("f(2)", "f(-1)", "f(0) is None", "object()"), probe=True)
+    r = executor.run_all([job])[0]
+    assert [t.outcome for t in r.tests] == ["passed", "error", "passed", "failed"]
+    assert r.tests[0].value == {"x": [2, "2"], "ok": (2, None)}
+    assert r.tests[1].detail == "ValueError" and r.tests[1].value is None
+    assert r.tests[2].value is False
+    assert "cannot be compared outside the sandbox" in r.tests[3].detail

@@ -357,3 +357,27 @@ def test_kill_9_mid_stage_then_rerun(tmp_path: Path) -> None:
     assert (
         manifest["generation"]["cache"]["misses"] == 0 and manifest["generation"]["client"]["requests"] == 0
     )
+
+
+def chat_teacher(prompt: str, sample: int = 0) -> str:
+    """An instruction model's answer: prose around a fenced JSON object."""
+    name = re.search(r"called exactly like the seed's `(\w+)\(", prompt).group(1)
+    tests = [f"assert {c} == {v}" for c, v in _pairs(RIGHT[name])]
+    return (
+        "Here is the problem.\n```json\n"
+        + json.dumps({"question": f"Implement {name} as described.", "tests": tests})
+        + "\n```\nDone."
+    )
+
+
+def test_chat_models_get_instructions_and_fenced_json_is_read(tmp_path: Path, executor) -> None:
+    seeds = write_seeds(tmp_path / "seeds.jsonl")
+    client = ScriptedClient(chat_teacher, chat=True)
+    m = run_synth(
+        str(seeds), tmp_path / "s", client, SynthConfig(mode="tests"), use_cache=False, executor=executor
+    )
+    prompt = client.calls[0][0]
+    assert "ONE Python function" in prompt and "JSON" in prompt and "### Program" not in prompt
+    rows = {r["id"]: r for r in read_stage_rows(tmp_path / "s")}
+    assert m["counts"]["kept"] == 6 and rows["add"]["test_cases"][0] == "assert add(1, 2) == 3"
+    assert rows["add"]["context_messages"] == [{"role": "user", "content": "Implement add as described."}]

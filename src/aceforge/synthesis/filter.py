@@ -10,7 +10,6 @@ without a reference are judged by the proxy alone.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -18,15 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from aceforge.artifacts import StageOutput
-from aceforge.errors import BudgetExceededError, ConfigError, GenerationError, RequestRejectedError
+from aceforge.errors import ConfigError
 from aceforge.extract import extract_code
 from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
-from aceforge.synthesis.prompts import solve_prompt
+from aceforge.synthesis.batch import ask_chunk
+from aceforge.templates import COMPLETION_STOPS, solve_prompt
 from aceforge.types import ExecResult, Executor, Job, Limits
 
 ORACLES = ("proxy", "reference", "any", "all")
-COMPLETION_STOPS = ('\n"""', "\n\n\n", "\nassert ", "\nif __name__", "\n# ")
 
 
 @dataclass(frozen=True)
@@ -70,22 +69,11 @@ async def filter_tests(
     for start in range(0, len(todo), cfg.chunk_size):
         chunk = todo[start : start + cfg.chunk_size]
         if cfg.needs_proxy and gen is not None:
-            answers: list[Any] = await asyncio.gather(
-                *(_solve(gen, r, cfg, params) for r in chunk), return_exceptions=True
+            ready, stop = await ask_chunk(
+                chunk, [r["id"] for r in chunk], lambda r: _solve(gen, r, cfg, params), out, counts
             )
         else:
-            answers = [[] for _ in chunk]
-        stop, ready = None, []
-        for row, got in zip(chunk, answers, strict=True):
-            if isinstance(got, RequestRejectedError):
-                out.reject(row["id"], "llm_rejected_request", {"error": str(got)})
-            elif isinstance(got, BaseException):
-                if isinstance(got, BudgetExceededError) or not isinstance(got, GenerationError):
-                    stop = stop or got
-                else:
-                    counts["llm_failed"] += 1
-            else:
-                ready.append((row, got))
+            ready, stop = [(r, []) for r in chunk], None
         _judge(ready, executor, cfg, out, gen.model if gen else "", counts)
         advance(len(chunk))
         if stop is not None:

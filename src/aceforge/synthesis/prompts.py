@@ -137,24 +137,3 @@ def _few_shot(seed: Seed, mode: str, sig: str | None) -> str:
     shots = [_block(e.program, e.question, e.items(mode), mode) for e in _EXAMPLES]
     prefix = few_shot_prefix(seed, keep_name=sig is not None)
     return intro + "\n".join(shots) + "\n" + _block(seed.program, None, None, mode, prefix)
-
-
-# ---- the proxy model solves a question ---------------------------------------------------------
-
-
-def solve_prompt(question: str, example_test: str | None, chat: bool) -> Prompt:
-    """The proxy's prompt: the question plus one test, so the function name and call shape are known."""
-    example = f"\nYour function must pass tests like:\n{example_test}\n" if example_test else ""
-    if chat:
-        body = (
-            f"{question.strip()}\n{example}\nWrite the complete Python function (with any imports it needs) "
-            "in one ```python code block."
-        )
-        return [{"role": "user", "content": body}]
-    return (
-        "# Python solutions to programming questions.\n\n"
-        '"""Write a function `add(a, b)` that returns the sum of the integers a and b.\n'
-        'Your function must pass tests like:\nassert add(2, 3) == 5\n"""\n'
-        "def add(a, b):\n    return a + b\n\n\n"
-        f'"""{question.strip()}{example}"""\n'
-    )

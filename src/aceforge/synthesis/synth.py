@@ -14,7 +14,6 @@ Two modes:
 from __future__ import annotations
 
 import ast
-import asyncio
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -22,10 +21,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from aceforge.artifacts import StageOutput, empty_row
-from aceforge.errors import BudgetExceededError, ConfigError, GenerationError, RequestRejectedError
+from aceforge.errors import ConfigError
 from aceforge.execution.values import values_equal
 from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
+from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.mutate import grow_calls, guess_calls
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import MODES, few_shot_prefix, synth_prompt
@@ -83,20 +83,10 @@ async def synthesize(
     params = GenParams(cfg.max_tokens, cfg.temperature, cfg.top_p, ("\n###",), cfg.seed)
     for start in range(0, len(todo), cfg.chunk_size):
         chunk = todo[start : start + cfg.chunk_size]
-        answers = await asyncio.gather(*(_ask(gen, s, cfg, params) for s in chunk), return_exceptions=True)
-        drafts, stop = [], None
-        for seed, answer in zip(chunk, answers, strict=True):
-            if isinstance(answer, RequestRejectedError):
-                out.reject(seed.id, "llm_rejected_request", {"error": str(answer)})
-            elif isinstance(answer, BaseException):
-                if isinstance(answer, BudgetExceededError) or not isinstance(answer, GenerationError):
-                    stop = stop or answer  # finish this chunk's other items first
-                else:
-                    counts["llm_failed"] += 1  # left undone: a rerun asks again
-            else:
-                draft = _draft(seed, answer, cfg, out)
-                if draft is not None:
-                    drafts.append(draft)
+        ready, stop = await ask_chunk(
+            chunk, [s.id for s in chunk], lambda s: _ask(gen, s, cfg, params), out, counts
+        )
+        drafts = [d for d in (_draft(seed, answer, cfg, out) for seed, answer in ready) if d is not None]
         if cfg.mode == "inputs":
             _compute_expected(drafts, executor, cfg, out)
         else:

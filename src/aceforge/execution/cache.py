@@ -1,0 +1,93 @@
+"""An execution cache shared by all stages: a (program, tests, limits) already run is not run
+again — not on a rerun, not by a later stage. Keys hash the job's content, the comparison
+tolerances and the engine version, never the job id."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+from aceforge.types import ExecResult, Executor, Job, StdioTest
+
+ENGINE_VERSION = "1"  # bump when verdicts for the same job could change
+CACHE_ENV = "ACEFORGE_CACHE_DIR"
+
+
+def default_exec_cache_path() -> Path:
+    root = os.environ.get(CACHE_ENV) or os.path.join(os.path.expanduser("~"), ".cache", "aceforge")
+    return Path(root) / "executions.sqlite"
+
+
+def job_key(job: Job, salt: str = "") -> str:
+    tests = [asdict(t) if isinstance(t, StdioTest) else t for t in job.tests]
+    blob = json.dumps(
+        {
+            "engine": ENGINE_VERSION,
+            "program": job.program,
+            "tests": tests,
+            "limits": asdict(job.limits),
+            "fail_fast": job.fail_fast,
+            "child_per_test": job.child_per_test,
+            "compare_in_sandbox": job.compare_in_sandbox,
+            "salt": salt,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class CachedExecutor:
+    """Wraps any Executor. Probe jobs (whose values are not stored) and results the sandbox
+    itself could not produce (a `crashed` job, which may be the host's fault) bypass the cache."""
+
+    def __init__(self, inner: Executor, path: str | Path, salt: str = "") -> None:
+        self.inner, self.salt = inner, salt
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, row TEXT)")
+        self.hits = 0
+        self.misses = 0
+
+    def stats(self) -> dict[str, object]:
+        return {"hits": self.hits, "misses": self.misses, "path": str(self.path)}
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]:
+        todo: list[Job] = []
+        keys: dict[str, str] = {}
+        for job in jobs:
+            if job.probe:
+                todo.append(job)
+                continue
+            key = job_key(job, self.salt)
+            row = self.db.execute("SELECT row FROM results WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                self.hits += 1
+                yield ExecResult.from_row(json.loads(row[0]), id=job.id)
+            else:
+                self.misses += 1
+                keys[job.id] = key
+                todo.append(job)
+        for result in self.inner.run(todo):
+            new_key = keys.get(result.id)
+            if new_key is not None and result.status != "crashed":
+                self.db.execute(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?)", (new_key, json.dumps(result.to_row()))
+                )
+            yield result
+
+    def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
+        jobs = list(jobs)
+        by_id = {r.id: r for r in self.run(jobs)}
+        return [by_id[j.id] for j in jobs]
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,151 @@
+"""``pairs``: preference pairs from pass-rate gaps, exported for the trainer you use.
+
+The paper's rule, i preferred over j:  ``s_i > s_j + gap and s_i > chosen_min and s_j > rejected_min``
+(strict; defaults 0.4 / 0.8 / 0 — ``s_j > 0`` drops programs that did not even import). The
+official code uses ``>=``; ``strict=False`` reproduces that. Pass rates are fractions of small
+test counts, so comparisons allow 1e-9 of float noise in the rule's favour of exactness: a gap
+of exactly 0.4 is never a pair under the strict rule, always one under the non-strict rule.
+
+Identical programs (same syntax tree) count once per question. Pairs are made within one
+model's samples (``scope="model"``, the paper) or across all models (``scope="all"``).
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from aceforge.errors import ConfigError
+from aceforge.templates import DEFAULT_RM_TEMPLATE, rm_messages, rm_prompt, rm_response
+
+FORMATS = ("trl", "openrlhf", "llamafactory")
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class PairsConfig:
+    gap: float = 0.4
+    chosen_min: float = 0.8
+    rejected_min: float = 0.0
+    strict: bool = True
+    scope: str = "model"  # "model" | "all"
+    max_per_question: int | None = None
+    format: str = "trl"
+    chat: bool = False  # trl: prompt/chosen/rejected as chat messages instead of text
+    template: str = DEFAULT_RM_TEMPLATE
+    seed: int = 0
+
+    def validate(self) -> None:
+        if self.format not in FORMATS:
+            raise ConfigError(f"pairs format must be one of {', '.join(FORMATS)}, got {self.format!r}")
+        if self.scope not in ("model", "all"):
+            raise ConfigError(f"pairs scope must be 'model' or 'all', got {self.scope!r}")
+        if self.max_per_question is not None and self.max_per_question < 1:
+            raise ConfigError("max_per_question must be at least 1")
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: str  # question id
+    question: str
+    chosen: str  # program
+    rejected: str
+    chosen_pass_rate: float
+    rejected_pass_rate: float
+    chosen_model: str
+    rejected_model: str
+
+    @property
+    def margin(self) -> float:
+        return self.chosen_pass_rate - self.rejected_pass_rate
+
+
+def preferred(s_i: float, s_j: float, cfg: PairsConfig) -> bool:
+    if cfg.strict:
+        return s_i - s_j > cfg.gap + EPS and s_i > cfg.chosen_min + EPS and s_j > cfg.rejected_min + EPS
+    return s_i - s_j >= cfg.gap - EPS and s_i >= cfg.chosen_min - EPS and s_j >= cfg.rejected_min - EPS
+
+
+def _program_key(program: str) -> str:
+    try:
+        return ast.dump(ast.parse(program))
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return program.strip()
+
+
+def _candidates(row: dict[str, Any], scope: str) -> list[tuple[str, str, float]]:
+    """(model, program, pass_rate) of each distinct scored program (per model when pairs are
+    made within models), first occurrence kept."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for inf in row.get("inferences") or []:
+        rate = inf.get("pass_rate")
+        program = inf.get("program") or inf.get("completion") or ""
+        if rate is None or not program.strip():
+            continue
+        model = str(inf.get("model_name") or "")
+        key = (model if scope == "model" else "", _program_key(program))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((model, program, float(rate)))
+    return out
+
+
+def build_pairs(row: dict[str, Any], cfg: PairsConfig) -> list[Pair]:
+    cands = _candidates(row, cfg.scope)
+    pairs = [
+        Pair(row["id"], row["question"], pi, pj, si, sj, mi, mj)
+        for mi, pi, si in cands
+        for mj, pj, sj in cands
+        if (cfg.scope == "all" or mi == mj) and preferred(si, sj, cfg)
+    ]
+    if cfg.max_per_question is not None and len(pairs) > cfg.max_per_question:
+        rng = random.Random(f"{cfg.seed}:{row['id']}")
+        rng.shuffle(pairs)
+        pairs = sorted(pairs, key=lambda p: -p.margin)[: cfg.max_per_question]
+    return pairs
+
+
+def export(pair: Pair, cfg: PairsConfig) -> dict[str, Any]:
+    """One row in the trainer's layout; the text comes from the shared template module."""
+    t = cfg.template
+    if cfg.format == "llamafactory":
+        return {
+            "instruction": rm_prompt(pair.question, t),
+            "input": "",
+            "chosen": rm_response(pair.chosen, t),
+            "rejected": rm_response(pair.rejected, t),
+        }
+    if cfg.format == "openrlhf":
+        return {
+            "prompt": rm_prompt(pair.question, t),
+            "chosen": rm_response(pair.chosen, t),
+            "rejected": rm_response(pair.rejected, t),
+        }
+    if cfg.chat:
+        chosen, rejected = (
+            rm_messages(pair.question, pair.chosen, t),
+            rm_messages(pair.question, pair.rejected, t),
+        )
+        return {"prompt": chosen[:1], "chosen": chosen[1:], "rejected": rejected[1:], "margin": pair.margin}
+    return {
+        "prompt": rm_prompt(pair.question, t),
+        "chosen": rm_response(pair.chosen, t),
+        "rejected": rm_response(pair.rejected, t),
+        "margin": pair.margin,
+    }
+
+
+def detail(pair: Pair) -> dict[str, Any]:
+    """The pair's provenance, written beside the export."""
+    return {
+        "id": pair.id,
+        "chosen_pass_rate": pair.chosen_pass_rate,
+        "rejected_pass_rate": pair.rejected_pass_rate,
+        "margin": pair.margin,
+        "chosen_model": pair.chosen_model,
+        "rejected_model": pair.rejected_model,
+    }

@@ -1,0 +1,70 @@
+"""``score``: run every sampled program on its question's tests.
+
+``pass_rate = passed / len(test_cases)`` — the tests the row *has* (after filtering). The
+official AceCoder code divides by the count before filtering, which understates every rate.
+Per-test outcomes are stored with each inference. Imported rows whose inferences carry only the
+raw ``completion`` (as AceCode-87K's do) get their program extracted here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aceforge.artifacts import StageOutput
+from aceforge.errors import ConfigError
+from aceforge.extract import extract_code
+from aceforge.types import Executor, Job, Limits
+
+
+@dataclass(frozen=True)
+class ScoreConfig:
+    timeout_s: float = 2.0  # per test
+    memory_mb: int = 2048
+    chunk_size: int = 64  # questions per engine batch (and per resume step)
+
+    def validate(self) -> None:
+        if self.timeout_s <= 0 or self.chunk_size < 1:
+            raise ConfigError("score: timeout_s must be positive and chunk_size at least 1")
+
+
+def score_programs(
+    rows: list[dict[str, Any]],
+    executor: Executor,
+    cfg: ScoreConfig,
+    out: StageOutput,
+    advance: Callable[[int], None] = lambda n: None,
+) -> Counter[str]:
+    cfg.validate()
+    counts: Counter[str] = Counter()
+    limits = Limits(
+        timeout_s=cfg.timeout_s, import_timeout_s=max(2.0, cfg.timeout_s), memory_mb=cfg.memory_mb
+    )
+    todo = [r for r in rows if r["id"] not in out.done]
+    for start in range(0, len(todo), cfg.chunk_size):
+        chunk = todo[start : start + cfg.chunk_size]
+        jobs = []
+        for qi, row in enumerate(chunk):
+            for j, inf in enumerate(row.get("inferences") or []):
+                program = inf.get("program")
+                if program is None:
+                    program = extract_code(inf.get("completion") or "", row.get("entry_point")).code
+                    inf["program"] = program
+                jobs.append(Job(f"{qi}:{j}", program, tuple(row["test_cases"]), limits))
+        results = {r.id: r for r in executor.run_all(jobs)}
+        for qi, row in enumerate(chunk):
+            infs = row.get("inferences") or []
+            if not row["test_cases"] or not infs:
+                out.reject(row["id"], "no_tests" if not row["test_cases"] else "no_samples")
+                continue
+            for j, inf in enumerate(infs):
+                r = results[f"{qi}:{j}"]
+                inf["pass_rate"] = r.pass_rate
+                inf["outcomes"] = r.outcomes
+                counts["programs"] += 1
+                counts["all_passed"] += r.all_passed
+            out.keep(row)
+        advance(len(chunk))
+    return counts
