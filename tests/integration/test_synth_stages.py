@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from aceforge.artifacts import read_stage_rows
 from aceforge.generation import ClientConfig
 from aceforge.generation.scripted import ScriptedClient
 from aceforge.synthesis.filter import FilterConfig
-from aceforge.synthesis.stages import run_filter, run_synth
+from aceforge.synthesis.stages import Runtime, run_filter, run_synth
 from aceforge.synthesis.synth import SynthConfig
 from aceforge.types import Job
 from llm_servers import FaultServer
@@ -123,8 +124,7 @@ def test_inputs_mode_expected_values_come_from_the_seed(tmp_path: Path, executor
         client,
         SynthConfig(mode="inputs", n_tests=12),
         limit=None,
-        cache_path=tmp_path / "cache.sqlite",
-        executor=executor,
+        rt=Runtime(llm_cache=tmp_path / "cache.sqlite", executor=executor),
     )
     rows = {r["id"]: r for r in read_stage_rows(tmp_path / "synth")}
     assert m["complete"] and m["counts"]["input"] == 6
@@ -165,8 +165,7 @@ def test_tests_mode_then_filter_removes_hallucinated_tests(tmp_path: Path, execu
         tmp_path / "synth",
         ScriptedClient(teacher),
         SynthConfig(mode="tests"),
-        cache_path=cache,
-        executor=executor,
+        rt=Runtime(llm_cache=cache, executor=executor),
     )
     synth = {r["id"]: r for r in read_stage_rows(tmp_path / "synth")}
     assert "assert add(1, 1) == 3" in synth["add"]["test_cases"]  # imagined, wrong
@@ -178,8 +177,7 @@ def test_tests_mode_then_filter_removes_hallucinated_tests(tmp_path: Path, execu
         tmp_path / "filter",
         proxy_client,
         FilterConfig(oracle="proxy", min_tests=4),
-        cache_path=cache,
-        executor=executor,
+        rt=Runtime(llm_cache=cache, executor=executor),
     )
     kept = {r["id"]: r for r in read_stage_rows(tmp_path / "filter")}
     assert "assert add(1, 1) == 3" not in kept["add"]["test_cases"]
@@ -202,30 +200,37 @@ def test_tests_mode_then_filter_removes_hallucinated_tests(tmp_path: Path, execu
         tmp_path / "filter-any",
         proxy_client,
         FilterConfig(oracle="any", min_tests=3),
-        cache_path=cache,
-        executor=executor,
+        rt=Runtime(llm_cache=cache, executor=executor),
     )
     assert "biggest" in {r["id"] for r in read_stage_rows(tmp_path / "filter-any")}
-    assert m2["generation"]["cache"]["misses"] == 0  # same proxy prompts: all answers from the cache
+    assert m2["generation"][0]["cache"]["misses"] == 0  # same proxy prompts: all answers from the cache
 
 
 def test_rerun_makes_no_calls_and_rewrites_identical_outputs(tmp_path: Path, executor) -> None:
     seeds = write_seeds(tmp_path / "seeds.jsonl")
     cache = tmp_path / "cache.sqlite"
     first = ScriptedClient(teacher)
-    run_synth(str(seeds), tmp_path / "a", first, SynthConfig(), cache_path=cache, executor=executor)
+    run_synth(
+        str(seeds), tmp_path / "a", first, SynthConfig(), rt=Runtime(llm_cache=cache, executor=executor)
+    )
     assert len(first.calls) == 6
     # Same output folder: nothing left to do. A fresh folder: every answer from the cache.
     again = ScriptedClient(teacher)
-    run_synth(str(seeds), tmp_path / "a", again, SynthConfig(), cache_path=cache, executor=executor)
-    m = run_synth(str(seeds), tmp_path / "b", again, SynthConfig(), cache_path=cache, executor=executor)
+    run_synth(
+        str(seeds), tmp_path / "a", again, SynthConfig(), rt=Runtime(llm_cache=cache, executor=executor)
+    )
+    m = run_synth(
+        str(seeds), tmp_path / "b", again, SynthConfig(), rt=Runtime(llm_cache=cache, executor=executor)
+    )
     assert again.calls == []
-    assert m["generation"]["cache"] == {"hits": 6, "misses": 0, "path": str(cache)}
+    assert m["generation"][0]["cache"] == {"hits": 6, "misses": 0, "path": str(cache)}
     for f in ("data.jsonl", "rejected.jsonl", "data.parquet"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
     # --no-cache really calls again
     fresh = ScriptedClient(teacher)
-    run_synth(str(seeds), tmp_path / "c", fresh, SynthConfig(), use_cache=False, executor=executor)
+    run_synth(
+        str(seeds), tmp_path / "c", fresh, SynthConfig(), rt=Runtime(use_llm_cache=False, executor=executor)
+    )
     assert len(fresh.calls) == 6
 
 
@@ -235,7 +240,7 @@ def _client(server: FaultServer, **kw) -> ClientConfig:
         model="scripted",
         base_url=server.url,
         prompt_style="completion",
-        request_timeout_s=0.5,
+        request_timeout_s=1.0,
         **kw,
     )
 
@@ -249,8 +254,7 @@ def test_openai_client_survives_every_fault(tmp_path: Path, executor) -> None:
             tmp_path / "s",
             _client(server),
             SynthConfig(),
-            cache_path=tmp_path / "c.sqlite",
-            executor=executor,
+            rt=Runtime(llm_cache=tmp_path / "c.sqlite", executor=executor),
         )
         proxy_server = FaultServer(proxy)
         try:
@@ -259,17 +263,19 @@ def test_openai_client_survives_every_fault(tmp_path: Path, executor) -> None:
                 tmp_path / "f",
                 _client(proxy_server),
                 FilterConfig(oracle="proxy", k=3, temperature=0.7, min_tests=3),
-                cache_path=tmp_path / "c.sqlite",
-                executor=executor,
+                rt=Runtime(llm_cache=tmp_path / "c.sqlite", executor=executor),
             )
         finally:
             proxy_server.close()
     finally:
         server.close()
     assert m["complete"] and f["complete"]
-    for srv, stats in ((server, m["generation"]["client"]), (proxy_server, f["generation"]["client"])):
-        assert all(v == 1 for v in srv.successes.values())  # each distinct request answered once
-        assert stats["retries"] == sum(srv.faults.values()) > 0
+    reasons = {"429": "http 429", "500": "http 500", "garbage": "bad response body", "truncated": "connection",
+               "slow": "timeout"}  # fmt: skip
+    for srv, stats in ((server, m["generation"][0]["client"]), (proxy_server, f["generation"][0]["client"])):
+        # every fault was retried (a loaded machine may add a timeout or two on good answers)
+        assert stats["retries"] >= sum(srv.faults.values()) > 0
+        assert all(stats["retry_reasons"].get(reasons[k], 0) >= n for k, n in srv.faults.items())
         assert stats["requests"] == sum(srv.attempts.values())
     assert set(server.faults) | set(proxy_server.faults) == {"429", "500", "garbage", "truncated", "slow"}
     assert len(server.successes) == 6 and len(proxy_server.successes) == 3 * m["counts"]["kept"]
@@ -279,8 +285,7 @@ def test_openai_client_survives_every_fault(tmp_path: Path, executor) -> None:
         tmp_path / "direct",
         ScriptedClient(teacher),
         SynthConfig(),
-        use_cache=False,
-        executor=executor,
+        rt=Runtime(use_llm_cache=False, executor=executor),
     )
     assert _ids_tests(tmp_path / "s") == _ids_tests(tmp_path / "direct")
 
@@ -299,8 +304,7 @@ def test_budget_stops_cleanly_and_a_rerun_continues(tmp_path: Path, executor) ->
             tmp_path / "s",
             _client(server, max_total_tokens=600, max_in_flight=1),
             cfg,
-            cache_path=tmp_path / "c.sqlite",
-            executor=executor,
+            rt=Runtime(llm_cache=tmp_path / "c.sqlite", executor=executor),
         )
         assert not m["complete"] and "token budget" in m["stopped"]
         assert not (tmp_path / "s/data.jsonl").exists()  # no half-written final output
@@ -311,8 +315,7 @@ def test_budget_stops_cleanly_and_a_rerun_continues(tmp_path: Path, executor) ->
             tmp_path / "s",
             _client(server),
             cfg,
-            cache_path=tmp_path / "c.sqlite",
-            executor=executor,
+            rt=Runtime(llm_cache=tmp_path / "c.sqlite", executor=executor),
         )
     finally:
         server.close()
@@ -320,11 +323,18 @@ def test_budget_stops_cleanly_and_a_rerun_continues(tmp_path: Path, executor) ->
     assert all(v == 1 for v in server.successes.values()) and len(server.successes) == 6
 
 
+def _count(db: Path) -> int:
+    try:
+        return sqlite3.connect(db).execute("SELECT COUNT(*) FROM responses").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
 def test_kill_9_mid_stage_then_rerun(tmp_path: Path) -> None:
     """SIGKILL the CLI mid-run; the rerun ends with the same files as an uninterrupted run and
     the server never answers the same request twice."""
     seeds = write_seeds(tmp_path / "seeds.jsonl")
-    server = FaultServer(teacher, delay_s=0.4)
+    server = FaultServer(teacher, delay_s=0.4, faults=False)
     env = {**os.environ, "ACEFORGE_CACHE_DIR": str(tmp_path / "cache")}
     cmd = [sys.executable, "-m", "aceforge.cli", "synth", "--seeds", str(seeds), "--limit", "6", "--client", "openai",
            "--model", "scripted", "--base-url", server.url, "--prompt-style", "completion", "--max-in-flight", "1",
@@ -339,23 +349,28 @@ def test_kill_9_mid_stage_then_rerun(tmp_path: Path) -> None:
         )
         cache_db = tmp_path / "cache" / "llm-responses.sqlite"
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and sum(server.successes.values()) < 2:
+        while time.monotonic() < deadline and _count(cache_db) < 2:
             time.sleep(0.05)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        answered_before = sum(server.successes.values())
-        assert 2 <= answered_before < 6 and cache_db.exists()
+        time.sleep(0.5)  # a request left in flight is answered into the void
+        asked = sum(server.successes.values())
+        cached = _count(cache_db)
+        assert 2 <= cached < 6
         assert not (tmp_path / "run/data.jsonl").exists()
         subprocess.run([*cmd, "-o", str(tmp_path / "run")], env=env, check=True, capture_output=True)
+        # the rerun asked only for answers the killed run never received
+        assert sum(server.successes.values()) - asked == 6 - cached
         subprocess.run([*cmd, "-o", str(tmp_path / "clean")], env=env, check=True, capture_output=True)
     finally:
         server.close()
-    assert all(v == 1 for v in server.successes.values()) and len(server.successes) == 6
+    assert len(server.successes) == 6
     for f in ("data.jsonl", "rejected.jsonl", "data.parquet"):
         assert (tmp_path / "run" / f).read_bytes() == (tmp_path / "clean" / f).read_bytes()
     manifest = json.loads((tmp_path / "clean/manifest.json").read_text())
     assert (
-        manifest["generation"]["cache"]["misses"] == 0 and manifest["generation"]["client"]["requests"] == 0
+        manifest["generation"][0]["cache"]["misses"] == 0
+        and manifest["generation"][0]["client"]["requests"] == 0
     )
 
 
@@ -374,7 +389,11 @@ def test_chat_models_get_instructions_and_fenced_json_is_read(tmp_path: Path, ex
     seeds = write_seeds(tmp_path / "seeds.jsonl")
     client = ScriptedClient(chat_teacher, chat=True)
     m = run_synth(
-        str(seeds), tmp_path / "s", client, SynthConfig(mode="tests"), use_cache=False, executor=executor
+        str(seeds),
+        tmp_path / "s",
+        client,
+        SynthConfig(mode="tests"),
+        rt=Runtime(use_llm_cache=False, executor=executor),
     )
     prompt = client.calls[0][0]
     assert "ONE Python function" in prompt and "JSON" in prompt and "### Program" not in prompt

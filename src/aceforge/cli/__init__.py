@@ -7,6 +7,8 @@ import sys
 import typer
 
 from aceforge.cli.exec_cmd import exec_command, humaneval_jobs_command
+from aceforge.cli.run_cmd import run_command
+from aceforge.cli.stages_cmd import hard_command, pairs_command, sample_command, score_command
 from aceforge.cli.synth_cmd import filter_command, synth_command
 from aceforge.errors import AceforgeError
 
@@ -17,8 +19,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("run")(run_command)
 app.command("synth")(synth_command)
 app.command("filter")(filter_command)
+app.command("sample")(sample_command)
+app.command("score")(score_command)
+app.command("pairs")(pairs_command)
+app.command("hard")(hard_command)
 app.command("exec")(exec_command)
 app.command("humaneval-jobs")(humaneval_jobs_command)
 

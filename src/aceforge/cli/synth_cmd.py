@@ -40,7 +40,7 @@ WorkersOpt = Annotated[int, typer.Option(help="Engine workers (default: CPU coun
 
 
 @contextlib.contextmanager
-def _progress(description: str, total: int) -> Iterator[Any]:
+def progress_bar(description: str, total: int) -> Iterator[Any]:
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -110,16 +110,13 @@ def synth_command(
     manifest = run_synth(
         seeds,
         output,
-        _client(locals()),
+        client_config(locals()),
         cfg,
         limit=limit,
         fields=_fields(field),
-        cache_path=cache,
-        use_cache=not no_cache,
-        workers=workers or None,
-        progress=_progress,
+        rt=runtime(cache, no_cache, workers),
     )
-    _show(manifest, output)
+    show_manifest(manifest, output)
 
 
 def filter_command(
@@ -164,17 +161,8 @@ def filter_command(
         min_tests=min_tests,
         timeout_s=timeout_s,
     )
-    manifest = run_filter(
-        input,
-        output,
-        _client(locals()),
-        cfg,
-        cache_path=cache,
-        use_cache=not no_cache,
-        workers=workers or None,
-        progress=_progress,
-    )
-    _show(manifest, output)
+    manifest = run_filter(input, output, client_config(locals()), cfg, rt=runtime(cache, no_cache, workers))
+    show_manifest(manifest, output)
 
 
 _CLIENT_FIELDS = (
@@ -183,7 +171,15 @@ _CLIENT_FIELDS = (
 )  # fmt: skip
 
 
-def _client(options: dict[str, Any]) -> ClientConfig:
+def runtime(cache: Path | None, no_cache: bool, workers: int) -> Any:
+    from aceforge.synthesis.stages import Runtime
+
+    return Runtime(
+        llm_cache=cache, use_llm_cache=not no_cache, workers=workers or None, progress=progress_bar
+    )
+
+
+def client_config(options: dict[str, Any]) -> ClientConfig:
     return ClientConfig(**{k: options[k] for k in _CLIENT_FIELDS})
 
 
@@ -199,7 +195,7 @@ def _fields(pairs: list[str] | None) -> dict[str, str] | None:
     return out
 
 
-def _show(manifest: dict[str, Any], output: Path) -> None:
+def show_manifest(manifest: dict[str, Any], output: Path) -> None:
     c = manifest["counts"]
     table = Table(title=f"aceforge {manifest['stage']}: {manifest['seconds']}s")
     table.add_column("measure")
@@ -209,13 +205,18 @@ def _show(manifest: dict[str, Any], output: Path) -> None:
     table.add_row("avg tests per kept question", str(c["avg_tests_kept"]))
     for reason, n in c["reasons"].items():
         table.add_row(f"dropped: {reason}", str(n))
-    gen = manifest.get("generation") or {}
-    if gen.get("cache"):
-        table.add_row("cache hits / misses", f"{gen['cache']['hits']} / {gen['cache']['misses']}")
-    if gen.get("client"):
+    for gen in manifest.get("generation") or []:
+        name = gen["model"]
+        if gen.get("cache"):
+            table.add_row(
+                f"{name}: cache hits / misses", f"{gen['cache']['hits']} / {gen['cache']['misses']}"
+            )
         cl = gen["client"]
-        table.add_row("requests (retries)", f"{cl['requests']} ({cl['retries']})")
-        table.add_row("tokens in / out", f"{cl['prompt_tokens']:,} / {cl['completion_tokens']:,}")
+        table.add_row(f"{name}: requests (retries)", f"{cl['requests']} ({cl['retries']})")
+        table.add_row(f"{name}: tokens in / out", f"{cl['prompt_tokens']:,} / {cl['completion_tokens']:,}")
+    ec = manifest.get("execution_cache")
+    if ec:
+        table.add_row("executions cached / run", f"{ec['hits']} / {ec['misses']}")
     Console().print(table)
     if manifest.get("stopped"):
         console.print(f"[yellow]stopped early[/]: {manifest['stopped']}; re-run to continue")

@@ -4,6 +4,7 @@ tolerances and the engine version, never the job id."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -53,7 +54,8 @@ class CachedExecutor:
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, row TEXT)")
+        # `runs` counts real executions of a key: above 1 means work was repeated.
+        self.db.execute("CREATE TABLE IF NOT EXISTS jobs_v1 (key TEXT PRIMARY KEY, row TEXT, runs INTEGER)")
         self.hits = 0
         self.misses = 0
 
@@ -61,33 +63,48 @@ class CachedExecutor:
         return {"hits": self.hits, "misses": self.misses, "path": str(self.path)}
 
     def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]:
+        """Cached results first; each distinct uncached job runs once, even when a batch holds
+        it several times (identical samples are common), and its result answers every copy."""
         todo: list[Job] = []
+        first: dict[str, str] = {}  # key → id of the job that runs
+        copies: dict[str, list[str]] = {}  # id of the job that runs → ids of identical jobs
         keys: dict[str, str] = {}
         for job in jobs:
             if job.probe:
                 todo.append(job)
                 continue
             key = job_key(job, self.salt)
-            row = self.db.execute("SELECT row FROM results WHERE key = ?", (key,)).fetchone()
+            row = self.db.execute("SELECT row FROM jobs_v1 WHERE key = ?", (key,)).fetchone()
             if row is not None:
                 self.hits += 1
                 yield ExecResult.from_row(json.loads(row[0]), id=job.id)
+            elif key in first:
+                self.hits += 1
+                copies[first[key]].append(job.id)
             else:
                 self.misses += 1
-                keys[job.id] = key
+                first[key], keys[job.id], copies[job.id] = job.id, key, []
                 todo.append(job)
         for result in self.inner.run(todo):
             new_key = keys.get(result.id)
             if new_key is not None and result.status != "crashed":
                 self.db.execute(
-                    "INSERT OR REPLACE INTO results VALUES (?, ?)", (new_key, json.dumps(result.to_row()))
+                    "INSERT INTO jobs_v1 VALUES (?, ?, 1) ON CONFLICT(key) DO UPDATE SET row = excluded.row,"
+                    " runs = runs + 1",
+                    (new_key, json.dumps(result.to_row())),
                 )
             yield result
+            for other in copies.get(result.id, ()):
+                yield dataclasses.replace(result, id=other)
 
     def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
         jobs = list(jobs)
         by_id = {r.id: r for r in self.run(jobs)}
         return [by_id[j.id] for j in jobs]
+
+    def max_runs(self) -> int:
+        """The most times any job was executed (1 when no work was ever repeated)."""
+        return int(self.db.execute("SELECT COALESCE(MAX(runs), 0) FROM jobs_v1").fetchone()[0])
 
     def close(self) -> None:
         self.db.close()

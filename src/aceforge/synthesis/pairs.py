@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aceforge.errors import ConfigError
+from aceforge.extract import extract_code
 from aceforge.templates import DEFAULT_RM_TEMPLATE, rm_messages, rm_prompt, rm_response
 
 FORMATS = ("trl", "openrlhf", "llamafactory")
@@ -82,7 +83,10 @@ def _candidates(row: dict[str, Any], scope: str) -> list[tuple[str, str, float]]
     out = []
     for inf in row.get("inferences") or []:
         rate = inf.get("pass_rate")
-        program = inf.get("program") or inf.get("completion") or ""
+        program = inf.get("program")
+        if program is None:  # released data (AceCode-87K) keeps the raw answer only
+            raw = inf.get("completion") or ""
+            program = extract_code(raw, row.get("entry_point")).code or raw
         if rate is None or not program.strip():
             continue
         model = str(inf.get("model_name") or "")

@@ -26,7 +26,7 @@ from aceforge.execution.values import values_equal
 from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
-from aceforge.synthesis.mutate import grow_calls, guess_calls
+from aceforge.synthesis.mutate import grow_calls, guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import MODES, few_shot_prefix, synth_prompt
 from aceforge.synthesis.seeds import Seed
@@ -148,7 +148,9 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
     first = _probe(drafts, [d.calls for d in drafts], executor, limits)
     mutants: list[list[str]] = []
     for d, got in zip(drafts, first, strict=True):
-        ok_calls = [c for c in d.calls if c in got]
+        ok_calls = _one_signature([c for c in d.calls if c in got], d.origin)
+        for c in set(got) - set(ok_calls):
+            del got[c]
         grown = grow_calls(ok_calls, cfg.n_tests * 2, d.seed.id)[len(set(ok_calls)) :]
         mutants.append([c for c in grown if c not in got])
         for c in mutants[-1]:
@@ -167,6 +169,27 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
             continue
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
         _keep(out, d, tests, cfg)
+
+
+def _types(call: str) -> tuple[str, ...]:
+    _, args, kwargs = parse_call(call)
+    return tuple(type(a).__name__ for a in args) + tuple(f"{k}={type(v).__name__}" for k, v in kwargs.items())
+
+
+def _one_signature(calls: list[str], origin: dict[str, str]) -> list[str]:
+    """Only the calls whose argument types match the dominant signature: the model's own
+    proposals decide it when any worked, else the first signature guess (hinted types come
+    first). A seed that also accepts a list where the question says string keeps its tests
+    about strings, so a natural solution to the question can pass them all."""
+    if not calls:
+        return calls
+    by_model = [c for c in calls if origin.get(c) == "model"]
+    if by_model:
+        counts = Counter(_types(c) for c in by_model)
+        best = max(dict.fromkeys(_types(c) for c in by_model), key=lambda t: counts[t])  # ties: first seen
+    else:
+        best = _types(calls[0])
+    return [c for c in calls if _types(c) == best]
 
 
 def _probe(

@@ -1,0 +1,1 @@
+"""The data stages: seeds → questions and tests → verified tests → samples → pass rates → pairs."""
