@@ -38,16 +38,17 @@ class Extracted:
     reason: str | None = None  # why not ok: no_code, syntax_error, no_entry_function
 
 
-def extract_code(answer: str, entry_point: str | None = None) -> Extracted:
+def extract_code(answer: str, entry_point: str | None = None, script: bool = False) -> Extracted:
+    """`script`: the program is a whole stdin/stdout script, so top-level statements stay."""
     text = strip_think(answer)
     blocks = [b for lang, b in _FENCE.findall(text) if lang.lower() in ("", "python", "py", "python3")]
     candidates = [*blocks, text]
     best: Extracted | None = None
-    for cand in candidates:
-        tree = _parse_prefix(cand)
+    for k, cand in enumerate(candidates):
+        tree = _parse_prefix(cand, fenced=k < len(blocks))
         if tree is None:
             continue
-        code = _top_level(tree)
+        code = ast.unparse(tree) + "\n" if script else _top_level(tree)
         if not code.strip():
             continue
         defines = entry_point is None or _defines(tree, entry_point)
@@ -57,16 +58,20 @@ def extract_code(answer: str, entry_point: str | None = None) -> Extracted:
         best = best or got
     if best is not None:
         return best
-    return Extracted("", False, "syntax_error" if text.strip() else "no_code")
+    looks_like_code = any(_CODE_START.search(c) for c in candidates)
+    return Extracted("", False, "syntax_error" if looks_like_code else "no_code")
 
 
-def _parse_prefix(text: str) -> ast.Module | None:
-    """Parse from the first line that looks like code; drop trailing lines (prose, a cut-off
-    answer) until what is left parses."""
-    m = _CODE_START.search(text)
-    if m is None:
-        return None
-    lines = text[m.start() :].splitlines()
+def _parse_prefix(text: str, fenced: bool) -> ast.Module | None:
+    """Parse a fenced block whole, or raw text from the first line that looks like code; drop
+    trailing lines (prose, a cut-off answer) until what is left parses."""
+    start = 0
+    if not fenced:
+        m = _CODE_START.search(text)
+        if m is None:
+            return None
+        start = m.start()
+    lines = text[start:].splitlines()
     for end in range(len(lines), 0, -1):
         try:
             return ast.parse("\n".join(lines[:end]))

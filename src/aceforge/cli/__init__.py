@@ -8,6 +8,7 @@ import typer
 
 from aceforge.cli.exec_cmd import exec_command, humaneval_jobs_command
 from aceforge.cli.run_cmd import run_command
+from aceforge.cli.serve_cmd import export_rl_command, serve_command
 from aceforge.cli.stages_cmd import hard_command, pairs_command, sample_command, score_command
 from aceforge.cli.synth_cmd import filter_command, synth_command
 from aceforge.errors import AceforgeError
@@ -26,6 +27,8 @@ app.command("sample")(sample_command)
 app.command("score")(score_command)
 app.command("pairs")(pairs_command)
 app.command("hard")(hard_command)
+app.command("export-rl")(export_rl_command)
+app.command("serve")(serve_command)
 app.command("exec")(exec_command)
 app.command("humaneval-jobs")(humaneval_jobs_command)
 

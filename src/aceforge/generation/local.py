@@ -120,10 +120,10 @@ class TransformersClient(_Blocking):
             raise MissingExtraError("the transformers client", "hf", "transformers") from None
         self.torch = torch
         self.model = model
-        self.tok = AutoTokenizer.from_pretrained(model, **load)
-        self.lm = AutoModelForCausalLM.from_pretrained(model, **load)
+        self.tok: Any = AutoTokenizer.from_pretrained(model, **load)
+        self.lm: Any = AutoModelForCausalLM.from_pretrained(model, **load)
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-        self.lm.to(self.device).eval()
+        self.lm.to(self.device).eval()  # type: ignore[arg-type]
         self.chat = bool(getattr(self.tok, "chat_template", None)) if chat is None else chat
 
     def _generate(self, prompt: Prompt, params: GenParams, sample: int) -> Completion:
@@ -148,7 +148,7 @@ class TransformersClient(_Blocking):
                 pad_token_id=self.tok.pad_token_id or self.tok.eos_token_id,
             )
         new = out[0, enc["input_ids"].shape[1] :]
-        answer = self.tok.decode(new, skip_special_tokens=True)
+        answer = str(self.tok.decode(new, skip_special_tokens=True))
         answer, stopped = _cut_at_stop(answer, params.stop)
         finish = "stop" if stopped or len(new) < params.max_tokens else "length"
         return Completion(answer, int(enc["input_ids"].shape[1]), len(new), finish)

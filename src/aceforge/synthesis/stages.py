@@ -273,7 +273,7 @@ def run_pairs(input_path: str | Path, out_dir: str | Path, cfg: PairsConfig) -> 
     exported = [export(p, cfg) if released is None else _reexport(p, cfg) for p in pairs]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _write_table(out, exported, [detail(p) for p in pairs] if released is None else None)
+    write_table(out, exported, [detail(p) for p in pairs] if released is None else None)
     manifest = {
         "stage": "pairs",
         "complete": True,
@@ -298,7 +298,7 @@ def _reexport(p: Pair, cfg: PairsConfig) -> dict[str, Any]:
     return row if cfg.format == "openrlhf" else {**row, "margin": None}
 
 
-def _write_table(
+def write_table(
     out: Path, rows: list[dict[str, Any]], details: list[dict[str, Any]] | None, schema: Any = None
 ) -> None:
     import pyarrow as pa
@@ -323,7 +323,7 @@ def run_hard(input_path: str | Path, out_dir: str | Path, cfg: HardConfig) -> di
     hard = hard_subset(rows, cfg)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _write_table(out, hard, None, HARD_SCHEMA)
+    write_table(out, hard, None, HARD_SCHEMA)
     manifest = {
         "stage": "hard",
         "complete": True,

@@ -1,0 +1,121 @@
+"""The reward core and its TRL / verl / OpenRLHF faces, on the real engine."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aceforge.errors import ConfigError
+from aceforge.rewards.adapters import compute_score, compute_score_batch, openrlhf_reward, trl_reward
+from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, label_of, parse_tests
+from aceforge.rewards.datasets import rl_row
+from aceforge.types import StdioTest
+
+pytestmark = pytest.mark.integration
+
+TESTS = ["assert add(1, 2) == 3", "assert add(-1, 1) == 0", "assert add(2, 2) == 4", "assert add(0, 0) == 0"]
+RIGHT = "Here:\n```python\ndef add(a, b):\n    return a + b\n```"
+HALF = "```python\ndef add(a, b):\n    return a + b if a > 0 else 1\n```"  # right on 2 of 4
+ALWAYS_EQUAL = "```python\nclass Eq:\n    def __eq__(self, other):\n        return True\n\ndef add(a, b):\n    return Eq()\n```"
+EXIT = "```python\nimport sys\n\ndef add(a, b):\n    sys.exit(0)\n```"
+HARD_EXIT = "```python\nimport os\n\ndef add(a, b):\n    os._exit(0)\n```"
+NO_CODE = "I would add the numbers."
+
+
+def test_binary_and_pass_rate_rewards(executor) -> None:
+    items = [RewardItem(c, TESTS) for c in (RIGHT, HALF, ALWAYS_EQUAL, EXIT, HARD_EXIT, NO_CODE)]
+    binary = RewardCore(executor, RewardOptions("binary")).score(items)
+    assert [r.reward for r in binary] == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]  # hacks earn nothing
+    assert binary[1].outcomes[1] == "failed" and binary[1].outcomes[2] == "not_run"  # binary stops early
+    assert binary[5].flags == ["no_code"] and binary[0].code.startswith("def add")
+    rate = RewardCore(executor, RewardOptions("pass_rate", floor=-1.0)).score(items)
+    assert [r.reward for r in rate] == [1.0, 0.5, 0.0, 0.0, 0.0, -1.0]
+
+
+def test_weighted_rewards_favour_tests_the_group_fails(executor) -> None:
+    tests = ["assert add(1, 2) == 3", "assert add(-1, 1) == 0"]
+    group = [RewardItem(c, tests, group="q") for c in (RIGHT, HALF, HALF)]
+    r = RewardCore(executor, RewardOptions("weighted")).score(group)
+    # test 0: failed by nobody (weight 1); test 1: failed by 2 of 3 (weight 1 + 2/3)
+    assert r[0].reward == 1.0 and r[1].reward == pytest.approx(1 / (1 + 5 / 3))
+
+
+def test_format_reward_and_stdio_tests(executor) -> None:
+    program = "```python\nprint(sum(map(int, input().split())))\n```"
+    tests = [StdioTest("1 2\n", "3\n"), StdioTest("5 5\n", "10\n")]
+    core = RewardCore(executor, RewardOptions("binary", format_weight=0.1))
+    with_think, without = core.score(
+        [RewardItem("<think>sum them</think>\n" + program, tests), RewardItem(program, tests)]
+    )
+    assert with_think.reward == pytest.approx(1.1) and without.reward == 1.0 and "bad_format" in without.flags
+
+
+def test_labels_and_options_are_checked(executor) -> None:
+    assert parse_tests(label_of(["assert f() == 1", StdioTest("a", "b")])) == [
+        "assert f() == 1",
+        StdioTest("a", "b"),
+    ]
+    assert parse_tests('["assert f() == 1"]') == ["assert f() == 1"]
+    for bad in ("not json", '{"tests": 3}', '[{"input": 1}]'):
+        with pytest.raises(ConfigError):
+            parse_tests(bad)
+    with pytest.raises(ConfigError, match="needs a reward-model scorer"):
+        RewardCore(executor, RewardOptions("rm"))
+    rm = RewardCore(
+        executor,
+        RewardOptions("hybrid", rm_weight=0.5),
+        rm=lambda qs, ps: [-2.0 if "else 1" in p else 2.0 for p in ps],
+    )
+    right, half = rm.score(
+        [RewardItem(RIGHT, TESTS, question="Add."), RewardItem(HALF, TESTS, question="Add.")]
+    )
+    assert 1.4 < right.reward < 1.5 and half.reward < 0.1 and right.rm_score == 2.0
+
+
+def test_verl_compute_score_with_verls_argument_shapes() -> None:
+    row = rl_row({"id": "q1", "question": "Add.", "test_cases": TESTS, "entry_point": "add"}, "verl")
+    gt, extra = row["reward_model"]["ground_truth"], row["extra_info"]
+    assert isinstance(gt, str) and json.loads(gt)["tests"] == TESTS
+    out = compute_score("aceforge", RIGHT, gt, extra)
+    assert out["score"] == 1.0 and out["pass_rate"] == 1.0
+    assert compute_score("aceforge", ALWAYS_EQUAL, gt)["score"] == 0.0
+    batch = compute_score_batch(["a", "a"], [RIGHT, NO_CODE], [gt, gt], [extra, extra])
+    assert [b["score"] for b in batch] == [1.0, 0.0] and batch[1]["flags"] == "no_code"
+
+
+def test_openrlhf_reward_function_shapes() -> None:
+    prompt = "<|user|>Add.<|assistant|>"
+    label = label_of(TESTS)
+    out = openrlhf_reward([prompt + RIGHT, prompt + EXIT], [prompt, prompt], [label, label])
+    assert out["rewards"] == [1.0, 0.0] and out["scores"][0] == 1.0
+    assert set(out["extra_logs"]) == {"pass_rate", "no_code"}
+
+
+def test_trl_reward_function_shapes() -> None:
+    f = trl_reward()
+    label = label_of(TESTS)
+    chat = [[{"role": "assistant", "content": RIGHT}], [{"role": "assistant", "content": HALF}]]
+    assert f(["p", "p"], chat, tests=[label, label], completion_ids=[[1], [2]], trainer_state=None) == [
+        1.0,
+        0.0,
+    ]
+    assert f(["p"], [RIGHT], tests=[None]) == [None]
+    with pytest.raises(KeyError, match="tests"):
+        f(["p"], [RIGHT])
+    import asyncio
+
+    af = trl_reward(asynchronous=True)
+    assert asyncio.run(af(["p"], [RIGHT], tests=[label])) == [1.0]
+
+
+def test_rl_layouts_carry_the_tests() -> None:
+    row = {"id": "q1", "question": "Add.", "test_cases": TESTS, "entry_point": "add"}
+    trl, oa = rl_row(row, "trl"), rl_row(row, "openrlhf")
+    assert (
+        trl["prompt"] == [{"role": "user", "content": "Add."}]
+        and json.loads(trl["tests"])["entry_point"] == "add"
+    )
+    assert oa == {"prompt": "Add.", "label": label_of(TESTS, entry_point="add")}
+    with pytest.raises(ConfigError):
+        rl_row(row, "ppo")
