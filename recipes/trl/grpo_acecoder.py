@@ -29,38 +29,6 @@ SMOKE_ROWS = [
 ]
 
 
-def tiny_model(texts: list[str], out: Path):
-    """A 2-layer Qwen2 with a byte-level BPE trained on `texts` — no download."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
-
-    tok = Tokenizer(models.BPE(unk_token=None))
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=300,
-        special_tokens=["<pad>", "<eos>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-    )
-    tok.train_from_iterator(texts, trainer)
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", eos_token="<eos>")
-    config = Qwen2Config(
-        vocab_size=len(fast),
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        num_key_value_heads=1,
-        max_position_embeddings=512,
-        pad_token_id=fast.pad_token_id,
-        eos_token_id=fast.eos_token_id,
-    )
-    model = Qwen2ForCausalLM(config)
-    model.save_pretrained(out)
-    fast.save_pretrained(out)
-    return str(out)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", help="a folder written by `aceforge export-rl --format trl`")
@@ -80,7 +48,9 @@ def main() -> None:
     out = Path(args.output)
     if args.smoke:
         rows = [{"prompt": q, "tests": label_of(t), "entry_point": e} for q, t, e in SMOKE_ROWS]
-        model = tiny_model([q for q, _, _ in SMOKE_ROWS] * 20, out / "tiny-model")
+        from aceforge.tiny_models import tiny_qwen2
+
+        model = tiny_qwen2([q for q, _, _ in SMOKE_ROWS] * 20, out / "tiny-model", kind="causal")
         dataset = Dataset.from_list(rows)
     else:
         if not args.data or not args.model:

@@ -68,4 +68,17 @@ def rm_messages(question: str, program: str, template: str = DEFAULT_RM_TEMPLATE
 
 def rm_text(question: str, program: str, template: str = DEFAULT_RM_TEMPLATE) -> str:
     """Plain-text form, for tokenizers without a chat template."""
-    return f"Question:\n{rm_prompt(question, template)}\n\nAnswer:\n{rm_response(program, template)}"
+    return render_text(rm_prompt(question, template), rm_response(program, template))
+
+
+def render_text(prompt: str, response: str) -> str:
+    return f"Question:\n{prompt}\n\nAnswer:\n{response}"
+
+
+def render_for(tokenizer: object, prompt: str, response: str) -> str:
+    """The exact text a reward model reads for (prompt, response): the tokenizer's chat template
+    when it has one, else the plain-text form. Training and scoring both call this."""
+    if getattr(tokenizer, "chat_template", None):
+        msgs = [{"role": "user", "content": prompt}, {"role": "assistant", "content": response}]
+        return str(tokenizer.apply_chat_template(msgs, tokenize=False))  # type: ignore[attr-defined]
+    return render_text(prompt, response)

@@ -1,0 +1,98 @@
+"""``aceforge train-rm`` and ``aceforge bon``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+console = Console(stderr=True)
+
+
+def train_rm_command(
+    pairs: Annotated[
+        Path, typer.Argument(help="A pairs folder/file (trl, openrlhf or llamafactory layout).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Checkpoint folder.")],
+    base_model: Annotated[str, typer.Option(help="Hub id or folder of the backbone.")],
+    epochs: Annotated[float, typer.Option()] = 1.0,
+    learning_rate: Annotated[float, typer.Option()] = 1e-5,
+    lr_scheduler: Annotated[str, typer.Option()] = "cosine",
+    warmup_ratio: Annotated[float, typer.Option()] = 0.1,
+    batch_size: Annotated[int, typer.Option()] = 8,
+    grad_accum: Annotated[int, typer.Option()] = 1,
+    max_length: Annotated[int, typer.Option(help="Longer pairs are counted and left out.")] = 1024,
+    max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: the epochs).")] = -1,
+    lora: Annotated[bool, typer.Option(help="Train LoRA adapters (merged into the saved model).")] = False,
+    lora_r: Annotated[int, typer.Option()] = 16,
+    deepspeed: Annotated[str | None, typer.Option(help="DeepSpeed config passed to the trainer.")] = None,
+) -> None:
+    """Train a Bradley-Terry reward model with TRL's RewardTrainer (paper defaults: 1 epoch, lr 1e-5,
+    cosine, warmup 0.1). The checkpoint is a standard sequence classifier plus aceforge_rm.json."""
+    from aceforge.reward_model.train import TrainRMConfig, train_reward_model
+
+    cfg = TrainRMConfig(
+        epochs=epochs,
+        learning_rate=learning_rate,
+        lr_scheduler=lr_scheduler,
+        warmup_ratio=warmup_ratio,
+        batch_size=batch_size,
+        grad_accum=grad_accum,
+        max_length=max_length,
+        max_steps=max_steps,
+        lora=lora,
+        lora_r=lora_r,
+        deepspeed=deepspeed,
+    )
+    meta = train_reward_model(pairs, base_model, output, cfg)
+    console.print(
+        f"trained on {meta['pairs_used']} of {meta['pairs']} pairs ({meta['pairs_over_max_length']} over "
+        f"max_length left out), {meta['steps']} steps, loss {meta['first_loss']} → {meta['last_loss']}"
+    )
+    console.print(f"checkpoint: {output}")
+
+
+def bon_command(
+    input: Annotated[
+        Path, typer.Argument(help="JSONL: {task_id, question, tests, samples, generated_tests?}.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Report folder.")],
+    rm: Annotated[Path | None, typer.Option(help="Reward model checkpoint to score samples with.")] = None,
+    timeout_s: Annotated[float, typer.Option(help="Per-test timeout for verdicts.")] = 3.0,
+    workers: Annotated[int, typer.Option(help="Engine workers.")] = 0,
+) -> None:
+    """Best-of-N: greedy, average, oracle, RM best-of-k, CodeT and majority vote, each as pass@1
+    with bootstrap intervals; writes report.md, results.json and best_of_k.png."""
+    from aceforge.evaluation.best_of_n import (
+        agreement,
+        judge,
+        markdown,
+        per_problem,
+        plot_curve,
+        read_bon,
+        summarize,
+    )
+    from aceforge.execution.executor import LocalExecutor
+
+    problems = read_bon(input)
+    if rm is not None:
+        from aceforge.reward_model.scorer import RMScorer
+
+        scorer = RMScorer(rm)
+        for p in problems:
+            p.rm_scores = scorer([p.question] * len(p.programs), p.programs)
+    with LocalExecutor(workers=workers or None) as ex:
+        judge(problems, ex, timeout_s)
+        extra = agreement(problems, ex) if any(p.generated_tests for p in problems) else {}
+    table = per_problem(problems, extra)
+    rows = summarize(table)
+    output.mkdir(parents=True, exist_ok=True)
+    report = markdown(rows, f"Best-of-N on {input.name} ({len(problems)} problems)")
+    png = plot_curve(table, problems, output / "best_of_k.png")
+    (output / "report.md").write_text(report + (f"\n![best-of-k]({png.name})\n" if png else ""))
+    (output / "results.json").write_text(json.dumps({"rows": rows, "per_problem": table}, indent=2) + "\n")
+    console.print(report)
+    console.print(f"report: {output / 'report.md'}")

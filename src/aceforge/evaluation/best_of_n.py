@@ -1,0 +1,250 @@
+"""Best-of-N evaluation: how well does each way of picking one of N samples do?
+
+For each problem, every sample's verdict comes from the engine (hidden tests). Methods, each
+reported as pass@1 of the program it selects, averaged over problems, with a bootstrap 95%
+interval (problems resampled):
+
+  greedy     the sample marked greedy, when there is one
+  average    expected pass@1 of a random sample (= mean correctness)
+  oracle     pass@N: any sample is right
+  rm@k       the highest reward-model score among the first k samples (k = 1, 2, 4, … N)
+  codet      CodeT dual execution agreement on model-written tests: samples grouped by the set of
+             generated tests they pass; a group scores |samples| × |tests passed|; expected
+             correctness of a member of the best group
+  majority   samples grouped by their outputs on the generated tests' inputs; expected correctness
+             of a member of the largest group
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aceforge.errors import DataFormatError
+from aceforge.extract import extract_code
+from aceforge.io import iter_records
+from aceforge.types import Executor, Job, Limits
+
+RMScore = Callable[[list[str], list[str]], list[float]]
+
+
+@dataclass
+class BonProblem:
+    task_id: str
+    question: str
+    tests: list[str]  # hidden tests (verdicts)
+    programs: list[str]
+    entry_point: str | None = None
+    greedy: int | None = None  # index of the greedy sample
+    rm_scores: list[float] | None = None
+    generated_tests: list[str] = field(default_factory=list)
+    correct: list[bool] = field(default_factory=list)
+
+
+def read_bon(path: str | Path) -> list[BonProblem]:
+    """Rows ``{task_id, question, tests, samples: [{completion | program, greedy?, rm_score?}],
+    entry_point?, generated_tests?}``."""
+    problems = []
+    for line, row in iter_records(path):
+        for f, kind in (("task_id", str), ("question", str), ("tests", list), ("samples", list)):
+            if not isinstance(row.get(f), kind):
+                raise DataFormatError(str(path), line, f, f"missing or not a {kind.__name__}")
+        entry = row.get("entry_point")
+        programs, greedy, scores = [], None, []
+        for k, s in enumerate(row["samples"]):
+            if not isinstance(s, dict) or not isinstance(s.get("program", s.get("completion")), str):
+                raise DataFormatError(
+                    str(path), line, f"samples[{k}]", "needs a 'program' or 'completion' string"
+                )
+            programs.append(s["program"] if "program" in s else extract_code(s["completion"], entry).code)
+            if s.get("greedy"):
+                greedy = k
+            scores.append(s.get("rm_score"))
+        rm = [float(x) for x in scores if x is not None] if None not in scores else None
+        problems.append(
+            BonProblem(
+                row["task_id"],
+                row["question"],
+                row["tests"],
+                programs,
+                entry,
+                greedy,
+                rm,
+                list(row.get("generated_tests") or []),
+            )
+        )
+    return problems
+
+
+def judge(problems: list[BonProblem], executor: Executor, timeout_s: float = 3.0) -> None:
+    """Fill in every sample's verdict on the hidden tests (one engine batch)."""
+    limits = Limits(timeout_s=timeout_s, import_timeout_s=max(3.0, timeout_s))
+    jobs = [
+        Job(f"{i}:{k}", prog, tuple(p.tests), limits, fail_fast=True)
+        for i, p in enumerate(problems)
+        for k, prog in enumerate(p.programs)
+    ]
+    results = {r.id: r.all_passed for r in executor.run_all(jobs)}
+    for i, p in enumerate(problems):
+        p.correct = [results[f"{i}:{k}"] for k in range(len(p.programs))]
+
+
+def _calls(tests: list[str], entry: str | None) -> list[str]:
+    """The entry-function call on the left of each generated assert (its input)."""
+    out = []
+    for t in tests:
+        try:
+            node = ast.parse(t.strip()).body[0]
+        except (SyntaxError, IndexError, ValueError):
+            continue
+        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Compare):
+            left = node.test.left
+            if (
+                isinstance(left, ast.Call)
+                and isinstance(left.func, ast.Name)
+                and left.func.id == (entry or left.func.id)
+            ):
+                out.append(ast.unparse(left))
+    return out
+
+
+def agreement(
+    problems: list[BonProblem], executor: Executor, timeout_s: float = 1.0
+) -> dict[str, list[float]]:
+    """CodeT and majority-vote selections (expected correctness per problem); problems without
+    generated tests get the random-choice value."""
+    limits = Limits(timeout_s=timeout_s)
+    jobs: list[Job] = []
+    for i, p in enumerate(problems):
+        if not p.generated_tests:
+            continue
+        calls = _calls(p.generated_tests, p.entry_point)
+        for k, prog in enumerate(p.programs):
+            jobs.append(Job(f"t:{i}:{k}", prog, tuple(p.generated_tests), limits))
+            if calls:
+                jobs.append(Job(f"o:{i}:{k}", prog, tuple(calls), limits, probe=True))
+    results = {r.id: r for r in executor.run_all(jobs)}
+    codet, majority = [], []
+    for i, p in enumerate(problems):
+        mean = sum(p.correct) / len(p.correct) if p.correct else 0.0
+        if not p.generated_tests:
+            codet.append(mean)
+            majority.append(mean)
+            continue
+        groups: dict[tuple[bool, ...], list[int]] = defaultdict(list)
+        outputs: dict[str, list[int]] = defaultdict(list)
+        for k in range(len(p.programs)):
+            groups[tuple(results[f"t:{i}:{k}"].passed)].append(k)
+            probe = results.get(f"o:{i}:{k}")
+            if probe is not None and probe.status == "ok":
+                key = json.dumps([repr(t.value) if t.passed else f"!{t.outcome}" for t in probe.tests])
+                outputs[key].append(k)
+        best = max(groups.items(), key=lambda g: (len(g[1]) * sum(g[0]), -min(g[1])))[1]
+        codet.append(sum(p.correct[k] for k in best) / len(best))
+        if outputs:
+            largest = max(outputs.values(), key=lambda ks: (len(ks), -min(ks)))
+            majority.append(sum(p.correct[k] for k in largest) / len(largest))
+        else:
+            majority.append(mean)
+    return {"codet": codet, "majority": majority}
+
+
+def ks_for(n: int) -> list[int]:
+    ks, k = [], 1
+    while k < n:
+        ks.append(k)
+        k *= 2
+    return [*ks, n]
+
+
+def per_problem(
+    problems: list[BonProblem], extra: dict[str, list[float]] | None = None
+) -> dict[str, list[float]]:
+    """Each method's value per problem (the table averages these)."""
+    n = min(len(p.programs) for p in problems)
+    out: dict[str, list[float]] = {
+        "average": [sum(p.correct) / len(p.correct) for p in problems],
+        "oracle": [float(any(p.correct)) for p in problems],
+    }
+    if all(p.greedy is not None for p in problems):
+        out["greedy"] = [float(p.correct[p.greedy]) for p in problems if p.greedy is not None]
+    if all(p.rm_scores is not None for p in problems):
+        for k in ks_for(n):
+            picks = []
+            for p in problems:
+                scores = (p.rm_scores or [])[:k]
+                best = max(range(k), key=lambda j: (scores[j], -j))
+                picks.append(float(p.correct[best]))
+            out[f"rm@{k}"] = picks
+    for name, values in (extra or {}).items():
+        out[name] = values
+    return out
+
+
+def bootstrap(values: list[float], n: int = 1000, seed: int = 0) -> tuple[float, float]:
+    rng = random.Random(seed)
+    means = sorted(sum(rng.choice(values) for _ in values) / len(values) for _ in range(n))
+    return means[int(0.025 * n)], means[int(0.975 * n) - 1]
+
+
+def summarize(table: dict[str, list[float]], seed: int = 0) -> list[dict[str, Any]]:
+    rows = []
+    for name, values in table.items():
+        lo, hi = bootstrap(values, seed=seed)
+        rows.append(
+            {
+                "method": name,
+                "pass@1": sum(values) / len(values),
+                "ci_low": lo,
+                "ci_high": hi,
+                "problems": len(values),
+            }
+        )
+    return rows
+
+
+def markdown(rows: list[dict[str, Any]], title: str) -> str:
+    lines = [f"### {title}", "", "| method | pass@1 (%) | 95% CI |", "|---|---:|---|"]
+    for r in rows:
+        ci = f"{100 * r['ci_low']:.1f} – {100 * r['ci_high']:.1f}"
+        lines.append(f"| {r['method']} | {100 * r['pass@1']:.1f} | {ci} |")
+    return "\n".join(lines) + "\n"
+
+
+def plot_curve(table: dict[str, list[float]], problems: list[BonProblem], path: Path) -> Path | None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    ks = [int(m.split("@")[1]) for m in table if m.startswith("rm@")]
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    if ks:
+        ax.plot(
+            ks,
+            [100 * sum(table[f"rm@{k}"]) / len(problems) for k in ks],
+            "o-",
+            label="reward model best-of-k",
+        )
+        oracle = [100 * sum(any(p.correct[:k]) for p in problems) / len(problems) for k in ks]
+        ax.plot(ks, oracle, "s--", label="oracle (pass@k)")
+        ax.set_xscale("log", base=2)
+    avg = 100 * sum(table["average"]) / len(problems)
+    ax.axhline(avg, color="grey", linestyle=":", label="random choice")
+    for name, style in (("codet", "tab:green"), ("majority", "tab:orange")):
+        if name in table:
+            ax.axhline(100 * sum(table[name]) / len(problems), color=style, linestyle="-.", label=name)
+    ax.set(xlabel="k (samples considered)", ylabel="pass@1 of the selection (%)", title="Best-of-k")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,1 @@
+"""Bradley-Terry reward models: training (TRL RewardTrainer) and scoring."""

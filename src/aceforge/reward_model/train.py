@@ -1,0 +1,165 @@
+"""``train-rm``: a Bradley-Terry reward model on preference pairs, with TRL's RewardTrainer.
+
+The model is ``AutoModelForSequenceClassification(num_labels=1)``: decoder models score the last
+non-padding token (transformers finds it whatever the padding side). Full fine-tuning or LoRA
+(merged before saving, so the checkpoint is a plain sequence classifier that TRL
+``reward_funcs="path"``, OpenRLHF and vLLM load). Defaults are the paper's: 1 epoch, lr 1e-5,
+cosine, warmup 0.1; bf16 on a GPU that has it. Pairs longer than ``max_length`` would be
+dropped silently by the trainer: they are counted, reported and left out here instead.
+The text of each side comes from ``aceforge.templates`` — the same function scoring uses.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from aceforge.errors import ConfigError, DataFormatError, MissingExtraError
+from aceforge.io import iter_records
+from aceforge.reward_model.scorer import META
+from aceforge.templates import DEFAULT_RM_TEMPLATE, check_template, render_for
+
+
+@dataclass(frozen=True)
+class TrainRMConfig:
+    epochs: float = 1.0
+    learning_rate: float = 1e-5
+    lr_scheduler: str = "cosine"
+    warmup_ratio: float = 0.1
+    batch_size: int = 8
+    grad_accum: int = 1
+    max_length: int = 1024
+    max_steps: int = -1
+    lora: bool = False
+    lora_r: int = 16
+    lora_alpha: int = 32
+    bf16: bool | None = None  # None: on when the GPU supports it
+    center_rewards: float | None = None  # TRL's center_rewards_coefficient
+    template: str = DEFAULT_RM_TEMPLATE
+    logging_steps: int = 10
+    seed: int = 0
+    deepspeed: str | None = None  # a DeepSpeed config passed through to the trainer
+
+
+def read_pairs(path: str | Path) -> list[tuple[str, str, str]]:
+    """(prompt, chosen, rejected) from a pairs folder or file in any of our export layouts."""
+    p = Path(path)
+    if p.is_dir():
+        p = p / "data.jsonl"
+    out = []
+    for line, row in iter_records(p):
+        if not isinstance(row, dict):
+            raise DataFormatError(str(p), line, None, "each row must be an object")
+        prompt = row.get("prompt", row.get("instruction"))
+        if isinstance(prompt, list):  # chat form: [{"role": "user", ...}]
+            prompt = prompt[-1]["content"] if prompt else ""
+        for field in ("chosen", "rejected"):
+            value = row.get(field)
+            if isinstance(value, list):
+                row[field] = value[-1]["content"] if value else ""
+            elif not isinstance(value, str):
+                raise DataFormatError(str(p), line, field, "missing or not a string")
+        if not isinstance(prompt, str):
+            raise DataFormatError(str(p), line, "prompt", "missing or not a string (or 'instruction')")
+        out.append((prompt, row["chosen"], row["rejected"]))
+    if not out:
+        raise DataFormatError(str(p), None, None, "no pairs")
+    return out
+
+
+def train_reward_model(
+    pairs_path: str | Path, base_model: str, output: str | Path, cfg: TrainRMConfig
+) -> dict[str, Any]:
+    try:
+        import torch
+        from datasets import Dataset
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from trl import RewardConfig, RewardTrainer
+    except ImportError:
+        raise MissingExtraError("train-rm", "train", "trl") from None
+    check_template(cfg.template)
+    out = Path(output)
+    tok = AutoTokenizer.from_pretrained(base_model)
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    pairs = read_pairs(pairs_path)
+    rows, truncated = [], 0
+    for prompt, chosen, rejected in pairs:
+        a, b = render_for(tok, prompt, chosen), render_for(tok, prompt, rejected)
+        if max(len(tok(a).input_ids), len(tok(b).input_ids)) > cfg.max_length:
+            truncated += 1
+            continue
+        rows.append({"chosen": a, "rejected": b})
+    if not rows:
+        raise ConfigError(f"all {len(pairs)} pairs are longer than max_length={cfg.max_length}")
+    model = AutoModelForSequenceClassification.from_pretrained(base_model, num_labels=1)
+    if model.config.pad_token_id is None:
+        model.config.pad_token_id = tok.pad_token_id
+    bf16 = (
+        cfg.bf16
+        if cfg.bf16 is not None
+        else bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    )
+    # transformers 5 takes the warmup ratio as a float `warmup_steps` in [0, 1); older ones as `warmup_ratio`
+    warmup: dict[str, Any] = (
+        {"warmup_steps": cfg.warmup_ratio}
+        if "warmup_ratio" not in RewardConfig.__dataclass_fields__
+        else {"warmup_ratio": cfg.warmup_ratio}
+    )
+    args = RewardConfig(
+        output_dir=str(out / "trainer"),
+        num_train_epochs=cfg.epochs,
+        max_steps=cfg.max_steps,
+        learning_rate=cfg.learning_rate,
+        lr_scheduler_type=cfg.lr_scheduler,
+        **warmup,
+        per_device_train_batch_size=cfg.batch_size,
+        gradient_accumulation_steps=cfg.grad_accum,
+        max_length=cfg.max_length,
+        center_rewards_coefficient=cfg.center_rewards,
+        bf16=bf16,
+        logging_steps=cfg.logging_steps,
+        save_strategy="no",
+        report_to=[],
+        seed=cfg.seed,
+        deepspeed=cfg.deepspeed,
+        use_cpu=not torch.cuda.is_available(),
+    )
+    peft_config = _lora(cfg) if cfg.lora else None
+    trainer = RewardTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=tok,
+        peft_config=peft_config,
+    )
+    trainer.train()
+    final: Any = trainer.model
+    if cfg.lora:
+        final = final.merge_and_unload()
+    final.save_pretrained(out)
+    tok.save_pretrained(out)
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    meta = {
+        "template": cfg.template,
+        "base_model": base_model,
+        "pairs": len(pairs),
+        "pairs_used": len(rows),
+        "pairs_over_max_length": truncated,
+        "steps": trainer.state.global_step,
+        "first_loss": losses[0] if losses else None,
+        "last_loss": losses[-1] if losses else None,
+        "config": asdict(cfg),
+    }
+    (out / META).write_text(json.dumps(meta, indent=2) + "\n")
+    return meta
+
+
+def _lora(cfg: TrainRMConfig) -> Any:
+    try:
+        from peft import LoraConfig, TaskType
+    except ImportError:
+        raise MissingExtraError("LoRA training", "train", "peft") from None
+    return LoraConfig(task_type=TaskType.SEQ_CLS, r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=0.0)
