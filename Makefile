@@ -11,7 +11,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q 'torch==2.13.0' || $(PY) -m pip install -q torch  # CPU build from this machine's disk when there
-	$(PY) -m pip install -q -e '.[dev,local,serve,rl,train]'
+	$(PY) -m pip install -q -e '.[dev,local,serve,rl,train,ray]'
 	touch $@
 
 # The main job on embedded defaults: the whole pipeline (synth → filter → sample → score →

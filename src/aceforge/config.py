@@ -30,7 +30,9 @@ class SeedsConfig:
 
 @dataclass(frozen=True)
 class EngineConfig:
-    workers: int = 0  # 0: one per CPU
+    workers: int = 0  # 0: one per CPU (per node with Ray)
+    executor: str = "local"  # local | ray
+    ray_address: str | None = None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ def run_pipeline(
         llm_cache=cache / "llm-responses.sqlite",
         exec_cache=cache / "executions.sqlite",
         workers=cfg.engine.workers or None,
+        executor_kind=cfg.engine.executor,
+        ray_address=cfg.engine.ray_address,
         progress=progress,
     )
     if start is not None:  # redo from here: clear the folders (the caches keep the paid work)
@@ -75,9 +77,11 @@ def run_pipeline(
         earlier = _finished(cfg, name, required=True)
         assert earlier is not None
         manifests[name] = earlier
-    from aceforge.execution.executor import LocalExecutor
+    from aceforge.execution.executor import make_executor
 
-    with LocalExecutor(workers=rt.workers) as ex:  # one engine for every stage
+    with make_executor(
+        rt.executor_kind, rt.workers, ray_address=rt.ray_address
+    ) as ex:  # one engine, all stages
         rt.executor = ex
         for name in stages:
             done = _finished(cfg, name, required=False)

@@ -52,6 +52,12 @@ def exec_command(
             help="Compare unserializable return values inside the sandbox (the expected value enters it)."
         ),
     ] = False,
+    executor_kind: Annotated[
+        str, typer.Option("--executor", help="local (this machine) | ray (a Ray cluster).")
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (host:port) for --executor ray.")
+    ] = None,
     rel_tol: Annotated[float, typer.Option(help="Relative tolerance for float comparisons.")] = 1e-9,
     abs_tol: Annotated[float, typer.Option(help="Absolute tolerance for float comparisons.")] = 0.0,
 ) -> None:
@@ -60,7 +66,7 @@ def exec_command(
     Every input row is validated before anything runs. Results stream to OUTPUT as they finish;
     re-running with the same OUTPUT skips finished ids, so an interrupted run resumes.
     """
-    from aceforge.execution.executor import LocalExecutor
+    from aceforge.execution.executor import make_executor
 
     if timeout_s <= 0:
         raise ConfigError("--timeout-s must be positive")
@@ -69,11 +75,12 @@ def exec_command(
     todo = [r for r in rows if r.id not in writer.done_ids]
     limits = Limits(timeout_s=timeout_s, import_timeout_s=import_timeout_s, memory_mb=memory_mb)
     jobs = (_job(r, limits, fail_fast, child_per_test, compare_in_sandbox) for r in todo)
-    executor = LocalExecutor(workers=workers or None, isolation=isolation, rel_tol=rel_tol, abs_tol=abs_tol)
+    executor = make_executor(executor_kind, workers or None, isolation, ray_address, rel_tol, abs_tol)
     config = {
         "stage": "exec",
         "input": str(input),
-        "workers": executor.n_workers,
+        "executor": executor_kind,
+        "workers": getattr(executor, "n_workers", workers),
         "timeout_s": timeout_s,
         "import_timeout_s": limits.import_timeout,
         "memory_mb": memory_mb,
@@ -90,7 +97,7 @@ def exec_command(
     started = time.perf_counter()
     try:
         with executor, writer, _progress() as progress:
-            config["isolation_report"] = executor.isolation_report
+            config["isolation_report"] = getattr(executor, "isolation_report", None)
             write_config(output, config)
             task = progress.add_task("executing", total=len(todo))
             for result in executor.run(jobs):

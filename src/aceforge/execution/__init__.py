@@ -8,10 +8,22 @@ from __future__ import annotations
 
 from aceforge._lazy import lazy_getattr
 
-__all__ = ["LocalExecutor", "normalize_output", "plan_assert", "run_jobs", "values_equal"]
+__all__ = [
+    "CachedExecutor",
+    "LocalExecutor",
+    "RayExecutor",
+    "make_executor",
+    "normalize_output",
+    "plan_assert",
+    "run_jobs",
+    "values_equal",
+]
 
 _HOMES = {
     "LocalExecutor": "aceforge.execution.executor",
+    "make_executor": "aceforge.execution.executor",
+    "RayExecutor": "aceforge.execution.ray_executor",
+    "CachedExecutor": "aceforge.execution.cache",
     "run_jobs": "aceforge.execution.executor",
     "plan_assert": "aceforge.execution.plan",
     "normalize_output": "aceforge.execution.values",

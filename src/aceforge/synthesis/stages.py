@@ -50,6 +50,8 @@ class Runtime:
     use_exec_cache: bool = True
     executor: Executor | None = None
     workers: int | None = None
+    executor_kind: str = "local"  # or "ray"
+    ray_address: str | None = None
     progress: ProgressFactory = field(default=no_progress)
 
     def generator(self, client: Client) -> Generator:
@@ -64,9 +66,11 @@ class Runtime:
         with contextlib.ExitStack() as stack:
             ex = self.executor
             if ex is None:
-                from aceforge.execution.executor import LocalExecutor
+                from aceforge.execution.executor import make_executor
 
-                ex = stack.enter_context(LocalExecutor(workers=self.workers))
+                ex = stack.enter_context(
+                    make_executor(self.executor_kind, self.workers, ray_address=self.ray_address)
+                )
             if self.use_exec_cache:
                 cached = CachedExecutor(ex, self.exec_cache or default_exec_cache_path())
                 stack.callback(cached.close)
