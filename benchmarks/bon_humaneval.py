@@ -8,7 +8,7 @@
 4. On the odd-index problems, the first N samples are reranked: RM best-of-k vs random choice,
    CodeT (model-written tests), majority vote and oracle — pass@1 with bootstrap 95% intervals.
 
-    python benchmarks/bon_humaneval.py [--n 32] [--max-pairs-per-question 24] [--time-gemma]
+    python benchmarks/bon_humaneval.py [--n 16] [--max-pairs-per-question 8] [--time-gemma]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 
 from aceforge.evaluation.best_of_n import BonProblem, agreement, markdown, per_problem, plot_curve, summarize
 from aceforge.evaluation.humaneval import load_codet_humaneval
+from aceforge.execution.cache import CachedExecutor, default_exec_cache_path
 from aceforge.execution.executor import LocalExecutor
 from aceforge.reward_model.scorer import RMScorer
 from aceforge.reward_model.train import TrainRMConfig, train_reward_model
@@ -57,8 +58,8 @@ def generated_tests(codet: Path) -> dict[str, list[str]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--codet-dir", default="../shared/data/codet")
-    ap.add_argument("--n", type=int, default=32, help="samples per problem to rerank")
-    ap.add_argument("--max-pairs-per-question", type=int, default=24)
+    ap.add_argument("--n", type=int, default=16, help="samples per problem to rerank")
+    ap.add_argument("--max-pairs-per-question", type=int, default=8)
     ap.add_argument("--epochs", type=float, default=1.0)
     ap.add_argument("--time-gemma", action="store_true", help="also time LoRA steps on Gemma 3 270M")
     ap.add_argument("--out", default="benchmarks/results/bon_humaneval")
@@ -71,13 +72,14 @@ def main() -> None:
 
     # 1. pass rates of every sample
     t = time.perf_counter()
-    limits = Limits(timeout_s=3.0, import_timeout_s=3.0)
-    jobs = [
-        Job(f"{i}:{k}", p.prompt + s, tuple(p.tests), limits)
+    limits = Limits(timeout_s=2.0, import_timeout_s=3.0)
+    jobs = [  # even problems: every test (pass rates for pairs); odd ones: the verdict is enough
+        Job(f"{i}:{k}", p.prompt + s, tuple(p.tests), limits, fail_fast=bool(i % 2))
         for i, p in enumerate(problems)
         for k, s in enumerate(p.samples)
     ]
-    with LocalExecutor() as ex:
+    with LocalExecutor() as local:
+        ex = CachedExecutor(local, default_exec_cache_path())  # a rerun skips finished programs
         results = {r.id: r for r in ex.run(jobs)}
         log["execute_s"] = round(time.perf_counter() - t, 1)
         print(f"executed {len(jobs)} programs in {log['execute_s']} s", flush=True)

@@ -82,6 +82,8 @@ def train_reward_model(
     check_template(cfg.template)
     out = Path(output)
     tok = AutoTokenizer.from_pretrained(base_model)
+    if tok.eos_token is None:  # encoders (BERT-style) end sequences with their separator
+        tok.eos_token = tok.sep_token
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
     pairs = read_pairs(pairs_path)
