@@ -137,7 +137,7 @@ def train_reward_model(
         processing_class=tok,
         peft_config=peft_config,
     )
-    trainer.train()
+    result = trainer.train()
     final: Any = trainer.model
     if cfg.lora:
         final = final.merge_and_unload()
@@ -151,6 +151,7 @@ def train_reward_model(
         "pairs_used": len(rows),
         "pairs_over_max_length": truncated,
         "steps": trainer.state.global_step,
+        "train_loss": round(float(result.training_loss), 6),
         "first_loss": losses[0] if losses else None,
         "last_loss": losses[-1] if losses else None,
         "config": asdict(cfg),
