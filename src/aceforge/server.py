@@ -35,6 +35,8 @@ log = logging.getLogger("aceforge.serve")
 class ServeSettings:
     reward: RewardOptions = field(default_factory=RewardOptions)
     workers: int | None = None
+    executor: str = "local"  # or "ray"
+    ray_address: str | None = None
     token: str | None = None
     max_batch: int = 512  # items per engine call
     batch_wait_ms: float = 5.0  # how long a batch waits for company
@@ -114,11 +116,11 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
         with contextlib.ExitStack() as stack:
             ex = executor
             if ex is None:
-                from aceforge.execution.executor import LocalExecutor
+                from aceforge.execution.executor import make_executor
 
-                local = stack.enter_context(LocalExecutor(workers=settings.workers))
-                local.start()
-                ex = local
+                engine = make_executor(settings.executor, settings.workers, ray_address=settings.ray_address)
+                ex = stack.enter_context(engine)
+                engine.start()
             batcher = Batcher(
                 RewardCore(ex, settings.reward), settings.max_batch, settings.batch_wait_ms / 1000
             )

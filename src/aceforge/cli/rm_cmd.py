@@ -63,6 +63,8 @@ def bon_command(
     rm: Annotated[Path | None, typer.Option(help="Reward model checkpoint to score samples with.")] = None,
     timeout_s: Annotated[float, typer.Option(help="Per-test timeout for verdicts.")] = 3.0,
     workers: Annotated[int, typer.Option(help="Engine workers.")] = 0,
+    executor: Annotated[str, typer.Option("--executor", help="local | ray.")] = "local",
+    ray_address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray.")] = None,
 ) -> None:
     """Best-of-N: greedy, average, oracle, RM best-of-k, CodeT and majority vote, each as pass@1
     with bootstrap intervals; writes report.md, results.json and best_of_k.png."""
@@ -75,7 +77,7 @@ def bon_command(
         read_bon,
         summarize,
     )
-    from aceforge.execution.executor import LocalExecutor
+    from aceforge.execution.executor import make_executor
 
     problems = read_bon(input)
     if rm is not None:
@@ -84,7 +86,7 @@ def bon_command(
         scorer = RMScorer(rm)
         for p in problems:
             p.rm_scores = scorer([p.question] * len(p.programs), p.programs)
-    with LocalExecutor(workers=workers or None) as ex:
+    with make_executor(executor, workers or None, ray_address=ray_address) as ex:
         judge(problems, ex, timeout_s)
         extra = agreement(problems, ex) if any(p.generated_tests for p in problems) else {}
     table = per_problem(problems, extra)

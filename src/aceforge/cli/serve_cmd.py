@@ -19,6 +19,8 @@ def serve_command(
     timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = 1.0,
     format_weight: Annotated[float, typer.Option(help="Bonus for <think>…</think> answers (0: off).")] = 0.0,
     workers: Annotated[int, typer.Option(help="Engine workers (default: CPU count).")] = 0,
+    executor: Annotated[str, typer.Option("--executor", help="local | ray.")] = "local",
+    ray_address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray.")] = None,
     token_env: Annotated[
         str | None, typer.Option(help="Require 'Authorization: Bearer $VAR' (name of the variable).")
     ] = None,
@@ -44,6 +46,8 @@ def serve_command(
     settings = ServeSettings(
         reward=options,
         workers=workers or None,
+        executor=executor,
+        ray_address=ray_address,
         token=token,
         max_batch=max_batch,
         batch_wait_ms=batch_wait_ms,

@@ -14,12 +14,14 @@ from aceforge.cli.synth_cmd import (
     BaseUrlOpt,
     CacheOpt,
     ClientOpt,
+    ExecutorOpt,
     InFlightOpt,
     MaxCostOpt,
     MaxTokensTotalOpt,
     NoCacheOpt,
     PriceInOpt,
     PriceOutOpt,
+    RayAddressOpt,
     RequestTimeoutOpt,
     RetriesOpt,
     StyleOpt,
@@ -82,13 +84,15 @@ def score_command(
     timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = 2.0,
     memory_mb: Annotated[int, typer.Option(help="Address-space limit per program.")] = 2048,
     workers: WorkersOpt = 0,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
     no_exec_cache: Annotated[bool, typer.Option("--no-exec-cache", help="Run every program again.")] = False,
 ) -> None:
     """Run every sampled program on its question's tests: pass_rate = passed / kept tests."""
     from aceforge.synthesis.score import ScoreConfig
     from aceforge.synthesis.stages import run_score
 
-    rt = runtime(None, False, workers)
+    rt = runtime(None, False, workers, executor, ray_address)
     rt.use_exec_cache = not no_exec_cache
     manifest = run_score(input, output, ScoreConfig(timeout_s=timeout_s, memory_mb=memory_mb), rt=rt)
     show_manifest(manifest, output)

@@ -37,6 +37,10 @@ PriceOutOpt = Annotated[float, typer.Option(help="USD per million completion tok
 CacheOpt = Annotated[Path | None, typer.Option(help="Response cache file [default: ~/.cache/aceforge/…].")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")]
 WorkersOpt = Annotated[int, typer.Option(help="Engine workers (default: CPU count).")]
+ExecutorOpt = Annotated[
+    str, typer.Option("--executor", help="local | ray (a Ray cluster, see --ray-address).")
+]
+RayAddressOpt = Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray.")]
 
 
 @contextlib.contextmanager
@@ -146,6 +150,8 @@ def filter_command(
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     workers: WorkersOpt = 0,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Remove hallucinated tests: a proxy model's programs (and the seed program, when kept)
     vote on every test; questions left with fewer than --min-tests tests are dropped."""
@@ -161,7 +167,13 @@ def filter_command(
         min_tests=min_tests,
         timeout_s=timeout_s,
     )
-    manifest = run_filter(input, output, client_config(locals()), cfg, rt=runtime(cache, no_cache, workers))
+    manifest = run_filter(
+        input,
+        output,
+        client_config(locals()),
+        cfg,
+        rt=runtime(cache, no_cache, workers, executor, ray_address),
+    )
     show_manifest(manifest, output)
 
 
@@ -171,11 +183,18 @@ _CLIENT_FIELDS = (
 )  # fmt: skip
 
 
-def runtime(cache: Path | None, no_cache: bool, workers: int) -> Any:
+def runtime(
+    cache: Path | None, no_cache: bool, workers: int, executor: str = "local", ray_address: str | None = None
+) -> Any:
     from aceforge.synthesis.stages import Runtime
 
     return Runtime(
-        llm_cache=cache, use_llm_cache=not no_cache, workers=workers or None, progress=progress_bar
+        llm_cache=cache,
+        use_llm_cache=not no_cache,
+        workers=workers or None,
+        executor_kind=executor,
+        ray_address=ray_address,
+        progress=progress_bar,
     )
 
 
