@@ -397,3 +397,42 @@ def test_environment_secrets_are_invisible(run, monkeypatch):
         ],
     )
     assert r.outcomes == ["passed", "passed", "passed"], r
+
+
+@needs_root
+def test_a_checkout_under_tmp_survives_the_private_tmp(tmp_path) -> None:
+    """aceforge itself living under /tmp (a CI clone, a venv there): the sandbox's private /tmp
+    keeps it visible (read-only) and the clean-up after each job never deletes it."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import aceforge
+
+    src = tmp_path / "checkout" / "src"
+    shutil.copytree(Path(aceforge.__file__).parent, src / "aceforge")
+    program = (
+        "import os, shutil\n\ndef f():\n"
+        f"    shutil.rmtree({str(src)!r}, ignore_errors=True)\n"
+        "    open('/tmp/left-behind', 'w').write('x')\n"
+        f"    return os.path.isdir({str(src)!r})\n"
+    )
+    (tmp_path / "program.py").write_text(program)
+    script = (
+        "from pathlib import Path\n"
+        "from aceforge.execution.executor import LocalExecutor\n"
+        "from aceforge.types import Job\n"
+        "prog = Path('program.py').read_text()\n"
+        "jobs = [Job('a', prog, ('assert f() is True',)), Job('b', 'def g():\\n    return 2\\n', ('assert g() == 2',))]\n"
+        "with LocalExecutor(workers=1) as ex:\n"
+        "    r = ex.run_all(jobs)\n"
+        "    print([x.outcomes for x in r], ex.isolation_report['private_tmp'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "PYTHONPATH": str(src)}, cwd=str(tmp_path))  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[['passed'], ['passed']] True"
+    assert (src / "aceforge" / "__init__.py").exists() and (
+        src / "aceforge" / "execution" / "launcher.py"
+    ).exists()

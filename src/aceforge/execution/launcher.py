@@ -19,6 +19,7 @@ from aceforge.execution.sandbox import PRIVATE_TMPS
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
 MS_REC, MS_PRIVATE, MS_NOSUID, MS_NODEV, MS_BIND = 0x4000, 1 << 18, 0x2, 0x4, 0x1000
+MS_RDONLY, MS_REMOUNT = 0x1, 0x20
 PR_SET_NO_NEW_PRIVS = 38
 
 
@@ -49,13 +50,18 @@ def enter_namespaces(level: str, tmpfs_mb: int = 512) -> dict[str, object]:
         _check(libc.unshare(CLONE_NEWNET | CLONE_NEWNS), "unshare")
         report["network_namespace"] = report["mount_namespace"] = True
         _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
+        kept: list[str] = []
         for path in PRIVATE_TMPS:
             if os.path.isdir(path):
+                # Python itself may live under /tmp (a venv there): keep those directories visible.
+                keep = _open_topmost([d for d in _python_dirs() if d.startswith(path.rstrip("/") + "/")])
                 opts = f"size={tmpfs_mb}m,mode=1777".encode()
                 _check(
                     libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), f"mount {path}"
                 )
+                kept += _bind_back(libc, keep, read_only=True)
         report["private_tmp"] = True
+        report["kept"] = kept  # the clean-up after each job must never touch these
         report["exposed"] = expose_python(libc)
     except OSError as e:
         report["reason"] = f"namespaces unavailable: {e}"
@@ -65,6 +71,30 @@ def enter_namespaces(level: str, tmpfs_mb: int = 512) -> dict[str, object]:
 def _python_dirs() -> set[str]:
     dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path}
     return {os.path.realpath(d) for d in dirs if d and os.path.isdir(d)}
+
+
+def _open_topmost(paths: list[str]) -> dict[str, int]:
+    """O_PATH descriptors of the paths not inside another one of them (taken before a mount
+    hides them, so they can be bind-mounted back)."""
+    return {
+        p: os.open(p, os.O_PATH | os.O_DIRECTORY)
+        for p in paths
+        if not any(p != q and p.startswith(q + "/") for q in paths)
+    }
+
+
+def _bind_back(libc: ctypes.CDLL, keep: dict[str, int], read_only: bool = False) -> list[str]:
+    for p, fd in keep.items():
+        os.makedirs(p, exist_ok=True)
+        _check(
+            libc.mount(f"/proc/self/fd/{fd}".encode(), p.encode(), None, MS_BIND | MS_REC, None),
+            f"bind {p}",
+        )
+        if read_only:
+            flags = MS_BIND | MS_REMOUNT | MS_RDONLY
+            _check(libc.mount(None, p.encode(), None, flags, None), f"remount {p} read-only")
+        os.close(fd)
+    return list(keep)
 
 
 def expose_python(libc: ctypes.CDLL) -> list[str]:
@@ -84,23 +114,12 @@ def expose_python(libc: ctypes.CDLL) -> list[str]:
                 break
     exposed = []
     for ancestor, paths in blocked.items():
-        keep = {
-            p: os.open(p, os.O_PATH | os.O_DIRECTORY)
-            for p in paths
-            if not any(p != q and p.startswith(q + "/") for q in paths)
-        }
+        keep = _open_topmost(sorted(paths))
         _check(
             libc.mount(b"tmpfs", ancestor.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=0755"),
             f"mount {ancestor}",
         )
-        for p, fd in keep.items():
-            os.makedirs(p, exist_ok=True)
-            _check(
-                libc.mount(f"/proc/self/fd/{fd}".encode(), p.encode(), None, MS_BIND | MS_REC, None),
-                f"bind {p}",
-            )
-            os.close(fd)
-            exposed.append(p)
+        exposed += _bind_back(libc, keep)
     return exposed
 
 

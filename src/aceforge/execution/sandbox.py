@@ -47,6 +47,7 @@ class Isolation:
         self.sockets_blocked_by_audit_hook = False
         self.no_new_privs = False
         self.exposed_python_dirs: list[str] = []  # bind-mounted back for the sandbox uid
+        self.kept_dirs: list[str] = []  # Python dirs under a private tmp, bound back read-only
         self.rlimits = True
         self.scrubbed_env = True
         self.closed_fds = True
@@ -83,6 +84,7 @@ def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
     iso.private_tmp = bool(namespaces.get("private_tmp"))
     iso.no_new_privs = bool(namespaces.get("no_new_privs"))
     iso.exposed_python_dirs = [str(p) for p in namespaces.get("exposed", []) or []]  # type: ignore[attr-defined]
+    iso.kept_dirs = [str(p) for p in namespaces.get("kept", []) or []]  # type: ignore[attr-defined]
     if level != "minimal" and os.geteuid() == 0:
         iso.uid, _ = claim_uid_slot()
         sweep_uid(iso.uid)  # leftovers of an earlier worker that held this slot and died
@@ -140,6 +142,8 @@ def clean_after_job(iso: Isolation, workdir: str) -> None:
             continue
         for name in entries:
             p = os.path.join(root, name)
+            if any(k == p or k.startswith(p + "/") for k in iso.kept_dirs):
+                continue  # the host's own files (e.g. a venv under /tmp), bound back read-only
             if os.path.isdir(p) and not os.path.islink(p):
                 _rmtree(p)
             else:
