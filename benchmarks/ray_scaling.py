@@ -26,7 +26,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--codet-dir", default="../shared/data/codet")
     ap.add_argument("--samples-per-problem", type=int, default=10)
-    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--out", default="benchmarks/results/ray_scaling.json")
     args = ap.parse_args()
     problems = load_codet_humaneval(args.codet_dir)
@@ -43,7 +43,7 @@ def main() -> None:
 
     import ray
 
-    ray.init(num_cpus=workers + 1, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=workers + 1, include_dashboard=False, log_to_driver=False)
     try:
         with RayExecutor(workers_per_actor=workers, batch_size=args.batch_size) as rex:
             rex.run_all(jobs[:50])  # warm: actors started, engines forked
@@ -53,6 +53,9 @@ def main() -> None:
     finally:
         ray.shutdown()
     same = sum(local[k] == remote[k] for k in local)
+    for k in local:
+        if local[k] != remote[k]:
+            print(f"differs: {k}: local {local[k]} vs ray {remote[k]}")
     ratio = ray_s / local_s
     print(f"ray   : {len(jobs) / ray_s:.1f} programs/s ({ray_s:.1f} s)")
     print(f"ray time / local time: {ratio:.2f}x (target ≤ 1.5x); identical outcomes: {same}/{len(local)}")
