@@ -247,3 +247,19 @@ def test_execution_cache_runs_each_distinct_job_once(executor, tmp_path) -> None
     slower = Job("j0", program, jobs[0].tests, Limits(timeout_s=3.0))  # other limits: another key
     again.run_all([slower])
     assert again.stats()["misses"] == 1
+
+
+def test_execution_cache_keeps_probe_values(executor, tmp_path) -> None:
+    from aceforge.execution.cache import CachedExecutor
+
+    program = "def f(x):\n    return {'k': (x, [x * 2]), 's': {1, 2}, 'b': b'z'}\n"
+    probe = Job("p", program, ("f(1)", "f(None)", "1 / 0"), probe=True)
+    check = Job("c", program, ("f(1)", "f(None)", "1 / 0"))  # same text, not a probe: another key
+    first = CachedExecutor(executor, tmp_path / "e.sqlite").run_all([probe, check])
+    again = CachedExecutor(executor, tmp_path / "e.sqlite")
+    cached = again.run_all([probe, check])
+    assert again.stats()["misses"] == 0
+    assert [t.value for t in cached[0].tests] == [t.value for t in first[0].tests]
+    assert cached[0].tests[0].value == {"k": (1, [2]), "s": {1, 2}, "b": b"z"}
+    assert [t.outcome for t in cached[0].tests] == ["passed", "error", "error"]
+    assert [t.outcome for t in cached[1].tests] == [t.outcome for t in first[1].tests]

@@ -12,16 +12,35 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
+from aceforge.execution.values import decode, encode
 from aceforge.types import ExecResult, Executor, Job, StdioTest
 
-ENGINE_VERSION = "1"  # bump when verdicts for the same job could change
+ENGINE_VERSION = "2"  # bump when verdicts for the same job could change
 CACHE_ENV = "ACEFORGE_CACHE_DIR"
 
 
 def default_exec_cache_path() -> Path:
     root = os.environ.get(CACHE_ENV) or os.path.join(os.path.expanduser("~"), ".cache", "aceforge")
     return Path(root) / "executions.sqlite"
+
+
+def _dump(result: ExecResult) -> dict[str, object]:
+    row = result.to_row()
+    if any(t.value is not None for t in result.tests):  # a probe job's values
+        row["values"] = [encode(t.value) for t in result.tests]
+    return row
+
+
+def _load(row: dict[str, Any], id: str) -> ExecResult:
+    result = ExecResult.from_row(row, id=id)
+    if "values" in row:
+        tests = tuple(
+            dataclasses.replace(t, value=decode(v)) for t, v in zip(result.tests, row["values"], strict=True)
+        )
+        result = dataclasses.replace(result, tests=tests)
+    return result
 
 
 def job_key(job: Job, salt: str = "") -> str:
@@ -35,6 +54,7 @@ def job_key(job: Job, salt: str = "") -> str:
             "fail_fast": job.fail_fast,
             "child_per_test": job.child_per_test,
             "compare_in_sandbox": job.compare_in_sandbox,
+            "probe": job.probe,
             "salt": salt,
         },
         sort_keys=True,
@@ -44,8 +64,8 @@ def job_key(job: Job, salt: str = "") -> str:
 
 
 class CachedExecutor:
-    """Wraps any Executor. Probe jobs (whose values are not stored) and results the sandbox
-    itself could not produce (a `crashed` job, which may be the host's fault) bypass the cache."""
+    """Wraps any Executor. Probe jobs are cached with their values (tagged JSON, as they came
+    from the sandbox). A `crashed` result (which may be the host's fault) is never stored."""
 
     def __init__(self, inner: Executor, path: str | Path, salt: str = "") -> None:
         self.inner, self.salt = inner, salt
@@ -70,14 +90,11 @@ class CachedExecutor:
         copies: dict[str, list[str]] = {}  # id of the job that runs → ids of identical jobs
         keys: dict[str, str] = {}
         for job in jobs:
-            if job.probe:
-                todo.append(job)
-                continue
             key = job_key(job, self.salt)
             row = self.db.execute("SELECT row FROM jobs_v1 WHERE key = ?", (key,)).fetchone()
             if row is not None:
                 self.hits += 1
-                yield ExecResult.from_row(json.loads(row[0]), id=job.id)
+                yield _load(json.loads(row[0]), job.id)
             elif key in first:
                 self.hits += 1
                 copies[first[key]].append(job.id)
@@ -91,7 +108,7 @@ class CachedExecutor:
                 self.db.execute(
                     "INSERT INTO jobs_v1 VALUES (?, ?, 1) ON CONFLICT(key) DO UPDATE SET row = excluded.row,"
                     " runs = runs + 1",
-                    (new_key, json.dumps(result.to_row())),
+                    (new_key, json.dumps(_dump(result))),
                 )
             yield result
             for other in copies.get(result.id, ()):
