@@ -9,6 +9,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from aceforge.cli.options import with_client_options
+from aceforge.generation import ClientConfig
+
 console = Console(stderr=True)
 
 
@@ -100,7 +103,9 @@ def bon_command(
     console.print(f"report: {output / 'report.md'}")
 
 
+@with_client_options()
 def bon_sample_command(
+    client: ClientConfig,
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL for `aceforge bon`.")],
     benchmark: Annotated[
         str, typer.Option(help="humaneval | mbpp | humaneval+ | mbpp+ | livecodebench | bigcodebench.")
@@ -113,24 +118,17 @@ def bon_sample_command(
     top_p: Annotated[float, typer.Option()] = 0.95,
     max_tokens: Annotated[int, typer.Option()] = 512,
     limit: Annotated[int | None, typer.Option(help="First N problems only.")] = None,
-    client: Annotated[str, typer.Option(help="llamacpp | openai | transformers | vllm.")] = "llamacpp",
-    model: Annotated[str | None, typer.Option()] = None,
-    base_url: Annotated[str, typer.Option()] = "http://127.0.0.1:8080/v1",
-    prompt_style: Annotated[str, typer.Option(help="auto | chat | completion.")] = "auto",
-    max_in_flight: Annotated[int, typer.Option()] = 8,
 ) -> None:
     """Sample N programs (and a greedy one) per benchmark problem with any client, for `bon`."""
     import asyncio
 
     from aceforge.evaluation.benchmarks import load_benchmark
     from aceforge.evaluation.best_of_n import sample_benchmark
-    from aceforge.generation import ClientConfig, GenParams
+    from aceforge.generation import GenParams
     from aceforge.synthesis.stages import Runtime
 
     problems = load_benchmark(benchmark, benchmark_file)[:limit]
-    cfg = ClientConfig(client=client, model=model, base_url=base_url, prompt_style=prompt_style,
-                       max_in_flight=max_in_flight)  # fmt: skip
-    gen = Runtime().generator(cfg)
+    gen = Runtime().generator(client)
     params = GenParams(max_tokens=max_tokens, temperature=temperature, top_p=top_p)
     rows = asyncio.run(sample_benchmark(problems, gen, n, params))
     output.parent.mkdir(parents=True, exist_ok=True)

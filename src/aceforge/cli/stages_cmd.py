@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,27 +10,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from aceforge.cli.synth_cmd import (
-    ApiKeyEnvOpt,
-    BaseUrlOpt,
+from aceforge.cli.options import (
     CacheOpt,
-    ClientOpt,
     ExecutorOpt,
-    InFlightOpt,
-    MaxCostOpt,
-    MaxTokensTotalOpt,
     NoCacheOpt,
-    PriceInOpt,
-    PriceOutOpt,
     RayAddressOpt,
-    RequestTimeoutOpt,
-    RetriesOpt,
-    StyleOpt,
     WorkersOpt,
-    client_config,
-    runtime,
-    show_manifest,
+    with_client_options,
 )
+from aceforge.cli.synth_cmd import runtime, show_manifest
+from aceforge.generation import ClientConfig
 
 console = Console(stderr=True)
 InputArg = Annotated[
@@ -38,7 +28,9 @@ InputArg = Annotated[
 OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="Output folder.")]
 
 
+@with_client_options(exclude=("model",))
 def sample_command(
+    client: ClientConfig,
     input: InputArg,
     output: OutputOpt,
     n: Annotated[int, typer.Option("-n", "--n", help="Programs per question and model (paper: 16).")] = 16,
@@ -47,20 +39,9 @@ def sample_command(
     max_tokens: Annotated[int, typer.Option()] = 1024,
     seed: Annotated[int, typer.Option(help="Sample i uses seed + i.")] = 0,
     show_test: Annotated[bool, typer.Option(help="Show one test in the prompt (names the function).")] = True,
-    client: ClientOpt = "llamacpp",
     model: Annotated[
         list[str] | None, typer.Option("--model", help="Policy model(s); repeat for several in one run.")
     ] = None,
-    base_url: BaseUrlOpt = "http://127.0.0.1:8080/v1",
-    api_key_env: ApiKeyEnvOpt = "OPENAI_API_KEY",
-    prompt_style: StyleOpt = "auto",
-    max_in_flight: InFlightOpt = 8,
-    request_timeout_s: RequestTimeoutOpt = 120.0,
-    max_retries: RetriesOpt = 6,
-    max_cost_usd: MaxCostOpt = None,
-    max_total_tokens: MaxTokensTotalOpt = None,
-    usd_per_mtok_in: PriceInOpt = 0.0,
-    usd_per_mtok_out: PriceOutOpt = 0.0,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     workers: WorkersOpt = 0,
@@ -69,9 +50,8 @@ def sample_command(
     from aceforge.synthesis.sample import SampleConfig
     from aceforge.synthesis.stages import run_sample
 
-    options = locals()
     models: list[str | None] = list(model) if model else [None]
-    clients = [client_config({**options, "model": m}) for m in models]
+    clients = [dataclasses.replace(client, model=m) for m in models]
     cfg = SampleConfig(
         n=n, temperature=temperature, top_p=top_p, max_tokens=max_tokens, seed=seed, show_test=show_test
     )

@@ -12,35 +12,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from aceforge.cli.options import (
+    CacheOpt,
+    ExecutorOpt,
+    NoCacheOpt,
+    RayAddressOpt,
+    WorkersOpt,
+    with_client_options,
+)
 from aceforge.errors import ConfigError
 from aceforge.generation import ClientConfig
 
 console = Console(stderr=True)
-
-# Options every LLM-using stage shares.
-ClientOpt = Annotated[
-    str, typer.Option("--client", help="llamacpp (embedded default) | openai | transformers | vllm.")
-]
-ModelOpt = Annotated[
-    str | None, typer.Option("--model", help="Model name/path [llamacpp default: embedded Gemma 3 270M].")
-]
-BaseUrlOpt = Annotated[str, typer.Option(help="OpenAI-compatible endpoint (openai client).")]
-ApiKeyEnvOpt = Annotated[str, typer.Option(help="Environment variable holding the API key.")]
-StyleOpt = Annotated[str, typer.Option(help="auto | chat | completion (few-shot, for base models).")]
-InFlightOpt = Annotated[int, typer.Option(help="Requests in flight at once (openai client).")]
-RequestTimeoutOpt = Annotated[float, typer.Option(help="Per-request timeout in seconds.")]
-RetriesOpt = Annotated[int, typer.Option(help="Retries per request on 429/5xx/timeouts/resets.")]
-MaxCostOpt = Annotated[float | None, typer.Option(help="Stop cleanly once this many USD are spent.")]
-MaxTokensTotalOpt = Annotated[int | None, typer.Option(help="Stop cleanly after this many tokens in all.")]
-PriceInOpt = Annotated[float, typer.Option(help="USD per million prompt tokens (for --max-cost-usd).")]
-PriceOutOpt = Annotated[float, typer.Option(help="USD per million completion tokens.")]
-CacheOpt = Annotated[Path | None, typer.Option(help="Response cache file [default: ~/.cache/aceforge/…].")]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")]
-WorkersOpt = Annotated[int, typer.Option(help="Engine workers (default: CPU count).")]
-ExecutorOpt = Annotated[
-    str, typer.Option("--executor", help="local | ray (a Ray cluster, see --ray-address).")
-]
-RayAddressOpt = Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray.")]
 
 
 @contextlib.contextmanager
@@ -56,7 +39,9 @@ def progress_bar(description: str, total: int) -> Iterator[Any]:
         yield lambda n: p.advance(task, n)
 
 
+@with_client_options()
 def synth_command(
+    client: ClientConfig,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (resumable).")],
     seeds: Annotated[
         str, typer.Option(help="stdlib | hf:OWNER/NAME[:split] | a .jsonl/.parquet file.")
@@ -78,18 +63,6 @@ def synth_command(
     temperature: Annotated[float, typer.Option()] = 0.2,
     max_tokens: Annotated[int, typer.Option()] = 512,
     seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
-    client: ClientOpt = "llamacpp",
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = "http://127.0.0.1:8080/v1",
-    api_key_env: ApiKeyEnvOpt = "OPENAI_API_KEY",
-    prompt_style: StyleOpt = "auto",
-    max_in_flight: InFlightOpt = 8,
-    request_timeout_s: RequestTimeoutOpt = 120.0,
-    max_retries: RetriesOpt = 6,
-    max_cost_usd: MaxCostOpt = None,
-    max_total_tokens: MaxTokensTotalOpt = None,
-    usd_per_mtok_in: PriceInOpt = 0.0,
-    usd_per_mtok_out: PriceOutOpt = 0.0,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     workers: WorkersOpt = 0,
@@ -114,7 +87,7 @@ def synth_command(
     manifest = run_synth(
         seeds,
         output,
-        client_config(locals()),
+        client,
         cfg,
         limit=limit,
         fields=_fields(field),
@@ -123,7 +96,9 @@ def synth_command(
     show_manifest(manifest, output)
 
 
+@with_client_options()
 def filter_command(
+    client: ClientConfig,
     input: Annotated[
         Path, typer.Argument(help="A synth output folder, or JSONL/Parquet in the AceCode schema.")
     ],
@@ -135,18 +110,6 @@ def filter_command(
     max_tokens: Annotated[int, typer.Option()] = 512,
     timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = 2.0,
     seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
-    client: ClientOpt = "llamacpp",
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = "http://127.0.0.1:8080/v1",
-    api_key_env: ApiKeyEnvOpt = "OPENAI_API_KEY",
-    prompt_style: StyleOpt = "auto",
-    max_in_flight: InFlightOpt = 8,
-    request_timeout_s: RequestTimeoutOpt = 120.0,
-    max_retries: RetriesOpt = 6,
-    max_cost_usd: MaxCostOpt = None,
-    max_total_tokens: MaxTokensTotalOpt = None,
-    usd_per_mtok_in: PriceInOpt = 0.0,
-    usd_per_mtok_out: PriceOutOpt = 0.0,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     workers: WorkersOpt = 0,
@@ -170,17 +133,11 @@ def filter_command(
     manifest = run_filter(
         input,
         output,
-        client_config(locals()),
+        client,
         cfg,
         rt=runtime(cache, no_cache, workers, executor, ray_address),
     )
     show_manifest(manifest, output)
-
-
-_CLIENT_FIELDS = (
-    "client", "model", "base_url", "api_key_env", "prompt_style", "max_in_flight", "request_timeout_s",
-    "max_retries", "max_cost_usd", "max_total_tokens", "usd_per_mtok_in", "usd_per_mtok_out",
-)  # fmt: skip
 
 
 def runtime(
@@ -196,10 +153,6 @@ def runtime(
         ray_address=ray_address,
         progress=progress_bar,
     )
-
-
-def client_config(options: dict[str, Any]) -> ClientConfig:
-    return ClientConfig(**{k: options[k] for k in _CLIENT_FIELDS})
 
 
 def _fields(pairs: list[str] | None) -> dict[str, str] | None:
