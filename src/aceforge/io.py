@@ -13,6 +13,12 @@ from aceforge.errors import DataFormatError
 from aceforge.types import StdioTest, Test
 
 MAX_REPORTED_ERRORS = 20
+CACHE_ENV = "ACEFORGE_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where caches live by default: $ACEFORGE_CACHE_DIR, else ~/.cache/aceforge."""
+    return Path(os.environ.get(CACHE_ENV) or os.path.join(os.path.expanduser("~"), ".cache", "aceforge"))
 
 
 def iter_records(path: str | Path) -> Iterator[tuple[int, Any]]:

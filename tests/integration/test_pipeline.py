@@ -39,8 +39,7 @@ def policy(prompt: str, seed: int = 0) -> str:
 def answer(prompt: str, seed: int = 0) -> str:
     if "### Program" in prompt:
         return teacher(prompt)
-    if "temperature-0-proxy" in prompt:  # never: proxy and policy share the prompt; seeds differ
-        return proxy(prompt)
+    # proxy and policy share the solve prompt: the proxy samples with seed 0, the policy from seed 1
     return policy(prompt, seed) if seed else proxy(prompt)
 
 

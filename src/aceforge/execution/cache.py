@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
@@ -15,15 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from aceforge.execution.values import decode, encode
+from aceforge.io import cache_dir
 from aceforge.types import ExecResult, Executor, Job, StdioTest
 
 ENGINE_VERSION = "2"  # bump when verdicts for the same job could change
-CACHE_ENV = "ACEFORGE_CACHE_DIR"
 
 
 def default_exec_cache_path() -> Path:
-    root = os.environ.get(CACHE_ENV) or os.path.join(os.path.expanduser("~"), ".cache", "aceforge")
-    return Path(root) / "executions.sqlite"
+    return cache_dir() / "executions.sqlite"
 
 
 def _dump(result: ExecResult) -> dict[str, object]:

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from aceforge.generation.base import Completion, GenParams, Prompt
-
-CACHE_ENV = "ACEFORGE_CACHE_DIR"
+from aceforge.io import cache_dir
 
 
 def default_cache_path() -> Path:
-    root = os.environ.get(CACHE_ENV) or os.path.join(os.path.expanduser("~"), ".cache", "aceforge")
-    return Path(root) / "llm-responses.sqlite"
+    return cache_dir() / "llm-responses.sqlite"
 
 
 def cache_key(model: str, chat: bool, params: GenParams, prompt: Prompt, sample: int) -> str:

@@ -29,7 +29,7 @@ from aceforge.types import ExecResult, Executor, Job, Limits, StdioTest, Test
 
 KINDS = ("binary", "pass_rate", "weighted", "rm", "hybrid")
 _THINK_FORMAT = re.compile(r"^\s*<think>.+?</think>\s*\S", re.S)
-RMScorer = Callable[[list[str], list[str]], list[float]]  # (questions, programs) → scores
+RMScoreFn = Callable[[list[str], list[str]], list[float]]  # (questions, programs) → scores
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def label_of(tests: Sequence[Test], **extra: Any) -> str:
 
 
 class RewardCore:
-    def __init__(self, executor: Executor, options: RewardOptions | None = None, rm: RMScorer | None = None):
+    def __init__(self, executor: Executor, options: RewardOptions | None = None, rm: RMScoreFn | None = None):
         self.executor = executor
         self.options = options or RewardOptions()
         self.options.validate()
