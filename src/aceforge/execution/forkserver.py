@@ -13,9 +13,11 @@ in memory. Started by ``launcher``; it speaks frames (see ``protocol``) on stdin
 
 from __future__ import annotations
 
+import _signal
 import collections
 import gc
 import json
+import marshal
 import os
 import select
 import signal
@@ -26,7 +28,7 @@ import time
 from typing import Any
 
 from aceforge.execution import harness, sandbox
-from aceforge.execution.protocol import HEADER, FrameReader, ProtocolError, pack, write_all
+from aceforge.execution.protocol import FrameReader, ProtocolError, pack, write_all
 
 # Imported once here so children start with them loaded (fork shares the pages).
 PREIMPORT = [
@@ -109,7 +111,7 @@ class ForkServer:
             return True
         if not chunk:
             return False
-        for frame, raw in self.reader.feed_raw(chunk):
+        for frame in self.reader.feed(chunk):
             jid = frame.get("job")
             if frame.get("op") == "abort":
                 if jid == self.current or any(q.get("job") == jid for q in self.queue):
@@ -120,7 +122,6 @@ class ForkServer:
                     self.queue = collections.deque(kept)
                     self.emit({"ev": "unqueued", "job": jid})
             else:
-                frame["_raw"] = raw  # handed to the child as is
                 self.queue.append(frame)
         return True
 
@@ -193,8 +194,7 @@ class ForkServer:
         """Run tests `seg` in one child; returns the index of the first test left to run."""
         limits = job["limits"]
         cpu_s = int(limits["import_timeout_s"] + sum(limits["timeout_s"][i] for i in seg)) + 2
-        raw = job["_raw"]
-        spec = pack({"seg": seg, "cpu_s": cpu_s, "workdir": workdir}) + HEADER.pack(len(raw)) + raw
+        spec = marshal.dumps({"seg": seg, "cpu_s": cpu_s, "workdir": workdir, "job": job})
         child = self.take_child()
         if not child.start(spec):
             child.kill(self.iso)
@@ -325,6 +325,7 @@ class ForkServer:
             state.events.append(event)  # batched into the job's final frame
 
 
+_SIGCHLD, _SIG_DFL = int(signal.SIGCHLD), int(signal.SIG_DFL)
 _MSG = struct.Struct("<cii")  # kind (P: forked, X: exited), pid, wait status
 
 
@@ -339,6 +340,7 @@ class _Zygote:
     def __init__(self, iso: sandbox.Isolation) -> None:
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.exits: dict[int, int] = {}
+        self.pending: collections.deque[_Child] = collections.deque()
         self.pid = os.fork()
         if self.pid == 0:
             try:
@@ -348,12 +350,21 @@ class _Zygote:
                 os._exit(0)
         theirs.close()
 
-    def fork(self, fds: list[int]) -> int:
+    def request(self, child: _Child, fds: list[int]) -> None:
+        """Ask for a child without waiting: its pid is read when first needed, so the fork
+        overlaps with the program that is running now."""
         socket.send_fds(self.sock, [b"f"], fds)
-        while True:
-            kind, pid, status = _MSG.unpack(self.sock.recv(_MSG.size))
-            if kind == b"P":
-                return pid
+        self.pending.append(child)
+
+    def resolve(self, child: _Child) -> None:
+        while child._pid is None:
+            self._handle(self.sock.recv(_MSG.size))
+
+    def _handle(self, data: bytes) -> None:
+        kind, pid, status = _MSG.unpack(data)
+        if kind == b"P":  # answers come in request order
+            self.pending.popleft()._pid = pid
+        else:
             self.exits[pid] = status
 
     def _drain(self) -> None:
@@ -362,9 +373,7 @@ class _Zygote:
                 data = self.sock.recv(_MSG.size, socket.MSG_DONTWAIT)
             except BlockingIOError:
                 return
-            kind, pid, status = _MSG.unpack(data)
-            if kind == b"X":
-                self.exits[pid] = status
+            self._handle(data)
 
     def exit_status(self, pid: int) -> int | None:
         if pid not in self.exits:
@@ -404,7 +413,7 @@ def _zygote_main(sock: socket.socket, uid: int | None, block_sockets: bool) -> N
         pid = os.fork()
         if pid == 0:
             try:
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _signal.signal(_SIGCHLD, _SIG_DFL)  # the C call: signal.signal's enums cost page copies
                 os.setpgid(0, 0)
                 for target, fd in enumerate(fds):
                     os.dup2(fd, target, inheritable=True)
@@ -424,9 +433,10 @@ def _zygote_main(sock: socket.socket, uid: int | None, block_sockets: bool) -> N
 class _Child:
     """One forked child: it waits (still root) for its spec on fd 4, reports on fd 3."""
 
-    def __init__(self, zygote: _Zygote, pid: int, fd: int, ctrl: int, out: int, err: int, bell: int) -> None:
+    def __init__(self, zygote: _Zygote, fd: int, ctrl: int, out: int, err: int, bell: int) -> None:
         self.zygote = zygote
-        self.pid, self.fd, self.ctrl, self.out, self.err, self.bell = pid, fd, ctrl, out, err, bell
+        self._pid: int | None = None  # set by the zygote's answer
+        self.fd, self.ctrl, self.out, self.err, self.bell = fd, ctrl, out, err, bell
         self.reader = FrameReader()
         self.eof = False
         self.status: int | None = None
@@ -444,12 +454,20 @@ class _Child:
         res_r, res_w = os.pipe()
         bell_r, bell_w = os.pipe()
         # The child gets these as fds 0..5: stdin, stdout, stderr, results, spec, bell.
-        pid = server.zygote.fork([server.devnull, out, err, res_w, ctrl_r, bell_w])
-        for fd in (ctrl_r, res_w, bell_w):
+        child = cls(server.zygote, res_r, ctrl_w, out, err, bell_r)
+        server.zygote.request(child, [server.devnull, out, err, res_w, ctrl_r, bell_w])
+        for fd in (ctrl_r, res_w, bell_w):  # in flight to the zygote: the kernel holds them
             os.close(fd)
         os.set_blocking(res_r, False)
         os.set_blocking(bell_r, False)
-        return cls(server.zygote, pid, res_r, ctrl_w, out, err, bell_r)
+        return child
+
+    @property
+    def pid(self) -> int:
+        if self._pid is None:
+            self.zygote.resolve(self)
+        assert self._pid is not None
+        return self._pid
 
     def alive(self) -> bool:
         return not self.exited()

@@ -19,8 +19,13 @@ class ProtocolError(Exception):
     pass
 
 
+# Built once: json.dumps with options constructs an encoder per call, which costs children
+# (every fresh page touched after fork is a page copy) more than the encoding itself.
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def pack(obj: Any) -> bytes:
-    data = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    data = _encode(obj).encode("utf-8", "surrogatepass")
     return HEADER.pack(len(data)) + data
 
 
