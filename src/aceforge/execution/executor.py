@@ -92,7 +92,10 @@ def _worker_env() -> dict[str, str]:
     """Fork servers start from a scrubbed environment: nothing of the caller's leaks in."""
     src_root = str(Path(aceforge.__file__).resolve().parent.parent)
     path = os.environ.get("PATH", "/usr/bin:/bin")
-    return {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": src_root, "LANG": "C.UTF-8"}
+    # LD_BIND_NOW: symbols resolved once at start-up, not by every child (each lazy binding
+    # writes a page the child would have to copy).
+    env = {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": src_root, "LANG": "C.UTF-8"}
+    return env | {"LD_BIND_NOW": "1"}
 
 
 class LocalExecutor:

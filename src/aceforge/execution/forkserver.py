@@ -577,6 +577,23 @@ def _read(fd: int, limit: int, tail: bool) -> str:
     return os.pread(fd, min(size - start, limit), start).decode("utf-8", "replace")
 
 
+def _prewarm_typing() -> None:
+    """Fill typing's alias cache with the annotations solutions use most (``List[int]``…):
+    a child then finds them instead of building each alias in Python (~35 fewer page copies
+    for a typical annotated function)."""
+    import typing
+
+    # typing's own objects, not the builtins: their caches are what children consult.
+    t_list, t_tuple, t_dict = (getattr(typing, n) for n in ("List", "Tuple", "Dict"))
+    singles = [getattr(typing, n) for n in ("List", "Optional", "Set", "Sequence", "Iterable")]
+    for t in (int, float, str, bool, typing.Any):
+        for alias in singles:
+            alias[t]
+        for made in (t_tuple[t, ...], t_tuple[t, t], t_dict[str, t], t_dict[int, t]):
+            t_list[made]
+        t_list[t_list[t]]
+
+
 def main() -> None:
     level = sys.argv[1] if len(sys.argv) > 1 else "auto"
     namespaces = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
@@ -590,6 +607,7 @@ def main() -> None:
             __import__(name)
         except ImportError:
             pass
+    _prewarm_typing()
     os.environ.clear()
     os.environ.update(CHILD_ENV)
     if iso.private_tmp:
