@@ -56,6 +56,20 @@ def test_job_statuses(run, program, status, error):
     assert r.pass_rate == 0.0
 
 
+def test_programs_and_tests_run_as_plain_python_would(run):
+    """No compiler flag of the harness leaks in: annotations are evaluated at definition
+    (the harness itself uses postponed annotations), so an undefined name fails as it would."""
+    r = run("def f(x: Undefined) -> int:\n    return x\n", ["assert f(1) == 1"])
+    assert r.status == "import_error" and "NameError" in (r.error or "")
+    r = run(
+        ADD + "import typing\n", ["assert isinstance(add.__annotations__, dict)", "assert add(1, 1) == 2"]
+    )
+    assert r.outcomes == ["passed", "passed"]
+    program = "from typing import List\ndef f(x: List[int]) -> int:\n    return len(x)\n"
+    r = run(program, ["hint = f.__annotations__['x']\nassert hint == List[int]", "assert f([1, 2]) == 2"])
+    assert r.outcomes == ["passed", "passed"]
+
+
 def test_python_level_hang_costs_one_outcome_and_keeps_the_child(run):
     program = "def f(x):\n    while x == 1:\n        pass\n    return x\n"
     r = run(program, ["assert f(0) == 0", "assert f(1) == 1", "assert f(2) == 2"], timeout_s=0.3)

@@ -194,7 +194,8 @@ class ForkServer:
         """Run tests `seg` in one child; returns the index of the first test left to run."""
         limits = job["limits"]
         cpu_s = int(limits["import_timeout_s"] + sum(limits["timeout_s"][i] for i in seg)) + 2
-        spec = marshal.dumps({"seg": seg, "cpu_s": cpu_s, "workdir": workdir, "job": job})
+        home = not self.iso.private_tmp
+        spec = marshal.dumps({"seg": seg, "cpu_s": cpu_s, "workdir": workdir, "set_home": home, "job": job})
         child = self.take_child()
         if not child.start(spec):
             child.kill(self.iso)

@@ -33,6 +33,8 @@ _setitimer = signal.setitimer
 # (and raise internally whenever the old handler is a Python function).
 _set_handler = _signal.signal
 _SIGALRM, _ITIMER_REAL = int(signal.SIGALRM), int(signal.ITIMER_REAL)
+_SIGINT, _SIGXFSZ, _SIGTERM = int(signal.SIGINT), int(signal.SIGXFSZ), int(signal.SIGTERM)
+_SIG_IGN, _SIG_DFL = int(signal.SIG_IGN), int(signal.SIG_DFL)
 
 
 class SoftTimeout(BaseException):
@@ -109,7 +111,7 @@ def _eval_test(
     if kind == "exec":
 
         def run_exec() -> None:
-            exec(compile(spec["src"], "<test>", "exec"), ns)
+            exec(compile(spec["src"], "<test>", "exec", dont_inherit=True), ns)
 
         status, payload, _ = _run_timed(run_exec, timeout_s)
         if status == "ok":
@@ -125,7 +127,7 @@ def _eval_test(
         if deadline_left <= 0:  # setitimer(0) would disarm the alarm, not fire it
             return {"o": "timeout", "d": "SoftTimeout"}
         status, payload, elapsed = _run_timed(
-            lambda s=src: eval(compile(s, "<test>", "eval"), ns), deadline_left
+            lambda s=src: eval(compile(s, "<test>", "eval", dont_inherit=True), ns), deadline_left
         )
         deadline_left -= elapsed
         if status in ("timeout", "memory"):
@@ -145,9 +147,9 @@ CTRL_FD = 4
 def warm_child(uid: int | None, block_sockets: bool) -> None:
     """Entry point of a pre-forked child. Still root, it waits for its spec on fd 4, then
     applies the job's limits, becomes the sandbox uid and runs. Never returns."""
-    _set_handler(int(signal.SIGINT), signal.default_int_handler)
-    _set_handler(int(signal.SIGXFSZ), int(signal.SIG_IGN))  # oversized writes fail with EFBIG instead
-    _set_handler(int(signal.SIGTERM), int(signal.SIG_DFL))
+    _set_handler(_SIGINT, signal.default_int_handler)
+    _set_handler(_SIGXFSZ, _SIG_IGN)  # oversized writes fail with EFBIG instead
+    _set_handler(_SIGTERM, _SIG_DFL)
     spec = _read_spec()
     if spec is None:  # the fork server went away
         os._exit(0)
@@ -164,7 +166,7 @@ def warm_child(uid: int | None, block_sockets: bool) -> None:
     )
     sandbox.drop_privileges(uid)
     os.chdir(spec["workdir"])
-    if os.environ.get("HOME") != spec["workdir"]:  # preset by the fork server in a private /tmp
+    if spec["set_home"]:  # else preset by the fork server (a private /tmp: same path every job)
         os.environ.update(HOME=spec["workdir"], TMPDIR=spec["workdir"])
     if block_sockets:
         sandbox.install_socket_block()
@@ -236,7 +238,7 @@ def _child_main(job: dict[str, Any], indices: list[int]) -> None:
 
 def _compile_program(source: str) -> tuple[tuple[str, str], Any]:
     try:
-        return ("ok", ""), compile(source, "solution.py", "exec")
+        return ("ok", ""), compile(source, "solution.py", "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as e:  # ValueError: null bytes in the source
         return (
             "syntax_error",

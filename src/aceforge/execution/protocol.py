@@ -19,21 +19,33 @@ class ProtocolError(Exception):
     pass
 
 
-# Built once: json.dumps with options constructs an encoder per call, which costs children
-# (every fresh page touched after fork is a page copy) more than the encoding itself.
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+def _unencodable(obj: object) -> Any:
+    raise TypeError(f"{type(obj).__name__} is not JSON serializable")
+
+
+# The C encoder, built once and called directly: json.dumps would build an encoder and run
+# two Python layers per frame, and in a freshly forked child every page those touch is a
+# page copy. Frames are trees (no cycle check needed).
+_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+_encode_chunks = (
+    _c_encoder(None, _unencodable, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    if _c_encoder is not None
+    else json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).iterencode
+)
 
 
 def pack(obj: Any) -> bytes:
-    data = _encode(obj).encode("utf-8", "surrogatepass")
-    return HEADER.pack(len(data)) + data
+    data = "".join(_encode_chunks(obj, 0) if _c_encoder is not None else _encode_chunks(obj))
+    raw = data.encode("utf-8", "surrogatepass")
+    return HEADER.pack(len(raw)) + raw
 
 
 def write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
+    n = os.write(fd, data)
+    if n < len(data):  # a full pipe: rare, so the common case makes no memoryview
+        view = memoryview(data)[n:]
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 class FrameReader:

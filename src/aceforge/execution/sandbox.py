@@ -185,18 +185,19 @@ def sweep_uid(uid: int) -> None:
 def apply_child_limits(
     memory_mb: int, cpu_s: int, max_processes: int, max_open_files: int, max_file_mb: int
 ) -> None:
-    def lim(which: int, value: int) -> None:
+    limits = (
+        (resource.RLIMIT_AS, memory_mb << 20),
+        (resource.RLIMIT_CPU, max(1, cpu_s)),
+        (resource.RLIMIT_FSIZE, max_file_mb << 20),
+        (resource.RLIMIT_NOFILE, max_open_files),
+        (resource.RLIMIT_NPROC, max_processes),
+        (resource.RLIMIT_CORE, 0),
+    )
+    for which, value in limits:
         try:
             resource.setrlimit(which, (value, value))
         except (ValueError, OSError):
             pass
-
-    lim(resource.RLIMIT_AS, memory_mb << 20)
-    lim(resource.RLIMIT_CPU, max(1, cpu_s))
-    lim(resource.RLIMIT_FSIZE, max_file_mb << 20)
-    lim(resource.RLIMIT_NOFILE, max_open_files)
-    lim(resource.RLIMIT_NPROC, max_processes)
-    lim(resource.RLIMIT_CORE, 0)
 
 
 def drop_privileges(uid: int | None) -> None:
