@@ -188,7 +188,11 @@ class ForkServer:
 
     def take_child(self) -> _Child:
         child, self.warm = self.warm, None
-        return child if child is not None and child.alive() else _Child.fork_warm(self)
+        if child is not None and child.alive():
+            return child
+        if child is not None:
+            child.discard(self.iso)
+        return _Child.fork_warm(self)
 
     def run_segment(self, job: dict[str, Any], seg: list[int], state: _JobState, workdir: str) -> int:
         """Run tests `seg` in one child; returns the index of the first test left to run."""
@@ -198,7 +202,7 @@ class ForkServer:
         spec = marshal.dumps({"seg": seg, "cpu_s": cpu_s, "workdir": workdir, "set_home": home, "job": job})
         child = self.take_child()
         if not child.start(spec):
-            child.kill(self.iso)
+            child.discard(self.iso)
             child = _Child.fork_warm(self)
             child.start(spec)
         started = time.monotonic()
@@ -364,6 +368,9 @@ class _Zygote:
     def _handle(self, data: bytes) -> None:
         kind, pid, status = _MSG.unpack(data)
         if kind == b"P":  # answers come in request order
+            # A reused pid: the status of the process that had it before (reported after the
+            # server forgot it) must not make the new child look dead.
+            self.exits.pop(pid, None)
             self.pending.popleft()._pid = pid
         else:
             self.exits[pid] = status
@@ -479,8 +486,20 @@ class _Child:
         except BrokenPipeError:
             return False
         finally:
-            os.close(self.ctrl)
+            self._close_ctrl()
         return True
+
+    def _close_ctrl(self) -> None:
+        if self.ctrl >= 0:
+            os.close(self.ctrl)
+            self.ctrl = -1
+
+    def discard(self, iso: sandbox.Isolation) -> None:
+        """A child that will run no job: end it and close every descriptor held for it (an
+        unstarted child reads EOF and exits)."""
+        self._close_ctrl()
+        self.kill(iso)
+        self.close_files()
 
     def wait(self, timeout_s: float) -> None:
         """Block until the child rings, hangs up, the parent writes, or the timeout passes
