@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Callable, Iterable
 from typing import Any
 
 HEADER = struct.Struct(">I")
@@ -26,17 +27,19 @@ def _unencodable(obj: object) -> Any:
 # The C encoder, built once and called directly: json.dumps would build an encoder and run
 # two Python layers per frame, and in a freshly forked child every page those touch is a
 # page copy. Frames are trees (no cycle check needed).
-_c_encoder = getattr(json.encoder, "c_make_encoder", None)
-_encode_chunks = (
-    _c_encoder(None, _unencodable, json.encoder.encode_basestring, None, ":", ",", False, False, True)
-    if _c_encoder is not None
-    else json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).iterencode
-)
+def _frame_encoder() -> Callable[[Any], Iterable[str]]:
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator in this build
+        return json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).iterencode
+    encoder = make(None, _unencodable, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    return lambda obj: encoder(obj, 0)
+
+
+_chunks = _frame_encoder()
 
 
 def pack(obj: Any) -> bytes:
-    data = "".join(_encode_chunks(obj, 0) if _c_encoder is not None else _encode_chunks(obj))
-    raw = data.encode("utf-8", "surrogatepass")
+    raw = "".join(_chunks(obj)).encode("utf-8", "surrogatepass")
     return HEADER.pack(len(raw)) + raw
 
 
