@@ -604,14 +604,17 @@ def _prewarm_typing() -> None:
     import typing
 
     # typing's own objects, not the builtins: their caches are what children consult.
-    t_list, t_tuple, t_dict = (getattr(typing, n) for n in ("List", "Tuple", "Dict"))
-    singles = [getattr(typing, n) for n in ("List", "Optional", "Set", "Sequence", "Iterable")]
-    for t in (int, float, str, bool, typing.Any):
-        for alias in singles:
-            alias[t]
-        for made in (t_tuple[t, ...], t_tuple[t, t], t_dict[str, t], t_dict[int, t]):
-            t_list[made]
-        t_list[t_list[t]]
+    try:
+        t_list, t_tuple, t_dict = (getattr(typing, n) for n in ("List", "Tuple", "Dict"))
+        singles = [getattr(typing, n) for n in ("List", "Optional", "Set", "Sequence", "Iterable")]
+        for t in (int, float, str, bool, typing.Any):
+            for alias in singles:
+                alias[t]
+            for made in (t_tuple[t, ...], t_tuple[t, t], t_dict[str, t], t_dict[int, t]):
+                t_list[made]
+            t_list[t_list[t]]
+    except (AttributeError, TypeError):  # a Python whose typing lacks these: only slower
+        pass
 
 
 def main() -> None:
