@@ -1,7 +1,8 @@
 """Length-prefixed JSON frames between the parent, the fork servers and their children.
 
-JSON only: nothing that crosses a process boundary is ever unpickled, and a frame from an
-untrusted child is size-capped and validated before use.
+JSON only for everything a child sends: nothing from a child is ever unpickled or
+unmarshalled, and its frames are size-capped and validated before use. (The one message in
+the other, trusted direction, a fork server's job spec to a child, is marshalled.)
 """
 
 from __future__ import annotations
@@ -59,12 +60,8 @@ class FrameReader:
         self.max_frame = max_frame
 
     def feed(self, data: bytes) -> list[Any]:
-        return [obj for obj, _ in self.feed_raw(data)]
-
-    def feed_raw(self, data: bytes) -> list[tuple[Any, bytes]]:
-        """Like feed, with each frame's encoded bytes (to pass it on without re-encoding)."""
         self.buf += data
-        frames = []
+        frames: list[Any] = []
         while len(self.buf) >= HEADER.size:
             (size,) = HEADER.unpack_from(self.buf)
             if size > self.max_frame:
@@ -74,7 +71,7 @@ class FrameReader:
             raw = bytes(self.buf[HEADER.size : HEADER.size + size])
             del self.buf[: HEADER.size + size]
             try:
-                frames.append((json.loads(raw.decode("utf-8", "surrogatepass")), raw))
+                frames.append(json.loads(raw.decode("utf-8", "surrogatepass")))
             except (ValueError, RecursionError) as e:
                 raise ProtocolError(f"undecodable frame: {type(e).__name__}") from None
         return frames
