@@ -70,6 +70,38 @@ def test_programs_and_tests_run_as_plain_python_would(run):
     assert r.outcomes == ["passed", "passed"]
 
 
+def _plain_python(source: str) -> str:
+    env = {"PYTHONHASHSEED": "0", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    done = subprocess.run([sys.executable, "-c", source], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_code_compiled_by_the_fork_server_behaves_as_the_childs_own_would(run, executor):
+    """The fork server compiles programs and tests and ships the code; where a marshalled
+    copy could differ from compiling in the child, the child still compiles."""
+    words = "{166, 190, 79, 50, 100, 168, -42, 72, 12}"
+    # A set constant: its iteration order must be the one plain Python gives (marshal would
+    # rebuild it in another insertion order, and here iterate 168 before 72).
+    in_program = f"def order():\n    return [w for w in {words}]\n"
+    expected = _plain_python(f"print([w for w in {words}])")
+    r = run(in_program, [f"assert order() == {expected}", f"assert [w for w in {words}] == {expected}"])
+    assert r.outcomes == ["passed", "passed"]
+    # A compile-time warning reaches the program's stderr, as it would.
+    r = run("def f(x):\n    return x is 1\n", ["assert f(1) is True", "assert f(2) is False"])
+    assert r.outcomes == ["passed", "passed"]
+    assert "SyntaxWarning" in r.stderr_tail
+    # A syntax error is reported (from the fork server, without a child) with its line.
+    r = run("def f(x):\n    return x +\n", ["assert f(1) == 1"])
+    assert r.status == "syntax_error" and "line 2" in (r.error or "")
+    assert r.outcomes == ["not_run"]
+    # One test source, compiled once, serves programs that earn different outcomes.
+    jobs = [
+        Job(str(k), f"def f(x):\n    return x + {k}\n", ("assert f(1) == 2",), Limits()) for k in range(3)
+    ]
+    results = {res.id: res.outcomes for res in executor.run_all(jobs)}
+    assert results == {"0": ["failed"], "1": ["passed"], "2": ["failed"]}
+
+
 def test_python_level_hang_costs_one_outcome_and_keeps_the_child(run):
     program = "def f(x):\n    while x == 1:\n        pass\n    return x\n"
     r = run(program, ["assert f(0) == 0", "assert f(1) == 1", "assert f(2) == 2"], timeout_s=0.3)

@@ -104,14 +104,25 @@ def _encode_value(value: Any, max_bytes: int) -> dict[str, Any]:
         return {"u": f"return value could not be serialized ({type(e).__name__})"}
 
 
+def _compiled(source: str, mode: str, code: Any) -> Any:
+    """`code` shipped by the fork server, else compiled here (under the caller's timer)."""
+    return code if code is not None else compile(source, "<test>", mode, dont_inherit=True)
+
+
 def _eval_test(
-    spec: dict[str, Any], ns: dict[str, Any], timeout_s: float, max_bytes: int, allow_fallback: bool
+    spec: dict[str, Any],
+    codes: Any,
+    ns: dict[str, Any],
+    timeout_s: float,
+    max_bytes: int,
+    allow_fallback: bool,
 ) -> dict[str, Any]:
+    """Run one test; `codes` holds what the fork server compiled for it (None: compile here)."""
     kind = spec["k"]
     if kind == "exec":
 
         def run_exec() -> None:
-            exec(compile(spec["src"], "<test>", "exec", dont_inherit=True), ns)
+            exec(_compiled(spec["src"], "exec", codes), ns)
 
         status, payload, _ = _run_timed(run_exec, timeout_s)
         if status == "ok":
@@ -123,11 +134,12 @@ def _eval_test(
 
     values: list[dict[str, Any]] = []
     deadline_left = timeout_s
-    for src in spec["x"]:
+    for j, src in enumerate(spec["x"]):
         if deadline_left <= 0:  # setitimer(0) would disarm the alarm, not fire it
             return {"o": "timeout", "d": "SoftTimeout"}
+        code = codes[j] if codes else None
         status, payload, elapsed = _run_timed(
-            lambda s=src: eval(compile(s, "<test>", "eval", dont_inherit=True), ns), deadline_left
+            lambda s=src, c=code: eval(_compiled(s, "eval", c), ns), deadline_left
         )
         deadline_left -= elapsed
         if status in ("timeout", "memory"):
@@ -137,7 +149,7 @@ def _eval_test(
         else:
             values.append(_encode_value(payload, max_bytes))
     if allow_fallback and spec.get("fb") and any("u" in v for v in values):
-        return _eval_test({"k": "exec", "src": spec["fb"]}, ns, timeout_s, max_bytes, False)
+        return _eval_test({"k": "exec", "src": spec["fb"]}, None, ns, timeout_s, max_bytes, False)
     return {"o": "value", "v": values}
 
 
@@ -171,7 +183,7 @@ def warm_child(uid: int | None, block_sockets: bool) -> None:
     if block_sockets:
         sandbox.install_socket_block()
     try:
-        _child_main(job, seg)
+        _child_main(job, seg, spec["code"])
     finally:
         _ring()
         os._exit(0)
@@ -201,16 +213,19 @@ def _set_stdin(text: str) -> None:
     os.close(fd)
 
 
-def _child_main(job: dict[str, Any], indices: list[int]) -> None:
+def _child_main(job: dict[str, Any], indices: list[int], codes: dict[str, Any] | None) -> None:
+    """`codes`: the program and tests as the fork server compiled them (None: compile here)."""
     random.seed(0)
     limits = job["limits"]
     tests = job["tests"]
     stdio = bool(indices) and tests[indices[0]]["k"] == "stdio"
     name = "__main__" if stdio else "solution"
-    status, code = _compile_program(job["program"])
+    code = codes["p"] if codes else None
     if code is None:
-        _send({"k": "import", "status": status[0], "error": status[1]})
-        return
+        error, code = compile_program(job["program"])
+        if code is None:
+            _send({"k": "import", "status": "syntax_error", "error": error})
+            return
     program_ns: dict[str, Any] = {"__name__": name, "__builtins__": builtins}
     if stdio:
         _send({"k": "import", "status": "ok"})
@@ -228,7 +243,12 @@ def _child_main(job: dict[str, Any], indices: list[int]) -> None:
         ns = dict(program_ns)  # tests see the program's names but cannot leak their own
         ns["__builtins__"] = _PRISTINE_BUILTINS
         result = _eval_test(
-            tests[i], ns, limits["timeout_s"][i], limits["max_value_bytes"], job.get("fallback", False)
+            tests[i],
+            codes["t"][i] if codes else None,
+            ns,
+            limits["timeout_s"][i],
+            limits["max_value_bytes"],
+            job.get("fallback", False),
         )
         result.update(k="test", i=i)
         _flush()
@@ -236,16 +256,14 @@ def _child_main(job: dict[str, Any], indices: list[int]) -> None:
     _send({"k": "done"})
 
 
-def _compile_program(source: str) -> tuple[tuple[str, str], Any]:
+def compile_program(source: str) -> tuple[str | None, Any]:
+    """(None, code), or (the syntax error to report, None). Also run by the fork server."""
     try:
-        return ("ok", ""), compile(source, "solution.py", "exec", dont_inherit=True)
+        return None, compile(source, "solution.py", "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as e:  # ValueError: null bytes in the source
-        return (
-            "syntax_error",
-            f"{_etype(e)}: {getattr(e, 'msg', e)} (line {getattr(e, 'lineno', '?')})",
-        ), None
+        return f"{_etype(e)}: {getattr(e, 'msg', e)} (line {getattr(e, 'lineno', '?')})", None
     except (MemoryError, RecursionError) as e:
-        return ("syntax_error", _etype(e)), None
+        return _etype(e), None
 
 
 def _run_stdio(code: Any, ns: dict[str, Any], index: int, timeout_s: float) -> None:
