@@ -5,9 +5,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from aceforge._lazy import lazy_getattr
 from aceforge.errors import ConfigError
 from aceforge.generation.base import Completion, GenParams, LLMClient, Message, Prompt
-from aceforge.generation.openai_compatible import Budget
+
+# httpx and asyncio load only when a client needs them (every CLI command imports this package).
+__getattr__ = lazy_getattr(__name__, {"Budget": "aceforge.generation.openai_compatible"})
 
 CLIENTS = ("llamacpp", "openai", "transformers", "vllm")
 
@@ -60,7 +63,7 @@ def make_client(cfg: ClientConfig) -> LLMClient:
     if cfg.client == "openai":
         import os
 
-        from aceforge.generation.openai_compatible import OpenAICompatibleClient
+        from aceforge.generation.openai_compatible import Budget, OpenAICompatibleClient
 
         if not cfg.model:
             raise ConfigError("the openai client needs a model name (--model)")
