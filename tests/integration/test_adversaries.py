@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from tests.conftest import needs_root, wait_for_no_sandbox_processes
 
+from aceforge.execution.executor import LocalExecutor
+from aceforge.types import Job
+
 pytestmark = pytest.mark.integration
 
 ADD = "def add(a, b):\n    return a + b\n"
@@ -345,6 +348,22 @@ def test_writes_outside_the_work_dir_do_not_reach_the_host(run, tmp_path):
         assert not p.exists(), p
     leftover = run("import os\ndef f():\n    return os.listdir('.')\n", ["assert f() == []"])
     assert leftover.outcomes == ["passed"]  # and wiped between programs
+
+
+@needs_root
+def test_files_left_in_the_private_tmps_are_gone_for_the_next_program():
+    dirs = ("/tmp", "/var/tmp", "/dev/shm")
+    writer = f"import os\ndef f():\n    for d in {dirs!r}:\n        open(d + '/left', 'w').write('x')\n"
+    writer += "        os.makedirs(d + '/dir/sub')\n    return 1\n"
+    reader = f"import os\ndef g():\n    return [os.path.exists(d + n) for d in {dirs!r} for n in ('/left', '/dir')]\n"
+    names = ["read", "write", "read", "write", "read"]  # the clean-up skips roots it finds unchanged
+    jobs = [
+        Job(f"{k}{i}", writer if k == "write" else reader, ("assert f() == 1",) if k == "write" else ("assert g() == [False] * 6",))
+        for i, k in enumerate(names)
+    ]  # fmt: skip
+    with LocalExecutor(workers=1) as ex:  # one worker: every program sees what the last one left
+        results = ex.run_all(jobs)
+    assert [r.outcomes for r in results] == [["passed"]] * len(names)
 
 
 @needs_root

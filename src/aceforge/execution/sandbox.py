@@ -127,6 +127,11 @@ def make_workdir(iso: Isolation, index: int) -> str:
     return path
 
 
+# Size of each private tmp root once cleaned. tmpfs counts a directory's entries in its size,
+# so an unchanged size means the program left nothing there (saves listing it every job).
+_clean_sizes: dict[str, int] = {}
+
+
 def clean_after_job(iso: Isolation, workdir: str) -> None:
     """Remove the workdir and, in a private /tmp, everything else the program left behind."""
     try:
@@ -137,6 +142,8 @@ def clean_after_job(iso: Isolation, workdir: str) -> None:
         return
     for root in PRIVATE_TMPS:
         try:
+            if os.stat(root).st_size == _clean_sizes.get(root):
+                continue
             entries = os.listdir(root)
         except OSError:
             continue
@@ -151,6 +158,7 @@ def clean_after_job(iso: Isolation, workdir: str) -> None:
                     os.unlink(p)
                 except OSError:
                     pass
+        _clean_sizes[root] = os.stat(root).st_size
 
 
 def _rmtree(path: str) -> None:
