@@ -127,6 +127,14 @@ def test_a_test_that_kills_its_process_costs_one_outcome(run):
     assert "SIGKILL" in (r.tests[1].detail or "")
 
 
+def test_a_return_value_over_the_size_cap_fails_with_its_reason(executor):
+    program = "def f(n):\n    return 'a' * n\n"
+    tests = ("assert f(10) == 'a' * 10", "assert f(2000) == 'a' * 2000")
+    (r,) = executor.run_all([Job("big", program, tests, Limits(max_value_bytes=1000))])
+    assert r.outcomes == ["passed", "failed"]
+    assert "larger than 1000" in (r.tests[1].detail or "")
+
+
 def test_fail_fast_stops_at_first_failure_deterministically(run):
     program = "def f(x):\n    while x == 9:\n        pass\n    return x\n"
     tests = ["assert f(0) == 0", "assert f(1) == 2", "assert f(9) == 9", "assert f(3) == 3"]

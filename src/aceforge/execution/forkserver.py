@@ -7,8 +7,10 @@ hangs past a test's timeout or dies, its process group and every process of the 
 are killed and the remaining tests continue in a fresh child, so one bad test costs one
 outcome.
 
-It never receives expected values (the parent keeps them), so a forked child cannot find them
-in memory. Started by ``launcher``; it speaks frames (see ``protocol``) on stdin/stdout.
+It compiles each program and test itself and ships the code in the child's spec (see
+``_Precompiler``): a fresh fork that never starts the compiler saves most of what compiling
+cost it. It never receives expected values (the parent keeps them), so a forked child cannot
+find them in memory. Started by ``launcher``; it speaks frames (see ``protocol``) on stdin/stdout.
 """
 
 from __future__ import annotations

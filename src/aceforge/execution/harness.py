@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import _signal
 import builtins
-import json
 import marshal
 import os
 import random
@@ -19,13 +18,12 @@ import time
 from typing import Any
 
 from aceforge.execution import sandbox
-from aceforge.execution.protocol import pack, write_all
+from aceforge.execution.protocol import dumps, pack, write_all
 from aceforge.execution.values import Unserializable, encode
 
 RESULT_FD = 3
 BELL_FD = 5
 _PRISTINE_BUILTINS = dict(builtins.__dict__)  # captured before any program can patch builtins
-_dumps = json.dumps
 _perf = time.perf_counter
 _mono = time.monotonic
 _setitimer = signal.setitimer
@@ -95,7 +93,9 @@ def _run_timed(fn: Any, timeout_s: float) -> tuple[str, Any, float]:
 def _encode_value(value: Any, max_bytes: int) -> dict[str, Any]:
     try:
         enc = encode(value)
-        if len(_dumps(enc)) > max_bytes:
+        # Sized in characters of the frame's own JSON (json.dumps would cost a fresh child
+        # ~30 page copies more, every program).
+        if len(dumps(enc)) > max_bytes:
             return {"u": f"return value larger than {max_bytes} bytes"}
         return {"v": enc}
     except Unserializable as e:

@@ -40,8 +40,13 @@ def _frame_encoder() -> Callable[[Any], Iterable[str]]:
 _chunks = _frame_encoder()
 
 
+def dumps(obj: Any) -> str:
+    """Compact JSON text (not ASCII-escaped), by the encoder built once."""
+    return "".join(_chunks(obj))
+
+
 def pack(obj: Any) -> bytes:
-    raw = "".join(_chunks(obj)).encode("utf-8", "surrogatepass")
+    raw = dumps(obj).encode("utf-8", "surrogatepass")
     return HEADER.pack(len(raw)) + raw
 
 
