@@ -276,7 +276,11 @@ def test_openai_client_survives_every_fault(tmp_path: Path, executor) -> None:
         # every fault was retried (a loaded machine may add a timeout or two on good answers)
         assert stats["retries"] >= sum(srv.faults.values()) > 0
         assert all(stats["retry_reasons"].get(reasons[k], 0) >= n for k, n in srv.faults.items())
-        assert stats["requests"] == sum(srv.attempts.values())
+        # A request the server never read (sent on a pooled connection it had just closed, or
+        # still queued when the client timed out) is one the client counted and retried.
+        unseen = stats["requests"] - sum(srv.attempts.values())
+        lost = stats["retry_reasons"].get("connection", 0) + stats["retry_reasons"].get("timeout", 0)
+        assert 0 <= unseen <= lost - srv.faults.get("truncated", 0) - srv.faults.get("slow", 0)
     assert set(server.faults) | set(proxy_server.faults) == {"429", "500", "garbage", "truncated", "slow"}
     assert len(server.successes) == 6 and len(proxy_server.successes) == 3 * m["counts"]["kept"]
     # The same data as with the scripted client directly (faults change nothing).
