@@ -29,6 +29,7 @@ import sys
 import time
 import types
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from aceforge.execution import harness, sandbox
@@ -98,14 +99,10 @@ class _Precompiler:
     def job(self, job: dict[str, Any]) -> dict[str, Any] | None:
         """{"p": program, "t": per-test code} to ship, {"error": syntax error}, or None (the
         child compiles everything)."""
-        source = job["program"]
-        if len(source) > PRECOMPILE_MAX_CHARS:
-            return None
-        with warnings.catch_warnings(record=True) as caught:
-            error, program = harness.compile_program(source)
+        error, program = _compile_for_child(job["program"], harness.compile_program)
         if error is not None:
             return {"error": error}
-        if caught or _holds_set_constant(program.co_consts):
+        if program is None:
             return None
         tests: list[Any] = []
         for test in job["tests"]:
@@ -123,19 +120,29 @@ class _Precompiler:
         if key not in self.tests:
             if len(self.tests) >= PRECOMPILED_TESTS_MAX:
                 self.tests.clear()
-            self.tests[key] = _compile_test(source, mode)
+            self.tests[key] = _compile_for_child(source, lambda src: _compile_test(src, mode))[1]
         return self.tests[key]
 
 
-def _compile_test(source: str, mode: str) -> types.CodeType | None:
+def _compile_for_child(
+    source: str, compile_source: Callable[[str], tuple[str | None, Any]]
+) -> tuple[str | None, types.CodeType | None]:
+    """(error, code) as `compile_source` gives them, except that code is None wherever the
+    child must compile the source itself to see what plain Python would."""
     if len(source) > PRECOMPILE_MAX_CHARS:
-        return None
+        return None, None
     with warnings.catch_warnings(record=True) as caught:
-        try:
-            code = compile(source, "<test>", mode, dont_inherit=True)
-        except Exception:  # the child compiles it again, under the test's timer, and reports it
-            return None
-    return None if caught or _holds_set_constant(code.co_consts) else code
+        error, code = compile_source(source)
+    if code is not None and (caught or _holds_set_constant(code.co_consts)):
+        code = None
+    return error, code
+
+
+def _compile_test(source: str, mode: str) -> tuple[str | None, Any]:
+    try:
+        return None, compile(source, "<test>", mode, dont_inherit=True)
+    except Exception as e:  # the child compiles it again, under the test's timer, and reports it
+        return type(e).__name__, None
 
 
 def _holds_set_constant(consts: tuple[Any, ...]) -> bool:
