@@ -78,6 +78,10 @@ def comparable(problems: list[HumanEvalProblem]) -> dict[str, tuple[list[tuple],
     return out
 
 
+class Elapsed(float):
+    """Seconds a harness measured itself, leaving out what it prepared before the clock."""
+
+
 # ---- harnesses -----------------------------------------------------------------------------------
 _POOLS: dict[int, LocalExecutor] = {}
 
@@ -99,7 +103,9 @@ def run_aceforge(
     return warm_pool(workers).run_all(jobs)
 
 
-def run_aceforge_cli(programs: list[Program], workers: int, timeout_s: float) -> None:
+def run_aceforge_cli(programs: list[Program], workers: int, timeout_s: float) -> Elapsed:
+    """The CLI on a JSONL file written before the clock starts (a user's input exists already);
+    timed from the command's start-up to its exit."""
     with tempfile.TemporaryDirectory() as d:
         src, out = Path(d, "jobs.jsonl"), Path(d, "out.jsonl")
         with src.open("w") as f:
@@ -118,7 +124,9 @@ def run_aceforge_cli(programs: list[Program], workers: int, timeout_s: float) ->
             "--timeout-s",
             str(timeout_s),
         ]
+        start = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return Elapsed(time.perf_counter() - start)
 
 
 _EP: dict[str, tuple[list[tuple], list[Any]]] = {}
@@ -210,7 +218,7 @@ sys.stdout.write(f"{passed}\n")
 """
 
 
-def run_floor(programs: list[Program], workers: int, timeout_s: float) -> float:
+def run_floor(programs: list[Program], workers: int, timeout_s: float) -> Elapsed:
     """Fork per program from bare interpreters (started and loaded before the clock starts);
     returns the seconds from 'go' until every worker finished."""
     from aceforge.execution.forkserver import PREIMPORT
@@ -235,7 +243,7 @@ def run_floor(programs: list[Program], workers: int, timeout_s: float) -> float:
             proc.stdin.flush()
         for proc in procs:
             proc.communicate()
-        return time.perf_counter() - start
+        return Elapsed(time.perf_counter() - start)
 
 
 def fork_and_report_us(n: int = 500) -> float:
@@ -255,8 +263,8 @@ def timed(fn: Any, *args: Any) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn(*args)
     seconds = time.perf_counter() - start
-    if fn is run_floor:  # it times itself, without its workers' start-up
-        seconds = result
+    if isinstance(result, Elapsed):  # it timed itself, without its own preparation
+        seconds = float(result)
     return seconds, result
 
 

