@@ -367,6 +367,32 @@ def test_files_left_in_the_private_tmps_are_gone_for_the_next_program():
 
 
 @needs_root
+def test_a_work_dir_the_program_changed_is_fresh_for_the_next_program():
+    """The shared work dir is kept between jobs only while untouched: every way of changing it
+    (its mode, its entries, the directory itself swapped or replaced by a link) is undone."""
+    tamper = {
+        "chmod": "os.chmod('.', 0o500)",
+        "create-delete": "open('x', 'w').close(); os.remove('x')",
+        "swap": "os.rename(os.getcwd(), '/tmp/moved'); os.mkdir('/tmp/work'); open('/tmp/work/planted', 'w').close()",
+        "link": "os.rename(os.getcwd(), '/tmp/moved'); os.symlink('/tmp/moved', '/tmp/work')",
+    }  # fmt: skip
+    check = (
+        "import os, stat\ndef g():\n    st = os.lstat('/tmp/work')\n"
+        "    return [os.getcwd(), os.listdir('.'), oct(stat.S_IMODE(st.st_mode)), stat.S_ISDIR(st.st_mode),"
+        " os.access('.', os.W_OK), os.path.exists('/tmp/moved')]\n"
+    )
+    fresh = "['/tmp/work', [], '0o700', True, True, False]"
+    jobs = [Job("first", check, (f"assert g() == {fresh}",))]
+    for name, action in tamper.items():
+        jobs.append(Job(name, f"import os\ndef f():\n    {action}\n    return 1\n", ("assert f() == 1",)))
+        jobs.append(Job(f"after-{name}", check, (f"assert g() == {fresh}",)))
+        jobs.append(Job(f"again-{name}", check, (f"assert g() == {fresh}",)))  # kept, untouched
+    with LocalExecutor(workers=1) as ex:  # one worker: every program sees what the last one left
+        results = ex.run_all(jobs)
+    assert {r.id: r.outcomes for r in results} == {j.id: ["passed"] for j in jobs}
+
+
+@needs_root
 def test_network_is_unreachable(run):
     server = socket.socket()
     server.bind(("127.0.0.1", 0))

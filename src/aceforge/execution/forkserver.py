@@ -70,6 +70,7 @@ PREIMPORT = [
 ]
 CHILD_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 TAIL_READ_MAX = 16 << 20
+PIPE_READ = 1 << 16  # a pipe holds 64 KiB: asking for more only allocates a larger buffer
 # Children report every test on a pipe nobody sleeps on (no wake-up per test); the server wakes
 # when the child signals the end, exits, or a deadline nears, and at least this often to drain.
 DRAIN_INTERVAL_S = 0.02
@@ -276,12 +277,9 @@ class ForkServer:
         return list(range(pos, end))
 
     def take_child(self) -> _Child:
+        """The warm child (a dead one is caught by `start`: its spec pipe has no reader)."""
         child, self.warm = self.warm, None
-        if child is not None and child.alive():
-            return child
-        if child is not None:
-            child.discard(self.iso)
-        return _Child.fork_warm(self)
+        return child if child is not None else _Child.fork_warm(self)
 
     def run_segment(
         self,
@@ -331,18 +329,22 @@ class ForkServer:
         phase_start = started
         deadline = started + limits["import_timeout_s"] + _grace(limits["import_timeout_s"])
         end: str | None = None  # why the child stopped early: "deadline" | "exit" | "protocol"
+        exited = False
         while end is None:
-            child.wait(min(DRAIN_INTERVAL_S, max(0.0, deadline - time.monotonic())))
-            if not self.pump_parent():  # the parent is gone: nobody wants the result
+            parent_wrote = child.wait(min(DRAIN_INTERVAL_S, max(0.0, deadline - time.monotonic())))
+            if parent_wrote and not self.pump_parent():  # the parent is gone: nobody wants the result
                 child.kill(self.iso)
                 sys.exit(0)
             if state.jid in self.aborted:
                 state.stopped = True
                 child.kill(self.iso)
                 return len(job["tests"])
-            exited = child.exited()  # checked before reading: no frame written before exit is missed
             try:
                 frames = child.read_frames()
+                if not frames and not exited:  # asked only when nothing came
+                    exited = child.exited()
+                    if exited:  # all it wrote before exiting is in the pipe now
+                        frames = child.read_frames()
             except ProtocolError:
                 frames, end = [], "protocol"
             for frame in frames:
@@ -575,9 +577,6 @@ class _Child:
         assert self._pid is not None
         return self._pid
 
-    def alive(self) -> bool:
-        return not self.exited()
-
     def start(self, spec: bytes) -> bool:
         try:
             write_all(self.ctrl, spec)
@@ -599,16 +598,17 @@ class _Child:
         self.kill(iso)
         self.close_files()
 
-    def wait(self, timeout_s: float) -> None:
+    def wait(self, timeout_s: float) -> bool:
         """Block until the child rings, hangs up, the parent writes, or the timeout passes
-        (callers cap it at DRAIN_INTERVAL_S, which also bounds noticing an exit we miss)."""
-        self.poller.poll(timeout_s * 1000)
+        (callers cap it at DRAIN_INTERVAL_S, which also bounds noticing an exit we miss).
+        True when the parent wrote (or hung up)."""
+        return any(fd == 0 for fd, _ in self.poller.poll(timeout_s * 1000))
 
     def read_frames(self) -> list[Any]:
         frames: list[Any] = []
         while not self.eof:
             try:
-                chunk = os.read(self.fd, 1 << 20)
+                chunk = os.read(self.fd, PIPE_READ)
             except BlockingIOError:
                 break
             if not chunk:
@@ -616,6 +616,8 @@ class _Child:
                 self.poller.unregister(self.fd)  # a hang-up stays ready: stop polling it
                 break
             frames.extend(self.reader.feed(chunk))
+            if len(chunk) < PIPE_READ:  # a short read took all the pipe held
+                break
         return frames
 
     def exited(self) -> bool:
@@ -664,8 +666,9 @@ class _Child:
         return True
 
     def _kill_leftovers(self, iso: sandbox.Isolation) -> None:
-        if iso.uid is not None:
+        if iso.uid is not None:  # every process of the uid: the child's group and any that left it
             sandbox.sweep_uid(iso.uid)
+            return
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except OSError:

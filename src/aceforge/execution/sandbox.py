@@ -110,45 +110,70 @@ def install_socket_block() -> None:
 
 PRIVATE_WORKDIR = "/tmp/work"
 
+# What each private tmp root and the shared workdir looked like once clean: (inode, mode,
+# owner, size, mtime, ctime). Any entry added, removed or renamed moves mtime, any chmod or
+# chown moves ctime, so an unchanged stat means the program left nothing (saves listing the
+# roots, and removing and re-making the workdir, after every job).
+_clean: dict[str, tuple[int, ...]] = {}
+
+
+def _fingerprint(path: str) -> tuple[int, ...]:
+    st = os.lstat(path)
+    return (st.st_ino, st.st_mode, st.st_uid, st.st_gid, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _unchanged(path: str) -> bool:
+    try:
+        return _fingerprint(path) == _clean.get(path)
+    except OSError:
+        return False
+
 
 def make_workdir(iso: Isolation, index: int) -> str:
     """A private, empty working directory owned by the sandbox uid.
 
     In a private /tmp the path is the same for every job and worker (results cannot depend
-    on which worker ran a program); otherwise it is unique per job."""
+    on which worker ran a program); it is kept between jobs while nothing changed it.
+    Otherwise it is unique per job."""
     if iso.private_tmp:
         path = PRIVATE_WORKDIR
+        if path in _clean:  # clean_after_job found it untouched
+            return path
     else:
         base = os.environ.get("ACEFORGE_WORK_ROOT", "/tmp")
         path = os.path.join(base, f"aceforge-job-{os.getpid()}-{index}")
     os.mkdir(path, 0o700)
     if iso.uid is not None:
         os.chown(path, iso.uid, iso.uid)
+    if iso.private_tmp:
+        _clean[path] = _fingerprint(path)
     return path
 
 
-# Size of each private tmp root once cleaned. tmpfs counts a directory's entries in its size,
-# so an unchanged size means the program left nothing there (saves listing it every job).
-_clean_sizes: dict[str, int] = {}
-
-
 def clean_after_job(iso: Isolation, workdir: str) -> None:
-    """Remove the workdir and, in a private /tmp, everything else the program left behind."""
-    try:
-        os.rmdir(workdir)  # the common case: the program wrote nothing
-    except OSError:
-        _rmtree(workdir)
+    """Remove the workdir (in a private /tmp: unless untouched) and, in a private /tmp,
+    everything else the program left behind."""
     if not iso.private_tmp:
-        return
-    for root in PRIVATE_TMPS:
         try:
-            if os.stat(root).st_size == _clean_sizes.get(root):
-                continue
+            os.rmdir(workdir)  # the common case: the program wrote nothing
+        except OSError:
+            _rmtree(workdir)
+        return
+    kept = _unchanged(workdir)
+    if not kept:
+        _clean.pop(workdir, None)
+        _rmtree(workdir)
+    for root in PRIVATE_TMPS:
+        if _unchanged(root):
+            continue
+        try:
             entries = os.listdir(root)
         except OSError:
             continue
         for name in entries:
             p = os.path.join(root, name)
+            if kept and p == workdir:
+                continue
             if any(k == p or k.startswith(p + "/") for k in iso.kept_dirs):
                 continue  # the host's own files (e.g. a venv under /tmp), bound back read-only
             if os.path.isdir(p) and not os.path.islink(p):
@@ -158,7 +183,10 @@ def clean_after_job(iso: Isolation, workdir: str) -> None:
                     os.unlink(p)
                 except OSError:
                     pass
-        _clean_sizes[root] = os.stat(root).st_size
+        try:
+            _clean[root] = _fingerprint(root)
+        except OSError:
+            pass
 
 
 def _rmtree(path: str) -> None:
