@@ -193,7 +193,7 @@ class ForkServer:
     def pump_parent(self) -> bool:
         """Read whatever the parent sent; False at EOF."""
         try:
-            chunk = os.read(0, 1 << 20)
+            chunk = os.read(0, PIPE_READ)
         except BlockingIOError:
             return True
         if not chunk:
@@ -489,8 +489,8 @@ class _Zygote:
         return self.exits.get(pid)
 
     def forget(self, pid: int) -> None:
-        """The server no longer cares how `pid` ends (its status may arrive later)."""
-        self._drain()
+        """The server no longer cares how `pid` ends. A status arriving later is read with the
+        next answers (and dropped when the pid is reused, see `_handle`)."""
         self.exits.pop(pid, None)
         if len(self.exits) > 4096:  # statuses of children nobody asked about
             self.exits.clear()
