@@ -92,7 +92,9 @@ def test_user_objects_and_deep_nesting_are_unserializable():
         encode(list(range(100)), max_nodes=50)
 
 
-@pytest.mark.parametrize("bad", [{"Z": 1}, {"S": [[1]]}, {"B": "!!"}, {"T": 1, "S": 2}, {"I": "xyz"}])
+@pytest.mark.parametrize(
+    "bad", [{"Z": 1}, {"S": [[1]]}, {"B": "!!"}, {"X": "zz"}, {"X": 5}, {"T": 1, "S": 2}, {"I": "xyz"}]
+)
 def test_decode_rejects_forged_data(bad):
     with pytest.raises(Malformed):
         decode(bad)
@@ -139,3 +141,9 @@ def test_output_normalisation_ignores_only_trailing_whitespace():
     assert normalize_output("1 2  \n3\r\n\n\n") == normalize_output("1 2\n3")
     assert normalize_output("1\n2\n") != normalize_output("1\n")  # never a prefix match
     assert normalize_output(" 1") != normalize_output("1")
+
+
+def test_bytes_travel_as_hex_and_base64_from_older_caches_still_decodes():
+    assert encode(b"\x00ab") == {"X": "006162"}
+    assert decode({"X": "006162"}) == b"\x00ab"
+    assert decode({"B": "AGFi"}) == b"\x00ab"

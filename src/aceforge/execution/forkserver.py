@@ -80,6 +80,7 @@ _CHILD_OUTCOMES = {"value", "passed", "failed", "error", "timeout", "memory", "r
 # Sources longer than this are compiled by the child, under its limits, not here.
 PRECOMPILE_MAX_CHARS = 1 << 16
 PRECOMPILED_TESTS_MAX = 8192
+PRECOMPILED_PROGRAMS_MAX = 256  # samples of one question arrive together; duplicates are common
 
 
 class _Precompiler:
@@ -96,11 +97,12 @@ class _Precompiler:
 
     def __init__(self) -> None:
         self.tests: dict[tuple[str, str], types.CodeType | None] = {}
+        self.programs: dict[str, tuple[str | None, types.CodeType | None]] = {}
 
     def job(self, job: dict[str, Any]) -> dict[str, Any] | None:
         """{"p": program, "t": per-test code} to ship, {"error": syntax error}, or None (the
         child compiles everything)."""
-        error, program = _compile_for_child(job["program"], harness.compile_program)
+        error, program = self.program(job["program"])
         if error is not None:
             return {"error": error}
         if program is None:
@@ -114,6 +116,13 @@ class _Precompiler:
             else:
                 tests.append(None)
         return {"p": program, "t": tests}
+
+    def program(self, source: str) -> tuple[str | None, types.CodeType | None]:
+        if source not in self.programs:
+            if len(self.programs) >= PRECOMPILED_PROGRAMS_MAX:
+                self.programs.clear()
+            self.programs[source] = _compile_for_child(source, harness.compile_program)
+        return self.programs[source]
 
     def test(self, source: str, mode: str) -> types.CodeType | None:
         """The compiled test, or None: the child compiles it (and meets its errors) itself."""

@@ -10,11 +10,12 @@ of the fork server, whose every loaded page makes each fork slower.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import json
 import os
 import sys
 
-from aceforge.execution.sandbox import PRIVATE_TMPS
+from aceforge.execution.sandbox import PRIVATE_TMPS, SLOT_DIR, UID_BASE
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
@@ -66,6 +67,24 @@ def enter_namespaces(level: str, tmpfs_mb: int = 512) -> dict[str, object]:
     except OSError as e:
         report["reason"] = f"namespaces unavailable: {e}"
     return report
+
+
+def claim_uid_slot() -> tuple[int, int]:
+    """Lock a uid no other live worker on this host uses; returns (uid, lock fd).
+
+    The descriptor is inherited by the fork server, so the lock lives as long as it does (the
+    kernel drops it when the process dies); taking it here keeps fcntl out of the server."""
+    os.makedirs(SLOT_DIR, mode=0o700, exist_ok=True)
+    for slot in range(4096):
+        fd = os.open(f"{SLOT_DIR}/slot-{slot}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        os.set_inheritable(fd, True)
+        return UID_BASE + slot, fd
+    raise RuntimeError("no free sandbox uid slot")
 
 
 def _python_dirs() -> set[str]:
@@ -133,6 +152,8 @@ def main() -> None:
         return
     level = sys.argv[1] if len(sys.argv) > 1 else "auto"
     report = enter_namespaces(level)
+    if level != "minimal" and os.geteuid() == 0:
+        report["uid"], _ = claim_uid_slot()
     args = [sys.executable, "-m", "aceforge.execution.forkserver", level, json.dumps(report)]
     os.execv(sys.executable, args)
 

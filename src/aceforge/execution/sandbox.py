@@ -22,7 +22,6 @@ The verdict never depends on the child's exit code or output: see ``harness`` an
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import resource
 import signal
@@ -57,22 +56,6 @@ class Isolation:
         return dict(vars(self))
 
 
-def claim_uid_slot() -> tuple[int, int]:
-    """Lock a uid no other live worker on this host uses; returns (uid, lock fd).
-
-    The lock lives as long as the fork server (the kernel drops it when the process dies)."""
-    os.makedirs(SLOT_DIR, mode=0o700, exist_ok=True)
-    for slot in range(4096):
-        fd = os.open(f"{SLOT_DIR}/slot-{slot}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            continue
-        return UID_BASE + slot, fd
-    raise RuntimeError("no free sandbox uid slot")
-
-
 def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
     """Called once in a fresh fork server. `namespaces` is what ``launcher`` managed to set
     up before it exec'd this process (ctypes never loads here: it makes every fork slower)."""
@@ -85,9 +68,10 @@ def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
     iso.no_new_privs = bool(namespaces.get("no_new_privs"))
     iso.exposed_python_dirs = [str(p) for p in namespaces.get("exposed", []) or []]  # type: ignore[attr-defined]
     iso.kept_dirs = [str(p) for p in namespaces.get("kept", []) or []]  # type: ignore[attr-defined]
-    if level != "minimal" and os.geteuid() == 0:
-        iso.uid, _ = claim_uid_slot()
-        sweep_uid(iso.uid)  # leftovers of an earlier worker that held this slot and died
+    uid = namespaces.get("uid")  # the slot the launcher locked for this worker
+    if level != "minimal" and os.geteuid() == 0 and isinstance(uid, int) and uid >= UID_BASE:
+        iso.uid = uid
+        sweep_uid(uid)  # leftovers of an earlier worker that held this slot and died
     if level == "strict" and not (iso.uid and iso.network_namespace and iso.private_tmp):
         raise PermissionError(f"strict isolation unavailable: {iso.reason or 'not running as root'}")
     iso.sockets_blocked_by_audit_hook = not iso.network_namespace

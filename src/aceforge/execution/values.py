@@ -7,13 +7,13 @@ cannot change what is compared. Anything else (user classes, always-equal object
 scalars) is *unserializable*: the test fails with a clear reason.
 
 Tags: ``{"T": [...]}`` tuple, ``{"S": [...]}`` set, ``{"FS": [...]}`` frozenset,
-``{"D": [[k, v], ...]}`` dict, ``{"B": base64}`` bytes, ``{"C": [re, im]}`` complex,
-``{"F": "nan"|"inf"|"-inf"}`` non-finite float, ``{"I": hex}`` big int.
+``{"D": [[k, v], ...]}`` dict, ``{"X": hex}`` bytes, ``{"C": [re, im]}`` complex,
+``{"F": "nan"|"inf"|"-inf"}`` non-finite float, ``{"I": hex}`` big int. (``{"B": base64}``
+bytes, written by earlier versions into result caches, still decode.)
 """
 
 from __future__ import annotations
 
-import base64
 import math
 from typing import Any
 
@@ -61,7 +61,9 @@ def _encode(v: object, depth: int, budget: list[int]) -> Any:
     if isinstance(v, str):
         return str.__str__(v)
     if isinstance(v, bytes):
-        return {"B": base64.b64encode(bytes.__bytes__(v)).decode("ascii")}
+        # hex, not base64: base64 would load binascii and zlib into every fork server, and
+        # each shared library mapped there makes every fork and exit slower
+        return {"X": bytes.__bytes__(v).hex()}
     if isinstance(v, complex):
         c = complex.__complex__(v)
         return {"C": [_float(c.real), _float(c.imag)]}
@@ -110,7 +112,11 @@ def decode(data: Any, depth: int = 0) -> Any:
             return frozenset(decode(x, depth + 1) for x in body)
         if tag == "D":
             return {decode(k, depth + 1): decode(x, depth + 1) for k, x in body}
+        if tag == "X" and type(body) is str:
+            return bytes.fromhex(body)
         if tag == "B":
+            import base64  # only results cached by earlier versions
+
             return base64.b64decode(body, validate=True)
         if tag == "C":
             return complex(decode(body[0], depth + 1), decode(body[1], depth + 1))
