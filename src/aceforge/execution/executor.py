@@ -15,6 +15,7 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +34,10 @@ from aceforge.execution.plan import (
 from aceforge.execution.protocol import FrameReader, ProtocolError, pack
 from aceforge.execution.sandbox import ISOLATION_LEVELS
 from aceforge.execution.values import Malformed, decode, normalize_output
-from aceforge.types import ExecResult, Job, StdioTest, TestOutcome
+from aceforge.types import ExecResult, Job, Limits, StdioTest, TestOutcome
 
 PIPELINE_DEPTH = 2  # jobs queued per worker, so a worker never waits for the parent
+PLAN_CACHE_SIZE = 4096  # distinct test lists whose plans are kept
 
 
 def plan_test(test: str | StdioTest, probe: bool = False) -> Plan:
@@ -54,6 +56,21 @@ def _sandbox_spec(plan: Plan, fallback: bool) -> dict[str, Any]:
     if plan.kind == "stdio":
         return {"k": "stdio", "in": plan.stdin}
     return {"k": "exec", "src": plan.source}
+
+
+@lru_cache(maxsize=64)
+def _wire_limits(lim: Limits, n_tests: int) -> dict[str, Any]:
+    """A job's limits as its worker reads them (shared by every job with the same limits)."""
+    return {
+        "timeout_s": [lim.timeout_s] * n_tests,
+        "import_timeout_s": lim.import_timeout,
+        "memory_mb": lim.memory_mb,
+        "max_processes": lim.max_processes,
+        "max_open_files": lim.max_open_files,
+        "max_file_mb": lim.max_file_mb,
+        "max_output_bytes": lim.max_output_bytes,
+        "max_value_bytes": lim.max_value_bytes,
+    }
 
 
 @dataclass
@@ -118,6 +135,7 @@ class LocalExecutor:
         self.selector = selectors.DefaultSelector()
         self._ids = itertools.count()
         self.tracks: dict[int, _Track] = {}
+        self._plans: dict[tuple[object, ...], tuple[list[Plan], list[dict[str, Any]]]] = {}
 
     # ---- lifecycle ---------------------------------------------------------------------------
     def __enter__(self) -> LocalExecutor:
@@ -248,23 +266,13 @@ class LocalExecutor:
 
     def _submit(self, w: _Worker, job: Job, attempts: int = 1) -> None:
         jid = next(self._ids)
-        plans = [plan_test(t, job.probe) for t in job.tests]
-        lim = job.limits
+        plans, tests = self._planned(job)
         spec = {
             "op": "run",
             "job": jid,
             "program": job.program,
-            "tests": [_sandbox_spec(p, job.compare_in_sandbox) for p in plans],
-            "limits": {
-                "timeout_s": [lim.timeout_s] * len(plans),
-                "import_timeout_s": lim.import_timeout,
-                "memory_mb": lim.memory_mb,
-                "max_processes": lim.max_processes,
-                "max_open_files": lim.max_open_files,
-                "max_file_mb": lim.max_file_mb,
-                "max_output_bytes": lim.max_output_bytes,
-                "max_value_bytes": lim.max_value_bytes,
-            },
+            "tests": tests,
+            "limits": _wire_limits(job.limits, len(plans)),
             "fail_fast": job.fail_fast,
             "child_per_test": job.child_per_test,
             "fallback": job.compare_in_sandbox,
@@ -272,6 +280,23 @@ class LocalExecutor:
         self.tracks[jid] = _Track(job, plans, w, [None] * len(plans), attempts=attempts)
         w.inflight.append(jid)
         self._send(w, spec)
+
+    def _planned(self, job: Job) -> tuple[list[Plan], list[dict[str, Any]]]:
+        """The tests' plans and sandbox parts, made once for every job that shares the tests
+        (the samples of one question do)."""
+        key: tuple[object, ...] | None = (job.tests, job.probe, job.compare_in_sandbox)
+        try:
+            hit = self._plans.get(key)  # type: ignore[arg-type]
+        except TypeError:  # tests passed as a list: planned every time
+            key, hit = None, None
+        if hit is None:
+            plans = [plan_test(t, job.probe) for t in job.tests]
+            hit = plans, [_sandbox_spec(p, job.compare_in_sandbox) for p in plans]
+            if key is not None:
+                if len(self._plans) >= PLAN_CACHE_SIZE:
+                    self._plans.clear()
+                self._plans[key] = hit
+        return hit
 
     def _rebalance(self) -> None:
         """No new jobs left: move jobs still waiting behind a busy worker to idle ones."""

@@ -92,18 +92,44 @@ def _run_timed(fn: Any, timeout_s: float) -> tuple[str, Any, float]:
     return "ok", value, elapsed
 
 
-def _encode_value(value: Any, max_bytes: int) -> dict[str, Any]:
+def _encode_value(value: Any, max_bytes: int | None) -> dict[str, Any]:
+    """{"v": encoded} or {"u": why not}. Sized here only when `max_bytes` is given (the caller
+    must know now); otherwise `_send_test` sizes the whole frame at once."""
     try:
         enc = encode(value)
-        # Sized in characters of the frame's own JSON (json.dumps would cost a fresh child
-        # ~30 page copies more, every program).
-        if len(dumps(enc)) > max_bytes:
-            return {"u": f"return value larger than {max_bytes} bytes"}
-        return {"v": enc}
     except Unserializable as e:
         return {"u": str(e)}
     except (RecursionError, MemoryError, ValueError) as e:
         return {"u": f"return value could not be serialized ({type(e).__name__})"}
+    return _sized(enc, max_bytes) if max_bytes is not None else {"v": enc}
+
+
+def _sized(enc: Any, max_bytes: int) -> dict[str, Any]:
+    # In characters of the frame's own JSON (json.dumps would cost a fresh child ~30 page
+    # copies more, every program).
+    try:
+        if len(dumps(enc)) > max_bytes:
+            return {"u": f"return value larger than {max_bytes} bytes"}
+    except (RecursionError, MemoryError, ValueError) as e:
+        return {"u": f"return value could not be serialized ({type(e).__name__})"}
+    return {"v": enc}
+
+
+def _send_test(result: dict[str, Any], max_bytes: int) -> None:
+    """A test's frame. A frame within the cap holds no value over it, so values are sized one
+    by one only when the frame is larger (encoding every value twice cost every test)."""
+    result["ts"] = _mono()
+    try:
+        data: bytes | None = pack(result)
+    except (RecursionError, MemoryError, ValueError):
+        data = None
+    if data is None or len(data) > max_bytes:
+        values = result.get("v", [])
+        for k, v in enumerate(values):
+            if "v" in v:
+                values[k] = _sized(v["v"], max_bytes)
+        data = pack(result)
+    write_all(RESULT_FD, data)
 
 
 def _compiled(source: str, mode: str, code: Any) -> Any:
@@ -149,7 +175,7 @@ def _eval_test(
         if status == "raised":
             values.append({"e": _etype(payload)})
         else:
-            values.append(_encode_value(payload, max_bytes))
+            values.append(_encode_value(payload, max_bytes if allow_fallback else None))
     if allow_fallback and spec.get("fb") and any("u" in v for v in values):
         return _eval_test({"k": "exec", "src": spec["fb"]}, None, ns, timeout_s, max_bytes, False)
     return {"o": "value", "v": values}
@@ -254,7 +280,7 @@ def _child_main(job: dict[str, Any], indices: list[int], codes: dict[str, Any] |
         )
         result.update(k="test", i=i)
         _flush()
-        _send(result)
+        _send_test(result, limits["max_value_bytes"])
     _send({"k": "done"})
 
 
