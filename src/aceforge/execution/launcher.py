@@ -153,7 +153,10 @@ def main() -> None:
     level = sys.argv[1] if len(sys.argv) > 1 else "auto"
     report = enter_namespaces(level)
     if level != "minimal" and os.geteuid() == 0:
-        report["uid"], _ = claim_uid_slot()
+        try:
+            report["uid"], _ = claim_uid_slot()
+        except (OSError, RuntimeError) as e:  # no uid separation: "auto" says so, "strict" refuses
+            report["reason"] = f"{report.get('reason') or ''} no sandbox uid: {e}".strip()
     args = [sys.executable, "-m", "aceforge.execution.forkserver", level, json.dumps(report)]
     os.execv(sys.executable, args)
 
