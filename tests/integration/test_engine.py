@@ -322,3 +322,16 @@ def test_execution_cache_keeps_probe_values(executor, tmp_path) -> None:
     assert cached[0].tests[0].value == {"k": (1, [2]), "s": {1, 2}, "b": b"z"}
     assert [t.outcome for t in cached[0].tests] == ["passed", "error", "error"]
     assert [t.outcome for t in cached[1].tests] == [t.outcome for t in first[1].tests]
+
+
+def test_launched_workers_run_jobs_or_end_with_close():
+    ex = LocalExecutor(workers=2)
+    ex.launch()  # loading while the caller reads its input
+    (r,) = ex.run_all([Job("a", ADD, ("assert add(1, 2) == 3",))])
+    assert r.outcomes == ["passed"]
+    ex.close()
+    unused = LocalExecutor(workers=2)
+    unused.launch()
+    procs = list(unused._loading)
+    unused.close()  # e.g. the input turned out malformed: nothing may keep running
+    assert len(procs) == 2 and all(p.returncode is not None for p in procs)

@@ -70,12 +70,18 @@ def exec_command(
 
     if timeout_s <= 0:
         raise ConfigError("--timeout-s must be positive")
-    rows = read_exec_rows(input)
-    writer = JsonlWriter(output)
+    executor = make_executor(executor_kind, workers or None, isolation, ray_address, rel_tol, abs_tol)
+    if hasattr(executor, "launch"):
+        executor.launch()  # the fork servers load while the input is read and checked
+    try:
+        rows = read_exec_rows(input)
+        writer = JsonlWriter(output)
+    except BaseException:
+        executor.close()
+        raise
     todo = [r for r in rows if r.id not in writer.done_ids]
     limits = Limits(timeout_s=timeout_s, import_timeout_s=import_timeout_s, memory_mb=memory_mb)
     jobs = (_job(r, limits, fail_fast, child_per_test, compare_in_sandbox) for r in todo)
-    executor = make_executor(executor_kind, workers or None, isolation, ray_address, rel_tol, abs_tol)
     config = {
         "stage": "exec",
         "input": str(input),

@@ -136,6 +136,7 @@ class LocalExecutor:
         self._ids = itertools.count()
         self.tracks: dict[int, _Track] = {}
         self._plans: dict[tuple[object, ...], tuple[list[Plan], list[dict[str, Any]]]] = {}
+        self._loading: list[subprocess.Popen[bytes]] = []  # launched, hello not read yet
 
     # ---- lifecycle ---------------------------------------------------------------------------
     def __enter__(self) -> LocalExecutor:
@@ -145,11 +146,18 @@ class LocalExecutor:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def launch(self) -> None:
+        """Start every fork server loading (~0.1 s each) without waiting for it, so the caller
+        can read its input meanwhile; `start` (or the first run) waits for them."""
+        if not self.workers and not self._loading:
+            self._loading = [self._launch() for _ in range(self.n_workers)]
+
     def start(self) -> None:
-        """Start every fork server at once (each takes ~0.1 s to load), then await each hello."""
+        """Launch every fork server at once (unless `launch` did), then await each hello."""
         if self.workers:
             return
-        procs = [self._launch() for _ in range(self.n_workers)]
+        self.launch()
+        procs, self._loading = self._loading, []
         try:
             for proc in procs:
                 self.workers.append(self._await_hello(proc))
@@ -200,6 +208,10 @@ class LocalExecutor:
         for w in self.workers:
             self._retire(w)
         self.workers = []
+        for proc in self._loading:  # launched, never awaited
+            proc.kill()
+            proc.wait()
+        self._loading = []
 
     def _retire(self, w: _Worker) -> None:
         try:
