@@ -13,7 +13,7 @@ import selectors
 import subprocess
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +37,6 @@ from aceforge.execution.values import Malformed, decode, normalize_output
 from aceforge.types import ExecResult, Job, Limits, StdioTest, TestOutcome
 
 PIPELINE_DEPTH = 2  # jobs queued per worker, so a worker never waits for the parent
-PLAN_CACHE_SIZE = 4096  # distinct test lists whose plans are kept
 
 
 def plan_test(test: str | StdioTest, probe: bool = False) -> Plan:
@@ -58,6 +57,16 @@ def _sandbox_spec(plan: Plan, fallback: bool) -> dict[str, Any]:
     return {"k": "exec", "src": plan.source}
 
 
+@lru_cache(maxsize=4096)
+def _planned(
+    tests: tuple[str | StdioTest, ...], probe: bool, in_sandbox: bool
+) -> tuple[tuple[Plan, ...], list[dict[str, Any]]]:
+    """The tests' plans and sandbox parts, made once for every job that shares the tests (the
+    samples of one question do)."""
+    plans = tuple(plan_test(t, probe) for t in tests)
+    return plans, [_sandbox_spec(p, in_sandbox) for p in plans]
+
+
 @lru_cache(maxsize=64)
 def _wire_limits(lim: Limits, n_tests: int) -> dict[str, Any]:
     """A job's limits as its worker reads them (shared by every job with the same limits)."""
@@ -76,7 +85,7 @@ def _wire_limits(lim: Limits, n_tests: int) -> dict[str, Any]:
 @dataclass
 class _Track:
     job: Job
-    plans: list[Plan]
+    plans: Sequence[Plan]
     worker: _Worker
     outcomes: list[TestOutcome | None]
     status: str | None = None
@@ -135,7 +144,6 @@ class LocalExecutor:
         self.selector = selectors.DefaultSelector()
         self._ids = itertools.count()
         self.tracks: dict[int, _Track] = {}
-        self._plans: dict[tuple[object, ...], tuple[list[Plan], list[dict[str, Any]]]] = {}
         self._loading: list[subprocess.Popen[bytes]] = []  # launched, hello not read yet
 
     # ---- lifecycle ---------------------------------------------------------------------------
@@ -278,7 +286,10 @@ class LocalExecutor:
 
     def _submit(self, w: _Worker, job: Job, attempts: int = 1) -> None:
         jid = next(self._ids)
-        plans, tests = self._planned(job)
+        try:
+            plans, tests = _planned(job.tests, job.probe, job.compare_in_sandbox)
+        except TypeError:  # tests passed as a list (unhashable): planned every time
+            plans, tests = _planned.__wrapped__(job.tests, job.probe, job.compare_in_sandbox)
         spec = {
             "op": "run",
             "job": jid,
@@ -292,23 +303,6 @@ class LocalExecutor:
         self.tracks[jid] = _Track(job, plans, w, [None] * len(plans), attempts=attempts)
         w.inflight.append(jid)
         self._send(w, spec)
-
-    def _planned(self, job: Job) -> tuple[list[Plan], list[dict[str, Any]]]:
-        """The tests' plans and sandbox parts, made once for every job that shares the tests
-        (the samples of one question do)."""
-        key: tuple[object, ...] | None = (job.tests, job.probe, job.compare_in_sandbox)
-        try:
-            hit = self._plans.get(key)  # type: ignore[arg-type]
-        except TypeError:  # tests passed as a list: planned every time
-            key, hit = None, None
-        if hit is None:
-            plans = [plan_test(t, job.probe) for t in job.tests]
-            hit = plans, [_sandbox_spec(p, job.compare_in_sandbox) for p in plans]
-            if key is not None:
-                if len(self._plans) >= PLAN_CACHE_SIZE:
-                    self._plans.clear()
-                self._plans[key] = hit
-        return hit
 
     def _rebalance(self) -> None:
         """No new jobs left: move jobs still waiting behind a busy worker to idle ones."""

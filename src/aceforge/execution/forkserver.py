@@ -8,7 +8,7 @@ are killed and the remaining tests continue in a fresh child, so one bad test co
 outcome.
 
 It compiles each program and test itself and ships the code in the child's spec (see
-``_Precompiler``): a fresh fork that never starts the compiler saves most of what compiling
+``_precompile``): a fresh fork that never starts the compiler saves most of what compiling
 cost it. It never receives expected values (the parent keeps them), so a forked child cannot
 find them in memory. Started by ``launcher``; it speaks frames (see ``protocol``) on stdin/stdout.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import _signal
 import collections
+import functools
 import gc
 import json
 import marshal
@@ -83,55 +84,45 @@ PRECOMPILED_TESTS_MAX = 8192
 PRECOMPILED_PROGRAMS_MAX = 256  # samples of one question arrive together; duplicates are common
 
 
-class _Precompiler:
-    """Compiles programs and tests here and ships the code marshalled in the spec: a child
+def _precompile(job: dict[str, Any]) -> dict[str, Any] | None:
+    """Compiles the job's program and tests here, to ship them marshalled in the spec: a child
     that compiles nothing never wakes the parser and compiler, which in a fresh fork costs
-    ~0.6 ms and ~70 page copies per program (measured here; compiling here costs ~40 us),
-    and a test shared by many samples of a question is compiled once. A program that does
-    not compile is reported from here, without a child.
+    ~0.6 ms and ~70 page copies per program (measured here; compiling here costs ~40 us). A
+    test shared by a question's samples compiles once, and so does a repeated program. A
+    program that does not compile is reported from here, without a child.
 
     Anything the child might see differently is left for the child to compile, as before:
     sources that warn (the child would print the warning), are very long (the child compiles
     them under its limits) or hold a set constant (marshal rebuilds it in another insertion
-    order, which can change its iteration order)."""
+    order, which can change its iteration order).
 
-    def __init__(self) -> None:
-        self.tests: dict[tuple[str, str], types.CodeType | None] = {}
-        self.programs: dict[str, tuple[str | None, types.CodeType | None]] = {}
+    Returns {"p": program, "t": per-test code}, {"error": syntax error}, or None (the child
+    compiles everything)."""
+    error, program = _program_for_child(job["program"])
+    if error is not None:
+        return {"error": error}
+    if program is None:
+        return None
+    tests: list[Any] = []
+    for test in job["tests"]:
+        if test["k"] == "eval":
+            tests.append([_test_for_child(x, "eval") for x in test["x"]])
+        elif test["k"] == "exec":
+            tests.append(_test_for_child(test["src"], "exec"))
+        else:
+            tests.append(None)
+    return {"p": program, "t": tests}
 
-    def job(self, job: dict[str, Any]) -> dict[str, Any] | None:
-        """{"p": program, "t": per-test code} to ship, {"error": syntax error}, or None (the
-        child compiles everything)."""
-        error, program = self.program(job["program"])
-        if error is not None:
-            return {"error": error}
-        if program is None:
-            return None
-        tests: list[Any] = []
-        for test in job["tests"]:
-            if test["k"] == "eval":
-                tests.append([self.test(x, "eval") for x in test["x"]])
-            elif test["k"] == "exec":
-                tests.append(self.test(test["src"], "exec"))
-            else:
-                tests.append(None)
-        return {"p": program, "t": tests}
 
-    def program(self, source: str) -> tuple[str | None, types.CodeType | None]:
-        if source not in self.programs:
-            if len(self.programs) >= PRECOMPILED_PROGRAMS_MAX:
-                self.programs.clear()
-            self.programs[source] = _compile_for_child(source, harness.compile_program)
-        return self.programs[source]
+@functools.lru_cache(maxsize=PRECOMPILED_PROGRAMS_MAX)
+def _program_for_child(source: str) -> tuple[str | None, types.CodeType | None]:
+    return _compile_for_child(source, harness.compile_program)
 
-    def test(self, source: str, mode: str) -> types.CodeType | None:
-        """The compiled test, or None: the child compiles it (and meets its errors) itself."""
-        key = (mode, source)
-        if key not in self.tests:
-            if len(self.tests) >= PRECOMPILED_TESTS_MAX:
-                self.tests.clear()
-            self.tests[key] = _compile_for_child(source, lambda src: _compile_test(src, mode))[1]
-        return self.tests[key]
+
+@functools.lru_cache(maxsize=PRECOMPILED_TESTS_MAX)
+def _test_for_child(source: str, mode: str) -> types.CodeType | None:
+    """The compiled test, or None: the child compiles it (and meets its errors) itself."""
+    return _compile_for_child(source, lambda src: _compile_test(src, mode))[1]
 
 
 def _compile_for_child(
@@ -192,7 +183,6 @@ class ForkServer:
         self.devnull = os.open(os.devnull, os.O_RDONLY)
         self.warm: _Child | None = None
         self.zygote: _Zygote  # started by serve()
-        self.precompiler = _Precompiler()
         os.set_blocking(0, False)
 
     # ---- parent channel ----------------------------------------------------------------------
@@ -250,7 +240,7 @@ class ForkServer:
         state = _JobState(jid, job)
         started = time.monotonic()
         try:
-            codes = self.precompiler.job(job)
+            codes = _precompile(job)
             if codes is not None and "error" in codes:
                 self.finish_import(state, "syntax_error", codes["error"])
             pos = 0
