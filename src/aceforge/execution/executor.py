@@ -60,11 +60,11 @@ def _sandbox_spec(plan: Plan, fallback: bool) -> dict[str, Any]:
 @lru_cache(maxsize=4096)
 def _planned(
     tests: tuple[str | StdioTest, ...], probe: bool, in_sandbox: bool
-) -> tuple[tuple[Plan, ...], list[dict[str, Any]]]:
+) -> tuple[tuple[Plan, ...], tuple[dict[str, Any], ...]]:
     """The tests' plans and sandbox parts, made once for every job that shares the tests (the
-    samples of one question do)."""
+    samples of one question do). Shared, so never modified: they are only encoded."""
     plans = tuple(plan_test(t, probe) for t in tests)
-    return plans, [_sandbox_spec(p, in_sandbox) for p in plans]
+    return plans, tuple(_sandbox_spec(p, in_sandbox) for p in plans)
 
 
 @lru_cache(maxsize=64)
