@@ -36,23 +36,26 @@ from typing import Any
 from aceforge.execution import harness, sandbox
 from aceforge.execution.protocol import FrameReader, ProtocolError, pack, write_all
 
-# Imported once here so children start with them loaded (fork shares the pages).
+# Imported once here so children start with them loaded (fork shares the pages). Every shared
+# library mapped here is copied into each child's address space and torn down at its exit
+# (five mappings per extension module), so C-backed modules that solutions rarely import stay
+# out: hashlib (with OpenSSL), decimal, fractions, statistics, cmath and unicodedata. Leaving
+# them out took the zygote from 149 to 111 mappings and cut the CPU per quick HumanEval program
+# by ~5% (interleaved A/B, 2 workers); a program that imports one pays it once, in its child
+# (measured here: hashlib 4.4 ms, statistics 3.9, fractions 3.0, decimal 2.5, unicodedata 1.1,
+# cmath 0.8).
 PREIMPORT = [
     "abc",
     "array",
     "bisect",
     "calendar",
-    "cmath",
     "collections",
     "collections.abc",
     "copy",
     "dataclasses",
     "datetime",
-    "decimal",
     "enum",
-    "fractions",
     "functools",
-    "hashlib",
     "heapq",
     "io",
     "itertools",
@@ -62,12 +65,10 @@ PREIMPORT = [
     "operator",
     "random",
     "re",
-    "statistics",
     "string",
     "struct",
     "textwrap",
     "typing",
-    "unicodedata",
 ]
 CHILD_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 TAIL_READ_MAX = 16 << 20
