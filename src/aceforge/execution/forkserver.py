@@ -40,7 +40,7 @@ from aceforge.execution.protocol import FrameReader, ProtocolError, pack, write_
 # library mapped here is copied into each child's address space and torn down at its exit
 # (five mappings per extension module), so C-backed modules that solutions rarely import stay
 # out: hashlib (with OpenSSL), decimal, fractions, statistics, cmath and unicodedata. Leaving
-# them out took the zygote from 149 to 111 mappings and cut the CPU per quick HumanEval program
+# them out took the zygote from 149 to 110 mappings and cut the CPU per quick HumanEval program
 # by ~5% (interleaved A/B, 2 workers); a program that imports one pays it once, in its child
 # (measured here: hashlib 4.4 ms, statistics 3.9, fractions 3.0, decimal 2.5, unicodedata 1.1,
 # cmath 0.8).
