@@ -127,10 +127,47 @@ def test_code_compiled_by_the_fork_server_behaves_as_the_childs_own_would(run, e
     assert results == {"0": ["failed"], "1": ["passed"], "2": ["failed"]}
 
 
-def test_python_level_hang_costs_one_outcome_and_keeps_the_child(run):
+def test_python_level_hang_costs_one_outcome(run):
     program = "def f(x):\n    while x == 1:\n        pass\n    return x\n"
     r = run(program, ["assert f(0) == 0", "assert f(1) == 1", "assert f(2) == 2"], timeout_s=0.3)
     assert r.outcomes == ["passed", "timeout", "passed"]
+
+
+def test_tests_left_after_a_hang_run_each_in_a_fresh_child_on_any_worker(executor):
+    """After a timeout every later test runs alone in a fresh child, whichever worker is
+    free: a hanging program's other tests wait side by side, and state one test leaves never
+    reaches the next, so the outcomes are the same at 1 and 2 workers."""
+    program = (
+        "import os, time\nprint('imported')\ncalls = 0\n"
+        "def f(x):\n    global calls\n    calls += 1\n    while x == 1:\n        pass\n"
+        "    time.sleep(0.2)\n    return calls\n"
+        "def server():\n    return os.getppid()\n"  # the zygote that forked this child
+    )
+    tests = ["assert f(0) == 1", "assert f(0) == 2", "assert f(1) == 0"] + ["assert f(0) == 1"] * 4
+    job = Job("spread", program, tuple(tests), Limits(timeout_s=0.5))
+    (r,) = executor.run_all([job])
+    assert r.status == "ok"
+    assert r.outcomes == ["passed", "passed", "timeout"] + ["passed"] * 4
+    assert r.stdout_tail == "imported\n" * 5  # the first child and one per test left
+    assert r.duration_s >= 0.5 + 4 * 0.2
+    with LocalExecutor(workers=1) as one:
+        assert one.run_all([job])[0].outcomes == r.outcomes
+    # Where the tests left ran: the parent of each fresh child is one worker's zygote.
+    probe = Job("where", program, ("f(1)",) + ("server()",) * 4, Limits(timeout_s=0.3), probe=True)
+    (p,) = executor.run_all([probe])
+    assert p.outcomes == ["timeout"] + ["passed"] * 4
+    assert len({t.value for t in p.tests[1:]}) == 2
+
+
+def test_a_test_left_after_a_hang_whose_child_cannot_import_is_not_run(run):
+    program = (
+        f"import time\nif time.time() > {time.time() + 1.0}:\n    raise ImportError('too late')\n"
+        "def f(x):\n    while x == 1:\n        pass\n    return x\n"
+    )
+    r = run(program, ["assert f(0) == 0", "assert f(1) == 1", "assert f(2) == 2"], timeout_s=1.5)
+    assert r.status == "ok"
+    assert r.outcomes == ["passed", "timeout", "not_run"]
+    assert r.tests[2].detail == "import_error in a fresh child"
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,21 @@ class _Track:
     stopped_at: int | None = None  # fail-fast: first test that did not pass
     attempts: int = 1
     unqueue_sent: bool = False
+    part_of: _Spread | None = None  # one of the tests left after a hang: where its result goes
+    index: int = 0  # that test's index in the job it came from
+
+
+@dataclass
+class _Spread:
+    """A job whose tests after a hang (or crash) run one per job, on any worker: what its
+    first part returned, and the parts still out."""
+
+    track: _Track
+    stdout: str
+    stderr: str
+    duration: float
+    waiting: int
+    parts: dict[int, ExecResult] = field(default_factory=dict)
 
 
 @dataclass
@@ -144,6 +159,7 @@ class LocalExecutor:
         self.selector = selectors.DefaultSelector()
         self._ids = itertools.count()
         self.tracks: dict[int, _Track] = {}
+        self.spread: deque[tuple[Job, _Spread, int]] = deque()  # parts not yet submitted
         self._loading: list[subprocess.Popen[bytes]] = []  # launched, hello not read yet
 
     # ---- lifecycle ---------------------------------------------------------------------------
@@ -261,6 +277,7 @@ class LocalExecutor:
         exhausted = False
         try:
             while True:
+                self._fill_spread()
                 if not exhausted:
                     exhausted = self._fill(source)
                 if not self.tracks:
@@ -273,6 +290,7 @@ class LocalExecutor:
         finally:
             if self.tracks:  # abandoned mid-run (error or generator closed): start clean next time
                 self.tracks.clear()
+                self.spread.clear()
                 self.close()
 
     def _fill(self, source: Iterator[Job]) -> bool:
@@ -284,7 +302,16 @@ class LocalExecutor:
                 self._submit(w, job)
         return False
 
-    def _submit(self, w: _Worker, job: Job, attempts: int = 1) -> None:
+    def _fill_spread(self) -> None:
+        """Tests left after a hang go out before new jobs (their job's result waits on them)."""
+        for w in self.workers:
+            while self.spread and len(w.inflight) < PIPELINE_DEPTH:
+                job, spread, index = self.spread.popleft()
+                self._submit(w, job, part_of=spread, index=index)
+
+    def _submit(
+        self, w: _Worker, job: Job, attempts: int = 1, part_of: _Spread | None = None, index: int = 0
+    ) -> None:
         jid = next(self._ids)
         try:
             plans, tests = _planned(job.tests, job.probe, job.compare_in_sandbox)
@@ -300,7 +327,9 @@ class LocalExecutor:
             "child_per_test": job.child_per_test,
             "fallback": job.compare_in_sandbox,
         }
-        self.tracks[jid] = _Track(job, plans, w, [None] * len(plans), attempts=attempts)
+        self.tracks[jid] = _Track(
+            job, plans, w, [None] * len(plans), attempts=attempts, part_of=part_of, index=index
+        )
         w.inflight.append(jid)
         self._send(w, spec)
 
@@ -363,9 +392,11 @@ class LocalExecutor:
         for jid in list(dead.inflight):
             track = self.tracks.pop(jid)
             if track.attempts >= 2:
-                yield self._finish(track, "crashed", "", "", 0.0, error="worker died twice on this job")
+                result = self._finish(track, "crashed", "", "", 0.0, error="worker died twice on this job")
+                if (whole := self._complete(track, result)) is not None:
+                    yield whole
             else:
-                self._submit(fresh, track.job, attempts=track.attempts + 1)
+                self._submit(fresh, track.job, track.attempts + 1, track.part_of, track.index)
 
     def _on_event(self, ev: dict[str, Any]) -> ExecResult | None:
         track = self.tracks.get(ev.get("job", -1))
@@ -377,7 +408,7 @@ class LocalExecutor:
             del self.tracks[jid]
             track.worker.inflight.remove(jid)
             target = min(self.workers, key=lambda w: len(w.inflight))
-            self._submit(target, track.job, attempts=track.attempts)
+            self._submit(target, track.job, track.attempts, track.part_of, track.index)
         elif kind == "status":
             track.status, track.error = ev["status"], ev.get("error")
         elif kind == "test":
@@ -395,15 +426,60 @@ class LocalExecutor:
             jid = ev["job"]
             del self.tracks[jid]
             track.worker.inflight.remove(jid)
-            return self._finish(
-                track,
-                track.status or "crashed",
-                ev.get("stdout", ""),
-                ev.get("stderr", ""),
-                float(ev.get("t", 0.0)),
-                error=track.error,
-            )
+            stdout, stderr, t = ev.get("stdout", ""), ev.get("stderr", ""), float(ev.get("t", 0.0))
+            rest = ev.get("rest")
+            if type(rest) is int and 0 < rest < len(track.plans) and track.part_of is None:
+                self._spread_rest(track, rest, stdout, stderr, t)
+                return None
+            result = self._finish(track, track.status or "crashed", stdout, stderr, t, error=track.error)
+            return self._complete(track, result)
         return None
+
+    def _spread_rest(self, track: _Track, rest: int, stdout: str, stderr: str, t: float) -> None:
+        """The job's worker stopped at a hang or crash: queue each test from `rest` on as a job
+        of its own. The tests after a hang often hang too; this way they wait side by side on
+        free workers, not one after another. Every one runs in a fresh child, whichever worker
+        takes it, so results do not depend on the worker count."""
+        job = track.job
+        spread = _Spread(track, stdout, stderr, t, waiting=len(track.plans) - rest)
+        for i in range(rest, len(track.plans)):
+            part = Job(
+                job.id,
+                job.program,
+                (job.tests[i],),
+                job.limits,
+                compare_in_sandbox=job.compare_in_sandbox,
+                probe=job.probe,
+            )
+            self.spread.append((part, spread, i))
+
+    def _complete(self, track: _Track, result: ExecResult) -> ExecResult | None:
+        """The result to yield: `result` itself, or for the last part of a spread job the
+        whole job's result (None while parts are out)."""
+        spread = track.part_of
+        if spread is None:
+            return result
+        spread.parts[track.index] = result
+        spread.waiting -= 1
+        if spread.waiting:
+            return None
+        return self._merge(spread)
+
+    def _merge(self, spread: _Spread) -> ExecResult:
+        """The spread job's result: its first part's outcomes, then each left test's outcome
+        (`not_run` where its fresh child could not even import the program), with output and
+        time added up in test order."""
+        track, limit = spread.track, spread.track.job.limits.max_output_bytes
+        stdout, stderr, duration = spread.stdout, spread.stderr, spread.duration
+        for i in sorted(spread.parts):
+            part = spread.parts[i]
+            if part.status == "ok":
+                track.outcomes[i] = part.tests[0]
+            else:
+                track.outcomes[i] = TestOutcome("not_run", 0.0, f"{part.status} in a fresh child")
+            stdout, stderr = (stdout + part.stdout_tail)[-limit:], (stderr + part.stderr_tail)[-limit:]
+            duration += part.duration_s
+        return self._finish(track, track.status or "crashed", stdout, stderr, duration, error=track.error)
 
     def _verdict(self, track: _Track, i: int, ev: dict[str, Any]) -> TestOutcome:
         plan, o, t = track.plans[i], ev["o"], float(ev.get("t", 0.0))

@@ -4,8 +4,9 @@ It imports the standard-library modules programs commonly use once, then forks o
 program (or per test). The next child is forked ahead of time, while the current one runs, so
 a program starts as soon as its job arrives. The fork server holds the deadlines: when a child
 hangs past a test's timeout or dies, its process group and every process of the sandbox uid
-are killed and the remaining tests continue in a fresh child, so one bad test costs one
-outcome.
+are killed, so one bad test costs one outcome. The job then ends with the index of the tests
+left (``rest``): the parent runs each in a fresh child of its own, on whichever worker is free,
+so the rest of a hanging program's tests (often hanging too) run side by side.
 
 It compiles each program and test itself and ships the code in the child's spec (see
 ``_precompile``): a fresh fork that never starts the compiler saves most of what compiling
@@ -171,6 +172,7 @@ class _JobState:
         self.events: list[dict[str, Any]] = []
         self.stdout = ""
         self.stderr = ""
+        self.rest: int | None = None  # first of the tests left to the parent after a hang
 
 
 class ForkServer:
@@ -259,6 +261,7 @@ class ForkServer:
                     "stdout": state.stdout[-limit:],
                     "stderr": state.stderr[-limit:],
                     "t": time.monotonic() - started,
+                    "rest": state.rest,
                 }
             )
             sandbox.clean_after_job(self.iso, workdir)
@@ -373,6 +376,8 @@ class ForkServer:
                         stdio_ran.append(frame["t"])
                     else:
                         self.emit_test(state, seg[k], frame)
+                    if frame["o"] == "timeout":  # the child stops at a timeout: see harness
+                        self.leave_rest(state, seg[k] + 1)
                     if state.stopped:
                         child.kill(self.iso)
                         return len(job["tests"])
@@ -402,7 +407,16 @@ class ForkServer:
             return seg[-1] + 1
         outcome = "timeout" if end == "deadline" else "crashed"
         self.emit_test(state, seg[k], {"o": outcome, "d": detail, "t": time.monotonic() - phase_start})
+        self.leave_rest(state, seg[k] + 1)
         return seg[k] + 1
+
+    @staticmethod
+    def leave_rest(state: _JobState, pos: int) -> None:
+        """After a hang or a crash the tests from `pos` on are the parent's to spread (each in
+        a fresh child), unless the job already stopped or nothing is left."""
+        if not state.stopped and pos < len(state.job["tests"]):
+            state.rest = pos
+            state.stopped = True
 
     def finish_import(self, state: _JobState, status: str, error: str) -> None:
         if not state.status_sent:

@@ -281,6 +281,8 @@ def _child_main(job: dict[str, Any], indices: list[int], codes: dict[str, Any] |
         result.update(k="test", i=i)
         _flush()
         _send_test(result, limits["max_value_bytes"])
+        if result["o"] == "timeout":  # the tests after a timeout each get a fresh child
+            return
     _send({"k": "done"})
 
 
