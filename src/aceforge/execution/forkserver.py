@@ -253,17 +253,17 @@ class ForkServer:
                 self.run_segment(job, codes, [], state, workdir)
         finally:
             limit = job["limits"]["max_output_bytes"]
-            self.emit(
-                {
-                    "ev": "done",
-                    "job": jid,
-                    "events": state.events,
-                    "stdout": state.stdout[-limit:],
-                    "stderr": state.stderr[-limit:],
-                    "t": time.monotonic() - started,
-                    "rest": state.rest,
-                }
-            )
+            done = {
+                "ev": "done",
+                "job": jid,
+                "events": state.events,
+                "stdout": state.stdout[-limit:],
+                "stderr": state.stderr[-limit:],
+                "t": time.monotonic() - started,
+            }
+            if state.rest is not None:  # only after a hang: not encoded into every job's frame
+                done["rest"] = state.rest
+            self.emit(done)
             sandbox.clean_after_job(self.iso, workdir)
             self.aborted.discard(jid)
             self.current = None
