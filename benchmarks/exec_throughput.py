@@ -363,18 +363,34 @@ def overhead(canonical: list[Program], timeout_s: float, report: dict[str, Any])
 def peak_memory(report: dict[str, Any], programs: list[Program], timeout_s: float) -> None:
     with LocalExecutor(workers=2) as ex:
         ex.run_all([Job(p.id, p.code, tuple(p.problem.tests), Limits(timeout_s=timeout_s)) for p in programs])
-        peaks = []
-        for w in ex.workers:
-            with open(f"/proc/{w.proc.pid}/status") as f:
-                peaks.append(next(int(line.split()[1]) for line in f if line.startswith("VmHWM")))
+        peaks = [_peak_rss_kib(_server_pid(w.proc.pid)) for w in ex.workers]
+        waiters = [_peak_rss_kib(w.proc.pid) for w in ex.workers if _server_pid(w.proc.pid) != w.proc.pid]
     import resource
 
     parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    waiting = f"; launcher left waiting for it {max(waiters) / 1024:.1f} MiB" if waiters else ""
     print(
-        f"\n== memory: fork server peak RSS {max(peaks) / 1024:.1f} MiB per worker; "
+        f"\n== memory: fork server peak RSS {max(peaks) / 1024:.1f} MiB per worker{waiting}; "
         f"benchmark parent process {parent / 1024:.1f} MiB =="
     )
     report["fork_server_peak_rss_mib"] = max(peaks) / 1024
+    if waiters:
+        report["launcher_waiter_peak_rss_mib"] = max(waiters) / 1024
+
+
+def _server_pid(pid: int) -> int:
+    """The fork server: the worker process itself, or with a pid namespace its only child
+    (the worker process then only waits for it)."""
+    with open(f"/proc/{pid}/cmdline") as f:
+        if "forkserver" in f.read():
+            return pid
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return int(f.read().split()[0])
+
+
+def _peak_rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM"))
 
 
 def _python_equal(got_repr: str, test: str) -> bool | None:

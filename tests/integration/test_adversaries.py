@@ -264,6 +264,55 @@ def test_threads_and_daemons_do_not_outlive_the_program(run):
     assert wait_for_no_sandbox_processes()
 
 
+# A process that survived its program would keep re-creating /tmp/beat, which the next program
+# on the same worker (same uid, same private /tmp) then finds.
+_BEAT = "def beat():\n    while True:\n        open('/tmp/beat', 'a').write('x')\n        time.sleep(0.002)\n"
+_SPAWNERS = {
+    "daemon": "    if os.fork() == 0:\n        os.setsid()\n        beat()\n    return 1\n",
+    # the middle process exits at once: the daemon is re-parented, never the child's
+    "double fork": "    if os.fork() == 0:\n        if os.fork() == 0:\n            os.setsid()\n"
+    "            beat()\n        os._exit(0)\n    os.wait()\n    return 1\n",
+    # forks while the engine collects the result: after the test, before the child is killed
+    "late fork from a thread": "    def later():\n        time.sleep(0)\n        if os.fork() == 0:\n"
+    "            os.setsid()\n            beat()\n    threading.Thread(target=later).start()\n    return 1\n",
+}
+
+
+@needs_root
+@pytest.mark.parametrize("pid_namespace", [True, False], ids=["pid-namespace", "host-pids"])
+@pytest.mark.parametrize("spawner", list(_SPAWNERS))
+def test_no_process_a_program_starts_reaches_the_next_program(monkeypatch, pid_namespace, spawner):
+    from aceforge.execution.sandbox import NO_PID_NAMESPACE_ENV
+
+    if not pid_namespace:
+        monkeypatch.setenv(NO_PID_NAMESPACE_ENV, "1")
+    spawn = Job("spawn", "import os, threading, time\n" + _BEAT + "def f():\n" + _SPAWNERS[spawner], ("f()",))
+    check = Job(
+        "check",
+        "import os, time\ndef g():\n    time.sleep(0.2)\n    return os.path.exists('/tmp/beat')\n",
+        ("assert g() is False",),
+    )
+    with LocalExecutor(workers=1) as ex:  # one worker: the next program shares the uid and /tmp
+        assert ex.isolation_report["pid_namespace"] is pid_namespace
+        for _ in range(3):
+            first, second = ex.run_all([spawn, check])
+            assert first.outcomes == ["passed"] and second.outcomes == ["passed"], (first, second)
+    assert wait_for_no_sandbox_processes()
+
+
+@needs_root
+def test_a_program_sees_only_its_workers_processes(run, executor):
+    if not executor.isolation_report["private_proc"]:
+        pytest.skip("no pid namespace on this host")
+    program = (
+        "import os\ndef seen():\n    return sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n"
+        "def me():\n    return os.getpid() in seen() and os.readlink('/proc/self') == str(os.getpid())\n"
+    )
+    # the worker, its zygote, this child and the one forked ahead: no host process
+    r = run(program, ["assert len(seen()) <= 4", "assert me() is True"])
+    assert r.outcomes == ["passed", "passed"], r
+
+
 # ---- hangs in Python and C ---------------------------------------------------------------------
 @pytest.mark.parametrize(
     "body",

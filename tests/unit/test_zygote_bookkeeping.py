@@ -1,16 +1,20 @@
-"""The fork server's record of child exits must survive pid reuse."""
+"""The fork server's record of child exits must survive pid reuse, and its count of the pids
+a worker's namespace handed out must notice any process it did not fork."""
 
 from __future__ import annotations
 
 import collections
+import os
+from pathlib import Path
 
-from aceforge.execution.forkserver import _MSG, _Child, _Zygote
+from aceforge.execution.forkserver import _MSG, _Child, _PidWatch, _Zygote
 
 
 def _zygote_without_process() -> _Zygote:
     zygote = object.__new__(_Zygote)  # the bookkeeping only: no process, no socket
     zygote.exits = {}
     zygote.pending = collections.deque()
+    zygote.pids = None
     return zygote
 
 
@@ -44,3 +48,33 @@ def test_fork_answers_are_matched_to_requests_in_order() -> None:
     zygote._handle(_MSG.pack(b"P", 102, 0))
     assert (first._pid, second._pid) == (101, 102)
     assert not zygote.pending
+
+
+def _watch(last_pid: Path) -> _PidWatch:
+    """A watch reading `last_pid` instead of /proc/sys/kernel/ns_last_pid."""
+    watch = object.__new__(_PidWatch)
+    watch.fd = os.open(last_pid, os.O_RDONLY)
+    watch.last = watch._read()
+    watch.other = False
+    return watch
+
+
+def test_the_pid_count_sees_any_process_the_zygote_did_not_fork(tmp_path: Path) -> None:
+    last_pid = tmp_path / "ns_last_pid"
+    last_pid.write_text("2\n")  # the zygote
+    watch = _watch(last_pid)
+    for pid in (3, 4):  # its children, one after another, and nothing else
+        last_pid.write_text(f"{pid}\n")
+        watch.forked(pid)
+        assert watch.only_children()
+    last_pid.write_text("5\n")  # a program made a process (or a thread) after the last fork
+    assert not watch.only_children()
+    watch.reset()  # after a sweep
+    assert watch.only_children()
+    last_pid.write_text("7\n")  # one between two forks: 6 was not the zygote's
+    watch.forked(7)
+    assert not watch.only_children()
+    watch.reset()
+    last_pid.write_text("3\n")  # the namespace wrapped around: counted as something else
+    watch.forked(3)
+    assert not watch.only_children()

@@ -32,7 +32,7 @@ from aceforge.execution.plan import (
     plan_stdio,
 )
 from aceforge.execution.protocol import FrameReader, ProtocolError, pack
-from aceforge.execution.sandbox import ISOLATION_LEVELS
+from aceforge.execution.sandbox import ISOLATION_LEVELS, NO_PID_NAMESPACE_ENV
 from aceforge.execution.values import Malformed, decode, normalize_output
 from aceforge.types import ExecResult, Job, Limits, StdioTest, TestOutcome
 
@@ -136,6 +136,8 @@ def _worker_env() -> dict[str, str]:
     # LD_BIND_NOW: symbols resolved once at start-up, not by every child (each lazy binding
     # writes a page the child would have to copy).
     env = {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": src_root, "LANG": "C.UTF-8"}
+    if os.environ.get(NO_PID_NAMESPACE_ENV) == "1":  # the one switch passed on (see launcher)
+        env[NO_PID_NAMESPACE_ENV] = "1"
     return env | {"LD_BIND_NOW": "1"}
 
 

@@ -216,6 +216,8 @@ class ForkServer:
 
     def serve(self) -> None:
         self.zygote = _Zygote(self.iso)
+        if self.iso.pid_namespace:  # pid 1: orphans of the sandbox end here, reaped by the kernel
+            signal.signal(signal.SIGCHLD, signal.SIG_IGN)
         self.warm = _Child.fork_warm(self)
         alive = True
         while alive or self.queue:
@@ -468,6 +470,8 @@ class _Zygote:
             finally:
                 os._exit(0)
         theirs.close()
+        # Created after the fork: the zygote's own pid is the namespace's last one.
+        self.pids = _PidWatch() if iso.pid_namespace and iso.uid is not None else None
 
     def request(self, child: _Child, fds: list[int]) -> None:
         """Ask for a child without waiting: its pid is read when first needed, so the fork
@@ -479,6 +483,11 @@ class _Zygote:
         while child._pid is None:
             self._handle(self.sock.recv(_MSG.size))
 
+    def settle(self) -> None:
+        """Wait for the pids of every child asked for (a fork is rarely still in flight)."""
+        while self.pending:
+            self._handle(self.sock.recv(_MSG.size))
+
     def _handle(self, data: bytes) -> None:
         kind, pid, status = _MSG.unpack(data)
         if kind == b"P":  # answers come in request order
@@ -486,6 +495,8 @@ class _Zygote:
             # server forgot it) must not make the new child look dead.
             self.exits.pop(pid, None)
             self.pending.popleft()._pid = pid
+            if self.pids is not None:
+                self.pids.forked(pid)
         else:
             self.exits[pid] = status
 
@@ -508,6 +519,39 @@ class _Zygote:
         self.exits.pop(pid, None)
         if len(self.exits) > 4096:  # statuses of children nobody asked about
             self.exits.clear()
+
+
+class _PidWatch:
+    """Whether any process besides the zygote's children was created in this worker's pid
+    namespace (see ``launcher``), so the sandbox uid can hold only the child itself.
+
+    The namespace hands out pids in increasing order and only the zygote and the programs
+    create processes in it: nothing else was created while every child's pid is one more
+    than the last and the namespace's last pid is the last child's. Threads take pids too,
+    and a wrap-around breaks the sequence: both count as "something else", which only costs
+    a sweep. One read of a kept descriptor, against a sweep that walks every process on the
+    host (~0.25 us each: 0.5 ms per program on a host running 2,000 processes)."""
+
+    def __init__(self) -> None:
+        self.fd = os.open("/proc/sys/kernel/ns_last_pid", os.O_RDONLY | os.O_CLOEXEC)
+        self.last = self._read()
+        self.other = False
+
+    def _read(self) -> int:
+        return int(os.pread(self.fd, 32, 0))
+
+    def forked(self, pid: int) -> None:
+        """The zygote's next child (its pids arrive in the order it forked them)."""
+        self.other = self.other or pid != self.last + 1
+        self.last = pid
+
+    def only_children(self) -> bool:
+        return not self.other and self._read() == self.last
+
+    def reset(self) -> None:
+        """After a sweep of the uid: start counting again from here."""
+        self.other = False
+        self.last = self._read()
 
 
 def _zygote_main(sock: socket.socket, uid: int | None, block_sockets: bool) -> None:
@@ -680,8 +724,20 @@ class _Child:
         return True
 
     def _kill_leftovers(self, iso: sandbox.Isolation) -> None:
-        if iso.uid is not None:  # every process of the uid: the child's group and any that left it
+        if iso.uid is not None:
+            pids = self.zygote.pids
+            if pids is not None:
+                if self.status is None and self.zygote.exit_status(self.pid) is None:
+                    _kill(self.pid)
+                self.zygote.settle()
+                # Once the child's kill is pending it cannot fork: any process it made before
+                # took a pid the count sees.
+                if pids.only_children():
+                    return
+            # Every process of the uid: the child's group and any that left it.
             sandbox.sweep_uid(iso.uid)
+            if pids is not None:
+                pids.reset()
             return
         try:
             os.killpg(self.pid, signal.SIGKILL)
@@ -695,6 +751,13 @@ class _Child:
     def close_files(self) -> None:
         os.close(self.out)
         os.close(self.err)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def _clamp(ts: object, low: float, high: float) -> float:

@@ -1,10 +1,15 @@
 """Starts a fork server inside fresh namespaces, then gets out of the way.
 
-Run as ``python -m aceforge.execution.launcher LEVEL``: as root it unshares a network and a
-mount namespace, mounts private size-capped tmpfs over /tmp, /var/tmp and /dev/shm and sets
-no_new_privs (inherited by every child: setuid binaries cannot raise privileges), then execs
-the fork server with a report of what worked. Doing this in a separate image keeps ctypes out
-of the fork server, whose every loaded page makes each fork slower.
+Run as ``python -m aceforge.execution.launcher LEVEL``: as root it unshares a network, a
+mount and a pid namespace, mounts private size-capped tmpfs over /tmp, /var/tmp and /dev/shm
+and sets no_new_privs (inherited by every child: setuid binaries cannot raise privileges),
+then starts the fork server with a report of what worked. Doing this in a separate image keeps
+ctypes out of the fork server, whose every loaded page makes each fork slower.
+
+With a pid namespace the fork server is forked as its first process (pid 1, with a /proc of
+its own) and this process stays behind only to wait for it and pass on its exit code. The
+namespace is what lets the server tell, with one read, whether a program created any process
+(see ``sandbox.PidCounter``), and when the server dies the kernel kills everything in it.
 """
 
 from __future__ import annotations
@@ -15,13 +20,15 @@ import json
 import os
 import sys
 
-from aceforge.execution.sandbox import PRIVATE_TMPS, SLOT_DIR, UID_BASE
+from aceforge.execution.sandbox import NO_PID_NAMESPACE_ENV, PRIVATE_TMPS, SLOT_DIR, UID_BASE, sweep_uid
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
+CLONE_NEWPID = 0x20000000
 MS_REC, MS_PRIVATE, MS_NOSUID, MS_NODEV, MS_BIND = 0x4000, 1 << 18, 0x2, 0x4, 0x1000
-MS_RDONLY, MS_REMOUNT = 0x1, 0x20
+MS_RDONLY, MS_REMOUNT, MS_NOEXEC = 0x1, 0x20, 0x8
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_PDEATHSIG = 1
 
 
 def _libc() -> ctypes.CDLL:
@@ -66,6 +73,10 @@ def enter_namespaces(level: str, tmpfs_mb: int = 512) -> dict[str, object]:
         report["exposed"] = expose_python(libc)
     except OSError as e:
         report["reason"] = f"namespaces unavailable: {e}"
+        return report
+    if os.environ.get(NO_PID_NAMESPACE_ENV) != "1":
+        # Only children enter it: the fork server is forked into it by `start_server`.
+        report["pid_namespace"] = libc.unshare(CLONE_NEWPID) == 0
     return report
 
 
@@ -144,8 +155,6 @@ def expose_python(libc: ctypes.CDLL) -> list[str]:
 
 def main() -> None:
     if sys.argv[1:2] == ["--sweep"]:  # clean up after a worker that died
-        from aceforge.execution.sandbox import UID_BASE, sweep_uid
-
         uid = int(sys.argv[2])
         if uid >= UID_BASE:
             sweep_uid(uid)
@@ -154,11 +163,42 @@ def main() -> None:
     report = enter_namespaces(level)
     if level != "minimal" and os.geteuid() == 0:
         try:
-            report["uid"], _ = claim_uid_slot()
+            uid, _ = claim_uid_slot()
+            # Whatever an earlier worker in this slot left running (from here, in the host's
+            # pid namespace: without a namespace of its own, that is where it would be).
+            sweep_uid(uid)
+            report["uid"] = uid
         except (OSError, RuntimeError) as e:  # no uid separation: "auto" says so, "strict" refuses
             report["reason"] = f"{report.get('reason') or ''} no sandbox uid: {e}".strip()
+    start_server(level, report)
+
+
+def start_server(level: str, report: dict[str, object]) -> None:
     args = [sys.executable, "-m", "aceforge.execution.forkserver", level, json.dumps(report)]
-    os.execv(sys.executable, args)
+    if not report.get("pid_namespace"):
+        os.execv(sys.executable, args)
+    pid = os.fork()  # pid 1 of the new namespace
+    if pid == 0:
+        try:
+            libc = _libc()
+            libc.prctl(PR_SET_PDEATHSIG, 9, 0, 0, 0)  # SIGKILL when the executor kills this waiter
+            # A /proc of the namespace: programs see only its processes, and their own pid.
+            flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
+            report["private_proc"] = libc.mount(b"proc", b"/proc", b"proc", flags, None) == 0
+            args[-1] = json.dumps(report)
+            os.execv(sys.executable, args)
+        finally:
+            os._exit(127)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1):  # the server alone holds the executor's pipes: its exit is their EOF
+        os.dup2(devnull, fd)
+    os.closerange(3, 1 << 16)  # the uid slot's lock belongs to the server
+    # Wait in a bare interpreter (2.7 MiB private memory here, not this one's 5.1): a process
+    # keeps its children across exec, so it reaps the server and exits with its code.
+    os.execv(sys.executable, [sys.executable, "-S", "-I", "-c", _WAIT])
+
+
+_WAIT = "import os\n_, status = os.wait()\nos._exit(os.waitstatus_to_exitcode(status) & 255)\n"
 
 
 if __name__ == "__main__":

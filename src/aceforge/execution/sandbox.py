@@ -8,10 +8,12 @@ What is a boundary and what is not (read this before trusting the engine):
   a private network namespace with no interfaces up (no network at all); a private mount
   namespace whose ``/tmp``, ``/var/tmp`` and ``/dev/shm`` are fresh size-capped tmpfs mounts
   wiped after each program; resource limits (address space, CPU time, file size, open files,
-  processes, no core dumps); a hard wall-clock deadline that kills the child's process group.
+  processes, no core dumps); a hard wall-clock deadline that kills the child's process group;
+  a pid namespace per worker with a /proc of its own (the program sees only its worker's
+  processes; when the worker dies the kernel kills every process in it).
 * Hygiene, not a boundary: a scrubbed environment, closed inherited file descriptors, capped
   output, a per-test soft timeout (the program can disable it; the hard deadline still holds).
-  The program can still *read* world-readable files on the host and see host processes in /proc.
+  The program can still *read* world-readable files on the host.
 * Without root (``isolation="minimal"``, or ``"auto"`` as a normal user) only resource limits,
   the deadline and hygiene remain; sockets are refused by an audit hook, which ctypes can bypass.
   This is NOT a security sandbox. Use a VM or container for hostile code on a shared host.
@@ -30,6 +32,9 @@ UID_BASE = 1_910_000_000  # far from real accounts; one uid per live worker slot
 SLOT_DIR = "/run/aceforge-sandbox"
 PRIVATE_TMPS = ("/tmp", "/var/tmp", "/dev/shm")
 ISOLATION_LEVELS = ("auto", "strict", "minimal")
+# "1" in the caller's environment: workers stay in the host's pid namespace (programs then see
+# host pids and processes, and every program ends with a sweep of the whole host's processes).
+NO_PID_NAMESPACE_ENV = "ACEFORGE_NO_PID_NAMESPACE"
 
 
 class Isolation:
@@ -43,6 +48,8 @@ class Isolation:
         self.network_namespace = False
         self.mount_namespace = False
         self.private_tmp = False
+        self.pid_namespace = False
+        self.private_proc = False
         self.sockets_blocked_by_audit_hook = False
         self.no_new_privs = False
         self.exposed_python_dirs: list[str] = []  # bind-mounted back for the sandbox uid
@@ -66,12 +73,13 @@ def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
     iso.mount_namespace = bool(namespaces.get("mount_namespace"))
     iso.private_tmp = bool(namespaces.get("private_tmp"))
     iso.no_new_privs = bool(namespaces.get("no_new_privs"))
+    iso.pid_namespace = bool(namespaces.get("pid_namespace"))
+    iso.private_proc = bool(namespaces.get("private_proc"))
     iso.exposed_python_dirs = [str(p) for p in namespaces.get("exposed", []) or []]  # type: ignore[attr-defined]
     iso.kept_dirs = [str(p) for p in namespaces.get("kept", []) or []]  # type: ignore[attr-defined]
     uid = namespaces.get("uid")  # the slot the launcher locked for this worker
     if level != "minimal" and os.geteuid() == 0 and isinstance(uid, int) and uid >= UID_BASE:
-        iso.uid = uid
-        sweep_uid(uid)  # leftovers of an earlier worker that held this slot and died
+        iso.uid = uid  # the launcher swept what an earlier worker in this slot left behind
     if level == "strict" and not (iso.uid and iso.network_namespace and iso.private_tmp):
         raise PermissionError(f"strict isolation unavailable: {iso.reason or 'not running as root'}")
     iso.sockets_blocked_by_audit_hook = not iso.network_namespace
