@@ -399,3 +399,28 @@ def test_launched_workers_run_jobs_or_end_with_close():
     procs = list(unused._loading)
     unused.close()  # e.g. the input turned out malformed: nothing may keep running
     assert len(procs) == 2 and all(p.returncode is not None for p in procs)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or len(os.sched_getaffinity(0)) < 2, reason="needs root and 2 CPUs")
+def test_workers_that_fill_the_cpus_each_keep_to_one_and_fewer_do_not(monkeypatch):
+    cpus = sorted(os.sched_getaffinity(0))
+    probe = Job(
+        "where",
+        "import os\ndef cpus():\n    return sorted(os.sched_getaffinity(0))\n",
+        ("cpus()",),
+        probe=True,
+    )
+    with LocalExecutor(workers=len(cpus)) as ex:
+        pinned = [w.isolation["cpu"] for w in ex.workers]
+        slots = sorted(int(w.isolation["uid"]) for w in ex.workers)
+        if slots == list(range(slots[0], slots[0] + len(cpus))):  # no other executor's slot between
+            assert sorted(pinned) == cpus  # one CPU each, none shared
+        assert all(cpu in cpus for cpu in pinned)
+        seen = [r.tests[0].value for r in ex.run_all([probe] * 8)]
+        assert all(len(s) == 1 and s[0] in cpus for s in seen)  # the children run where their worker is
+    with LocalExecutor(workers=len(cpus) - 1) as ex:  # a CPU to spare: the scheduler places them
+        assert [w.isolation["cpu"] for w in ex.workers] == [None] * (len(cpus) - 1)
+        assert ex.run_all([probe])[0].tests[0].value == cpus
+    monkeypatch.setenv("ACEFORGE_PIN_WORKERS", "0")
+    with LocalExecutor(workers=len(cpus)) as ex:
+        assert [w.isolation["cpu"] for w in ex.workers] == [None] * len(cpus)

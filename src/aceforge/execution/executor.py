@@ -32,7 +32,7 @@ from aceforge.execution.plan import (
     plan_stdio,
 )
 from aceforge.execution.protocol import FrameReader, ProtocolError, pack
-from aceforge.execution.sandbox import ISOLATION_LEVELS, NO_PID_NAMESPACE_ENV
+from aceforge.execution.sandbox import ISOLATION_LEVELS, PIN_WORKERS_ENV, WORKER_SWITCHES
 from aceforge.execution.values import Malformed, decode, normalize_output
 from aceforge.types import ExecResult, Job, Limits, StdioTest, TestOutcome
 
@@ -136,8 +136,7 @@ def _worker_env() -> dict[str, str]:
     # LD_BIND_NOW: symbols resolved once at start-up, not by every child (each lazy binding
     # writes a page the child would have to copy).
     env = {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": src_root, "LANG": "C.UTF-8"}
-    if os.environ.get(NO_PID_NAMESPACE_ENV) == "1":  # the one switch passed on (see launcher)
-        env[NO_PID_NAMESPACE_ENV] = "1"
+    env |= {k: os.environ[k] for k in WORKER_SWITCHES if k in os.environ}  # see sandbox
     return env | {"LD_BIND_NOW": "1"}
 
 
@@ -203,8 +202,11 @@ class LocalExecutor:
         return self._await_hello(self._launch())
 
     def _launch(self) -> subprocess.Popen[bytes]:
+        # Pinned only when the workers fill every CPU this process may use: with CPUs to spare,
+        # a worker's child, zygote and server run better side by side (see launcher.pin_to_cpu).
+        fill = self.n_workers >= len(os.sched_getaffinity(0)) and os.environ.get(PIN_WORKERS_ENV) != "0"
         return subprocess.Popen(
-            [sys.executable, "-m", "aceforge.execution.launcher", self.isolation],
+            [sys.executable, "-m", "aceforge.execution.launcher", self.isolation] + ["--pin"] * fill,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=_worker_env(),

@@ -471,7 +471,12 @@ class _Zygote:
                 os._exit(0)
         theirs.close()
         # Created after the fork: the zygote's own pid is the namespace's last one.
-        self.pids = _PidWatch() if iso.pid_namespace and iso.uid is not None else None
+        self.pids: _PidWatch | None = None
+        if iso.pid_namespace and iso.uid is not None:
+            try:
+                self.pids = _PidWatch()
+            except (OSError, ValueError):  # no readable count: every program ends with a sweep
+                pass
 
     def request(self, child: _Child, fds: list[int]) -> None:
         """Ask for a child without waiting: its pid is read when first needed, so the fork

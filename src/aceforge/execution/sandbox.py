@@ -35,6 +35,9 @@ ISOLATION_LEVELS = ("auto", "strict", "minimal")
 # "1" in the caller's environment: workers stay in the host's pid namespace (programs then see
 # host pids and processes, and every program ends with a sweep of the whole host's processes).
 NO_PID_NAMESPACE_ENV = "ACEFORGE_NO_PID_NAMESPACE"
+WORKER_SWITCHES = (NO_PID_NAMESPACE_ENV,)  # passed on to the workers' environment
+# "0": the executor never pins a worker to a CPU (see launcher.pin_to_cpu).
+PIN_WORKERS_ENV = "ACEFORGE_PIN_WORKERS"
 
 
 class Isolation:
@@ -50,6 +53,7 @@ class Isolation:
         self.private_tmp = False
         self.pid_namespace = False
         self.private_proc = False
+        self.cpu: int | None = None  # the CPU this worker's processes are pinned to
         self.sockets_blocked_by_audit_hook = False
         self.no_new_privs = False
         self.exposed_python_dirs: list[str] = []  # bind-mounted back for the sandbox uid
@@ -75,6 +79,8 @@ def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
     iso.no_new_privs = bool(namespaces.get("no_new_privs"))
     iso.pid_namespace = bool(namespaces.get("pid_namespace"))
     iso.private_proc = bool(namespaces.get("private_proc"))
+    cpu = namespaces.get("cpu")
+    iso.cpu = cpu if isinstance(cpu, int) else None
     iso.exposed_python_dirs = [str(p) for p in namespaces.get("exposed", []) or []]  # type: ignore[attr-defined]
     iso.kept_dirs = [str(p) for p in namespaces.get("kept", []) or []]  # type: ignore[attr-defined]
     uid = namespaces.get("uid")  # the slot the launcher locked for this worker
