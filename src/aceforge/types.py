@@ -103,12 +103,14 @@ class ExecResult:
         return bool(self.tests) and all(self.passed)
 
     def to_row(self) -> dict[str, object]:
+        outcomes = [t.outcome for t in self.tests]  # one pass: rows are written per program
+        passed = [o == "passed" for o in outcomes]
         return {
             "id": self.id,
             "status": self.status,
-            "passed": self.passed,
-            "pass_rate": self.pass_rate,
-            "outcomes": self.outcomes,
+            "passed": passed,
+            "pass_rate": sum(passed) / len(passed) if passed else 0.0,
+            "outcomes": outcomes,
             "details": [t.detail for t in self.tests],
             "durations_s": [round(t.duration_s, 6) for t in self.tests],
             "error": self.error,

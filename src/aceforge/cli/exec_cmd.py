@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -107,8 +107,9 @@ def exec_command(
             write_config(output, config)
             task = progress.add_task("executing", total=len(todo))
             for result in executor.run(jobs):
-                writer.write(result.to_row())
-                stats.add(result)
+                row = result.to_row()
+                writer.write(row)
+                stats.add(row)
                 progress.advance(task)
     except KeyboardInterrupt:
         console.print(f"[yellow]interrupted[/]: {stats.n} results saved in {output}; re-run to resume")
@@ -156,15 +157,13 @@ class _Stats:
         self.status: Counter[str] = Counter()
         self.outcomes: Counter[str] = Counter()
 
-    def add(self, result: object) -> None:
-        from aceforge.types import ExecResult
-
-        assert isinstance(result, ExecResult)
+    def add(self, row: dict[str, Any]) -> None:
+        """One result, as its output row (already computed for the file)."""
         self.n += 1
-        self.all_passed += result.all_passed
-        self.pass_rate_sum += result.pass_rate
-        self.status[result.status] += 1
-        self.outcomes.update(result.outcomes)
+        self.all_passed += bool(row["passed"]) and all(row["passed"])
+        self.pass_rate_sum += row["pass_rate"]
+        self.status[row["status"]] += 1
+        self.outcomes.update(row["outcomes"])
 
     def show(self, seconds: float, output: Path) -> None:
         table = Table(
