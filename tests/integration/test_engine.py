@@ -424,3 +424,19 @@ def test_workers_that_fill_the_cpus_each_keep_to_one_and_fewer_do_not(monkeypatc
     monkeypatch.setenv("ACEFORGE_PIN_WORKERS", "0")
     with LocalExecutor(workers=len(cpus)) as ex:
         assert [w.isolation["cpu"] for w in ex.workers] == [None] * len(cpus)
+
+
+def test_a_program_can_pickle_its_own_functions_and_classes(run):
+    """The program is a module in sys.modules, as when Python imports a file: pickle and
+    multiprocessing find what it defines (they failed with PicklingError before)."""
+    program = (
+        "import multiprocessing as mp, pickle\nfrom dataclasses import dataclass\n"
+        "@dataclass\nclass D:\n    a: int\n"
+        "def sq(x):\n    return x * x\n"
+        "def pool():\n    with mp.get_context('fork').Pool(2) as p:\n        return p.map(sq, range(5))\n"
+        "def roundtrip():\n    return pickle.loads(pickle.dumps(D(4))).a\n"
+    )
+    r = run(program, ["assert pool() == [0, 1, 4, 9, 16]", "assert roundtrip() == 4"], timeout_s=5)
+    assert r.outcomes == ["passed", "passed"], r
+    stdio = "import pickle\nclass P:\n    x = 0\np = P()\np.x = int(input())\nprint(pickle.loads(pickle.dumps(p)).x * 2)\n"
+    assert run(stdio, [StdioTest("21", "42")]).outcomes == ["passed"]

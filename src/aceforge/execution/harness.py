@@ -254,7 +254,12 @@ def _child_main(job: dict[str, Any], indices: list[int], codes: dict[str, Any] |
         if code is None:
             _send({"k": "import", "status": "syntax_error", "error": error})
             return
-    program_ns: dict[str, Any] = {"__name__": name, "__builtins__": builtins}
+    # A real module in sys.modules, as when Python runs or imports a file: pickle (and so
+    # multiprocessing) finds the program's functions and classes by their module's name.
+    module = type(sys)(name)
+    program_ns: dict[str, Any] = module.__dict__
+    program_ns["__builtins__"] = builtins
+    sys.modules[name] = module
     if stdio:
         _send({"k": "import", "status": "ok"})
         _run_stdio(code, program_ns, indices[0], limits["timeout_s"][indices[0]])
