@@ -32,7 +32,7 @@ from aceforge.execution.plan import (
     plan_stdio,
 )
 from aceforge.execution.protocol import FrameReader, ProtocolError, pack
-from aceforge.execution.sandbox import ISOLATION_LEVELS, PIN_WORKERS_ENV, WORKER_SWITCHES
+from aceforge.execution.sandbox import ISOLATION_LEVELS, NO_PID_NAMESPACE_ENV, PIN_WORKERS_ENV
 from aceforge.execution.values import Malformed, decode, normalize_output
 from aceforge.types import ExecResult, Job, Limits, StdioTest, TestOutcome
 
@@ -136,7 +136,8 @@ def _worker_env() -> dict[str, str]:
     # LD_BIND_NOW: symbols resolved once at start-up, not by every child (each lazy binding
     # writes a page the child would have to copy).
     env = {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": src_root, "LANG": "C.UTF-8"}
-    env |= {k: os.environ[k] for k in WORKER_SWITCHES if k in os.environ}  # see sandbox
+    if NO_PID_NAMESPACE_ENV in os.environ:  # the one switch the launcher reads (see sandbox)
+        env[NO_PID_NAMESPACE_ENV] = os.environ[NO_PID_NAMESPACE_ENV]
     return env | {"LD_BIND_NOW": "1"}
 
 

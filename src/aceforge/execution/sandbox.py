@@ -34,8 +34,7 @@ PRIVATE_TMPS = ("/tmp", "/var/tmp", "/dev/shm")
 ISOLATION_LEVELS = ("auto", "strict", "minimal")
 # "1" in the caller's environment: workers stay in the host's pid namespace (programs then see
 # host pids and processes, and every program ends with a sweep of the whole host's processes).
-NO_PID_NAMESPACE_ENV = "ACEFORGE_NO_PID_NAMESPACE"
-WORKER_SWITCHES = (NO_PID_NAMESPACE_ENV,)  # passed on to the workers' environment
+NO_PID_NAMESPACE_ENV = "ACEFORGE_NO_PID_NAMESPACE"  # passed on to the workers' environment
 # "0": the executor never pins a worker to a CPU (see launcher.pin_to_cpu).
 PIN_WORKERS_ENV = "ACEFORGE_PIN_WORKERS"
 
