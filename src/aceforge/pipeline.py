@@ -91,7 +91,20 @@ def run_pipeline(
             on_stage(name, manifest)
             if not manifest["complete"]:
                 break
+        _audit(cfg, rt, manifests)
     return manifests
+
+
+def _audit(cfg: RunConfig, rt: Runtime, manifests: dict[str, dict[str, Any]]) -> None:
+    """Audit the suites of the latest finished stage that has them (RUN/audit/), and put the
+    summary in report.md. Executions are cached, so a rerun costs little."""
+    from aceforge.evaluation.audit import AuditConfig, run_audit
+
+    done = [s for s in ("score", "filter", "synth") if manifests.get(s, {}).get("complete")]
+    if not done:
+        return
+    run_audit(stage_dir(cfg, done[0]), Path(cfg.run_dir) / "audit", AuditConfig(), rt=rt)
+    _write_report(cfg, manifests)
 
 
 def _finished(cfg: RunConfig, stage: str, required: bool) -> dict[str, Any] | None:

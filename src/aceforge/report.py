@@ -121,10 +121,21 @@ def _save(fig: Any, path: Path, plt: Any) -> str:
     return f"![{path.stem}](report/{path.name})"
 
 
+def _audit_section(run_dir: Path) -> list[str]:
+    """The suites' audit (``aceforge audit`` on the run's latest questions), when it has run."""
+    path = run_dir / "audit" / "audit.json"
+    if not path.exists():
+        return []
+    from aceforge.evaluation.audit import summary_lines
+
+    summary = json.loads(path.read_text(encoding="utf-8"))["summary"]
+    return ["", "## Test suites (audit)", "", *summary_lines(summary), "", "Details: `audit/report.md`."]
+
+
 def write_report(run_dir: Path, stages: dict[str, tuple[Path, dict[str, Any]]]) -> Path:
     lines = ["# aceforge run report", "", f"Run folder: `{run_dir}`", "", "## Funnel", ""]
     lines += _table(_funnel(stages))
-    lines += ["", "## Plots", "", *_plots(run_dir, stages), "", "## Stages", ""]
+    lines += ["", "## Plots", "", *_plots(run_dir, stages), *_audit_section(run_dir), "", "## Stages", ""]
     for name, (folder, manifest) in stages.items():
         lines += [*_stage_section(name, manifest), f"Outputs: `{folder}`", ""]
     path = run_dir / "report.md"

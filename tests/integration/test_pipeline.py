@@ -89,6 +89,11 @@ def test_full_run_then_rerun_and_redo(tmp_path: Path, server: FaultServer) -> No
     assert "| preference pairs | " in report and "![pass_rates](report/pass_rates.png)" in report
     for png in ("tests_per_question", "pass_rates", "pairs_per_question"):
         assert (run / "report" / f"{png}.png").stat().st_size > 1000
+    # Every run audits its suites (the scored questions) and reports the summary.
+    audit = json.loads((run / "audit/audit.json").read_text())["summary"]
+    assert audit["questions"] == 5 and audit["mutation_score"] is not None
+    assert "## Test suites (audit)" in report and "| mutation score (non-equivalent mutants killed) |" in report
+    assert audit["models"]["scripted"]["programs"] >= 40  # the proxy's and the policy's programs
     answered = sum(server.successes.values())
 
     # A rerun skips every finished stage: no call, no execution, same manifests.

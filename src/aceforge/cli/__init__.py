@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from aceforge.cli.audit_cmd import audit_command
 from aceforge.cli.exec_cmd import exec_command, humaneval_jobs_command
 from aceforge.cli.rm_cmd import bon_command, bon_sample_command, train_rm_command
 from aceforge.cli.run_cmd import run_command
@@ -29,6 +30,7 @@ app.command("sample")(sample_command)
 app.command("score")(score_command)
 app.command("pairs")(pairs_command)
 app.command("hard")(hard_command)
+app.command("audit")(audit_command)
 app.command("train-rm")(train_rm_command)
 app.command("bon-sample")(bon_sample_command)
 app.command("bon")(bon_command)

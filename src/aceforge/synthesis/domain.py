@@ -1,0 +1,635 @@
+"""Inputs in the problem's domain.
+
+A test is only fair if a correct solution of the *question* must handle its input. The seed
+says what a valid input is in two places: its annotations (``List[int]``, ``Optional[str]``…)
+and its examples (``>>> f(...)`` lines, ``f(x) == y`` in prose). This module reads both,
+derives each argument's observed domain (type, sign, character set, length, emptiness,
+sortedness) and mutates inputs without leaving it — so a string of brackets stays a string of
+brackets and a positive number stays positive. Deterministic per seed id.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import random
+import re
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aceforge.synthesis.parse import check_call
+
+MAX_STR = 200
+MAX_LEN = 50
+MAX_INT = 10**9
+
+# ---- annotations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A parsed annotation: ``kind`` is a builtin type name, "any", "none" or "union"."""
+
+    kind: str
+    args: tuple[Spec, ...] = ()
+
+
+ANY = Spec("any")
+_ALIASES = {
+    "List": "list", "Sequence": "list", "Iterable": "list", "MutableSequence": "list",
+    "Tuple": "tuple", "Dict": "dict", "Mapping": "dict", "MutableMapping": "dict",
+    "Set": "set", "FrozenSet": "frozenset", "AbstractSet": "set", "Text": "str",
+}  # fmt: skip
+_BUILTIN_KINDS = {
+    "int",
+    "float",
+    "str",
+    "bool",
+    "bytes",
+    "list",
+    "tuple",
+    "dict",
+    "set",
+    "frozenset",
+    "complex",
+}
+
+
+def spec_of(node: ast.expr | None) -> Spec:
+    """``List[Optional[int]]`` → Spec("list", (Spec("union", (int, none)),)); unknown → ANY."""
+    if node is None:
+        return ANY
+    if isinstance(node, ast.Constant):
+        if node.value is None:
+            return Spec("none")
+        return spec_of(_parse_expr(node.value)) if isinstance(node.value, str) else ANY
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _union([spec_of(node.left), spec_of(node.right)])
+    name, params = _name(node), []
+    if isinstance(node, ast.Subscript):
+        name = _name(node.value)
+        inner = node.slice
+        params = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+    kind = _ALIASES.get(name, name)
+    if kind == "Optional" and params:
+        return _union([spec_of(params[0]), Spec("none")])
+    if kind == "Union":
+        return _union([spec_of(p) for p in params])
+    if kind == "None":
+        return Spec("none")
+    if kind not in _BUILTIN_KINDS:
+        return ANY
+    if (
+        kind == "tuple"
+        and len(params) == 2
+        and isinstance(params[1], ast.Constant)
+        and params[1].value is ...
+    ):
+        return Spec("tuple", (spec_of(params[0]), Spec("...")))
+    return Spec(kind, tuple(spec_of(p) for p in params))
+
+
+def _parse_expr(text: str) -> ast.expr | None:
+    try:
+        return ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):  # typing.List
+        return node.attr
+    return ""
+
+
+def _union(parts: list[Spec]) -> Spec:
+    if any(p.kind == "any" for p in parts):
+        return ANY
+    flat: list[Spec] = []
+    for p in parts:
+        flat.extend(p.args if p.kind == "union" else (p,))
+    return Spec("union", tuple(dict.fromkeys(flat)))
+
+
+def conforms(value: Any, spec: Spec) -> bool:
+    """Whether `value` is allowed by `spec` (an int passes for float, a bool never for int)."""
+    k = spec.kind
+    if k == "any":
+        return True
+    if k == "none":
+        return value is None
+    if k == "union":
+        return any(conforms(value, s) for s in spec.args)
+    t = type(value)
+    if k == "float":
+        return t in (float, int)
+    if k == "complex":
+        return t in (complex, float, int)
+    if t.__name__ != k:
+        return False
+    if not spec.args:
+        return True
+    if k in ("list", "set", "frozenset"):
+        return all(conforms(v, spec.args[0]) for v in value)
+    if k == "tuple":
+        if len(spec.args) == 2 and spec.args[1].kind == "...":
+            return all(conforms(v, spec.args[0]) for v in value)
+        return len(value) == len(spec.args) and all(
+            conforms(v, s) for v, s in zip(value, spec.args, strict=True)
+        )
+    if k == "dict" and len(spec.args) == 2:
+        return all(conforms(a, spec.args[0]) and conforms(b, spec.args[1]) for a, b in value.items())
+    return True
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    spec: Spec
+    default: Any = None
+    has_default: bool = False
+
+
+def entry_function(program: str, entry: str) -> ast.FunctionDef | None:
+    try:
+        tree = ast.parse(program)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    return next((n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == entry), None)
+
+
+def params_of(program: str, entry: str) -> list[Param]:
+    """The entry function's positional parameters with their parsed annotations."""
+    fn = entry_function(program, entry)
+    if fn is None:
+        return []
+    args = fn.args.posonlyargs + fn.args.args
+    defaults: list[ast.expr | None] = [None] * (len(args) - len(fn.args.defaults)) + list(fn.args.defaults)
+    out = []
+    for a, d in zip(args, defaults, strict=True):
+        value, has = None, d is not None
+        if d is not None:
+            try:
+                value = ast.literal_eval(d)
+            except ValueError:
+                has = False
+        out.append(Param(a.arg, spec_of(a.annotation), value, has))
+    return out
+
+
+# ---- examples in the seed's text --------------------------------------------------------------
+
+
+def example_calls(text: str, entry: str) -> list[str]:
+    """Every all-literal call of `entry` written in `text` (docstring ``>>>`` lines, "For
+    example" sections, ``f(x) == y`` or ``f(x) ➞ y`` in prose), canonical and deduplicated."""
+    out: list[str] = []
+    for m in re.finditer(rf"(?<![\w.]){re.escape(entry)}\s*\(", text):
+        if text[max(0, m.start() - 4) : m.start()].endswith("def "):
+            continue
+        end = _closing_paren(text, m.end() - 1)
+        if end is None:
+            continue
+        call, _ = check_call(re.sub(r"\s*\n\s*", " ", text[m.start() : end + 1]), entry)
+        if call is not None and call not in out:
+            out.append(call)
+    return out
+
+
+def assigned_calls(text: str, entry: str, params: list[str]) -> list[str]:
+    """Calls read from examples written as assignments to the parameters, one example per
+    line (``For lst = [1,2,3] the output should be 6``, ``Input: arr = [1, 2], k = 3``), and
+    for one-parameter functions ``Input: [4,2,3]``."""
+    if not params:
+        return []
+    out: list[str] = []
+    for line in text.splitlines():
+        values: dict[str, str] = {}
+        for p in params:
+            m = re.search(rf"(?<![\w.]){re.escape(p)}\s*=\s*", line)
+            lit = _literal_at(line, m.end()) if m else None
+            if lit is not None:
+                values[p] = lit
+        if len(params) == 1 and not values:
+            m = re.search(r"\b[Ii]nput\s*:\s*", line)
+            lit = _literal_at(line, m.end()) if m else None
+            if lit is not None:
+                values[params[0]] = lit
+        if len(values) == len(params):
+            call, _ = check_call(f"{entry}({', '.join(values[p] for p in params)})", entry)
+            if call is not None and call not in out:
+                out.append(call)
+    return out
+
+
+def _literal_at(text: str, i: int) -> str | None:
+    """The source of the Python literal that starts at `text[i]`, if one does."""
+    if i >= len(text):
+        return None
+    c = text[i]
+    if c in "[({":
+        end = _closing_paren(text, i)
+        src = text[i : end + 1] if end is not None else None
+    elif c in "'\"":
+        end = text.find(c, i + 1)
+        src = text[i : end + 1] if end > i else None
+    else:
+        m = re.match(r"-?\d+(?:\.\d+)?(?![\w.])|True\b|False\b|None\b", text[i:])
+        src = m.group(0) if m else None
+    if src is None:
+        return None
+    try:
+        ast.literal_eval(src)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return src
+
+
+def _closing_paren(text: str, start: int) -> int | None:
+    depth, quote, i = 0, "", start
+    while i < len(text) and i - start < 4000:
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+# ---- observed domains -------------------------------------------------------------------------
+
+_CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+
+
+@dataclass
+class Domain:
+    """What the observed values of one argument (or of a container's elements) have in common."""
+
+    values: list[Any]
+    spec: Spec = ANY
+    element: bool = False  # elements of a container: a few positive examples still allow 0
+    kinds: set[str] = field(init=False)
+    floor: float | None = field(init=False, default=None)  # 0 (all >= 0) or 1 (all > 0)
+    upper: float | None = field(init=False, default=None)
+    chars: str = field(init=False, default="")
+    nonempty: bool = field(init=False, default=False)
+    sorted_: bool = field(init=False, default=False)
+    min_len: int = field(init=False, default=0)
+    max_len: int = field(init=False, default=MAX_LEN)
+    elements: Domain | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        vals = self.values
+        self.kinds = {type(v).__name__ for v in vals}
+        nums = [v for v in vals if type(v) in (int, float)]
+        if nums and len(nums) == len(vals):
+            lo, hi = min(nums), max(nums)
+            positive_ints = lo > 0 and all(type(v) is int for v in nums) and not self.element
+            self.floor = 1 if positive_ints else (0 if lo >= 0 else None)
+            self.upper = max(2 * hi, hi + 2) if hi > 0 else None
+        sized = [v for v in vals if isinstance(v, str | bytes | list | tuple | set | frozenset | dict)]
+        if sized and len(sized) == len(vals):
+            lens = [len(v) for v in sized]
+            self.nonempty = min(lens) > 0
+            self.min_len = 1 if self.nonempty else 0
+            self.max_len = min(MAX_LEN if not isinstance(sized[0], str) else MAX_STR, max(2 * max(lens), 6))
+        strs = [v for v in vals if isinstance(v, str)]
+        if strs and len(strs) == len(vals):
+            self.chars = _charset("".join(strs))
+        seqs = [v for v in vals if isinstance(v, list | tuple)]
+        if seqs and len(seqs) == len(vals):
+            elems = [e for s in seqs for e in s]
+            inner = self.spec.args[0] if self.spec.kind in ("list",) and self.spec.args else ANY
+            self.elements = Domain(elems, inner, element=True) if elems else None
+            long = [s for s in seqs if len(s) >= 2]
+            self.sorted_ = bool(long) and len(long) >= 2 and all(_is_sorted(s) for s in long)
+
+    def contains(self, v: Any) -> bool:
+        if not conforms(v, self.spec):
+            return False
+        if not self.values:
+            return True
+        name = type(v).__name__
+        if name not in self.kinds and not (name == "int" and "float" in self.kinds):
+            return False
+        if type(v) in (int, float) and (
+            (self.floor is not None and v < self.floor) or (self.upper is not None and v > self.upper)
+        ):
+            return False
+        if isinstance(v, str) and self.chars and not set(v) <= set(self.chars):
+            return False
+        if isinstance(v, str | bytes | list | tuple | dict | set) and self.nonempty and not v:
+            return False
+        if isinstance(v, list | tuple):
+            if self.sorted_ and not _is_sorted(v):
+                return False
+            if self.elements is not None and not all(self.elements.contains(e) for e in v):
+                return False
+        return True
+
+
+def _is_sorted(xs: Any) -> bool:
+    try:
+        return all(a <= b for a, b in itertools.pairwise(xs))
+    except TypeError:
+        return False
+
+
+def _charset(text: str) -> str:
+    """The observed characters, widened to whole classes (a lowercase letter allows every
+    lowercase letter); punctuation and spaces stay exactly as observed."""
+    chars = set(text)
+    for cls in _CLASSES:
+        if chars & set(cls):
+            chars |= set(cls)
+    return "".join(sorted(chars))
+
+
+# ---- mutation that keeps the domain -----------------------------------------------------------
+
+
+def mutate_in(v: Any, dom: Domain, rng: random.Random, tries: int = 12) -> Any:
+    """A value near `v` that `dom` still contains, or `v` itself when none is found."""
+    for _ in range(tries):
+        m = _mutate(v, dom, rng)
+        if m != v and dom.contains(m):
+            return m
+    return v
+
+
+def _mutate(v: Any, dom: Domain, rng: random.Random) -> Any:
+    if isinstance(v, bool):
+        return not v
+    if isinstance(v, int):
+        hi = int(dom.upper) if dom.upper is not None else max(abs(v) * 2, 10)
+        lo = int(dom.floor) if dom.floor is not None else -hi
+        ints = [v + 1, v - 1, v * 2, v // 2, v + rng.randint(2, 9), rng.randint(lo, max(lo, hi))]
+        if dom.floor is None:
+            ints += [-v, 0]
+        return max(-MAX_INT, min(MAX_INT, rng.choice(ints)))
+    if isinstance(v, float):
+        top = float(dom.upper) if dom.upper is not None else max(abs(v) * 2, 10.0)
+        bottom = float(dom.floor) if dom.floor is not None else -top
+        floats = [v + 0.5, v - 1.0, v * 1.5, v / 2, rng.uniform(bottom, top)]
+        if dom.floor is None:
+            floats += [-v, 0.0]
+        return round(rng.choice(floats), 3)  # short literals, no 0.44999999999999996
+    if isinstance(v, str):
+        return _mutate_str(v, dom, rng)
+    if isinstance(v, list | tuple):
+        out = _mutate_seq(list(v), dom, rng)
+        return out if isinstance(v, list) else tuple(out)
+    if isinstance(v, dict) and v:
+        d = dict(v)
+        k = rng.choice(list(d))
+        d[k] = _mutate(d[k], Domain(list(d.values())), rng)
+        return d
+    return v
+
+
+def _mutate_str(s: str, dom: Domain, rng: random.Random) -> str:
+    alphabet = dom.chars or (string.ascii_letters + string.digits + " ")
+    ops = ["insert", "repeat", "same_class"] + (["delete", "swap", "replace", "reverse"] if s else [])
+    if not dom.nonempty:
+        ops.append("empty")
+    op = rng.choice(ops)
+    i = rng.randrange(len(s) + 1)
+    j = min(i, len(s) - 1)
+    if op == "insert":
+        out = s[:i] + rng.choice(alphabet) + s[i:]
+    elif op == "delete":
+        out = s[:j] + s[j + 1 :]
+    elif op == "swap" and len(s) > 1:
+        k = rng.randrange(len(s))
+        chars = list(s)
+        chars[j], chars[k] = chars[k], chars[j]
+        out = "".join(chars)
+    elif op == "replace":
+        out = s[:j] + rng.choice(alphabet) + s[j + 1 :]
+    elif op == "same_class" and s:  # keeps a format such as "mm-dd-yyyy" or "1/5"
+        cls = next((c for c in _CLASSES if s[j] in c), None)
+        out = s[:j] + rng.choice(cls) + s[j + 1 :] if cls else s
+    elif op == "reverse":
+        out = s[::-1]
+    elif op == "empty":
+        out = ""
+    else:
+        out = s + s
+    return out[: dom.max_len]
+
+
+def _mutate_seq(xs: list[Any], dom: Domain, rng: random.Random) -> list[Any]:
+    elems = dom.elements or Domain(list(xs))
+    ops = ["append"] + (["drop", "dup", "element", "element", "reverse", "swap"] if xs else [])
+    if not dom.nonempty and xs:
+        ops.append("empty")
+    op = rng.choice(ops)
+    if op == "append":
+        pool = xs or elems.values
+        xs.append(_mutate(rng.choice(pool), elems, rng) if pool else 0)
+    elif op == "drop":
+        xs.pop(rng.randrange(len(xs)))
+    elif op == "dup":
+        xs.insert(rng.randrange(len(xs)), rng.choice(xs))
+    elif op == "reverse":
+        xs.reverse()
+    elif op == "swap":
+        i, j = rng.randrange(len(xs)), rng.randrange(len(xs))
+        xs[i], xs[j] = xs[j], xs[i]
+    elif op == "element":
+        i = rng.randrange(len(xs))
+        xs[i] = mutate_in(xs[i], elems, rng, tries=4)
+    else:
+        xs = []
+    if dom.sorted_:
+        try:
+            xs.sort()
+        except TypeError:
+            pass
+    return xs[: dom.max_len]
+
+
+# ---- inputs guessed from annotations (the last resort) -----------------------------------------
+
+TYPED_POOL: dict[str, list[Any]] = {
+    "int": [0, 1, 2, 5, 10, 3, 7, 12, -1, -4],
+    "float": [0.5, 1.0, 2.5, 3.0, -1.5, 0.0],
+    "str": ["abc", "hello", "a", "Hello World", "", "racecar", "ab cd"],
+    "bool": [True, False],
+    "bytes": [b"abc", b"", b"hello"],
+    "none": [None],
+}
+
+
+def typed_values(spec: Spec, depth: int = 0) -> list[Any]:
+    """A few values of an annotated type, small and ordinary ones first."""
+    k = spec.kind
+    if k in TYPED_POOL:
+        return list(TYPED_POOL[k])
+    if k == "union":
+        return [v for s in spec.args for v in typed_values(s, depth)][:12]
+    if depth > 2:
+        return []
+    if k in ("list", "set", "frozenset", "tuple") and (
+        not spec.args or spec.args[-1].kind == "..." or k != "tuple"
+    ):
+        inner = typed_values(spec.args[0], depth + 1) if spec.args else TYPED_POOL["int"]
+        if not inner:
+            return []
+        n = len(inner)
+        seqs = [inner[:3], inner[1:5], [], [inner[0]], [inner[2 % n], inner[0], inner[1 % n], inner[2 % n]]]
+        cast = {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[k]
+        return [cast(s) for s in seqs]
+    if k == "tuple":
+        cols = [typed_values(s, depth + 1) or [None] for s in spec.args]
+        return [tuple(c[i % len(c)] for c in cols) for i in range(4)]
+    if k == "dict":
+        keys = typed_values(spec.args[0], depth + 1) if spec.args else TYPED_POOL["str"]
+        vals = typed_values(spec.args[1], depth + 1) if len(spec.args) > 1 else TYPED_POOL["int"]
+        keys = [k_ for k_ in keys if isinstance(k_, int | str | float | bool | tuple)] or ["a"]
+        vals = vals or [1]
+        return [{}, {keys[0]: vals[0]}, {keys[i % len(keys)]: vals[i % len(vals)] for i in range(3)}]
+    return []
+
+
+def typed_calls(params: list[Param], entry: str, limit: int = 20) -> list[str]:
+    """Calls built only from annotated types (empty when any parameter is unannotated)."""
+    if not params or any(p.spec.kind == "any" for p in params):
+        return []
+    choices = [([p.default] if p.has_default else []) + typed_values(p.spec) for p in params]
+    if any(not c for c in choices):
+        return []
+    out: list[str] = []
+    for i in range(limit * 4):
+        args = [vals[(i * (j + 1) + i // len(vals)) % len(vals)] for j, vals in enumerate(choices)]
+        call = format_call(entry, args)
+        if call not in out:
+            out.append(call)
+        if len(out) >= limit:
+            break
+    return out
+
+
+# ---- calls ------------------------------------------------------------------------------------
+
+
+def parse_args(call: str) -> tuple[list[Any], dict[str, Any]]:
+    node = ast.parse(call, mode="eval").body
+    assert isinstance(node, ast.Call)
+    return [ast.literal_eval(a) for a in node.args], {
+        k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg
+    }
+
+
+def format_call(name: str, args: Iterable[Any], kwargs: dict[str, Any] | None = None) -> str:
+    parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in (kwargs or {}).items()]
+    return f"{name}({', '.join(parts)})"
+
+
+@dataclass
+class InputSpace:
+    """The valid inputs of one question: parameters (annotations) and per-position domains
+    observed in the trusted calls (examples, else the model's own)."""
+
+    entry: str
+    params: list[Param]
+    domains: list[Domain]
+    arity: int | None
+
+    @classmethod
+    def build(cls, entry: str, params: list[Param], observed: list[str]) -> InputSpace:
+        rows = [parse_args(c) for c in observed]
+        arities = {len(a) for a, kw in rows if not kw}
+        arity = arities.pop() if len(arities) == 1 else None
+        n = arity if arity is not None else len(params)
+        domains = []
+        for i in range(n):
+            spec = params[i].spec if i < len(params) else ANY
+            vals = [a[i] for a, kw in rows if not kw and len(a) == n]
+            domains.append(Domain([v for v in vals if conforms(v, spec)], spec))
+        return cls(entry, params, domains, arity)
+
+    def fits(self, call: str) -> bool:
+        """The call has the observed arity and every argument lies in its domain."""
+        try:
+            args, kwargs = parse_args(call)
+        except (SyntaxError, ValueError, AssertionError):
+            return False
+        if kwargs:
+            return False
+        if self.arity is not None and len(args) != self.arity:
+            return False
+        if self.arity is None and self.params and not self._arity_ok(len(args)):
+            return False
+        return all(i >= len(self.domains) or self.domains[i].contains(a) for i, a in enumerate(args))
+
+    def _arity_ok(self, n: int) -> bool:
+        required = sum(not p.has_default for p in self.params)
+        return required <= n <= len(self.params)
+
+    def grow(self, calls: list[str], target: int, seed: str, rounds: int = 30) -> list[str]:
+        """`calls` plus in-domain mutants (one argument changed each) up to `target` calls."""
+        out = list(dict.fromkeys(calls))
+        pool = [parse_args(c)[0] for c in out]
+        if not pool or not any(pool):
+            return out
+        rng = random.Random(seed)
+        seen = set(out)
+        for _ in range(target * rounds):
+            if len(out) >= target:
+                break
+            args = list(rng.choice(pool))
+            if not args:
+                continue
+            i = rng.randrange(len(args))
+            dom = self.domains[i] if i < len(self.domains) else Domain([args[i]])
+            args[i] = mutate_in(args[i], dom, rng)
+            call = format_call(self.entry, args)
+            if call not in seen and self.fits(call):
+                seen.add(call)
+                out.append(call)
+                pool.append(args)
+        return out
+
+    def boundaries(self, calls: list[str]) -> list[str]:
+        """Boundary variants of known calls: smallest values, shortest and single-element
+        sequences, the domain's floor — each still inside the domain."""
+        out: list[str] = []
+        for call in calls:
+            args, _ = parse_args(call)
+            for i, a in enumerate(args):
+                dom = self.domains[i] if i < len(self.domains) else Domain([a])
+                for b in _edges(a, dom):
+                    new = format_call(self.entry, [*args[:i], b, *args[i + 1 :]])
+                    if new not in out and new != call and self.fits(new):
+                        out.append(new)
+        return out
+
+
+def _edges(v: Any, dom: Domain) -> list[Any]:
+    if isinstance(v, bool):
+        return [not v]
+    if isinstance(v, int):
+        lo = int(dom.floor) if dom.floor is not None else 0
+        return [lo, lo + 1, v - 1, v + 1] + ([-1, -v] if dom.floor is None else [])
+    if isinstance(v, float):
+        return [float(dom.floor or 0.0), v / 2]
+    if isinstance(v, str | list | tuple) and len(v) > 1:
+        cut: Any = v[:1]
+        out = [cut, v[:-1], v[1:]]
+        return out if dom.nonempty else [*out, v[:0]]
+    return []

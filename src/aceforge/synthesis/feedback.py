@@ -1,0 +1,141 @@
+"""Execution feedback for test suites: the reference's answers, mutants it must be told
+apart from, a search for inputs that separate the survivors, and a minimal suite.
+
+* The reference runs every input twice (forward, then in reverse order, so state carried from
+  one call to the next shows up too); an input it answers differently is dropped, and a
+  reference that does so is *nondeterministic*. Inputs it raises on, hangs on or answers slowly
+  (over `max_ref_s`: a correct but naive program could time out there) are dropped.
+* Each mutant (``mutants.make_mutants``) is killed by the inputs on which it answers
+  differently, raises or hangs. A mutant no input kills after the search is counted as
+  equivalent and left out of the mutation score.
+* The final suite covers every killed mutant greedily, then fills up to `n` tests with inputs
+  in priority order whose answers it does not yet have (diverse expected values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aceforge.execution.values import values_equal
+from aceforge.types import ExecResult, Executor, Job, Limits
+
+
+@dataclass
+class Answers:
+    """The reference's answers for one question: call → (literal, value)."""
+
+    found: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    unstable: set[str] = field(default_factory=set)  # answered differently on the second run
+    failed: set[str] = field(default_factory=set)  # raised, hung, slow or not a literal
+
+
+def reference_answers(
+    programs: Sequence[str],
+    calls: Sequence[list[str]],
+    executor: Executor,
+    limits: Limits,
+    to_literal: Any,
+    max_ref_s: float,
+    tag: str = "ref",
+) -> list[Answers]:
+    """Run each program on its calls twice (forward and reversed) and keep stable answers."""
+    jobs = []
+    for i, (prog, cs) in enumerate(zip(programs, calls, strict=True)):
+        if cs:
+            jobs.append(Job(f"{tag}/{i}/a", prog, tuple(cs), limits, probe=True))
+            jobs.append(Job(f"{tag}/{i}/b", prog, tuple(reversed(cs)), limits, probe=True))
+    runs: dict[str, ExecResult] = {r.id: r for r in executor.run_all(jobs)}
+    out = [Answers() for _ in programs]
+    for i, cs in enumerate(calls):
+        if not cs:
+            continue
+        a, b = runs[f"{tag}/{i}/a"], runs[f"{tag}/{i}/b"]
+        first = _values(a, cs)
+        second = _values(b, list(reversed(cs)))
+        for call in cs:
+            x, y = first.get(call), second.get(call)
+            if x is None or y is None or max(x[1], y[1]) > max_ref_s:
+                out[i].failed.add(call)
+            elif not values_equal(x[0], y[0], 0.0, 0.0):
+                out[i].unstable.add(call)
+            else:
+                text = to_literal(x[0])
+                if text is None:
+                    out[i].failed.add(call)
+                else:
+                    out[i].found[call] = (text, x[0])
+    return out
+
+
+def _values(result: ExecResult, calls: list[str]) -> dict[str, tuple[Any, float]]:
+    if result.status != "ok":
+        return {}
+    return {
+        c: (t.value, t.duration_s) for c, t in zip(calls, result.tests, strict=True) if t.outcome == "passed"
+    }
+
+
+def kill_sets(
+    mutant_programs: Sequence[Sequence[str]],
+    calls: Sequence[list[str]],
+    answers: Sequence[Answers],
+    executor: Executor,
+    limits: Limits,
+) -> list[list[set[str]]]:
+    """For each question and each of its mutants, the calls that tell the mutant apart from
+    the reference. Mutants stop at their first exception or hang (that call kills them)."""
+    jobs = [
+        Job(f"mut/{q}/{m}", prog, tuple(calls[q]), limits, fail_fast=True, probe=True)
+        for q, progs in enumerate(mutant_programs)
+        if calls[q]
+        for m, prog in enumerate(progs)
+    ]
+    out: list[list[set[str]]] = [[set() for _ in progs] for progs in mutant_programs]
+    for r in executor.run_all(jobs):
+        _, q_s, m_s = r.id.split("/")
+        q, m = int(q_s), int(m_s)
+        ref = answers[q].found
+        if r.status != "ok":  # the mutant does not even import: every input kills it
+            out[q][m] = set(calls[q])
+            continue
+        for call, t in zip(calls[q], r.tests, strict=True):
+            if t.outcome == "not_run":
+                continue
+            if t.outcome != "passed" or not values_equal(t.value, ref[call][1]):
+                out[q][m].add(call)
+    return out
+
+
+def minimize(ordered: list[str], kills: list[set[str]], answers: Answers, n: int) -> list[str]:
+    """At most `n` calls: a greedy cover of every killed mutant (ties go to the earlier call
+    in `ordered`), then the remaining calls in order, new expected values first."""
+    rank = {c: i for i, c in enumerate(ordered)}
+    todo = [k & rank.keys() for k in kills if k & rank.keys()]
+    chosen: list[str] = []
+    while todo and len(chosen) < n:
+        score: dict[str, int] = {}
+        for k in todo:
+            for c in k:
+                score[c] = score.get(c, 0) + 1
+        best = min(score, key=lambda c: (-score[c], rank[c]))
+        chosen.append(best)
+        todo = [k for k in todo if best not in k]
+    seen_values = {answers.found[c][0] for c in chosen}
+    rest = [c for c in ordered if c not in chosen]
+    fresh: list[str] = []
+    stale: list[str] = []
+    for c in rest:
+        text = answers.found[c][0]
+        (stale if text in seen_values else fresh).append(c)
+        seen_values.add(text)
+    chosen += (fresh + stale)[: max(0, n - len(chosen))]
+    return sorted(chosen, key=lambda c: rank[c])
+
+
+def mutation_score(kills: list[set[str]], suite: Sequence[str]) -> tuple[int, int]:
+    """(mutants the suite kills, mutants any input killed — the non-equivalent ones)."""
+    s = set(suite)
+    live = [k for k in kills if k]
+    return sum(bool(k & s) for k in live), len(live)

@@ -1,0 +1,102 @@
+"""Faithful suites from `synth`: inputs in the seed's domain, execution feedback from mutants,
+nondeterministic seeds dropped, few-shot wording kept out of questions — on the real engine with
+a scripted teacher (a seam we own)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from aceforge.artifacts import read_stage_rows
+from aceforge.generation.scripted import ScriptedClient
+from aceforge.synthesis.prompts import leaked_ngrams
+from aceforge.synthesis.seeds import Seed
+from aceforge.synthesis.stages import Runtime, run_synth
+from aceforge.synthesis.synth import SynthConfig
+from aceforge.types import Job
+
+pytestmark = pytest.mark.integration
+
+SEEDS = {
+    "balanced": '''def balanced(brackets: str) -> bool:
+    """brackets is a string of "<" and ">".
+    >>> balanced("<>")
+    True
+    >>> balanced("><<>")
+    False
+    >>> balanced("<<><>>")
+    True
+    """
+    depth = 0
+    for b in brackets:
+        depth += 1 if b == "<" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+''',
+    "first": "def first(xs):\n    return xs[0]\n",
+    "clock": "import time\n\ndef clock(x: int) -> int:\n    return time.perf_counter_ns() + x\n",
+    "scale": "def scale(xs: list, k: int) -> list:\n    return [x * k for x in xs]\n",
+}
+PROPOSALS = {
+    "balanced": ["balanced('hello')", "balanced(5)", "balanced('<<>>')", "balanced('')"],
+    "first": ["first([3, 1])", "first('abc')", "first([7])"],
+    "clock": ["clock(1)", "clock(2)"],
+    "scale": [],  # nothing from the model: typed guesses from the annotations
+}
+LEAK = "The result is limited to the closed range from `low` to `high`."
+
+
+def teacher(prompt: str, sample: int = 0) -> str:
+    name = re.findall(r"### Program\n(?:import time\n\n)?def (\w+)", prompt)[-1]
+    return (
+        f' returns something. {LEAK} Keep it simple.",\n "inputs": ' + json.dumps(PROPOSALS[name]) + "\n}\n"
+    )
+
+
+def test_inputs_follow_the_domain_and_feedback_kills_mutants(tmp_path: Path, executor) -> None:
+    seeds = tmp_path / "seeds.jsonl"
+    seeds.write_text(
+        "".join(json.dumps({"id": k, "instruction": "", "program": p}) + "\n" for k, p in SEEDS.items())
+    )
+    m = run_synth(str(seeds), tmp_path / "synth", ScriptedClient(teacher), SynthConfig(n_tests=10), limit=None,
+                  rt=Runtime(llm_cache=tmp_path / "cache.sqlite", executor=executor))  # fmt: skip
+    assert m["complete"]
+    rows = {r["id"]: r for r in read_stage_rows(tmp_path / "synth")}
+    rejected = {
+        r["id"]: r for r in map(json.loads, (tmp_path / "synth/rejected.jsonl").read_text().splitlines())
+    }
+    assert rejected["clock"]["reason"] == "nondeterministic_reference" and "clock" not in rows
+    # Brackets only: the docstring's examples set the character set and the model's 'hello' and 5 are out.
+    b = rows["balanced"]
+    info = json.loads(b["synth_info"])
+    for t in b["test_cases"]:
+        arg = re.match(r"assert balanced\('([^']*)'\)", t)
+        assert arg and set(arg.group(1)) <= {"<", ">"} and arg.group(1), t
+    reasons = {(r["test"], r["reason"]) for r in info["rejected_items"]}
+    assert {("balanced('hello')", "outside_domain"), ("balanced(5)", "outside_domain")} <= reasons
+    assert ("balanced('')", "outside_domain") in reasons  # no example is empty
+    assert info["test_origins"]["example"] == 3 and len(b["test_cases"]) == 10
+    assert info["mutation_score"] is not None and info["mutation_score"] >= 0.9
+    # The model's own inputs define the domain when the seed shows none: lists, not strings.
+    assert all(t.startswith("assert first([") for t in rows["first"]["test_cases"])
+    assert all(re.match(r"assert scale\(\[[-\d, ]*\], -?\d+\) == ", t) for t in rows["scale"]["test_cases"])
+    assert json.loads(rows["scale"]["synth_info"])["test_origins"].get("signature")
+    # The few-shot example's wording is gone from every question; the rest of the answer stays.
+    for r in rows.values():
+        assert "closed range" not in r["question"] and "Keep it simple." in r["question"]
+        assert not leaked_ngrams(r["question"], Seed(r["id"], "", "", r["reference"]))
+    # Every kept test holds on the seed.
+    jobs = [Job(k, SEEDS[k], tuple(r["test_cases"])) for k, r in rows.items()]
+    assert all(r.all_passed for r in executor.run_all(jobs))
+
+
+def test_a_seed_that_states_the_example_wording_keeps_it() -> None:
+    seed = Seed(
+        "c", "", "Clamp value: limited to the closed range from low to high.", "def c(v):\n    return v\n"
+    )
+    assert not leaked_ngrams(f"A value {LEAK}", seed)
+    assert leaked_ngrams(f"A value {LEAK}", Seed("d", "", "", "def d(v):\n    return v\n"))
