@@ -92,7 +92,9 @@ def test_full_run_then_rerun_and_redo(tmp_path: Path, server: FaultServer) -> No
     # Every run audits its suites (the scored questions) and reports the summary.
     audit = json.loads((run / "audit/audit.json").read_text())["summary"]
     assert audit["questions"] == 5 and audit["mutation_score"] is not None
-    assert "## Test suites (audit)" in report and "| mutation score (non-equivalent mutants killed) |" in report
+    assert (
+        "## Test suites (audit)" in report and "| mutation score (non-equivalent mutants killed) |" in report
+    )
     assert audit["models"]["scripted"]["programs"] >= 40  # the proxy's and the policy's programs
     answered = sum(server.successes.values())
 

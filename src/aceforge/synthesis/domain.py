@@ -607,17 +607,29 @@ class InputSpace:
 
     def boundaries(self, calls: list[str]) -> list[str]:
         """Boundary variants of known calls: smallest values, shortest and single-element
-        sequences, the domain's floor — each still inside the domain."""
+        sequences, the domain's floor, ties with numbers elsewhere in the call — each still
+        inside the domain."""
         out: list[str] = []
         for call in calls:
             args, _ = parse_args(call)
             for i, a in enumerate(args):
                 dom = self.domains[i] if i < len(self.domains) else Domain([a])
-                for b in _edges(a, dom):
+                for b in _edges(a, dom) + _ties(a, args, i):
                     new = format_call(self.entry, [*args[:i], b, *args[i + 1 :]])
                     if new not in out and new != call and self.fits(new):
                         out.append(new)
         return out
+
+
+def _ties(v: Any, args: list[Any], i: int) -> list[Any]:
+    """Values equal to, or one off, a number in another argument: where `<` and `<=` differ."""
+    flat = [x for j, a in enumerate(args) if j != i for x in (a if isinstance(a, list | tuple) else [a])]
+    others = list(dict.fromkeys(x for x in flat if type(x) in (int, float)))[:4]
+    if type(v) in (int, float):
+        return [x for o in others for x in (o, o - 1, o + 1) if type(x) is type(v)]
+    if isinstance(v, list) and v and all(type(e) in (int, float) for e in v):
+        return [[*v[:-1], o] for o in others] + [[o, *v[1:]] for o in others]
+    return []
 
 
 def _edges(v: Any, dom: Domain) -> list[Any]:

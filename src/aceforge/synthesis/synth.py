@@ -31,7 +31,7 @@ from aceforge.synthesis.feedback import Answers, kill_sets, minimize, mutation_s
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
-from aceforge.synthesis.prompts import MODES, few_shot_prefix, strip_leaks, synth_prompt
+from aceforge.synthesis.prompts import MODES, few_shot_prefix, signature, strip_leaks, synth_prompt
 from aceforge.synthesis.seeds import Seed
 from aceforge.types import Executor, Limits
 
@@ -128,10 +128,13 @@ def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> _Draf
     if not isinstance(question, str) or len(question.strip()) < 10:
         out.reject(seed.id, "no_question", {"answer": answer[:2000]})
         return None
-    question = strip_leaks(question.strip(), seed)
+    question, leaked = strip_leaks(question.strip(), seed), False
     if len(question) < 10:
-        out.reject(seed.id, "few_shot_leak", {"answer": answer[:2000]})
-        return None
+        if not seed.instruction:
+            out.reject(seed.id, "few_shot_leak", {"answer": answer[:2000]})
+            return None
+        question = _seed_question(seed)
+        leaked = True
     got = obj.get(key)
     items: list[Any] = got if isinstance(got, list) else []
     hint = seed.entry_point if cfg.keep_name else None
@@ -141,11 +144,23 @@ def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> _Draf
         if not entry or not check.kept:
             out.reject(seed.id, "no_valid_tests", {"question": question, "rejected_tests": check.rejected})
             return None
-        return _Draft(seed, question, entry, len(items), check.rejected, check.kept, {})
-    if not seed.entry_point:
+        draft = _Draft(seed, question, entry, len(items), check.rejected, check.kept, {})
+    elif not seed.entry_point:
         out.reject(seed.id, "seed_has_no_function", {"question": question})
         return None
-    return _input_draft(seed, question, items, cfg)
+    else:
+        draft = _input_draft(seed, question, items, cfg)
+    if leaked:
+        draft.stats["question_source"] = "seed_instruction"  # the rewrite only echoed a few-shot example
+    return draft
+
+
+def _seed_question(seed: Seed) -> str:
+    """The question when the model's rewrite was nothing but a few-shot example's wording: the
+    seed's own instruction, with the function it asks for."""
+    sig = signature(seed)
+    head = f"Write a function `{sig}` for the following task.\n\n" if sig else ""
+    return head + seed.instruction
 
 
 def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) -> _Draft:
