@@ -26,7 +26,7 @@ ACECODE_ROWS = [
                 "pass_rate": p,
             }
             for i, (b, p) in enumerate([("2 * x", 1.0), ("x + x", 1.0), ("x * x", 1 / 3), ("x", 1 / 3)])
-        ],  # fmt: skip
+        ],
         "context_messages": [{"role": "user", "content": "Write a function `double(x)`."}],
     },
     {

@@ -32,7 +32,7 @@ def _row(tests: list[str], **extra) -> dict:
 def test_mutation_score_counts_only_mutants_an_input_can_separate(executor) -> None:
     # The mutants of `a + b`: `a - b`, `a * b` and a dropped return (None).
     assert len(make_mutants(ADD, "q")) == 3
-    rows, summary = audit_rows([_row(["assert add(0, 0) == 0"], reference=ADD)], executor, AuditConfig())
+    rows, _ = audit_rows([_row(["assert add(0, 0) == 0"], reference=ADD)], executor, AuditConfig())
     a = rows[0]["audit"]
     # add(0, 0) tells only the dropped return apart; a search around (0, 0) separates the others.
     assert (a["mutants"], a["mutants_killed"], a["mutants_equivalent"]) == (3, 1, 0)
