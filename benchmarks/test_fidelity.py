@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from aceforge.evaluation.audit import AuditConfig, audit_rows  # noqa: E402
 from aceforge.evaluation.humaneval import humaneval_jobs, load_codet_humaneval  # noqa: E402
 from aceforge.execution.executor import LocalExecutor  # noqa: E402
+from aceforge.io import iter_records  # noqa: E402
 from aceforge.types import Limits  # noqa: E402
 
 ANCHOR = {"name": "CodeContests-O (its own data)", "tpr": 0.8937, "tnr": 0.9089}
@@ -54,6 +55,23 @@ def full_prompts() -> dict[str, str]:
 def select(problems: list, split: str, limit: int | None) -> list:
     picked = [p for p in problems if int(p.task_id.split("/")[1]) % 2 == (0 if split == "even" else 1)]
     return picked[:limit]
+
+
+def write_mbpp(work: Path, codet: str, limit: int | None) -> int:
+    """MBPP seeds (prompt + canonical solution): no labeled programs, so mutation scores only."""
+    n = 0
+    with (work / "seeds.jsonl").open("w") as f, (work / "solutions.jsonl").open("w"):
+        for _, row in iter_records(Path(codet) / "mbpp_sanitized_problems.jsonl"):
+            if limit is not None and n >= limit:
+                break
+            program = row["prompt"] + row["canonical_solution"]
+            try:
+                ast.parse(program)
+            except SyntaxError:
+                continue
+            f.write(json.dumps({"id": row["task_id"], "instruction": "", "program": program}) + "\n")
+            n += 1
+    return n
 
 
 def write_inputs(work: Path, problems: list, samples: int, workers: int) -> dict[str, dict[str, int]]:
@@ -157,7 +175,7 @@ def measure(folder: Path, work: Path, workers: int) -> dict[str, object]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--codet-dir", default=str(ROOT.parent / "shared" / "data" / "codet"))
-    ap.add_argument("--split", choices=["even", "odd"], default="even")
+    ap.add_argument("--split", choices=["even", "odd", "mbpp"], default="even")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--samples", type=int, default=20, help="CodeGen-16B samples per problem")
     ap.add_argument("--modes", default="before,domain,feedback,paper")
@@ -168,8 +186,12 @@ def main() -> None:
     a = ap.parse_args()
     work = Path(a.work) / a.split
     work.mkdir(parents=True, exist_ok=True)
-    problems = select(load_codet_humaneval(a.codet_dir), a.split, a.limit)
-    labels = write_inputs(work, problems, a.samples, a.workers)
+    if a.split == "mbpp":
+        problems: list = [None] * write_mbpp(work, a.codet_dir, a.limit)
+        labels: dict[str, dict[str, int]] = {}
+    else:
+        problems = select(load_codet_humaneval(a.codet_dir), a.split, a.limit)
+        labels = write_inputs(work, problems, a.samples, a.workers)
     cache = work / "llm-cache.sqlite"
     report: dict[str, object] = {"split": a.split, "problems": len(problems), "samples_per_problem": a.samples,
                                  "correct": sum(c["correct"] for c in labels.values()),

@@ -100,3 +100,30 @@ def test_a_seed_that_states_the_example_wording_keeps_it() -> None:
     )
     assert not leaked_ngrams(f"A value {LEAK}", seed)
     assert leaked_ngrams(f"A value {LEAK}", Seed("d", "", "", "def d(v):\n    return v\n"))
+
+
+def test_filter_adds_a_test_for_a_proxy_program_the_suite_accepts(tmp_path: Path, executor) -> None:
+    import asyncio
+
+    from aceforge.artifacts import StageOutput, empty_row
+    from aceforge.generation.generator import Generator
+    from aceforge.synthesis.filter import FilterConfig, filter_tests
+
+    row = empty_row("big", "test", "Return the largest number in the list xs.")
+    row.update(test_cases=["assert biggest([5]) == 5", "assert biggest([2, 9]) == 9"], entry_point="biggest",
+               reference="def biggest(xs: list) -> int:\n    return max(xs)\n")  # fmt: skip
+    proxy = ScriptedClient(
+        lambda prompt, seed: "def biggest(xs):\n    return xs[-1]\n"
+    )  # right on both tests
+    out = StageOutput(tmp_path / "filter", "filter", {})
+    cfg = FilterConfig(oracle="any", min_tests=1)
+    asyncio.run(filter_tests([row], Generator(proxy, None), executor, cfg, out))
+    kept = out.finalize(["big"], {}, True) and read_stage_rows(tmp_path / "filter")[0]
+    info = json.loads(kept["filter_info"])
+    added = info["added_from_programs"]
+    assert len(added) == 1 and kept["test_cases"] == [*row["test_cases"], *added]
+    assert kept["inferences"][0]["pass_rate"] == pytest.approx(2 / 3)
+    results = executor.run_all([Job("ref", row["reference"], tuple(kept["test_cases"])),
+                                Job("proxy", "def biggest(xs):\n    return xs[-1]\n", tuple(added))])  # fmt: skip
+    by_id = {r.id: r for r in results}
+    assert by_id["ref"].all_passed and not by_id["proxy"].passed[0]

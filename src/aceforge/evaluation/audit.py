@@ -33,7 +33,7 @@ from typing import Any
 from aceforge.errors import ConfigError, DataFormatError
 from aceforge.extract import extract_code
 from aceforge.io import iter_records
-from aceforge.synthesis.domain import InputSpace, params_of
+from aceforge.synthesis.domain import InputSpace, params_of, test_calls
 from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_answers
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.parse import entry_calls
@@ -142,24 +142,6 @@ def duplicate_tests(tests: list[str], entry: str | None) -> int:
             dup += 1
         seen.add(key)
     return dup
-
-
-def test_calls(tests: list[str], entry: str | None) -> list[str]:
-    """The all-literal calls of `entry` the tests make (inputs to search around)."""
-    out = []
-    for t in tests:
-        try:
-            calls = entry_calls(ast.parse(t), entry) if entry else []
-        except SyntaxError:
-            continue
-        for c in calls:
-            try:
-                [ast.literal_eval(a) for a in c.args]
-            except ValueError:
-                continue
-            if not c.keywords:
-                out.append(ast.unparse(c))
-    return list(dict.fromkeys(out))
 
 
 def discrimination(outcomes: list[list[bool]]) -> list[float | None]:
@@ -342,7 +324,7 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
         for q, sp, kn in zip(todo, spaces, known, strict=True):
             grown = sp.grow(kn, len(kn) + 40, f"{q.row.get('id')}/audit{r}")[len(kn) :]
             proposals.append([c for c in dict.fromkeys(grown + sp.boundaries(kn)) if c not in kn])
-        answers = reference_answers(progs, proposals, executor, limits, _as_is, 1.0, f"audit{r}")
+        answers = reference_answers(progs, proposals, executor, limits, 1.0, f"audit{r}")
         alive = [[m for m, k in enumerate(ks) if not k] for ks in kills]
         new = [[c for c in p if c in a.found] for p, a in zip(proposals, answers, strict=True)]
         found = kill_sets([[q.mutants[m] for m in al] for q, al in zip(todo, alive, strict=True)], new,
@@ -361,10 +343,6 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
 
 def _mutant_limits(limits: Limits) -> Limits:
     return Limits(timeout_s=min(limits.timeout_s, 0.5), import_timeout_s=limits.import_timeout_s)
-
-
-def _as_is(value: Any) -> str:
-    return "value"
 
 
 def summarize(audits: list[dict[str, Any]]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aceforge.synthesis.parse import check_call
+from aceforge.synthesis.parse import check_call, entry_calls
 
 MAX_STR = 200
 MAX_LEN = 50
@@ -645,3 +645,18 @@ def _edges(v: Any, dom: Domain) -> list[Any]:
         out = [cut, v[:-1], v[1:]]
         return out if dom.nonempty else [*out, v[:0]]
     return []
+
+
+def test_calls(tests: list[str], entry: str | None) -> list[str]:
+    """The all-literal calls of `entry` that assert tests make (the inputs a suite already has)."""
+    out = []
+    for t in tests:
+        try:
+            calls = entry_calls(ast.parse(t), entry) if entry else []
+        except SyntaxError:
+            continue
+        for c in calls:
+            call, _ = check_call(ast.unparse(c), entry or "")
+            if call is not None:
+                out.append(call)
+    return list(dict.fromkeys(out))

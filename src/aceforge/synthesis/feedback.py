@@ -14,12 +14,15 @@ apart from, a search for inputs that separate the survivors, and a minimal suite
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from aceforge.execution.values import values_equal
 from aceforge.types import ExecResult, Executor, Job, Limits
+
+MAX_EXPECTED_CHARS = 1000  # longer expected values are not worth a test
 
 
 @dataclass
@@ -36,7 +39,6 @@ def reference_answers(
     calls: Sequence[list[str]],
     executor: Executor,
     limits: Limits,
-    to_literal: Any,
     max_ref_s: float,
     tag: str = "ref",
 ) -> list[Answers]:
@@ -61,12 +63,28 @@ def reference_answers(
             elif not values_equal(x[0], y[0], 0.0, 0.0):
                 out[i].unstable.add(call)
             else:
-                text = to_literal(x[0])
+                text = literal(x[0])
                 if text is None:
                     out[i].failed.add(call)
                 else:
                     out[i].found[call] = (text, x[0])
     return out
+
+
+def literal(value: Any) -> str | None:
+    """`value` as Python literal source that evaluates back to an equal value of the same type."""
+    text = repr(value)
+    if len(text) > MAX_EXPECTED_CHARS:
+        return None
+    try:
+        back = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return text if values_equal(back, value, 0.0, 0.0) else None
+
+
+def assert_test(call: str, expected: str) -> str:
+    return f"assert {call} is None" if expected == "None" else f"assert {call} == {expected}"
 
 
 def _values(result: ExecResult, calls: list[str]) -> dict[str, tuple[Any, float]]:
@@ -112,16 +130,7 @@ def minimize(ordered: list[str], kills: list[set[str]], answers: Answers, n: int
     """At most `n` calls: a greedy cover of every killed mutant (ties go to the earlier call
     in `ordered`), then the remaining calls in order, new expected values first."""
     rank = {c: i for i, c in enumerate(ordered)}
-    todo = [k & rank.keys() for k in kills if k & rank.keys()]
-    chosen: list[str] = []
-    while todo and len(chosen) < n:
-        score: dict[str, int] = {}
-        for k in todo:
-            for c in k:
-                score[c] = score.get(c, 0) + 1
-        best = min(score, key=lambda c: (-score[c], rank[c]))
-        chosen.append(best)
-        todo = [k for k in todo if best not in k]
+    chosen = cover(ordered, kills, n)
     seen_values = {answers.found[c][0] for c in chosen}
     rest = [c for c in ordered if c not in chosen]
     fresh: list[str] = []
@@ -132,6 +141,23 @@ def minimize(ordered: list[str], kills: list[set[str]], answers: Answers, n: int
         seen_values.add(text)
     chosen += (fresh + stale)[: max(0, n - len(chosen))]
     return sorted(chosen, key=lambda c: rank[c])
+
+
+def cover(ordered: list[str], kills: list[set[str]], n: int) -> list[str]:
+    """Greedy set cover: at most `n` calls from `ordered` that kill every killable program,
+    the call killing the most still-alive programs first (ties: earlier in `ordered`)."""
+    rank = {c: i for i, c in enumerate(ordered)}
+    todo = [k & rank.keys() for k in kills if k & rank.keys()]
+    chosen: list[str] = []
+    while todo and len(chosen) < n:
+        score: dict[str, int] = {}
+        for k in todo:
+            for c in k:
+                score[c] = score.get(c, 0) + 1
+        best = min(score, key=lambda c: (-score[c], rank[c]))
+        chosen.append(best)
+        todo = [k for k in todo if best not in k]
+    return chosen
 
 
 def mutation_score(kills: list[set[str]], suite: Sequence[str]) -> tuple[int, int]:

@@ -39,6 +39,7 @@ class FilterConfig:
     min_tests: int = 5
     timeout_s: float = 2.0
     chunk_size: int = 16
+    learn_from_proxy: bool = True  # with a trusted seed: tests that catch proxy programs the suite accepts
 
     def validate(self) -> None:
         if self.oracle not in ORACLES:
@@ -105,10 +106,19 @@ def _judge(
         if row.get("reference") and cfg.oracle != "proxy":
             jobs.append(Job(f"{qi}:ref", row["reference"], tests, limits))
     results: dict[str, ExecResult] = {r.id: r for r in executor.run_all(jobs)}
+    kept = []
     for qi, (row, answers) in enumerate(ready):
         proxy = [results[f"{qi}:{j}"] for j in range(len(answers))]
         ref = results.get(f"{qi}:ref")
-        _decide(row, answers, proxy, ref, cfg, out, model, counts)
+        decided = _decide(row, answers, proxy, ref, cfg, out, model, counts)
+        if decided is not None:
+            kept.append(
+                (decided, [j.program for j in jobs if j.id.startswith(f"{qi}:") and j.id != f"{qi}:ref"])
+            )
+    if cfg.learn_from_proxy and cfg.oracle != "proxy":
+        learn_from_programs(kept, executor, limits, counts)
+    for row, _ in kept:
+        out.keep(row)
 
 
 def _decide(
@@ -120,7 +130,8 @@ def _decide(
     out: StageOutput,
     model: str,
     counts: Counter[str],
-) -> None:
+) -> dict[str, Any] | None:
+    """The row with the tests the oracles keep, or None (rejected) when too few are left."""
     tests = row["test_cases"]
     keep, dropped = [], []
     for i, test in enumerate(tests):
@@ -143,7 +154,7 @@ def _decide(
     }
     if len(kept) < cfg.min_tests or not kept:
         out.reject(row["id"], "too_few_tests", {"question": row["question"], **info})
-        return
+        return None
     counts["tests_after"] += len(kept)
     inferences = [
         {
@@ -154,7 +165,48 @@ def _decide(
         }
         for j, r in enumerate(proxy)
     ]
-    out.keep({**row, "test_cases": kept, "inferences": inferences, "filter_info": json.dumps(info)})
+    return {**row, "test_cases": kept, "inferences": inferences, "filter_info": json.dumps(info)}
+
+
+def learn_from_programs(
+    rows: list[tuple[dict[str, Any], list[str]]], executor: Executor, limits: Limits, counts: Counter[str]
+) -> None:
+    """Programs written for the question that the suite accepts but that answer some in-domain
+    input differently from the seed are wrong solutions the suite misses: like surviving
+    mutants, each gets an input that tells it apart (searched around the suite's own calls),
+    added as a test with the seed's answer. Only rows whose seed passes every kept test."""
+    from aceforge.synthesis.domain import InputSpace, params_of, test_calls
+    from aceforge.synthesis.feedback import assert_test, cover, kill_sets, reference_answers
+
+    todo = [(r, progs) for r, progs in rows if r.get("reference") and r.get("entry_point") and progs]
+    if not todo:
+        return
+    refs = [str(r["reference"]) for r, _ in todo]
+    calls = [test_calls(r["test_cases"], r["entry_point"]) for r, _ in todo]
+    proposals = []
+    for (row, _), ref, cs in zip(todo, refs, calls, strict=True):
+        space = InputSpace.build(row["entry_point"], params_of(ref, row["entry_point"]), cs)
+        grown = space.grow(cs, len(cs) + 30, f"{row['id']}/proxy")[len(cs) :]
+        proposals.append([c for c in dict.fromkeys(grown + space.boundaries(cs)) if c not in cs])
+    answers = reference_answers(refs, proposals, executor, limits, 0.2, "proxy")
+    found = [[c for c in p if c in a.found] for p, a in zip(proposals, answers, strict=True)]
+    kills = kill_sets([progs for _, progs in todo], found, answers, executor, limits)
+    for (row, _), ks, ans, pool in zip(todo, kills, answers, found, strict=True):
+        passing = [k for k, inf in zip(ks, row["inferences"], strict=False) if inf["pass_rate"] == 1.0 and k]
+        added = cover(pool, passing, len(passing))
+        if not added:
+            continue
+        tests = [assert_test(c, ans.found[c][0]) for c in added]
+        info = json.loads(row["filter_info"])
+        info["added_from_programs"] = tests
+        row["test_cases"] = [*row["test_cases"], *tests]
+        n = len(row["test_cases"])
+        for inf, k in zip(
+            row["inferences"], ks, strict=False
+        ):  # the new tests fail exactly the programs they kill
+            inf["pass_rate"] = (inf["pass_rate"] * (n - len(tests)) + sum(c not in k for c in added)) / n
+        row["filter_info"] = json.dumps(info)
+        counts["tests_added_from_programs"] += len(tests)
 
 
 def _verdict(oracle: str, proxy_ok: bool | None, ref_ok: bool | None) -> bool:

@@ -13,7 +13,6 @@ Two modes:
 
 from __future__ import annotations
 
-import ast
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -22,20 +21,24 @@ from typing import Any
 
 from aceforge.artifacts import StageOutput, empty_row
 from aceforge.errors import ConfigError
-from aceforge.execution.values import values_equal
 from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.domain import InputSpace, assigned_calls, example_calls, params_of, typed_calls
-from aceforge.synthesis.feedback import Answers, kill_sets, minimize, mutation_score, reference_answers
+from aceforge.synthesis.feedback import (
+    Answers,
+    assert_test,
+    kill_sets,
+    minimize,
+    mutation_score,
+    reference_answers,
+)
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import MODES, few_shot_prefix, signature, strip_leaks, synth_prompt
 from aceforge.synthesis.seeds import Seed
 from aceforge.types import Executor, Limits
-
-MAX_EXPECTED_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,7 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
             inputs_dropped=len(d.answers.failed),
         )  # fmt: skip
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
-        _keep(out, d, [_assert(c, d.answers.found[c][0]) for c in chosen], cfg)
+        _keep(out, d, [assert_test(c, d.answers.found[c][0]) for c in chosen], cfg)
 
 
 def _answer(
@@ -241,7 +244,7 @@ def _answer(
     tag: str,
 ) -> list[Answers]:
     progs = [d.seed.program for d in drafts]
-    return reference_answers(progs, calls, executor, limits, _literal, cfg.max_ref_s, tag)
+    return reference_answers(progs, calls, executor, limits, cfg.max_ref_s, tag)
 
 
 def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
@@ -318,22 +321,6 @@ def _one_signature(calls: list[str], origin: dict[str, str]) -> list[str]:
     else:
         allowed = {_types(calls[0])}
     return [c for c in calls if _types(c) in allowed]
-
-
-def _literal(value: Any) -> str | None:
-    """`value` as Python literal source that evaluates back to an equal value of the same type."""
-    text = repr(value)
-    if len(text) > MAX_EXPECTED_CHARS:
-        return None
-    try:
-        back = ast.literal_eval(text)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return None
-    return text if values_equal(back, value, 0.0, 0.0) else None
-
-
-def _assert(call: str, expected: str) -> str:
-    return f"assert {call} is None" if expected == "None" else f"assert {call} == {expected}"
 
 
 def _keep(out: StageOutput, d: _Draft, tests: list[str], cfg: SynthConfig) -> None:
