@@ -214,7 +214,36 @@ def main() -> None:
               f"{row['seconds_per_question']} s/question", flush=True)  # fmt: skip
     out = Path(a.out or ROOT / "benchmarks" / "results" / f"test_fidelity_{a.split}.json")
     out.write_text(json.dumps(report, indent=1) + "\n")
-    print(f"wrote {out}")
+    out.with_suffix(".md").write_text(table(report) + "\n")
+    print(table(report))
+    print(f"wrote {out} and {out.with_suffix('.md')}")
+
+
+NAMES = {
+    "paper": "paper: `--mode tests` + proxy filter",
+    "before": "inputs mode before (682f882)",
+    "domain": "domain-aware inputs (`--no-feedback`)",
+    "feedback": "**`aceforge synth` defaults** (domain + feedback)",
+}
+
+
+def table(report: dict) -> str:
+    """The report as the README's markdown table, with the anchor beside it."""
+    rows = [
+        f"HumanEval {report['split']}-index, {report['problems']} problems × {report['samples_per_problem']} "
+        f"CodeGen-16B samples ({report['correct']} correct, {report['wrong']} wrong by HumanEval's tests)",
+        "",
+        "| suite | questions with a suite | TPR | TNR | TPR / TNR, no suite = accept all | mutation score | s / question |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    pct = lambda v: "–" if v is None else f"{100 * v:.1f}%"  # noqa: E731
+    for mode, r in report["modes"].items():
+        rows.append(f"| {NAMES.get(mode, mode)} | {r['coverage']} | {pct(r['tpr'])} | {pct(r['tnr'])} | "
+                    f"{pct(r['tpr_all'])} / {pct(r['tnr_all'])} | {pct(r['mutation_score'])} | "
+                    f"{r['seconds_per_question']} |")  # fmt: skip
+    a = report["anchor"]
+    rows.append(f"| {a['name']} | – | {pct(a['tpr'])} | {pct(a['tnr'])} | – | – | – |")
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":
