@@ -48,3 +48,11 @@ def test_minimize_covers_every_killed_mutant_then_adds_new_values() -> None:
     assert mutation_score(kills, suite) == (3, 3)
     assert mutation_score(kills, ["f(1)", "f(3)"]) == (1, 3)
     assert minimize(["f(1)", "f(2)"], [], answers, n=5) == ["f(1)", "f(2)"]
+
+
+def test_values_without_a_short_literal_make_no_test() -> None:
+    from aceforge.synthesis.feedback import literal
+
+    assert literal([1, "a", (2.5, None)]) == "[1, 'a', (2.5, None)]"
+    assert literal(10**5000) is None  # repr raises past the 4,300-digit limit
+    assert literal("x" * 2000) is None and literal(float("nan")) is None and literal({1, 2}) == "{1, 2}"

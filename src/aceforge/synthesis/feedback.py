@@ -73,7 +73,10 @@ def reference_answers(
 
 def literal(value: Any) -> str | None:
     """`value` as Python literal source that evaluates back to an equal value of the same type."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # ints past Python's 4,300-digit str limit, deep nesting
+        return None
     if len(text) > MAX_EXPECTED_CHARS:
         return None
     try:
