@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 CODET  ?= ../shared/data/codet
 DEMO   ?= runs/quickstart
 
-.PHONY: demo demo-exec test test-all lint bench bench-deps clean
+.PHONY: demo demo-exec test test-all lint bench bench-deps bench-fidelity clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench-deps: $(VENV)/.installed
 
 bench: bench-deps
 	$(PY) benchmarks/exec_throughput.py --codet-dir $(CODET)
+
+# Test fidelity of synthesized suites (HumanEval x CodeGen-16B): develop on even, report odd once.
+bench-fidelity: $(VENV)/.installed
+	$(PY) benchmarks/test_fidelity.py --codet-dir $(CODET) --split even --limit 40
 
 clean:
 	rm -rf $(VENV) work runs .pytest_cache .ruff_cache .mypy_cache

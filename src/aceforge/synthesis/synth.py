@@ -191,7 +191,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     return _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
 
 
-_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "mutation": 3, "search": 4}
+_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "mutation": 3}
 
 
 def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig, out: StageOutput) -> None:
@@ -214,7 +214,7 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
         if d.space is not None and not any(o == "example" for o in d.origin.values()):
             d.space = InputSpace.build(d.entry, d.space.params, ok)  # the model's inputs define it
         live.append(d)
-    _widen(live, executor, limits, cfg, "ref1", _grown)
+    _widen(live, executor, limits, cfg, "ref1")
     if cfg.feedback:
         _feedback(live, executor, limits, cfg)
     for d in live:
@@ -261,10 +261,11 @@ def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
 
 
 def _widen(
-    drafts: list[_Draft], executor: Executor, limits: Limits, cfg: SynthConfig, tag: str, propose: Any
+    drafts: list[_Draft], executor: Executor, limits: Limits, cfg: SynthConfig, tag: str
 ) -> list[list[str]]:
-    """Propose new inputs per draft, keep those the reference answers stably; return them."""
-    proposals = [propose(d, cfg, tag) if d.space is not None else [] for d in drafts]
+    """Grow each draft's pool in its domain; keep the inputs the seed answers stably (an input
+    answered differently is only dropped here: the question was checked for that already)."""
+    proposals = [_grown(d, cfg, tag) if d.space is not None else [] for d in drafts]
     for d, ans, new in zip(
         drafts, _answer(drafts, proposals, executor, limits, cfg, tag), proposals, strict=True
     ):
@@ -290,7 +291,7 @@ def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: Syn
         todo = [d for d, s in zip(drafts, survivors, strict=True) if s]
         if not todo:
             break
-        new = _widen(todo, executor, limits, cfg, f"search{r}", _grown)
+        new = _widen(todo, executor, limits, cfg, f"search{r}")
         idx = [drafts.index(d) for d in todo]
         progs = [[mutants[i][m] for m in survivors[i]] for i in idx]
         found = kill_sets(progs, new, [d.answers for d in todo], executor, mlimits)
