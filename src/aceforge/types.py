@@ -51,6 +51,8 @@ class Job:
     whole assert inside the sandbox (the expected value then enters the sandbox).
     `probe`: the tests are bare expressions (e.g. ``f(3, "a")``), not checks; each outcome is
     `passed` with the expression's value in `TestOutcome.value`, or says why there is none.
+    `random_seed`: what ``random`` is seeded with in every child (runs are repeatable; a second
+    run with another seed shows what depends on it).
     """
 
     id: str
@@ -61,6 +63,7 @@ class Job:
     child_per_test: bool = False
     compare_in_sandbox: bool = False
     probe: bool = False
+    random_seed: int = 0
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -283,6 +284,26 @@ def test_hash_seed_and_random_are_fixed_and_worker_count_does_not_matter():
     for workers in (1, 2):
         with LocalExecutor(workers=workers) as ex:
             assert [r.outcomes for r in ex.run_all(jobs)] == [["passed"]] * 6
+
+
+def test_a_job_picks_its_random_seed_and_the_cache_tells_seeds_apart(executor, tmp_path):
+    from aceforge.execution.cache import CachedExecutor, job_key
+
+    program = "import random\n\ndef coin():\n    return random.random()\n"
+    jobs = [Job(str(s), program, ("coin()",), probe=True, random_seed=s) for s in (0, 1, 0)]
+    values = {r.id: r.tests[0].value for r in executor.run_all(jobs)}
+    expected = {}
+    for s in (0, 1):
+        random.seed(s)
+        expected[str(s)] = random.random()
+    assert values == expected
+    assert job_key(jobs[0]) != job_key(jobs[1]) and job_key(jobs[0]) == job_key(jobs[2])
+    assert job_key(jobs[0]) == job_key(Job("0", program, ("coin()",), probe=True))  # seed 0: old keys hold
+    cached = CachedExecutor(executor, tmp_path / "exec.sqlite")
+    first = [r.tests[0].value for r in cached.run_all(jobs[:2])]
+    again = [r.tests[0].value for r in cached.run_all(jobs[:2])]
+    cached.close()
+    assert first == again == [expected["0"], expected["1"]]
 
 
 def test_a_dead_worker_is_replaced_and_its_jobs_rerun(executor):

@@ -39,19 +39,21 @@ SEEDS = {
 ''',
     "first": "def first(xs):\n    return xs[0]\n",
     "clock": "import time\n\ndef clock(x: int) -> int:\n    return time.perf_counter_ns() + x\n",
+    "pick": "import random\n\ndef pick(xs: list) -> int:\n    return random.choice(xs)\n",
     "scale": "def scale(xs: list, k: int) -> list:\n    return [x * k for x in xs]\n",
 }
 PROPOSALS = {
     "balanced": ["balanced('hello')", "balanced(5)", "balanced('<<>>')", "balanced('')"],
     "first": ["first([3, 1])", "first('abc')", "first([7])"],
     "clock": ["clock(1)", "clock(2)"],
+    "pick": ["pick(list(range(100)))", "pick([5, 6, 7, 8, 9, 10, 11, 12])"],
     "scale": [],  # nothing from the model: typed guesses from the annotations
 }
 LEAK = "The result is limited to the closed range from `low` to `high`."
 
 
 def teacher(prompt: str, sample: int = 0) -> str:
-    name = re.findall(r"### Program\n(?:import time\n\n)?def (\w+)", prompt)[-1]
+    name = re.findall(r"### Program\n(?:import \w+\n\n)?def (\w+)", prompt)[-1]
     return (
         f' returns something. {LEAK} Keep it simple.",\n "inputs": ' + json.dumps(PROPOSALS[name]) + "\n}\n"
     )
@@ -70,6 +72,7 @@ def test_inputs_follow_the_domain_and_feedback_kills_mutants(tmp_path: Path, exe
         r["id"]: r for r in map(json.loads, (tmp_path / "synth/rejected.jsonl").read_text().splitlines())
     }
     assert rejected["clock"]["reason"] == "nondeterministic_reference" and "clock" not in rows
+    assert rejected["pick"]["reason"] == "nondeterministic_reference"  # depends on the random seed
     # Brackets only: the docstring's examples set the character set and the model's 'hello' and 5 are out.
     b = rows["balanced"]
     info = json.loads(b["synth_info"])

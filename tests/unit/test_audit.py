@@ -95,6 +95,16 @@ def test_duplicates_trivial_and_imported_rows_without_reference(executor) -> Non
     assert a["discrimination"][2] == 0.0 and a["discrimination"][3] == 1.0
 
 
+def test_flaky_tests_depend_on_luck_or_order(executor) -> None:
+    # Seeded with 0 the coin is 1, with 1 it is 0 (the second run's seed): the first test flips.
+    lucky = "import random\n\ndef add(a, b):\n    return a + b + random.choice([0, 1])\n"
+    tests = ["assert add(1, 1) == 3", "assert add(1, 1) > 0"]
+    rows, summary = audit_rows([_row(tests, reference=lucky)], executor, AuditConfig(n_mutants=0))
+    assert rows[0]["audit"]["flaky_tests"] == 1 and summary["flaky_tests"] == 1
+    steady, _ = audit_rows([_row(tests[1:], reference=ADD)], executor, AuditConfig(n_mutants=0))
+    assert steady[0]["audit"]["flaky_tests"] == 0
+
+
 def test_pure_measures() -> None:
     outcomes = [[True, True, False], [True, False, False], [True, True, True], [True, False, False]]
     assert trivial_tests(outcomes) == 1

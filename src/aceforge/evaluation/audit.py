@@ -7,7 +7,7 @@ For each row (AceCode-87K schema: ``test_cases``, optional ``reference``, ``entr
 * ``trivial_tests`` — tests with the same outcome for every program seen (reference,
   inferences, solutions, mutants; at least 3 programs);
 * ``flaky_tests`` — tests whose outcome for some program differs between two runs (the second
-  in reverse order, so state carried between tests shows up too);
+  in reverse order with another random seed, so carried state and luck show up);
 * ``precision`` — the fraction of tests the reference passes;
 * ``mutation_score`` — mutants of the reference the suite kills, over the non-equivalent ones
   (killed by the suite, or by an input found by an in-domain search around the suite's calls);
@@ -247,7 +247,7 @@ def _run_programs(qs: list[_Q], executor: Executor, limits: Limits) -> None:
             # A labeled solution is only accepted or not: it stops at its first miss.
             jobs.append(Job(f"{i}/p{j}/a", prog, tuple(q.tests), limits, fail_fast=kind == "solution"))
             if kind != "solution":
-                jobs.append(Job(f"{i}/p{j}/b", prog, tuple(reversed(q.tests)), limits))
+                jobs.append(Job(f"{i}/p{j}/b", prog, tuple(reversed(q.tests)), limits, random_seed=1))
         for j, prog in enumerate(q.mutants):  # stop at the first miss: mutants often hang
             jobs.append(Job(f"{i}/m{j}/a", prog, tuple(q.tests), mlimits, fail_fast=True))
     res = {r.id: r for r in executor.run_all(jobs)}

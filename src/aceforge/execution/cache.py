@@ -53,6 +53,7 @@ def job_key(job: Job, salt: str = "") -> str:
             "child_per_test": job.child_per_test,
             "compare_in_sandbox": job.compare_in_sandbox,
             "probe": job.probe,
+            **({"random_seed": job.random_seed} if job.random_seed else {}),  # keys of seed-0 jobs unchanged
             "salt": salt,
         },
         sort_keys=True,

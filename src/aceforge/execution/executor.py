@@ -331,6 +331,7 @@ class LocalExecutor:
             "fail_fast": job.fail_fast,
             "child_per_test": job.child_per_test,
             "fallback": job.compare_in_sandbox,
+            "seed": job.random_seed,
         }
         self.tracks[jid] = _Track(
             job, plans, w, [None] * len(plans), attempts=attempts, part_of=part_of, index=index
@@ -455,6 +456,7 @@ class LocalExecutor:
                 job.limits,
                 compare_in_sandbox=job.compare_in_sandbox,
                 probe=job.probe,
+                random_seed=job.random_seed,
             )
             self.spread.append((part, spread, i))
 

@@ -243,7 +243,7 @@ def _set_stdin(text: str) -> None:
 
 def _child_main(job: dict[str, Any], indices: list[int], codes: dict[str, Any] | None) -> None:
     """`codes`: the program and tests as the fork server compiled them (None: compile here)."""
-    random.seed(0)
+    random.seed(job.get("seed", 0))
     limits = job["limits"]
     tests = job["tests"]
     stdio = bool(indices) and tests[indices[0]]["k"] == "stdio"

@@ -1,10 +1,11 @@
 """Execution feedback for test suites: the reference's answers, mutants it must be told
 apart from, a search for inputs that separate the survivors, and a minimal suite.
 
-* The reference runs every input twice (forward, then in reverse order, so state carried from
-  one call to the next shows up too); an input it answers differently is dropped, and a
-  reference that does so is *nondeterministic*. Inputs it raises on, hangs on or answers slowly
-  (over `max_ref_s`: a correct but naive program could time out there) are dropped.
+* The reference runs every input twice (forward, then in reverse order with another random
+  seed, so state carried from one call to the next and luck show up too); an input it answers
+  differently is dropped, and a reference that does so is *nondeterministic*. Inputs it raises
+  on, hangs on or answers slowly (over `max_ref_s`: a correct but naive program could time out
+  there) are dropped.
 * Each mutant (``mutants.make_mutants``) is killed by the inputs on which it answers
   differently, raises or hangs. A mutant no input kills after the search is counted as
   equivalent and left out of the mutation score.
@@ -47,7 +48,7 @@ def reference_answers(
     for i, (prog, cs) in enumerate(zip(programs, calls, strict=True)):
         if cs:
             jobs.append(Job(f"{tag}/{i}/a", prog, tuple(cs), limits, probe=True))
-            jobs.append(Job(f"{tag}/{i}/b", prog, tuple(reversed(cs)), limits, probe=True))
+            jobs.append(Job(f"{tag}/{i}/b", prog, tuple(reversed(cs)), limits, probe=True, random_seed=1))
     runs: dict[str, ExecResult] = {r.id: r for r in executor.run_all(jobs)}
     out = [Answers() for _ in programs]
     for i, cs in enumerate(calls):
