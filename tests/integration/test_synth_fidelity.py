@@ -130,3 +130,35 @@ def test_filter_adds_a_test_for_a_proxy_program_the_suite_accepts(tmp_path: Path
                                 Job("proxy", "def biggest(xs):\n    return xs[-1]\n", tuple(added))])  # fmt: skip
     by_id = {r.id: r for r in results}
     assert by_id["ref"].all_passed and not by_id["proxy"].passed[0]
+
+
+def test_a_question_whose_ask_echoed_an_example_falls_back_to_the_seed(tmp_path: Path) -> None:
+    from aceforge.artifacts import StageOutput
+    from aceforge.synthesis.prompts import few_shot_prefix
+    from aceforge.synthesis.synth import _draft
+
+    out = StageOutput(tmp_path / "s", "synth", {})
+    seed = Seed(
+        "t", "", "Trim both ends of a string.", "def trim(s: str) -> str:\n    return s.strip()\n", "trim"
+    )
+    answer = (
+        few_shot_prefix(seed)
+        + ' returns `value` limited to the closed range from `low` to `high`.",\n "inputs": []}'
+    )
+    d = _draft(seed, answer, SynthConfig(), out)
+    assert (
+        d is not None
+        and d.question
+        == "Write a function `trim(s: str)` for the following task.\n\nTrim both ends of a string."
+    )
+    bare = Seed("u", "", "", seed.program.replace("trim", "cut"), "cut")
+    answer = (
+        few_shot_prefix(bare)
+        + ' returns `value` limited to the closed range from `low` to `high`. Spaces go."}'
+    )
+    d = _draft(bare, answer, SynthConfig(), out)
+    assert (
+        d is not None
+        and d.question == "Write a function `cut(s: str)`. Spaces go."
+        and d.stats["few_shot_leak"]
+    )

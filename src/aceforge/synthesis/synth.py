@@ -131,13 +131,18 @@ def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> _Draf
     if not isinstance(question, str) or len(question.strip()) < 10:
         out.reject(seed.id, "no_question", {"answer": answer[:2000]})
         return None
-    question, leaked = strip_leaks(question.strip(), seed), False
-    if len(question) < 10:
-        if not seed.instruction:
+    stripped = strip_leaks(question.strip(), seed)
+    leaked = stripped != question.strip()
+    if leaked and (len(stripped) < 10 or (seed.entry_point and seed.entry_point not in stripped)):
+        # What is left no longer asks for the function: the seed's instruction says what it does.
+        if seed.instruction:
+            stripped = _seed_question(seed)
+        elif len(stripped) < 10:
             out.reject(seed.id, "few_shot_leak", {"answer": answer[:2000]})
             return None
-        question = _seed_question(seed)
-        leaked = True
+        else:
+            stripped = f"Write a function `{signature(seed) or seed.entry_point}`. {stripped}"
+    question = stripped
     got = obj.get(key)
     items: list[Any] = got if isinstance(got, list) else []
     hint = seed.entry_point if cfg.keep_name else None
@@ -154,7 +159,7 @@ def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> _Draf
     else:
         draft = _input_draft(seed, question, items, cfg)
     if leaked:
-        draft.stats["question_source"] = "seed_instruction"  # the rewrite only echoed a few-shot example
+        draft.stats["few_shot_leak"] = True  # sentences echoing a few-shot example were removed
     return draft
 
 
