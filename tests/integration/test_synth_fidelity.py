@@ -40,6 +40,7 @@ SEEDS = {
     "first": "def first(xs):\n    return xs[0]\n",
     "clock": "import time\n\ndef clock(x: int) -> int:\n    return time.perf_counter_ns() + x\n",
     "pick": "import random\n\ndef pick(xs: list) -> int:\n    return random.choice(xs)\n",
+    "inv": "def inv(n: int) -> float:\n    return 1 / n\n",
     "scale": "def scale(xs: list, k: int) -> list:\n    return [x * k for x in xs]\n",
 }
 PROPOSALS = {
@@ -47,6 +48,7 @@ PROPOSALS = {
     "first": ["first([3, 1])", "first('abc')", "first([7])"],
     "clock": ["clock(1)", "clock(2)"],
     "pick": ["pick(list(range(100)))", "pick([5, 6, 7, 8, 9, 10, 11, 12])"],
+    "inv": ["inv(0)"],  # raises on the seed: typed guesses are the last resort
     "scale": [],  # nothing from the model: typed guesses from the annotations
 }
 LEAK = "The result is limited to the closed range from `low` to `high`."
@@ -88,6 +90,10 @@ def test_inputs_follow_the_domain_and_feedback_kills_mutants(tmp_path: Path, exe
     assert all(t.startswith("assert first([") for t in rows["first"]["test_cases"])
     assert all(re.match(r"assert scale\(\[[-\d, ]*\], -?\d+\) == ", t) for t in rows["scale"]["test_cases"])
     assert json.loads(rows["scale"]["synth_info"])["test_origins"].get("signature")
+    assert json.loads(rows["inv"]["synth_info"])["test_origins"]["signature"] >= 5
+    assert "assert inv(2) == 0.5" in rows["inv"]["test_cases"] and not any(
+        "inv(0)" in t for t in rows["inv"]["test_cases"]
+    )
     # The few-shot example's wording is gone from every question; the rest of the answer stays.
     for r in rows.values():
         assert "closed range" not in r["question"] and "Keep it simple." in r["question"]

@@ -205,6 +205,8 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
     run and inputs that tell survivors apart are searched for; the suite is then minimized."""
     limits = Limits(timeout_s=cfg.timeout_s, import_timeout_s=max(2.0, cfg.timeout_s))
     answers = _answer(drafts, [d.calls for d in drafts], executor, limits, cfg, "ref0")
+    if cfg.guess_inputs:
+        _last_resort(drafts, answers, executor, limits, cfg)
     live: list[_Draft] = []
     for d, ans in zip(drafts, answers, strict=True):
         if ans.unstable:
@@ -238,6 +240,32 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
         )  # fmt: skip
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
         _keep(out, d, [assert_test(c, d.answers.found[c][0]) for c in chosen], cfg)
+
+
+def _last_resort(
+    drafts: list[_Draft], answers: list[Answers], executor: Executor, limits: Limits, cfg: SynthConfig
+) -> None:
+    """Drafts whose candidates all failed on the seed (a weak model's proposals often do) try
+    calls guessed from the signature, typed by its annotations when it has them."""
+    todo = [i for i, (d, a) in enumerate(zip(drafts, answers, strict=True)) if not a.found and not a.unstable]
+    guesses = []
+    for i in todo:
+        d = drafts[i]
+        params = d.space.params if d.space is not None else []
+        new = [
+            c
+            for c in typed_calls(params, d.entry) or guess_calls(d.seed.program, d.entry)
+            if c not in d.origin
+        ]
+        d.origin.update(dict.fromkeys(new, "signature"))
+        d.calls += new
+        guesses.append(new)
+    for i, found in zip(
+        todo, _answer([drafts[i] for i in todo], guesses, executor, limits, cfg, "guess"), strict=True
+    ):
+        answers[i].found.update(found.found)
+        answers[i].unstable |= found.unstable
+        answers[i].failed |= found.failed
 
 
 def _answer(
