@@ -367,8 +367,9 @@ def summarize(audits: list[dict[str, Any]]) -> dict[str, Any]:
         "mutants_equivalent": total("mutants_equivalent"),
         "mutation_score": round(total("mutants_killed") / live, 4) if live else None,
         "mean_discrimination": mean("mean_discrimination"),
-        "contaminated_questions": sum(bool(a.get("contaminated")) for a in audits),
     }
+    if any("contaminated" in a for a in audits):  # only when benchmark prompts were given
+        out["contaminated_questions"] = sum(bool(a.get("contaminated")) for a in audits)
     if any("correct_solutions" in a for a in audits):
         c, w = total("correct_solutions"), total("wrong_solutions")
         out.update(
