@@ -109,6 +109,12 @@ def test_growth_and_boundaries_stay_in_the_domain_and_are_deterministic() -> Non
     for call in grown + space.boundaries(grown):
         x, base = parse_args(call)[0]
         assert type(x) is int and type(base) is int and x >= 1 and 1 <= base <= 6, call
+    assert space.grow(["change_base(8, 3)"], 30, "other seed") != grown
+    assert InputSpace.build("f", [], ["f()"]).grow(["f()"], 10, "s") == ["f()"]  # nothing to mutate
+    assert space.grow([], 10, "s") == []
+    mixed = InputSpace.build("g", [], ["g(3, 'ab', [1, 2])", "g(0, '', [])"])
+    for call in mixed.grow(["g(3, 'ab', [1, 2])", "g(0, '', [])"], 20, "s"):
+        assert [type(a) for a in parse_args(call)[0]] == [int, str, list]  # types never cross
     sorted_space = InputSpace.build("uniq", [], ["uniq([1, 2, 2, 5])", "uniq([0, 3, 9])"])
     for call in sorted_space.grow(["uniq([1, 2, 2, 5])"], 25, "s"):
         xs = parse_args(call)[0][0]

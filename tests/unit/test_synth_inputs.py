@@ -10,25 +10,8 @@ import pytest
 from aceforge.errors import ConfigError, DataFormatError
 from aceforge.generation.base import Completion, GenParams
 from aceforge.generation.cache import ResponseCache, cache_key
-from aceforge.synthesis.mutate import grow_calls, guess_calls, parse_call
+from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.seeds import load_seeds, make_seed
-
-
-def test_grow_calls_is_deterministic_distinct_and_literal() -> None:
-    calls = ["f(3, 'ab', [1, 2])", "f(0, '', [])"]
-    a = grow_calls(calls, 20, "seed-1")
-    assert a == grow_calls(calls, 20, "seed-1")
-    assert a[:2] == calls and len(a) == 20 and len(set(a)) == 20
-    for c in a:
-        name, args, _ = parse_call(c)  # every mutant is still an all-literal call
-        assert name == "f" and len(args) == 3
-        assert [type(x) for x in args] == [int, str, list]
-    assert grow_calls(calls, 20, "seed-2") != a
-
-
-def test_grow_calls_without_arguments_stops() -> None:
-    assert grow_calls(["f()"], 10, "s") == ["f()"]
-    assert grow_calls([], 10, "s") == []
 
 
 def test_guess_calls_follow_the_signature() -> None:

@@ -1,16 +1,13 @@
-"""Type-aware mutation of test inputs (in the spirit of EvalPlus): nudge ints and floats, edit
-strings and lists, so a few proposed calls grow into a test set. Deterministic per seed."""
+"""Calls guessed from a signature without annotations (the last resort when neither the seed's
+examples nor the model give a working input), and parsing of all-literal calls. In-domain
+mutation of known inputs lives in ``domain``."""
 
 from __future__ import annotations
 
 import ast
-import random
-import string
 from typing import Any
 
-MAX_STR = 200
-MAX_LEN = 50
-MAX_INT = 10**9
+from aceforge.synthesis.domain import format_call
 
 
 def parse_call(call: str) -> tuple[str, list[Any], dict[str, Any]]:
@@ -20,118 +17,6 @@ def parse_call(call: str) -> tuple[str, list[Any], dict[str, Any]]:
     args = [ast.literal_eval(a) for a in node.args]
     kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}
     return node.func.id, args, kwargs
-
-
-def format_call(name: str, args: list[Any], kwargs: dict[str, Any]) -> str:
-    parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
-    return f"{name}({', '.join(parts)})"
-
-
-def mutate_value(v: Any, rng: random.Random, depth: int = 0) -> Any:
-    if isinstance(v, bool):
-        return not v
-    if isinstance(v, int):
-        return max(
-            -MAX_INT, min(MAX_INT, rng.choice([v + 1, v - 1, v * 2, v // 2, -v, 0, v + rng.randint(2, 9)]))
-        )
-    if isinstance(v, float):
-        return rng.choice([v + 0.5, v - 1.0, v * 1.5, -v, 0.0, round(v, 1)])
-    if isinstance(v, str):
-        return _mutate_str(v, rng)
-    if isinstance(v, bytes):
-        return _mutate_str(v.decode("latin-1"), rng).encode("latin-1")
-    if isinstance(v, list | tuple):
-        out = _mutate_seq(list(v), rng, depth)
-        return out if isinstance(v, list) else tuple(out)
-    if isinstance(v, dict) and v:
-        d = dict(v)
-        k = rng.choice(list(d))
-        if rng.random() < 0.3 and len(d) > 1:
-            del d[k]
-        elif depth < 3:
-            d[k] = mutate_value(d[k], rng, depth + 1)
-        return d
-    return v
-
-
-def _mutate_str(s: str, rng: random.Random) -> str:
-    letters = string.ascii_letters + string.digits + " "
-    ops = ["insert", "upper", "repeat"] + (["delete", "swap", "replace", "reverse", "empty"] if s else [])
-    op = rng.choice(ops)
-    i = rng.randrange(len(s) + 1)
-    if op == "insert":
-        out = s[:i] + rng.choice(letters) + s[i:]
-    elif op == "delete":
-        i = min(i, len(s) - 1)
-        out = s[:i] + s[i + 1 :]
-    elif op == "swap" and len(s) > 1:
-        j = rng.randrange(len(s))
-        chars = list(s)
-        chars[min(i, len(s) - 1)], chars[j] = chars[j], chars[min(i, len(s) - 1)]
-        out = "".join(chars)
-    elif op == "replace":
-        i = min(i, len(s) - 1)
-        out = s[:i] + rng.choice(letters) + s[i + 1 :]
-    elif op == "reverse":
-        out = s[::-1]
-    elif op == "empty":
-        out = ""
-    elif op == "upper":
-        out = s.swapcase()
-    else:
-        out = s + s
-    return out[:MAX_STR]
-
-
-def _mutate_seq(xs: list[Any], rng: random.Random, depth: int) -> list[Any]:
-    ops = ["append"] + (["drop", "dup", "reverse", "swap", "element", "empty"] if xs else [])
-    op = rng.choice(ops)
-    if op == "append":
-        xs.append(mutate_value(rng.choice(xs), rng, depth + 1) if xs else 0)
-    elif op == "drop":
-        xs.pop(rng.randrange(len(xs)))
-    elif op == "dup":
-        xs.insert(rng.randrange(len(xs)), rng.choice(xs))
-    elif op == "reverse":
-        xs.reverse()
-    elif op == "swap":
-        i, j = rng.randrange(len(xs)), rng.randrange(len(xs))
-        xs[i], xs[j] = xs[j], xs[i]
-    elif op == "element" and depth < 3:
-        i = rng.randrange(len(xs))
-        xs[i] = mutate_value(xs[i], rng, depth + 1)
-    else:
-        xs = []
-    return xs[:MAX_LEN]
-
-
-def grow_calls(calls: list[str], target: int, seed: str) -> list[str]:
-    """`calls` plus mutants (one argument changed each) until there are `target` distinct calls."""
-    parsed = [parse_call(c) for c in calls]
-    out = list(dict.fromkeys(format_call(*p) for p in parsed))
-    if not out:
-        return out
-    rng = random.Random(seed)
-    seen = set(out)
-    for _ in range(target * 30):
-        if len(out) >= target:
-            break
-        name, args, kwargs = rng.choice(parsed)
-        args, kwargs = list(args), dict(kwargs)
-        slots = [("a", i) for i in range(len(args))] + [("k", k) for k in kwargs]
-        if not slots:
-            break
-        kind, where = rng.choice(slots)
-        if kind == "a":
-            args[where] = mutate_value(args[where], rng)  # type: ignore[index]
-        else:
-            kwargs[where] = mutate_value(kwargs[where], rng)  # type: ignore[index]
-        call = format_call(name, args, kwargs)
-        if call not in seen:
-            seen.add(call)
-            out.append(call)
-            parsed.append((name, args, kwargs))
-    return out
 
 
 # ---- inputs guessed from a signature (when a model proposes none that fit) ----------------------
