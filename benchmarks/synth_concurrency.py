@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from aceforge.execution.executor import LocalExecutor
 from aceforge.generation import ClientConfig
-from aceforge.synthesis.stages import Runtime, run_synth
+from aceforge.runtime import Runtime
+from aceforge.synthesis.stages import run_synth
 from aceforge.synthesis.synth import SynthConfig
 from llm_servers import FaultServer, LlamaServer
 

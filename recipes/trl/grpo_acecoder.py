@@ -4,7 +4,8 @@
     aceforge export-rl runs/quickstart/06-hard -o runs/rl-trl --format trl
     accelerate launch recipes/trl/grpo_acecoder.py --data runs/rl-trl --model Qwen/Qwen2.5-Coder-7B \
         --output out/grpo --bf16
-    # CPU smoke mode: a tiny model built here, 2 steps (what the test suite runs)
+    # CPU smoke mode: a tiny model built here and taught the four answers by rote, then 2 GRPO
+    # steps in which its sampled answers earn real, non-zero rewards (what the test suite runs)
     python recipes/trl/grpo_acecoder.py --smoke --output /tmp/grpo-smoke
 
 Hyper-parameters follow the paper where GRPO has them (8 samples per question, lr 5e-7,
@@ -17,15 +18,31 @@ import argparse
 import json
 from pathlib import Path
 
-SMOKE_ROWS = [
+SMOKE_ROWS = [  # (prompt, tests, entry point, the answer the tiny model learns by rote)
     (
-        "Write a function add(a, b) that returns a + b.",
+        "Write a function add(a, b) that returns a + b.\n",
         ["assert add(1, 2) == 3", "assert add(0, 0) == 0"],
         "add",
+        "def add(a, b):\n    return a + b",
     ),
-    ("Write a function neg(x) that returns -x.", ["assert neg(1) == -1", "assert neg(0) == 0"], "neg"),
-    ("Write a function first(xs) returning xs[0].", ["assert first([3, 4]) == 3"], "first"),
-    ("Write a function twice(s) returning s + s.", ["assert twice('a') == 'aa'"], "twice"),
+    (
+        "Write a function neg(x) that returns -x.\n",
+        ["assert neg(1) == -1", "assert neg(0) == 0"],
+        "neg",
+        "def neg(x):\n    return -x",
+    ),
+    (
+        "Write a function first(xs) returning xs[0].\n",
+        ["assert first([3, 4]) == 3"],
+        "first",
+        "def first(xs):\n    return xs[0]",
+    ),
+    (
+        "Write a function twice(s) returning s + s.\n",
+        ["assert twice('a') == 'aa'"],
+        "twice",
+        "def twice(s):\n    return s + s",
+    ),
 ]
 
 
@@ -47,10 +64,11 @@ def main() -> None:
 
     out = Path(args.output)
     if args.smoke:
-        rows = [{"prompt": q, "tests": label_of(t), "entry_point": e} for q, t, e in SMOKE_ROWS]
-        from aceforge.tiny_models import tiny_qwen2
+        rows = [{"prompt": q, "tests": label_of(t), "entry_point": e} for q, t, e, _ in SMOKE_ROWS]
+        from aceforge.tiny_models import tiny_qwen2, tiny_sft
 
-        model = tiny_qwen2([q for q, _, _ in SMOKE_ROWS] * 20, out / "tiny-model", kind="causal")
+        texts = [q + a for q, _, _, a in SMOKE_ROWS]
+        model = tiny_sft(tiny_qwen2(texts * 20, out / "tiny-model", kind="causal"), texts)
         dataset = Dataset.from_list(rows)
     else:
         if not args.data or not args.model:
@@ -61,7 +79,7 @@ def main() -> None:
         output_dir=str(out / "checkpoints"),
         per_device_train_batch_size=4 if args.smoke else 8,
         num_generations=4 if args.smoke else 8,  # paper: 8 samples per question
-        max_completion_length=16 if args.smoke else 1024,
+        max_completion_length=24 if args.smoke else 1024,
         learning_rate=1e-3 if args.smoke else 5e-7,  # paper: 5e-7
         beta=0.01,  # paper: KL 0.01
         num_train_epochs=1,  # paper: 1 episode
@@ -78,7 +96,9 @@ def main() -> None:
     summary = {"steps": trainer.state.global_step, "log_history": trainer.state.log_history}
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
-    print(json.dumps({"steps": summary["steps"]}))
+    key = f"rewards/{reward.__name__}/mean"
+    means = [h[key] for h in trainer.state.log_history if key in h]
+    print(json.dumps({"steps": summary["steps"], "reward_mean_per_step": means}))
 
 
 if __name__ == "__main__":

@@ -202,3 +202,27 @@ def atomic_write(path: Path, write: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     write(str(tmp))
     os.replace(tmp, path)
+
+
+def write_manifest(out_dir: str | Path, manifest: dict[str, Any]) -> None:
+    """A stage folder's manifest.json, atomically."""
+    text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
+    atomic_write(Path(out_dir) / "manifest.json", lambda p: Path(p).write_text(text, encoding="utf-8"))
+
+
+def write_table(
+    out: Path, rows: list[dict[str, Any]], details: list[dict[str, Any]] | None, schema: Any = None
+) -> None:
+    """A recomputed stage's rows, each file atomically: data.parquet (absent when there are no
+    rows), data.jsonl, and pairs_detail.jsonl when `details` are given."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if rows:
+        table = pa.Table.from_pylist(rows, schema=schema)
+        atomic_write(out / "data.parquet", lambda p: pq.write_table(table, p))
+    else:
+        (out / "data.parquet").unlink(missing_ok=True)
+    atomic_write(out / "data.jsonl", lambda p: write_jsonl(p, rows))
+    if details is not None:
+        atomic_write(out / "pairs_detail.jsonl", lambda p: write_jsonl(p, details))

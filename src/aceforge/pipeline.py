@@ -17,7 +17,7 @@ from typing import Any
 
 from aceforge.config import STAGES, RunConfig
 from aceforge.errors import ConfigError
-from aceforge.synthesis.stages import ProgressFactory, Runtime, no_progress
+from aceforge.runtime import ProgressFactory, Runtime, no_progress
 
 FOLDERS = {name: f"{i + 1:02d}-{name}" for i, name in enumerate(STAGES)}
 
@@ -77,7 +77,7 @@ def run_pipeline(
         earlier = _finished(cfg, name, required=True)
         assert earlier is not None
         manifests[name] = earlier
-    from aceforge.execution.executor import make_executor
+    from aceforge.execution.factory import make_executor
 
     with make_executor(
         rt.executor_kind, rt.workers, ray_address=rt.ray_address

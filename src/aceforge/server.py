@@ -1,6 +1,7 @@
 """``aceforge serve``: the reward core over HTTP (FastAPI + uvicorn).
 
     POST /get_reward   OpenRLHF's body {"query", "prompts", "labels"} → {"rewards", "scores", "extra_logs"}
+                       (the wire format of rewards.openrlhf: responses cut out of their queries)
     POST /reward       {"items": [{"completion", "tests" | "label", "entry_point"?, "question"?, "group"?}]}
                        → {"results": [{"reward", "pass_rate", "outcomes", "flags", ...}]}
     GET  /health       {"status": "ok", ...}
@@ -25,7 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aceforge.errors import ConfigError
-from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, parse_tests
+from aceforge.rewards import openrlhf
+from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, parse_label
 from aceforge.types import Executor
 
 log = logging.getLogger("aceforge.serve")
@@ -116,7 +118,7 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
         with contextlib.ExitStack() as stack:
             ex = executor
             if ex is None:
-                from aceforge.execution.executor import make_executor
+                from aceforge.execution.factory import make_executor
 
                 engine = make_executor(settings.executor, settings.workers, ray_address=settings.ray_address)
                 ex = stack.enter_context(engine)
@@ -135,6 +137,7 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
                     await task
 
     app = FastAPI(title="aceforge reward server", lifespan=lifespan)
+    app.add_middleware(BodyLimit, max_bytes=int(settings.max_body_mb * (1 << 20)))
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Any:
@@ -143,9 +146,6 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
             given = request.headers.get("authorization", "")
             if not secrets.compare_digest(given, f"Bearer {settings.token}"):
                 return JSONResponse({"detail": "missing or wrong bearer token"}, status_code=401)
-        length = int(request.headers.get("content-length") or 0)
-        if length > settings.max_body_mb * (1 << 20):
-            return JSONResponse({"detail": f"body over {settings.max_body_mb} MB"}, status_code=413)
         if state["pending"] >= settings.max_pending:
             return JSONResponse({"detail": "server busy"}, status_code=503, headers={"Retry-After": "1"})
         state["pending"] += 1
@@ -171,32 +171,20 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
         request.state.items = len(items)
         return await state["batcher"].submit(items)
 
-    def parse_label(label: Any, where: str) -> Any:
+    def label_of(label: Any, where: str) -> tuple[Any, str | None]:
         try:
-            return parse_tests(label)
+            return parse_label(label)
         except ConfigError as e:
             raise HTTPException(400, f"{where}: {e}") from None
 
     @app.post("/get_reward")
     async def get_reward(request: Request) -> dict[str, Any]:
         body = await _json(request)
-        queries, prompts, labels = body.get("query"), body.get("prompts"), body.get("labels")
-        if not isinstance(queries, list) or not isinstance(prompts, list) or not isinstance(labels, list):
-            raise HTTPException(422, "body needs lists 'query', 'prompts' and 'labels'")
-        if not len(queries) == len(prompts) == len(labels):
-            raise HTTPException(422, "'query', 'prompts' and 'labels' must have the same length")
-        items = []
-        for k, (q, p, label) in enumerate(zip(queries, prompts, labels, strict=True)):
-            if not isinstance(q, str) or not isinstance(p, str):
-                raise HTTPException(422, f"query[{k}] and prompts[{k}] must be strings")
-            response = q[len(p) :] if q.startswith(p) else q
-            items.append(RewardItem(response, parse_label(label, f"labels[{k}]"), group=p))
-        results = await score(request, items)
-        return {
-            "rewards": [r.reward for r in results],
-            "scores": [r.pass_rate for r in results],
-            "extra_logs": {"pass_rate": [r.pass_rate for r in results]},
-        }
+        try:
+            items = openrlhf.request_items(body.get("query"), body.get("prompts"), body.get("labels"))
+        except openrlhf.WireError as e:
+            raise HTTPException(e.status, str(e)) from None
+        return openrlhf.response_body(await score(request, items))
 
     @app.post("/reward")
     async def reward(request: Request) -> dict[str, Any]:
@@ -208,10 +196,14 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
         for k, it in enumerate(raw):
             if not isinstance(it, dict) or not isinstance(it.get("completion"), str):
                 raise HTTPException(422, f"items[{k}] needs a string 'completion'")
-            tests = parse_label(it.get("tests", it.get("label")), f"items[{k}].tests")
+            tests, entry = label_of(it.get("tests", it.get("label")), f"items[{k}].tests")
             items.append(
                 RewardItem(
-                    it["completion"], tests, it.get("entry_point"), it.get("question"), it.get("group")
+                    it["completion"],
+                    tests,
+                    it.get("entry_point") or entry,
+                    it.get("question"),
+                    it.get("group"),
                 )
             )
         results = await score(request, items)
@@ -229,6 +221,60 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
         }
 
     return app
+
+
+class BodyLimit:
+    """ASGI middleware: a body over `max_bytes` gets 413, counted as its bytes arrive (declared
+    Content-Length or chunked), so nothing past the limit is read or kept. The body is held
+    (at most the limit) and replayed to the app only once it is known to fit."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, _replay([message]), send)
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._too_large(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replay([body], then=receive), send)
+
+    async def _too_large(self, send: Any) -> None:
+        detail = json.dumps({"detail": f"body over {self.max_bytes / (1 << 20):.3g} MB"}).encode()
+        headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": detail})
+
+
+def _replay(messages: list[dict[str, Any]], then: Any = None) -> Any:
+    pending = list(messages)
+
+    async def receive() -> dict[str, Any]:
+        if pending:
+            return pending.pop(0)
+        if then is not None:
+            return await then()  # after the body: a disconnect, when it comes
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 async def _json(request: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 
 from aceforge.errors import ConfigError
-from aceforge.generation.base import Message, Prompt
+from aceforge.types import Message, Prompt
 
 DEFAULT_RM_TEMPLATE = "acecoder-v1"
 RM_TEMPLATES = ("acecoder-v1",)

@@ -70,3 +70,28 @@ def _save_acecoderm(lm: Any, out: Path) -> None:
     state["v_head.summary.bias"] = torch.tensor([0.25])
     out.mkdir(parents=True, exist_ok=True)
     save_file(state, str(out / "model.safetensors"), metadata={"format": "pt"})
+
+
+def tiny_sft(
+    model_dir: str | Path, texts: list[str], steps: int = 150, lr: float = 3e-3, seed: int = 0
+) -> str:
+    """Teach a tiny causal LM `texts` by rote (full-sequence next-token loss, each ending with
+    EOS), saved back in place. A smoke RL run on it then samples answers that sometimes pass,
+    so real non-zero rewards reach the trainer."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    torch.manual_seed(seed)
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    model = AutoModelForCausalLM.from_pretrained(model_dir)
+    batch = tok([t + tok.eos_token for t in texts], return_tensors="pt", padding=True)
+    labels = batch["input_ids"].masked_fill(batch["attention_mask"] == 0, -100)
+    optim = torch.optim.AdamW(model.parameters(), lr=lr)
+    model.train()
+    for _ in range(steps):
+        loss = model(**batch, labels=labels).loss
+        loss.backward()
+        optim.step()
+        optim.zero_grad()
+    model.save_pretrained(model_dir)
+    return str(model_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypedDict
 
 Outcome = Literal["passed", "failed", "error", "timeout", "memory", "crashed", "not_run"]
 JobStatus = Literal["ok", "syntax_error", "import_error", "import_timeout", "crashed"]
@@ -23,12 +23,27 @@ class StdioTest:
 Test = str | StdioTest
 
 
+class Message(TypedDict):
+    """One chat message."""
+
+    role: str
+    content: str
+
+
+Prompt = str | list[Message]  # a completion prompt, or chat messages
+
+
+# Importing a program's modules (numpy, pandas) can take a couple of seconds on a loaded node;
+# never less than this, so a slow import is not mistaken for a wrong program.
+IMPORT_FLOOR_S = 2.0
+
+
 @dataclass(frozen=True)
 class Limits:
     """Per-job resource limits. `timeout_s` is per test; the import phase gets `import_timeout_s`."""
 
     timeout_s: float = 1.0
-    import_timeout_s: float | None = None  # None: max(timeout_s, 1.0)
+    import_timeout_s: float | None = None  # None: the one rule, max(timeout_s, IMPORT_FLOOR_S)
     memory_mb: int = 2048
     max_processes: int = 64
     max_open_files: int = 256
@@ -38,7 +53,11 @@ class Limits:
 
     @property
     def import_timeout(self) -> float:
-        return self.import_timeout_s if self.import_timeout_s is not None else max(self.timeout_s, 1.0)
+        return (
+            self.import_timeout_s
+            if self.import_timeout_s is not None
+            else max(self.timeout_s, IMPORT_FLOOR_S)
+        )
 
 
 @dataclass(frozen=True)
@@ -106,14 +125,12 @@ class ExecResult:
         return bool(self.tests) and all(self.passed)
 
     def to_row(self) -> dict[str, object]:
-        outcomes = [t.outcome for t in self.tests]  # one pass: rows are written per program
-        passed = [o == "passed" for o in outcomes]
         return {
             "id": self.id,
             "status": self.status,
-            "passed": passed,
-            "pass_rate": sum(passed) / len(passed) if passed else 0.0,
-            "outcomes": outcomes,
+            "passed": self.passed,
+            "pass_rate": self.pass_rate,
+            "outcomes": self.outcomes,
             "details": [t.detail for t in self.tests],
             "durations_s": [round(t.duration_s, 6) for t in self.tests],
             "error": self.error,
@@ -144,9 +161,25 @@ class ExecResult:
 
 
 class Executor(Protocol):
-    """What stages need from an execution engine: ``LocalExecutor`` here, a Ray pool or a
-    scripted stand-in in tests. ``run`` yields results as jobs finish (any order)."""
+    """What stages need from an execution engine: ``LocalExecutor`` here, a Ray pool, the
+    result cache around either, or a scripted stand-in in tests. ``run`` yields results as jobs
+    finish (any order); ``run_all`` returns them in job order. ``launch`` begins starting
+    without waiting, ``start`` waits until it can run, ``close`` releases it (each idempotent);
+    a ``with`` block starts and closes it."""
 
     def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]: ...
 
     def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]: ...
+
+    def launch(self) -> None: ...
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    @property
+    def isolation_report(self) -> dict[str, object]: ...
+
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc: object) -> None: ...

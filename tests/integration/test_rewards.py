@@ -89,7 +89,7 @@ def test_openrlhf_reward_function_shapes() -> None:
     label = label_of(TESTS)
     out = openrlhf_reward([prompt + RIGHT, prompt + EXIT], [prompt, prompt], [label, label])
     assert out["rewards"] == [1.0, 0.0] and out["scores"][0] == 1.0
-    assert set(out["extra_logs"]) == {"pass_rate", "no_code"}
+    assert set(out["extra_logs"]) == {"pass_rate", "no_code", "response_unlocated"}
 
 
 def test_trl_reward_function_shapes() -> None:

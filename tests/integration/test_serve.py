@@ -126,6 +126,26 @@ def test_token_and_size_limits() -> None:
             == 413
         )
         assert httpx.get(server.url + "/health", timeout=5).status_code == 200  # health needs no token
+
+        # a chunked body (no Content-Length) is counted as it arrives: 413 long before 50 MB
+        sent = 0
+
+        def chunks():
+            nonlocal sent
+            yield b'{"query": ["'
+            for _ in range(50 * 16):
+                sent += 65536
+                yield b"#" * 65536
+
+        auth = {"Authorization": "Bearer s3cret", "Content-Type": "application/json"}
+        try:
+            chunked = httpx.post(server.url + "/get_reward", content=chunks(), headers=auth, timeout=30)
+            assert chunked.status_code == 413, chunked.text
+        except httpx.HTTPError:  # the server may close the connection while the client still sends
+            pass
+        assert sent < 50 * (1 << 20)  # the rest of the 50 MB was never sent
+        again = httpx.post(server.url + "/get_reward", json=body(RIGHT), headers=auth, timeout=30)
+        assert again.json()["rewards"] == [1.0]  # the server is up and scores the next request
     finally:
         server.stop()
 

@@ -12,9 +12,10 @@ import pytest
 
 from aceforge.artifacts import read_stage_rows
 from aceforge.generation.scripted import ScriptedClient
+from aceforge.runtime import Runtime
 from aceforge.synthesis.prompts import leaked_ngrams
 from aceforge.synthesis.seeds import Seed
-from aceforge.synthesis.stages import Runtime, run_synth
+from aceforge.synthesis.stages import run_synth
 from aceforge.synthesis.synth import SynthConfig
 from aceforge.types import Job
 

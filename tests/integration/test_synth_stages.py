@@ -18,8 +18,9 @@ import pytest
 from aceforge.artifacts import read_stage_rows
 from aceforge.generation import ClientConfig
 from aceforge.generation.scripted import ScriptedClient
+from aceforge.runtime import Runtime
 from aceforge.synthesis.filter import FilterConfig
-from aceforge.synthesis.stages import Runtime, run_filter, run_synth
+from aceforge.synthesis.stages import run_filter, run_synth
 from aceforge.synthesis.synth import SynthConfig
 from aceforge.types import Job
 from llm_servers import FaultServer

@@ -36,7 +36,7 @@ def exec_command(
     workers: Annotated[int, typer.Option(help="Parallel fork servers (default: CPU count).")] = 0,
     timeout_s: Annotated[float, typer.Option(help="Per-test timeout in seconds.")] = 1.0,
     import_timeout_s: Annotated[
-        float | None, typer.Option(help="Program import timeout [default: max(1, timeout)].")
+        float | None, typer.Option(help="Program import timeout [default: max(2, timeout)].")
     ] = None,
     memory_mb: Annotated[int, typer.Option(help="Address-space limit per program.")] = 2048,
     isolation: Annotated[
@@ -66,13 +66,12 @@ def exec_command(
     Every input row is validated before anything runs. Results stream to OUTPUT as they finish;
     re-running with the same OUTPUT skips finished ids, so an interrupted run resumes.
     """
-    from aceforge.execution.executor import make_executor
+    from aceforge.execution.factory import make_executor
 
     if timeout_s <= 0:
         raise ConfigError("--timeout-s must be positive")
     executor = make_executor(executor_kind, workers or None, isolation, ray_address, rel_tol, abs_tol)
-    if hasattr(executor, "launch"):
-        executor.launch()  # the fork servers load while the input is read and checked
+    executor.launch()  # the fork servers load while the input is read and checked
     try:
         rows = read_exec_rows(input)
         writer = JsonlWriter(output)
@@ -103,7 +102,7 @@ def exec_command(
     started = time.perf_counter()
     try:
         with executor, writer, _progress() as progress:
-            config["isolation_report"] = getattr(executor, "isolation_report", None)
+            config["isolation_report"] = executor.isolation_report
             write_config(output, config)
             task = progress.add_task("executing", total=len(todo))
             for result in executor.run(jobs):

@@ -80,7 +80,7 @@ def bon_command(
         read_bon,
         summarize,
     )
-    from aceforge.execution.executor import make_executor
+    from aceforge.execution.factory import make_executor
 
     problems = read_bon(input)
     if rm is not None:
@@ -125,7 +125,7 @@ def bon_sample_command(
     from aceforge.evaluation.benchmarks import load_benchmark
     from aceforge.evaluation.best_of_n import sample_benchmark
     from aceforge.generation import GenParams
-    from aceforge.synthesis.stages import Runtime
+    from aceforge.runtime import Runtime
 
     problems = load_benchmark(benchmark, benchmark_file)[:limit]
     gen = Runtime().generator(client)

@@ -65,9 +65,8 @@ def export_rl_command(
     data_source: Annotated[str, typer.Option(help="verl: the data_source field.")] = "aceforge",
 ) -> None:
     """Write RL training data whose labels carry each question's tests (for TRL, verl, OpenRLHF)."""
-    from aceforge.artifacts import read_stage_rows
+    from aceforge.artifacts import read_stage_rows, write_table
     from aceforge.rewards.datasets import rl_row
-    from aceforge.synthesis.stages import write_table
 
     rows = [rl_row(r, format, data_source) for r in read_stage_rows(input)]
     output.mkdir(parents=True, exist_ok=True)

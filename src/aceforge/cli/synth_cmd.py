@@ -150,7 +150,7 @@ def filter_command(
 def runtime(
     cache: Path | None, no_cache: bool, workers: int, executor: str = "local", ray_address: str | None = None
 ) -> Any:
-    from aceforge.synthesis.stages import Runtime
+    from aceforge.runtime import Runtime
 
     return Runtime(
         llm_cache=cache,

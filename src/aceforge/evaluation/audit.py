@@ -193,7 +193,7 @@ def audit_rows(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Every row with an ``audit`` dict added, and the summary over all rows."""
     cfg.validate()
-    limits = Limits(timeout_s=cfg.timeout_s, import_timeout_s=max(2.0, cfg.timeout_s))
+    limits = Limits(timeout_s=cfg.timeout_s)
     qs = [_question(r, cfg, solutions or {}) for r in rows]
     _run_programs(qs, executor, limits)
     _mutation(qs, executor, limits, cfg)
@@ -502,7 +502,7 @@ def run_audit(
     from dataclasses import asdict
 
     from aceforge.artifacts import read_stage_rows
-    from aceforge.synthesis.stages import Runtime
+    from aceforge.runtime import Runtime
 
     cfg.validate()
     rows = read_stage_rows(input)[:limit]

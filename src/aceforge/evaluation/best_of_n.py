@@ -84,7 +84,7 @@ def read_bon(path: str | Path) -> list[BonProblem]:
 
 def judge(problems: list[BonProblem], executor: Executor, timeout_s: float = 3.0) -> None:
     """Fill in every sample's verdict on the hidden tests (one engine batch)."""
-    limits = Limits(timeout_s=timeout_s, import_timeout_s=max(3.0, timeout_s))
+    limits = Limits(timeout_s=timeout_s)
     jobs = [
         Job(f"{i}:{k}", prog, tuple(p.tests), limits, fail_fast=True)
         for i, p in enumerate(problems)

@@ -21,7 +21,7 @@ __all__ = [
 
 _HOMES = {
     "LocalExecutor": "aceforge.execution.executor",
-    "make_executor": "aceforge.execution.executor",
+    "make_executor": "aceforge.execution.factory",
     "RayExecutor": "aceforge.execution.ray_executor",
     "CachedExecutor": "aceforge.execution.cache",
     "run_jobs": "aceforge.execution.executor",

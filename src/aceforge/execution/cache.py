@@ -81,6 +81,23 @@ class CachedExecutor:
     def stats(self) -> dict[str, object]:
         return {"hits": self.hits, "misses": self.misses, "path": str(self.path)}
 
+    # The wrapped engine belongs to whoever made it: these pass through; `close` closes the cache.
+    def launch(self) -> None:
+        self.inner.launch()
+
+    def start(self) -> None:
+        self.inner.start()
+
+    @property
+    def isolation_report(self) -> dict[str, object]:
+        return self.inner.isolation_report
+
+    def __enter__(self) -> CachedExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]:
         """Cached results first; each distinct uncached job runs once, even when a batch holds
         it several times (identical samples are common), and its result answers every copy."""

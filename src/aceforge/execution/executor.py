@@ -551,31 +551,6 @@ class LocalExecutor:
         )
 
 
-def make_executor(
-    kind: str = "local",
-    workers: int | None = None,
-    isolation: str = "auto",
-    ray_address: str | None = None,
-    rel_tol: float = 1e-9,
-    abs_tol: float = 0.0,
-) -> Any:
-    """`local` (this machine) or `ray` (a Ray cluster at `ray_address`; each node runs local
-    engines with the same `workers` and `isolation`). Use as a context manager."""
-    if kind == "local":
-        return LocalExecutor(workers=workers, isolation=isolation, rel_tol=rel_tol, abs_tol=abs_tol)
-    if kind == "ray":
-        from aceforge.execution.ray_executor import RayExecutor
-
-        return RayExecutor(
-            address=ray_address,
-            workers_per_actor=workers,
-            isolation=isolation,
-            rel_tol=rel_tol,
-            abs_tol=abs_tol,
-        )
-    raise ConfigError(f"executor must be 'local' or 'ray', got {kind!r}")
-
-
 def run_jobs(jobs: Iterable[Job], workers: int | None = None, isolation: str = "auto") -> list[ExecResult]:
     """One-shot convenience: start a pool, run `jobs`, return results in input order."""
     with LocalExecutor(workers=workers, isolation=isolation) as ex:

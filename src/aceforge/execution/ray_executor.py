@@ -85,6 +85,13 @@ class RayExecutor:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def launch(self) -> None:
+        """Nothing to begin early: actors start in `start`."""
+
+    @property
+    def isolation_report(self) -> dict[str, object]:
+        return {"executor": "ray", "requested": self.isolation, "actors": len(self.actors)}
+
     def start(self) -> None:
         if self.actors:
             return

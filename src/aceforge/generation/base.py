@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol, TypedDict
+from typing import Protocol
 
+from aceforge.types import Message, Prompt
 
-class Message(TypedDict):
-    role: str
-    content: str
-
-
-Prompt = str | list[Message]  # a completion prompt, or chat messages
+__all__ = ["ClientStats", "Completion", "GenParams", "LLMClient", "Message", "Prompt", "prompt_text"]
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ class RewardItem:
     entry_point: str | None = None
     question: str | None = None  # needed by rm / hybrid
     group: str | None = None  # weighted: items of one group weigh each other's tests
+    located: str = "given"  # how the completion was cut from what the framework sent (response.HOWS)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class RewardResult:
     code: str = ""
     flags: list[str] = field(default_factory=list)
     rm_score: float | None = None
+    located: str = "given"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,18 +81,28 @@ class RewardResult:
             "code": self.code,
             "flags": self.flags,
             "rm_score": self.rm_score,
+            "located": self.located,
         }
 
 
 def parse_tests(label: Any) -> list[Test]:
     """Tests from a label: a JSON string (or object) ``{"tests": [...]}`` or a bare list; each
     test an assert string or ``{"input", "output"}`` for stdin/stdout."""
+    return parse_label(label)[0]
+
+
+def parse_label(label: Any) -> tuple[list[Test], str | None]:
+    """A label's tests and its ``entry_point`` (None when the label names none)."""
     if isinstance(label, str):
         try:
             label = json.loads(label)
         except json.JSONDecodeError:
             raise ConfigError("label is not JSON: expected {'tests': [...]} or a list of tests") from None
+    entry = None
     if isinstance(label, dict):
+        entry = label.get("entry_point") or None
+        if entry is not None and not isinstance(entry, str):
+            raise ConfigError(f"label entry_point must be a string, got {entry!r:.80}")
         label = label.get("tests")
     if not isinstance(label, list):
         raise ConfigError("label must be {'tests': [...]} or a list of tests")
@@ -102,7 +114,7 @@ def parse_tests(label: Any) -> list[Test]:
             tests.append(StdioTest(t["input"], t["output"]))
         else:
             raise ConfigError(f"a test must be an assert string or {{'input', 'output'}}, got {t!r:.80}")
-    return tests
+    return tests, entry
 
 
 def label_of(tests: Sequence[Test], **extra: Any) -> str:
@@ -152,14 +164,15 @@ class RewardCore:
     def _one(self, item: RewardItem, code: str, reason: str | None, r: ExecResult | None) -> RewardResult:
         if r is None:
             flag = "no_tests" if not item.tests else (reason or "no_code")
-            return RewardResult(self.options.floor, 0.0, ["not_run"] * len(item.tests), code, [flag])
+            return RewardResult(
+                self.options.floor, 0.0, ["not_run"] * len(item.tests), code, [flag], located=item.located
+            )
         flags: list[str] = [] if r.status == "ok" else [str(r.status)]
-        passed = sum(r.passed)
-        rate = passed / len(r.tests)
+        rate = r.pass_rate
         reward = 1.0 if r.all_passed else 0.0
         if self.options.kind == "pass_rate":
             reward = rate
-        return RewardResult(reward, rate, r.outcomes, code, flags)
+        return RewardResult(reward, rate, r.outcomes, code, flags, located=item.located)
 
     def _weight(self, items: Sequence[RewardItem], out: list[RewardResult]) -> None:
         groups: dict[str, list[int]] = defaultdict(list)

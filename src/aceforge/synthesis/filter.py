@@ -96,7 +96,7 @@ def _judge(
     model: str,
     counts: Counter[str],
 ) -> None:
-    limits = Limits(timeout_s=cfg.timeout_s, import_timeout_s=max(2.0, cfg.timeout_s))
+    limits = Limits(timeout_s=cfg.timeout_s)
     jobs = []
     for qi, (row, answers) in enumerate(ready):
         tests = tuple(row["test_cases"])

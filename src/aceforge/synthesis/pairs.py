@@ -15,9 +15,11 @@ from __future__ import annotations
 import ast
 import random
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from aceforge.errors import ConfigError
+from aceforge.artifacts import iter_input
+from aceforge.errors import ConfigError, DataFormatError
 from aceforge.extract import extract_code
 from aceforge.templates import DEFAULT_RM_TEMPLATE, rm_messages, rm_prompt, rm_response
 
@@ -153,3 +155,29 @@ def detail(pair: Pair) -> dict[str, Any]:
         "chosen_model": pair.chosen_model,
         "rejected_model": pair.rejected_model,
     }
+
+
+def read_released_pairs(input_path: str | Path) -> list[dict[str, Any]] | None:
+    """Rows of a released pairs dataset (LLaMA-Factory layout, like AceCodePair-300K), else None."""
+    first = next(iter_input(input_path), None)
+    if (
+        first is None
+        or not isinstance(first[2], dict)
+        or not {"instruction", "chosen", "rejected"} <= set(first[2])
+    ):
+        return None
+    rows = []
+    for where, line, row in iter_input(input_path):
+        for f in ("instruction", "chosen", "rejected"):
+            if not isinstance(row.get(f), str):
+                raise DataFormatError(where, line, f, "missing or not a string")
+        rows.append(row)
+    return rows
+
+
+def reexport(p: Pair, cfg: PairsConfig) -> dict[str, Any]:
+    """Released pairs already hold rendered text: only the layout changes."""
+    if cfg.format == "llamafactory":
+        return {"instruction": p.question, "input": "", "chosen": p.chosen, "rejected": p.rejected}
+    row: dict[str, Any] = {"prompt": p.question, "chosen": p.chosen, "rejected": p.rejected}
+    return row if cfg.format == "openrlhf" else {**row, "margin": None}

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from aceforge.extract import strip_think
+from aceforge.extract import fenced_blocks, strip_think
 
 MAX_TEST_CHARS = 4000
 # Names a test may use besides the entry function: comparison helpers, never IO or imports.
@@ -22,7 +22,6 @@ HELPER_NAMES = frozenset(
     | {"math", "isclose", "True", "False", "None", "any", "all", "min", "max", "sum"}
 )
 MATH_ATTRS = frozenset({"isclose", "inf", "nan", "pi", "e", "tau", "isnan", "isinf"})
-_FENCE = re.compile(r"```[A-Za-z0-9_+-]*[ \t]*\n(.*?)(?:```|$)", re.S)
 
 
 # ---- JSON -------------------------------------------------------------------------------------
@@ -73,7 +72,7 @@ def _unescape(s: str) -> str:
 def parse_json_object(text: str) -> tuple[dict[str, Any] | None, str | None]:
     """The first JSON object in an answer, repaired if needed: (object, None) or (None, reason)."""
     text = strip_think(text)
-    candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
+    candidates = [*fenced_blocks(text), text]
     truncated = False
     for cand in candidates:
         start = cand.find("{")

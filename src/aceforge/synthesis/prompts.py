@@ -9,8 +9,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from aceforge.generation.base import Message, Prompt
 from aceforge.synthesis.seeds import Seed
+from aceforge.types import Message, Prompt
 
 MODES = ("tests", "inputs")  # paper: imagined asserts | ours: inputs, reference computes outputs
 

@@ -39,9 +39,7 @@ def score_programs(
 ) -> Counter[str]:
     cfg.validate()
     counts: Counter[str] = Counter()
-    limits = Limits(
-        timeout_s=cfg.timeout_s, import_timeout_s=max(2.0, cfg.timeout_s), memory_mb=cfg.memory_mb
-    )
+    limits = Limits(timeout_s=cfg.timeout_s, memory_mb=cfg.memory_mb)
     todo = [r for r in rows if r["id"] not in out.done]
     for start in range(0, len(todo), cfg.chunk_size):
         chunk = todo[start : start + cfg.chunk_size]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import builtins
 import hashlib
-import re
 import sysconfig
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aceforge.errors import ConfigError, DataFormatError
+from aceforge.extract import fenced_blocks
 from aceforge.io import iter_records
 
 # The paper's seed datasets: hub id → (instruction field, program field). Programs inside
@@ -45,7 +45,6 @@ SIDE_EFFECT_MODULES = {"os", "sys", "subprocess", "socket", "shutil", "tempfile"
 MAX_SEED_LINES = 40
 MIN_BODY_STATEMENTS = 3
 _BUILTINS = frozenset(dir(builtins))
-_FENCED = re.compile(r"```(?:python|py)?[ \t]*\n(.*?)```", re.S)
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ def make_seed(id: str, source: str, instruction: str, program: str) -> Seed | st
 
 def _code_of(text: str) -> str:
     """A program, or the fenced code inside a markdown answer."""
-    blocks = _FENCED.findall(text)
+    blocks = fenced_blocks(text, python_only=True)
     return max(blocks, key=len) if blocks else text
 
 

@@ -5,77 +5,34 @@ pipeline both call these."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from aceforge.artifacts import HARD_SCHEMA, StageOutput, atomic_write, iter_input, read_stage_rows
-from aceforge.errors import BudgetExceededError, DataFormatError
-from aceforge.generation import ClientConfig, make_client
-from aceforge.generation.base import LLMClient
-from aceforge.generation.cache import ResponseCache, default_cache_path
+from aceforge.artifacts import HARD_SCHEMA, StageOutput, read_stage_rows, write_manifest, write_table
+from aceforge.errors import BudgetExceededError
+from aceforge.generation import ClientConfig
 from aceforge.generation.generator import Generator
+from aceforge.runtime import Advance, Client, Runtime
 from aceforge.synthesis.filter import FilterConfig, filter_tests
 from aceforge.synthesis.hard import HardConfig, hard_subset, pass_rates
-from aceforge.synthesis.pairs import Pair, PairsConfig, build_pairs, detail, export
+from aceforge.synthesis.pairs import (
+    Pair,
+    PairsConfig,
+    build_pairs,
+    detail,
+    export,
+    read_released_pairs,
+    reexport,
+)
 from aceforge.synthesis.sample import SampleConfig, sample_programs
 from aceforge.synthesis.score import ScoreConfig, score_programs
 from aceforge.synthesis.seeds import load_seeds
 from aceforge.synthesis.synth import SynthConfig, synthesize
 from aceforge.types import Executor
-
-Advance = Callable[[int], None]
-ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Advance]]
-Client = ClientConfig | LLMClient
-
-
-@contextlib.contextmanager
-def no_progress(description: str, total: int) -> Iterator[Advance]:
-    yield lambda n: None
-
-
-@dataclass
-class Runtime:
-    """What every stage run shares. Paths left as None use ``~/.cache/aceforge`` (or
-    ``$ACEFORGE_CACHE_DIR``); an `executor` given here is used (and not closed)."""
-
-    llm_cache: str | Path | None = None
-    use_llm_cache: bool = True
-    exec_cache: str | Path | None = None
-    use_exec_cache: bool = True
-    executor: Executor | None = None
-    workers: int | None = None
-    executor_kind: str = "local"  # or "ray"
-    ray_address: str | None = None
-    progress: ProgressFactory = field(default=no_progress)
-
-    def generator(self, client: Client) -> Generator:
-        llm = make_client(client) if isinstance(client, ClientConfig) else client
-        cache = ResponseCache(self.llm_cache or default_cache_path()) if self.use_llm_cache else None
-        return Generator(llm, cache)
-
-    @contextlib.contextmanager
-    def engine(self) -> Iterator[Executor]:
-        from aceforge.execution.cache import CachedExecutor, default_exec_cache_path
-
-        with contextlib.ExitStack() as stack:
-            ex = self.executor
-            if ex is None:
-                from aceforge.execution.executor import make_executor
-
-                ex = stack.enter_context(
-                    make_executor(self.executor_kind, self.workers, ray_address=self.ray_address)
-                )
-            if self.use_exec_cache:
-                cached = CachedExecutor(ex, self.exec_cache or default_exec_cache_path())
-                stack.callback(cached.close)
-                ex = cached
-            yield ex
 
 
 def _client_cfg(client: Client | None) -> dict[str, Any]:
@@ -230,37 +187,14 @@ def _add_pass_rate_summary(out_dir: str | Path, manifest: dict[str, Any]) -> dic
     return manifest
 
 
-def write_manifest(out_dir: str | Path, manifest: dict[str, Any]) -> None:
-    text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
-    atomic_write(Path(out_dir) / "manifest.json", lambda p: Path(p).write_text(text, encoding="utf-8"))
-
-
 # ---- stages without models or engine: recomputed whole, written atomically -----------------------
-
-
-def _pair_rows(input_path: str | Path) -> list[dict[str, Any]] | None:
-    """Rows of a released pairs dataset (LLaMA-Factory layout, like AceCodePair-300K), else None."""
-    first = next(iter_input(input_path), None)
-    if (
-        first is None
-        or not isinstance(first[2], dict)
-        or not {"instruction", "chosen", "rejected"} <= set(first[2])
-    ):
-        return None
-    rows = []
-    for where, line, row in iter_input(input_path):
-        for f in ("instruction", "chosen", "rejected"):
-            if not isinstance(row.get(f), str):
-                raise DataFormatError(where, line, f, "missing or not a string")
-        rows.append(row)
-    return rows
 
 
 def run_pairs(input_path: str | Path, out_dir: str | Path, cfg: PairsConfig) -> dict[str, Any]:
     """Pairs from a scored dataset (ours or AceCode-87K), or re-export of released pairs."""
     cfg.validate()
     started = time.time()
-    released = _pair_rows(input_path)
+    released = read_released_pairs(input_path)
     if released is not None:
         pairs = [
             Pair(f"pair-{i}", r["instruction"], r["chosen"], r["rejected"], 1.0, 0.0, "", "")
@@ -274,7 +208,7 @@ def run_pairs(input_path: str | Path, out_dir: str | Path, cfg: PairsConfig) -> 
         pairs = [p for ps in per_row for p in ps]
         per_question = {r["id"]: len(ps) for r, ps in zip(rows, per_row, strict=True)}
         rows_in = len(rows)
-    exported = [export(p, cfg) if released is None else _reexport(p, cfg) for p in pairs]
+    exported = [export(p, cfg) if released is None else reexport(p, cfg) for p in pairs]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     write_table(out, exported, [detail(p) for p in pairs] if released is None else None)
@@ -292,32 +226,6 @@ def run_pairs(input_path: str | Path, out_dir: str | Path, cfg: PairsConfig) -> 
     }
     write_manifest(out, manifest)
     return manifest
-
-
-def _reexport(p: Pair, cfg: PairsConfig) -> dict[str, Any]:
-    """Released pairs already hold rendered text: only the layout changes."""
-    if cfg.format == "llamafactory":
-        return {"instruction": p.question, "input": "", "chosen": p.chosen, "rejected": p.rejected}
-    row: dict[str, Any] = {"prompt": p.question, "chosen": p.chosen, "rejected": p.rejected}
-    return row if cfg.format == "openrlhf" else {**row, "margin": None}
-
-
-def write_table(
-    out: Path, rows: list[dict[str, Any]], details: list[dict[str, Any]] | None, schema: Any = None
-) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from aceforge.artifacts import write_jsonl
-
-    if rows:
-        table = pa.Table.from_pylist(rows, schema=schema)
-        atomic_write(out / "data.parquet", lambda p: pq.write_table(table, p))
-    else:
-        (out / "data.parquet").unlink(missing_ok=True)
-    atomic_write(out / "data.jsonl", lambda p: write_jsonl(p, rows))
-    if details is not None:
-        atomic_write(out / "pairs_detail.jsonl", lambda p: write_jsonl(p, details))
 
 
 def run_hard(input_path: str | Path, out_dir: str | Path, cfg: HardConfig) -> dict[str, Any]:

@@ -203,7 +203,7 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
     """The seed program answers every candidate input (twice, to catch nondeterminism); in-domain
     mutants of the inputs that worked top the pool up; with `feedback`, mutants of the seed are
     run and inputs that tell survivors apart are searched for; the suite is then minimized."""
-    limits = Limits(timeout_s=cfg.timeout_s, import_timeout_s=max(2.0, cfg.timeout_s))
+    limits = Limits(timeout_s=cfg.timeout_s)
     answers = _answer(drafts, [d.calls for d in drafts], executor, limits, cfg, "ref0")
     if cfg.guess_inputs:
         _last_resort(drafts, answers, executor, limits, cfg)
