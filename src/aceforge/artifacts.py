@@ -12,6 +12,7 @@ from it, atomically, so they are either the old complete files or the new ones.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -19,41 +20,50 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from aceforge.errors import DataFormatError
-from aceforge.io import JsonlWriter, iter_records
+from aceforge.io import iter_records
 
-INFERENCE = pa.struct(
-    [
-        ("model_name", pa.string()),
-        ("completion_id", pa.int64()),
-        ("completion", pa.string()),
-        ("pass_rate", pa.float64()),
-        ("program", pa.string()),  # ours: the code extracted from the completion
-        ("outcomes", pa.list_(pa.string())),  # ours: per-test outcomes from `score`
-    ]
-)
-# AceCode-87K's columns, then ours (entry point, the seed program, per-stage details as JSON text).
-SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("source", pa.string()),
-        ("question", pa.string()),
-        ("test_cases", pa.list_(pa.string())),
-        ("inferences", pa.list_(INFERENCE)),
-        ("context_messages", pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))),
-        ("entry_point", pa.string()),
-        ("reference", pa.string()),
-        ("synth_info", pa.string()),
-        ("filter_info", pa.string()),
-    ]
-)
 
-HARD_SCHEMA = SCHEMA.append(pa.field("mean_pass_rate", pa.float64())).append(
-    pa.field("pass_rate_variance", pa.float64())
-)
+@functools.cache
+def schema() -> Any:
+    """AceCode-87K's columns, then ours (entry point, the seed program, per-stage details as
+    JSON text). Built on first use, so writers that need no Parquet never import pyarrow."""
+    import pyarrow as pa
+
+    inference = pa.struct(
+        [
+            ("model_name", pa.string()),
+            ("completion_id", pa.int64()),
+            ("completion", pa.string()),
+            ("pass_rate", pa.float64()),
+            ("program", pa.string()),  # ours: the code extracted from the completion
+            ("outcomes", pa.list_(pa.string())),  # ours: per-test outcomes from `score`
+        ]
+    )
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("source", pa.string()),
+            ("question", pa.string()),
+            ("test_cases", pa.list_(pa.string())),
+            ("inferences", pa.list_(inference)),
+            ("context_messages", pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))),
+            ("entry_point", pa.string()),
+            ("reference", pa.string()),
+            ("synth_info", pa.string()),
+            ("filter_info", pa.string()),
+        ]
+    )
+
+
+def schema_with(**columns: Any) -> Any:
+    """The stage schema plus extra columns, given as pyarrow types."""
+    import pyarrow as pa
+
+    out = schema()
+    for name, kind in columns.items():
+        out = out.append(pa.field(name, kind))
+    return out
 
 
 def empty_row(id: str, source: str, question: str) -> dict[str, Any]:
@@ -104,9 +114,7 @@ class StageOutput:
             "avg_tests_kept": round(sum(len(r["test_cases"]) for r in kept) / len(kept), 2) if kept else 0.0,
         }
         if complete:
-            table = pa.Table.from_pylist(kept, schema=SCHEMA)
-            atomic_write(self.dir / "data.parquet", lambda p: pq.write_table(table, p))
-            atomic_write(self.dir / "data.jsonl", lambda p: write_jsonl(p, kept))
+            write_table(self.dir, kept, None, schema())
             atomic_write(self.dir / "rejected.jsonl", lambda p: write_jsonl(p, rejected))
         manifest = {
             "stage": self.stage,
@@ -116,8 +124,7 @@ class StageOutput:
             "seconds": round(time.time() - self.started, 2),
             **manifest,
         }
-        text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
-        atomic_write(self.dir / "manifest.json", lambda p: Path(p).write_text(text, encoding="utf-8"))
+        write_manifest(self.dir, manifest)
         return manifest
 
     def _read_parts(self, order: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -179,6 +186,11 @@ def read_stage_rows(spec: str | Path) -> list[dict[str, Any]]:
     return rows
 
 
+def pass_rates(row: dict[str, Any]) -> list[float]:
+    """The pass rates a row's programs were scored with (each ``ExecResult.pass_rate``)."""
+    return [float(i["pass_rate"]) for i in row.get("inferences") or [] if i.get("pass_rate") is not None]
+
+
 def _rate_ok(rate: Any) -> bool:
     if rate is None:
         return True
@@ -192,37 +204,115 @@ def _reasons(rejected: list[dict[str, Any]]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def write_jsonl(path: str, rows: list[dict[str, Any]]) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+# ---- writing: every file aceforge writes goes through these -----------------------------------
 
 
-def atomic_write(path: Path, write: Any) -> None:
+class JsonlWriter:
+    """Append-only JSONL output that survives being killed.
+
+    Each row is one ``write`` of a whole line on an O_APPEND file. On open, a trailing partial
+    line (a write cut off by a crash) is removed, and ``done_ids`` lists the rows already there.
+    """
+
+    def __init__(self, path: str | Path, key: str = "id") -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.done_ids: set[str] = set()
+        if self.path.exists():
+            self._recover(key)
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def _recover(self, key: str) -> None:
+        data = self.path.read_bytes()
+        end = data.rfind(b"\n") + 1
+        if end < len(data):
+            os.truncate(self.path, end)
+        for n, line in enumerate(data[:end].splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                self.done_ids.add(str(json.loads(line)[key]))
+            except (ValueError, KeyError, TypeError):
+                raise DataFormatError(
+                    str(self.path),
+                    n,
+                    key,
+                    "existing output row is unreadable; move the file away to start over",
+                ) from None
+
+    def write(self, row: dict[str, Any]) -> None:
+        line = json.dumps(row, ensure_ascii=False) + "\n"
+        data = line.encode("utf-8", "surrogatepass")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view) :]
+
+    def close(self) -> None:
+        os.fsync(self.fd)
+        os.close(self.fd)
+
+    def __enter__(self) -> JsonlWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def atomic_write(path: str | Path, write: Any) -> None:
+    """`write(tmp_path)` then rename over `path`: readers see the old file or the new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     write(str(tmp))
     os.replace(tmp, path)
 
 
+def write_text(path: str | Path, text: str) -> None:
+    atomic_write(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
+
+
+def write_json(path: str | Path, obj: Any) -> None:
+    write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n")
+
+
+def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> None:
+    """Rows as JSON lines (not atomic by itself: pass it to `atomic_write`, or use `write_rows`)."""
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+
+
+def write_rows(path: str | Path, rows: Iterable[dict[str, Any]]) -> None:
+    """A whole JSONL file, atomically."""
+    rows = list(rows)
+    atomic_write(path, lambda p: write_jsonl(p, rows))
+
+
 def write_manifest(out_dir: str | Path, manifest: dict[str, Any]) -> None:
     """A stage folder's manifest.json, atomically."""
-    text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
-    atomic_write(Path(out_dir) / "manifest.json", lambda p: Path(p).write_text(text, encoding="utf-8"))
+    write_json(Path(out_dir) / "manifest.json", manifest)
+
+
+def write_config(output: str | Path, config: dict[str, Any]) -> Path:
+    """The settings a stage ran with, next to its output (``OUTPUT.config.json``)."""
+    path = Path(str(output) + ".config.json")
+    write_json(path, config)
+    return path
 
 
 def write_table(
     out: Path, rows: list[dict[str, Any]], details: list[dict[str, Any]] | None, schema: Any = None
 ) -> None:
-    """A recomputed stage's rows, each file atomically: data.parquet (absent when there are no
-    rows), data.jsonl, and pairs_detail.jsonl when `details` are given."""
+    """A stage's rows, each file atomically: data.parquet (with `schema`; absent when there are
+    no rows and no schema), data.jsonl, and pairs_detail.jsonl when `details` are given."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if rows:
+    if rows or schema is not None:
         table = pa.Table.from_pylist(rows, schema=schema)
         atomic_write(out / "data.parquet", lambda p: pq.write_table(table, p))
     else:
         (out / "data.parquet").unlink(missing_ok=True)
-    atomic_write(out / "data.jsonl", lambda p: write_jsonl(p, rows))
+    write_rows(out / "data.jsonl", rows)
     if details is not None:
-        atomic_write(out / "pairs_detail.jsonl", lambda p: write_jsonl(p, details))
+        write_rows(out / "pairs_detail.jsonl", details)

@@ -1,4 +1,5 @@
-"""Reading validated inputs and writing resumable JSONL outputs."""
+"""Reading validated inputs (JSONL and Parquet records, exec rows) and where caches live.
+Everything written goes through `aceforge.artifacts`."""
 
 from __future__ import annotations
 
@@ -138,63 +139,3 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
         )
     errors.raise_if_any()
     return rows
-
-
-class JsonlWriter:
-    """Append-only JSONL output that survives being killed.
-
-    Each row is one ``write`` of a whole line on an O_APPEND file. On open, a trailing partial
-    line (a write cut off by a crash) is removed, and ``done_ids`` lists the rows already there.
-    """
-
-    def __init__(self, path: str | Path, key: str = "id") -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.done_ids: set[str] = set()
-        if self.path.exists():
-            self._recover(key)
-        self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-
-    def _recover(self, key: str) -> None:
-        data = self.path.read_bytes()
-        end = data.rfind(b"\n") + 1
-        if end < len(data):
-            os.truncate(self.path, end)
-        for n, line in enumerate(data[:end].splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                self.done_ids.add(str(json.loads(line)[key]))
-            except (ValueError, KeyError, TypeError):
-                raise DataFormatError(
-                    str(self.path),
-                    n,
-                    key,
-                    "existing output row is unreadable; move the file away to start over",
-                ) from None
-
-    def write(self, row: dict[str, Any]) -> None:
-        line = json.dumps(row, ensure_ascii=False) + "\n"
-        data = line.encode("utf-8", "surrogatepass")
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.fd, view) :]
-
-    def close(self) -> None:
-        os.fsync(self.fd)
-        os.close(self.fd)
-
-    def __enter__(self) -> JsonlWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def write_config(output: str | Path, config: dict[str, Any]) -> Path:
-    """The settings a stage ran with, next to its output (``OUTPUT.config.json``)."""
-    path = Path(str(output) + ".config.json")
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from aceforge.artifacts import write_json
 from aceforge.config import STAGES, RunConfig
 from aceforge.errors import ConfigError
 from aceforge.runtime import ProgressFactory, Runtime, no_progress
@@ -59,7 +60,7 @@ def run_pipeline(
     stages = _select(start, until)
     root = Path(cfg.run_dir)
     root.mkdir(parents=True, exist_ok=True)
-    (root / "config.json").write_text(json.dumps(cfg.to_dict(), indent=2, default=str) + "\n")
+    write_json(root / "config.json", cfg.to_dict())
     cache = Path(cfg.cache_dir) if cfg.cache_dir else root / "cache"
     rt = Runtime(
         llm_cache=cache / "llm-responses.sqlite",

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from aceforge.artifacts import atomic_write
+from aceforge.artifacts import pass_rates, write_text
 
 
 def _rows(folder: Path) -> list[dict[str, Any]]:
@@ -97,7 +97,7 @@ def _plots(run_dir: Path, stages: dict[str, tuple[Path, dict[str, Any]]]) -> lis
         ax.legend()
         lines.append(_save(fig, out_dir / "tests_per_question.png", plt))
     if "score" in stages:
-        rates = [i["pass_rate"] for r in _rows(stages["score"][0]) for i in r.get("inferences") or []]
+        rates = [rate for r in _rows(stages["score"][0]) for rate in pass_rates(r)]
         if rates:
             fig, ax = plt.subplots(figsize=(6, 3.5))
             ax.hist(rates, bins=[i / 10 for i in range(11)], color="tab:green")
@@ -140,5 +140,5 @@ def write_report(run_dir: Path, stages: dict[str, tuple[Path, dict[str, Any]]]) 
         lines += [*_stage_section(name, manifest), f"Outputs: `{folder}`", ""]
     path = run_dir / "report.md"
     text = "\n".join(lines) + "\n"
-    atomic_write(path, lambda p: Path(p).write_text(text, encoding="utf-8"))
+    write_text(path, text)
     return path

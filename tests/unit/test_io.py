@@ -4,8 +4,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from aceforge.artifacts import JsonlWriter, write_config
 from aceforge.errors import DataFormatError
-from aceforge.io import JsonlWriter, read_exec_rows, write_config
+from aceforge.io import read_exec_rows
 from aceforge.types import StdioTest
 
 

@@ -21,8 +21,9 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from aceforge.artifacts import JsonlWriter, write_config
 from aceforge.errors import ConfigError
-from aceforge.io import ExecRow, JsonlWriter, read_exec_rows, write_config
+from aceforge.io import ExecRow, read_exec_rows
 from aceforge.types import Job, Limits
 
 console = Console(stderr=True)
@@ -191,8 +192,8 @@ def humaneval_jobs_command(
     canonical: Annotated[bool, typer.Option(help="Also add each problem's canonical solution.")] = False,
 ) -> None:
     """Write HumanEval x CodeGen-16B samples as `aceforge exec` input (program = prompt + completion)."""
+    from aceforge.artifacts import JsonlWriter
     from aceforge.evaluation.humaneval import canonical_jobs, humaneval_jobs, load_codet_humaneval
-    from aceforge.io import JsonlWriter
 
     problems = load_codet_humaneval(codet_dir)
     jobs = humaneval_jobs(problems, samples_per_problem)

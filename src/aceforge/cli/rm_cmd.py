@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from aceforge.artifacts import write_json, write_rows, write_text
 from aceforge.cli.options import with_client_options
 from aceforge.generation import ClientConfig
 
@@ -97,8 +97,8 @@ def bon_command(
     output.mkdir(parents=True, exist_ok=True)
     report = markdown(rows, f"Best-of-N on {input.name} ({len(problems)} problems)")
     png = plot_curve(table, problems, output / "best_of_k.png")
-    (output / "report.md").write_text(report + (f"\n![best-of-k]({png.name})\n" if png else ""))
-    (output / "results.json").write_text(json.dumps({"rows": rows, "per_problem": table}, indent=2) + "\n")
+    write_text(output / "report.md", report + (f"\n![best-of-k]({png.name})\n" if png else ""))
+    write_json(output / "results.json", {"rows": rows, "per_problem": table})
     console.print(report)
     console.print(f"report: {output / 'report.md'}")
 
@@ -131,6 +131,5 @@ def bon_sample_command(
     gen = Runtime().generator(client)
     params = GenParams(max_tokens=max_tokens, temperature=temperature, top_p=top_p)
     rows = asyncio.run(sample_benchmark(problems, gen, n, params))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    write_rows(output, rows)
     console.print(f"wrote {len(rows)} problems × {n + 1} samples to {output}")

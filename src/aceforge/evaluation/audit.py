@@ -401,23 +401,22 @@ def write_audit(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from aceforge.artifacts import SCHEMA, atomic_write, write_jsonl
+    from aceforge.artifacts import atomic_write, schema_with, write_json, write_rows, write_text
 
     out = Path(out_dir)
     (out / "report").mkdir(parents=True, exist_ok=True)
     flat = [{**r, "audit": json.dumps(r["audit"], ensure_ascii=False)} for r in rows]
-    schema = SCHEMA.append(pa.field("audit", pa.string()))
+    schema = schema_with(audit=pa.string())
     names = set(schema.names)
     table = pa.Table.from_pylist([{k: v for k, v in r.items() if k in names} for r in flat], schema=schema)
     atomic_write(out / "data.parquet", lambda p: pq.write_table(table, p))
-    atomic_write(out / "data.jsonl", lambda p: write_jsonl(p, flat))
-    text = json.dumps({"summary": summary, "config": config}, indent=2, sort_keys=True) + "\n"
-    atomic_write(out / "audit.json", lambda p: Path(p).write_text(text, encoding="utf-8"))
+    write_rows(out / "data.jsonl", flat)
+    write_json(out / "audit.json", {"summary": summary, "config": config})
     plots = _plots(out, [r["audit"] for r in rows])
     report = (
         "\n".join(["# Test-suite audit", "", *summary_lines(summary), "", *plots, "", *_worst(rows)]) + "\n"
     )
-    atomic_write(out / "report.md", lambda p: Path(p).write_text(report, encoding="utf-8"))
+    write_text(out / "report.md", report)
     return out / "report.md"
 
 

@@ -11,11 +11,11 @@ The text of each side comes from ``aceforge.templates`` — the same function sc
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from aceforge.artifacts import write_json
 from aceforge.errors import ConfigError, DataFormatError, MissingExtraError
 from aceforge.io import iter_records
 from aceforge.reward_model.scorer import META
@@ -156,7 +156,7 @@ def train_reward_model(
         "last_loss": losses[-1] if losses else None,
         "config": asdict(cfg),
     }
-    (out / META).write_text(json.dumps(meta, indent=2) + "\n")
+    write_json(out / META, meta)
     return meta
 
 

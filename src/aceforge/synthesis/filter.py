@@ -10,6 +10,7 @@ without a reference are judged by the proxy alone.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -161,7 +162,7 @@ def _decide(
             "model_name": model,
             "completion_id": j,
             "completion": answers[j],
-            "pass_rate": sum(r.tests[i].passed for i in keep) / len(keep),
+            "pass_rate": dataclasses.replace(r, tests=tuple(r.tests[i] for i in keep)).pass_rate,
         }
         for j, r in enumerate(proxy)
     ]

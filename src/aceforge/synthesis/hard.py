@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from statistics import fmean, pvariance
 from typing import Any
 
+from aceforge.artifacts import pass_rates
 from aceforge.errors import ConfigError
 
 
@@ -20,10 +21,6 @@ class HardConfig:
         for name in ("low_fraction", "var_fraction"):
             if not 0 < getattr(self, name) <= 1:
                 raise ConfigError(f"hard: {name} must be in (0, 1], got {getattr(self, name)}")
-
-
-def pass_rates(row: dict[str, Any]) -> list[float]:
-    return [float(i["pass_rate"]) for i in row.get("inferences") or [] if i.get("pass_rate") is not None]
 
 
 def _take(n: int, fraction: float) -> int:

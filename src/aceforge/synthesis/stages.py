@@ -12,13 +12,20 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from aceforge.artifacts import HARD_SCHEMA, StageOutput, read_stage_rows, write_manifest, write_table
+from aceforge.artifacts import (
+    StageOutput,
+    pass_rates,
+    read_stage_rows,
+    schema_with,
+    write_manifest,
+    write_table,
+)
 from aceforge.errors import BudgetExceededError
 from aceforge.generation import ClientConfig
 from aceforge.generation.generator import Generator
 from aceforge.runtime import Advance, Client, Runtime
 from aceforge.synthesis.filter import FilterConfig, filter_tests
-from aceforge.synthesis.hard import HardConfig, hard_subset, pass_rates
+from aceforge.synthesis.hard import HardConfig, hard_subset
 from aceforge.synthesis.pairs import (
     Pair,
     PairsConfig,
@@ -235,7 +242,7 @@ def run_hard(input_path: str | Path, out_dir: str | Path, cfg: HardConfig) -> di
     hard = hard_subset(rows, cfg)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    write_table(out, hard, None, HARD_SCHEMA)
+    write_table(out, hard, None, _hard_schema())
     manifest = {
         "stage": "hard",
         "complete": True,
@@ -245,3 +252,9 @@ def run_hard(input_path: str | Path, out_dir: str | Path, cfg: HardConfig) -> di
     }
     write_manifest(out, manifest)
     return manifest
+
+
+def _hard_schema() -> Any:
+    import pyarrow as pa
+
+    return schema_with(mean_pass_rate=pa.float64(), pass_rate_variance=pa.float64())
