@@ -11,12 +11,14 @@ from typing import Any
 
 from aceforge.errors import ConfigError
 from aceforge.generation import ClientConfig
-from aceforge.synthesis.filter import FilterConfig
-from aceforge.synthesis.hard import HardConfig
-from aceforge.synthesis.pairs import PairsConfig
-from aceforge.synthesis.sample import SampleConfig
-from aceforge.synthesis.score import ScoreConfig
-from aceforge.synthesis.synth import SynthConfig
+from aceforge.synthesis.configs import (
+    FilterConfig,
+    HardConfig,
+    PairsConfig,
+    SampleConfig,
+    ScoreConfig,
+    SynthConfig,
+)
 
 STAGES = ("synth", "filter", "sample", "score", "pairs", "hard")
 

@@ -27,6 +27,7 @@ from aceforge.io import ExecRow, read_exec_rows
 from aceforge.types import Job, Limits
 
 console = Console(stderr=True)
+_LIMITS = Limits()  # option defaults come from the engine's own
 
 
 def exec_command(
@@ -35,11 +36,11 @@ def exec_command(
         Path, typer.Option("--output", "-o", help="JSONL results; rows already there are skipped.")
     ],
     workers: Annotated[int, typer.Option(help="Parallel fork servers (default: CPU count).")] = 0,
-    timeout_s: Annotated[float, typer.Option(help="Per-test timeout in seconds.")] = 1.0,
+    timeout_s: Annotated[float, typer.Option(help="Per-test timeout in seconds.")] = _LIMITS.timeout_s,
     import_timeout_s: Annotated[
         float | None, typer.Option(help="Program import timeout [default: max(2, timeout)].")
     ] = None,
-    memory_mb: Annotated[int, typer.Option(help="Address-space limit per program.")] = 2048,
+    memory_mb: Annotated[int, typer.Option(help="Address-space limit per program.")] = _LIMITS.memory_mb,
     isolation: Annotated[
         str, typer.Option(help="auto | strict (refuse without namespaces) | minimal.")
     ] = "auto",

@@ -9,30 +9,37 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from aceforge.rewards.core import RewardOptions
+from aceforge.server import ServeSettings
+
 console = Console(stderr=True)
+_REWARD, _SERVE = RewardOptions(), ServeSettings()  # option defaults come from the settings
 
 
 def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    kind: Annotated[str, typer.Option(help="binary (paper) | pass_rate | weighted.")] = "binary",
-    timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = 1.0,
-    format_weight: Annotated[float, typer.Option(help="Bonus for <think>…</think> answers (0: off).")] = 0.0,
+    kind: Annotated[str, typer.Option(help="binary (paper) | pass_rate | weighted.")] = _REWARD.kind,
+    timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = _REWARD.timeout_s,
+    format_weight: Annotated[
+        float, typer.Option(help="Bonus for <think>…</think> answers (0: off).")
+    ] = _REWARD.format_weight,
     workers: Annotated[int, typer.Option(help="Engine workers (default: CPU count).")] = 0,
     executor: Annotated[str, typer.Option("--executor", help="local | ray.")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray.")] = None,
     token_env: Annotated[
         str | None, typer.Option(help="Require 'Authorization: Bearer $VAR' (name of the variable).")
     ] = None,
-    max_batch: Annotated[int, typer.Option(help="Items per engine batch.")] = 512,
-    batch_wait_ms: Annotated[float, typer.Option(help="How long a batch waits for more requests.")] = 5.0,
-    max_pending: Annotated[int, typer.Option(help="Requests waiting before 503.")] = 4096,
-    max_body_mb: Annotated[float, typer.Option(help="Largest request body.")] = 32.0,
+    max_batch: Annotated[int, typer.Option(help="Items per engine batch.")] = _SERVE.max_batch,
+    batch_wait_ms: Annotated[
+        float, typer.Option(help="How long a batch waits for more requests.")
+    ] = _SERVE.batch_wait_ms,
+    max_pending: Annotated[int, typer.Option(help="Requests waiting before 503.")] = _SERVE.max_pending,
+    max_body_mb: Annotated[float, typer.Option(help="Largest request body.")] = _SERVE.max_body_mb,
 ) -> None:
     """Serve rewards over HTTP: OpenRLHF's POST /get_reward, a plain POST /reward, GET /health."""
     from aceforge.errors import ConfigError
-    from aceforge.rewards.core import RewardOptions
-    from aceforge.server import ServeSettings, serve
+    from aceforge.server import serve
 
     token = None
     if token_env:

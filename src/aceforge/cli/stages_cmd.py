@@ -20,7 +20,10 @@ from aceforge.cli.options import (
 )
 from aceforge.cli.synth_cmd import runtime, show_manifest
 from aceforge.generation import ClientConfig
+from aceforge.synthesis.configs import HardConfig, PairsConfig, SampleConfig, ScoreConfig
 
+# Option defaults come from the settings dataclasses.
+_SAMPLE, _SCORE, _PAIRS, _HARD = SampleConfig(), ScoreConfig(), PairsConfig(), HardConfig()
 console = Console(stderr=True)
 InputArg = Annotated[
     str, typer.Argument(help="A stage folder, a JSONL/Parquet file, or hf:OWNER/NAME[:split].")
@@ -33,12 +36,16 @@ def sample_command(
     client: ClientConfig,
     input: InputArg,
     output: OutputOpt,
-    n: Annotated[int, typer.Option("-n", "--n", help="Programs per question and model (paper: 16).")] = 16,
-    temperature: Annotated[float, typer.Option()] = 1.0,
-    top_p: Annotated[float, typer.Option()] = 1.0,
-    max_tokens: Annotated[int, typer.Option()] = 1024,
-    seed: Annotated[int, typer.Option(help="Sample i uses seed + i.")] = 0,
-    show_test: Annotated[bool, typer.Option(help="Show one test in the prompt (names the function).")] = True,
+    n: Annotated[
+        int, typer.Option("-n", "--n", help="Programs per question and model (paper: 16).")
+    ] = _SAMPLE.n,
+    temperature: Annotated[float, typer.Option()] = _SAMPLE.temperature,
+    top_p: Annotated[float, typer.Option()] = _SAMPLE.top_p,
+    max_tokens: Annotated[int, typer.Option()] = _SAMPLE.max_tokens,
+    seed: Annotated[int, typer.Option(help="Sample i uses seed + i.")] = _SAMPLE.seed,
+    show_test: Annotated[
+        bool, typer.Option(help="Show one test in the prompt (names the function).")
+    ] = _SAMPLE.show_test,
     model: Annotated[
         list[str] | None, typer.Option("--model", help="Policy model(s); repeat for several in one run.")
     ] = None,
@@ -47,7 +54,6 @@ def sample_command(
     workers: WorkersOpt = 0,
 ) -> None:
     """Sample N programs per question from one or more policy models (raw answer + extracted code)."""
-    from aceforge.synthesis.sample import SampleConfig
     from aceforge.synthesis.stages import run_sample
 
     models: list[str | None] = list(model) if model else [None]
@@ -61,15 +67,14 @@ def sample_command(
 def score_command(
     input: InputArg,
     output: OutputOpt,
-    timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = 2.0,
-    memory_mb: Annotated[int, typer.Option(help="Address-space limit per program.")] = 2048,
+    timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = _SCORE.timeout_s,
+    memory_mb: Annotated[int, typer.Option(help="Address-space limit per program.")] = _SCORE.memory_mb,
     workers: WorkersOpt = 0,
     executor: ExecutorOpt = "local",
     ray_address: RayAddressOpt = None,
     no_exec_cache: Annotated[bool, typer.Option("--no-exec-cache", help="Run every program again.")] = False,
 ) -> None:
     """Run every sampled program on its question's tests: pass_rate = passed / kept tests."""
-    from aceforge.synthesis.score import ScoreConfig
     from aceforge.synthesis.stages import run_score
 
     rt = runtime(None, False, workers, executor, ray_address)
@@ -81,26 +86,29 @@ def score_command(
 def pairs_command(
     input: InputArg,
     output: OutputOpt,
-    format: Annotated[str, typer.Option(help="trl | openrlhf | llamafactory.")] = "trl",
+    format: Annotated[str, typer.Option(help="trl | openrlhf | llamafactory.")] = _PAIRS.format,
     gap: Annotated[
         float, typer.Option(help="Chosen pass rate must exceed rejected by more than this.")
-    ] = 0.4,
-    chosen_min: Annotated[float, typer.Option(help="Chosen pass rate must exceed this.")] = 0.8,
-    rejected_min: Annotated[float, typer.Option(help="Rejected pass rate must exceed this.")] = 0.0,
+    ] = _PAIRS.gap,
+    chosen_min: Annotated[float, typer.Option(help="Chosen pass rate must exceed this.")] = _PAIRS.chosen_min,
+    rejected_min: Annotated[
+        float, typer.Option(help="Rejected pass rate must exceed this.")
+    ] = _PAIRS.rejected_min,
     strict: Annotated[
         bool, typer.Option(help="Strict '>' (paper); --no-strict uses '>=' (official code).")
-    ] = True,
-    scope: Annotated[str, typer.Option(help="model (pairs within one model's samples) | all.")] = "model",
+    ] = _PAIRS.strict,
+    scope: Annotated[
+        str, typer.Option(help="model (pairs within one model's samples) | all.")
+    ] = _PAIRS.scope,
     max_per_question: Annotated[
         int | None, typer.Option(help="Keep at most this many (largest margins).")
-    ] = None,
-    chat: Annotated[bool, typer.Option(help="trl: prompt/chosen/rejected as chat messages.")] = False,
-    seed: Annotated[int, typer.Option()] = 0,
+    ] = _PAIRS.max_per_question,
+    chat: Annotated[bool, typer.Option(help="trl: prompt/chosen/rejected as chat messages.")] = _PAIRS.chat,
+    seed: Annotated[int, typer.Option()] = _PAIRS.seed,
 ) -> None:
     """Preference pairs from pass-rate gaps (s_i > s_j + 0.4, s_i > 0.8, s_j > 0), exported for
     TRL (prompt/chosen/rejected/margin; also DPO data), OpenRLHF or LLaMA-Factory. INPUT may be
     our scored data, AceCode-87K (hf:TIGER-Lab/AceCode-87K), or released pairs to re-export."""
-    from aceforge.synthesis.pairs import PairsConfig
     from aceforge.synthesis.stages import run_pairs
 
     cfg = PairsConfig(
@@ -124,13 +132,12 @@ def hard_command(
     output: OutputOpt,
     low_fraction: Annotated[
         float, typer.Option(help="Keep this fraction with the lowest mean pass rate.")
-    ] = 0.5,
+    ] = _HARD.low_fraction,
     var_fraction: Annotated[
         float, typer.Option(help="Of those, this fraction with the highest variance.")
-    ] = 0.5,
+    ] = _HARD.var_fraction,
 ) -> None:
     """The hard subset for RL (paper's release: low mean pass rate, then high variance, ~25%)."""
-    from aceforge.synthesis.hard import HardConfig
     from aceforge.synthesis.stages import run_hard
 
     m = run_hard(input, output, HardConfig(low_fraction=low_fraction, var_fraction=var_fraction))

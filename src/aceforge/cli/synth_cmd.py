@@ -22,7 +22,9 @@ from aceforge.cli.options import (
 )
 from aceforge.errors import ConfigError
 from aceforge.generation import ClientConfig
+from aceforge.synthesis.configs import FilterConfig, SynthConfig
 
+_SYNTH, _FILTER = SynthConfig(), FilterConfig()  # option defaults come from the settings
 console = Console(stderr=True)
 
 
@@ -52,22 +54,24 @@ def synth_command(
     ] = None,
     mode: Annotated[
         str, typer.Option(help="inputs (seed computes expected values) | tests (paper: imagined asserts).")
-    ] = "inputs",
-    n_tests: Annotated[int, typer.Option(help="Tests to ask for per question.")] = 20,
+    ] = _SYNTH.mode,
+    n_tests: Annotated[int, typer.Option(help="Tests to ask for per question.")] = _SYNTH.n_tests,
     keep_name: Annotated[
         bool, typer.Option(help="Ask to keep the seed function's name and signature.")
-    ] = True,
+    ] = _SYNTH.keep_name,
     guess_inputs: Annotated[
         bool, typer.Option(help="inputs mode: add calls built from the signature.")
-    ] = True,
+    ] = _SYNTH.guess_inputs,
     feedback: Annotated[
         bool,
         typer.Option(help="inputs mode: mutants of the seed steer an input search; the suite is minimized."),
-    ] = True,
-    n_mutants: Annotated[int, typer.Option(help="inputs mode: mutants of each seed program.")] = 30,
-    temperature: Annotated[float, typer.Option()] = 0.2,
-    max_tokens: Annotated[int, typer.Option()] = 512,
-    seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
+    ] = _SYNTH.feedback,
+    n_mutants: Annotated[
+        int, typer.Option(help="inputs mode: mutants of each seed program.")
+    ] = _SYNTH.n_mutants,
+    temperature: Annotated[float, typer.Option()] = _SYNTH.temperature,
+    max_tokens: Annotated[int, typer.Option()] = _SYNTH.max_tokens,
+    seed: Annotated[int, typer.Option(help="Sampling seed.")] = _SYNTH.seed,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     workers: WorkersOpt = 0,
@@ -78,7 +82,6 @@ def synth_command(
     and manifest.json. Killed runs resume; cached answers are never paid for twice.
     """
     from aceforge.synthesis.stages import run_synth
-    from aceforge.synthesis.synth import SynthConfig
 
     cfg = SynthConfig(
         mode=mode,
@@ -110,13 +113,13 @@ def filter_command(
         Path, typer.Argument(help="A synth output folder, or JSONL/Parquet in the AceCode schema.")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (resumable).")],
-    oracle: Annotated[str, typer.Option(help="proxy (paper) | reference | any | all.")] = "any",
-    k: Annotated[int, typer.Option(help="Proxy samples per question (majority vote when > 1).")] = 1,
-    min_tests: Annotated[int, typer.Option(help="Drop questions left with fewer tests.")] = 5,
-    temperature: Annotated[float, typer.Option(help="Proxy temperature (0 = greedy).")] = 0.0,
-    max_tokens: Annotated[int, typer.Option()] = 512,
-    timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = 2.0,
-    seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
+    oracle: Annotated[str, typer.Option(help="proxy (paper) | reference | any | all.")] = _FILTER.oracle,
+    k: Annotated[int, typer.Option(help="Proxy samples per question (majority vote when > 1).")] = _FILTER.k,
+    min_tests: Annotated[int, typer.Option(help="Drop questions left with fewer tests.")] = _FILTER.min_tests,
+    temperature: Annotated[float, typer.Option(help="Proxy temperature (0 = greedy).")] = _FILTER.temperature,
+    max_tokens: Annotated[int, typer.Option()] = _FILTER.max_tokens,
+    timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = _FILTER.timeout_s,
+    seed: Annotated[int, typer.Option(help="Sampling seed.")] = _FILTER.seed,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     workers: WorkersOpt = 0,
@@ -125,7 +128,6 @@ def filter_command(
 ) -> None:
     """Remove hallucinated tests: a proxy model's programs (and the seed program, when kept)
     vote on every test; questions left with fewer than --min-tests tests are dropped."""
-    from aceforge.synthesis.filter import FilterConfig
     from aceforge.synthesis.stages import run_filter
 
     cfg = FilterConfig(

@@ -14,7 +14,6 @@ import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aceforge.artifacts import StageOutput
@@ -23,34 +22,9 @@ from aceforge.extract import extract_code
 from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
+from aceforge.synthesis.configs import FilterConfig
 from aceforge.templates import COMPLETION_STOPS, solve_prompt
 from aceforge.types import ExecResult, Executor, Job, Limits
-
-ORACLES = ("proxy", "reference", "any", "all")
-
-
-@dataclass(frozen=True)
-class FilterConfig:
-    k: int = 1  # proxy samples per question
-    temperature: float = 0.0  # greedy, as in the paper; use > 0 with k > 1
-    top_p: float = 0.95
-    max_tokens: int = 512
-    seed: int = 0
-    oracle: str = "any"
-    min_tests: int = 5
-    timeout_s: float = 2.0
-    chunk_size: int = 16
-    learn_from_proxy: bool = True  # with a trusted seed: tests that catch proxy programs the suite accepts
-
-    def validate(self) -> None:
-        if self.oracle not in ORACLES:
-            raise ConfigError(f"oracle must be one of {', '.join(ORACLES)}, got {self.oracle!r}")
-        if self.k < 1 or self.min_tests < 0 or self.chunk_size < 1:
-            raise ConfigError("k and chunk_size must be at least 1 and min_tests at least 0")
-
-    @property
-    def needs_proxy(self) -> bool:
-        return self.oracle != "reference"
 
 
 async def filter_tests(

@@ -4,23 +4,11 @@ rate (``low_fraction``, default half), then of those the ones whose samples disa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from statistics import fmean, pvariance
 from typing import Any
 
 from aceforge.artifacts import pass_rates
-from aceforge.errors import ConfigError
-
-
-@dataclass(frozen=True)
-class HardConfig:
-    low_fraction: float = 0.5
-    var_fraction: float = 0.5
-
-    def validate(self) -> None:
-        for name in ("low_fraction", "var_fraction"):
-            if not 0 < getattr(self, name) <= 1:
-                raise ConfigError(f"hard: {name} must be in (0, 1], got {getattr(self, name)}")
+from aceforge.synthesis.configs import HardConfig
 
 
 def _take(n: int, fraction: float) -> int:

@@ -19,34 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from aceforge.artifacts import iter_input
-from aceforge.errors import ConfigError, DataFormatError
+from aceforge.errors import DataFormatError
 from aceforge.extract import extract_code
-from aceforge.templates import DEFAULT_RM_TEMPLATE, rm_messages, rm_prompt, rm_response
+from aceforge.synthesis.configs import PairsConfig
+from aceforge.templates import rm_messages, rm_prompt, rm_response
 
-FORMATS = ("trl", "openrlhf", "llamafactory")
 EPS = 1e-9
-
-
-@dataclass(frozen=True)
-class PairsConfig:
-    gap: float = 0.4
-    chosen_min: float = 0.8
-    rejected_min: float = 0.0
-    strict: bool = True
-    scope: str = "model"  # "model" | "all"
-    max_per_question: int | None = None
-    format: str = "trl"
-    chat: bool = False  # trl: prompt/chosen/rejected as chat messages instead of text
-    template: str = DEFAULT_RM_TEMPLATE
-    seed: int = 0
-
-    def validate(self) -> None:
-        if self.format not in FORMATS:
-            raise ConfigError(f"pairs format must be one of {', '.join(FORMATS)}, got {self.format!r}")
-        if self.scope not in ("model", "all"):
-            raise ConfigError(f"pairs scope must be 'model' or 'all', got {self.scope!r}")
-        if self.max_per_question is not None and self.max_per_question < 1:
-            raise ConfigError("max_per_question must be at least 1")
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,9 @@ import json
 import re
 from dataclasses import dataclass
 
+from aceforge.synthesis.configs import MODES
 from aceforge.synthesis.seeds import Seed
 from aceforge.types import Message, Prompt
-
-MODES = ("tests", "inputs")  # paper: imagined asserts | ours: inputs, reference computes outputs
 
 SYSTEM = "You are an expert Python programmer who writes precise programming problems and tests."
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aceforge.artifacts import StageOutput
@@ -18,22 +17,8 @@ from aceforge.extract import extract_code
 from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
+from aceforge.synthesis.configs import SampleConfig
 from aceforge.templates import COMPLETION_STOPS, solve_prompt
-
-
-@dataclass(frozen=True)
-class SampleConfig:
-    n: int = 16  # samples per question and model (paper: 16)
-    temperature: float = 1.0
-    top_p: float = 1.0
-    max_tokens: int = 1024
-    seed: int = 0
-    show_test: bool = True  # put one test in the prompt (function name and call shape)
-    chunk_size: int = 16
-
-    def validate(self) -> None:
-        if self.n < 1 or self.chunk_size < 1 or self.max_tokens < 1:
-            raise ConfigError("sample: n, chunk_size and max_tokens must be at least 1")
 
 
 async def sample_programs(

@@ -10,24 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aceforge.artifacts import StageOutput
-from aceforge.errors import ConfigError
 from aceforge.extract import extract_code
+from aceforge.synthesis.configs import ScoreConfig
 from aceforge.types import Executor, Job, Limits
-
-
-@dataclass(frozen=True)
-class ScoreConfig:
-    timeout_s: float = 2.0  # per test
-    memory_mb: int = 2048
-    chunk_size: int = 64  # questions per engine batch (and per resume step)
-
-    def validate(self) -> None:
-        if self.timeout_s <= 0 or self.chunk_size < 1:
-            raise ConfigError("score: timeout_s must be positive and chunk_size at least 1")
 
 
 def score_programs(

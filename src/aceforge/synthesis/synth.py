@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from aceforge.artifacts import StageOutput, empty_row
-from aceforge.errors import ConfigError
 from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
+from aceforge.synthesis.configs import SynthConfig
 from aceforge.synthesis.domain import InputSpace, assigned_calls, example_calls, params_of, typed_calls
 from aceforge.synthesis.feedback import (
     Answers,
@@ -36,36 +36,9 @@ from aceforge.synthesis.feedback import (
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
-from aceforge.synthesis.prompts import MODES, few_shot_prefix, signature, strip_leaks, synth_prompt
+from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
 from aceforge.synthesis.seeds import Seed
 from aceforge.types import Executor, Limits
-
-
-@dataclass(frozen=True)
-class SynthConfig:
-    mode: str = "inputs"  # "tests" (paper) | "inputs" (seed computes expected outputs)
-    n_tests: int = 20
-    keep_name: bool = True  # ask for the seed function's name and signature (enables the seed as oracle)
-    guess_inputs: bool = True  # inputs mode: add calls built from the seed's signature
-    max_tokens: int = 512
-    temperature: float = 0.2
-    top_p: float = 0.95
-    seed: int = 0
-    timeout_s: float = 2.0  # per input, when the seed program computes expected values
-    max_ref_s: float = 0.2  # inputs the seed answers more slowly are dropped (naive solutions time out)
-    feedback: bool = True  # inputs mode: mutants of the seed steer the search and the minimized suite
-    n_mutants: int = 30
-    search_rounds: int = 2
-    mutant_timeout_s: float = 0.5
-    chunk_size: int = 16
-
-    def validate(self) -> None:
-        if self.mode not in MODES:
-            raise ConfigError(f"synth mode must be one of {', '.join(MODES)}, got {self.mode!r}")
-        if self.n_tests < 1 or self.chunk_size < 1:
-            raise ConfigError("n_tests and chunk_size must be at least 1")
-        if self.n_mutants < 0 or self.search_rounds < 0:
-            raise ConfigError("n_mutants and search_rounds must be at least 0")
 
 
 @dataclass
