@@ -7,19 +7,20 @@ import collections
 import os
 from pathlib import Path
 
-from aceforge.execution.forkserver import _MSG, _Child, _PidWatch, _Zygote
+from aceforge.execution.child import Child
+from aceforge.execution.zygote import _MSG, PidWatch, Zygote
 
 
-def _zygote_without_process() -> _Zygote:
-    zygote = object.__new__(_Zygote)  # the bookkeeping only: no process, no socket
+def _zygote_without_process() -> Zygote:
+    zygote = object.__new__(Zygote)  # the bookkeeping only: no process, no socket
     zygote.exits = {}
     zygote.pending = collections.deque()
     zygote.pids = None
     return zygote
 
 
-def _pending_child(zygote: _Zygote) -> _Child:
-    child = object.__new__(_Child)
+def _pending_child(zygote: Zygote) -> Child:
+    child = object.__new__(Child)
     child._pid = None
     zygote.pending.append(child)
     return child
@@ -50,9 +51,9 @@ def test_fork_answers_are_matched_to_requests_in_order() -> None:
     assert not zygote.pending
 
 
-def _watch(last_pid: Path) -> _PidWatch:
+def _watch(last_pid: Path) -> PidWatch:
     """A watch reading `last_pid` instead of /proc/sys/kernel/ns_last_pid."""
-    watch = object.__new__(_PidWatch)
+    watch = object.__new__(PidWatch)
     watch.fd = os.open(last_pid, os.O_RDONLY)
     watch.last = watch._read()
     watch.other = False

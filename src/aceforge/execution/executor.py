@@ -22,18 +22,14 @@ from typing import Any
 import aceforge
 from aceforge.errors import ConfigError, IsolationUnavailableError, WorkerError
 from aceforge.execution.plan import (
-    EvalError,
-    ExprResult,
     Plan,
-    Probe,
-    decide,
     plan_assert,
     plan_probe,
     plan_stdio,
 )
 from aceforge.execution.protocol import FrameReader, ProtocolError, pack
 from aceforge.execution.sandbox import ISOLATION_LEVELS, NO_PID_NAMESPACE_ENV, PIN_WORKERS_ENV
-from aceforge.execution.values import Malformed, decode, normalize_output
+from aceforge.execution.verdict import verdict
 from aceforge.types import ExecResult, Job, Limits, StdioTest, TestOutcome
 
 PIPELINE_DEPTH = 2  # jobs queued per worker, so a worker never waits for the parent
@@ -421,7 +417,7 @@ class LocalExecutor:
             i = ev["i"]
             if track.stopped_at is not None and i > track.stopped_at:
                 return None
-            outcome = self._verdict(track, i, ev)
+            outcome = verdict(track.plans[i], ev, track.job.compare_in_sandbox, self.rel_tol, self.abs_tol)
             track.outcomes[i] = outcome
             if track.job.fail_fast and not outcome.passed and track.stopped_at is None:
                 track.stopped_at = i
@@ -488,49 +484,6 @@ class LocalExecutor:
             duration += part.duration_s
         return self._finish(track, track.status or "crashed", stdout, stderr, duration, error=track.error)
 
-    def _verdict(self, track: _Track, i: int, ev: dict[str, Any]) -> TestOutcome:
-        plan, o, t = track.plans[i], ev["o"], float(ev.get("t", 0.0))
-        detail = ev.get("d")
-        if o in ("error", "timeout", "memory", "crashed"):
-            return TestOutcome(o, t, str(detail) if detail is not None else None)
-        if o == "value" and plan.kind == "oracle":
-            return self._decide(plan, ev.get("v"), t)
-        if o in ("passed", "failed") and (plan.kind == "exec" or track.job.compare_in_sandbox):
-            return TestOutcome(o, t, None if o == "passed" else str(detail or "AssertionError"))
-        if o == "stdio" and plan.kind == "stdio":
-            same = normalize_output(str(ev.get("out", ""))) == normalize_output(plan.stdout)
-            return TestOutcome("passed" if same else "failed", t, None if same else "output differs")
-        return TestOutcome("failed", t, "malformed result from the sandbox")
-
-    def _decide(self, plan: Plan, values: Any, t: float) -> TestOutcome:
-        if not isinstance(values, list) or len(values) != len(plan.exprs):
-            return TestOutcome("failed", t, "malformed result from the sandbox")
-        results = []
-        try:
-            for v in values:
-                if "e" in v:
-                    results.append(ExprResult(error=str(v["e"])))
-                elif "u" in v:
-                    results.append(ExprResult(unserializable=str(v["u"])))
-                else:
-                    results.append(ExprResult(value=decode(v["v"])))
-            assert plan.node is not None
-            ok = decide(plan.node, results, self.rel_tol, self.abs_tol)
-        except EvalError as e:
-            return TestOutcome(e.outcome, t, e.detail)  # type: ignore[arg-type]
-        except (Malformed, KeyError, TypeError, AttributeError):
-            return TestOutcome("failed", t, "malformed result from the sandbox")
-        except RecursionError:
-            return TestOutcome("failed", t, "value too deeply nested to compare")
-        if isinstance(plan.node, Probe):
-            return TestOutcome("passed", t, value=results[0].value)
-        if ok:
-            return TestOutcome("passed", t)
-        got = [r.value for r in results if r.error is None and r.unserializable is None]
-        return TestOutcome(
-            "failed", t, f"assertion false (got {_short_repr(got[0])})" if got else "assertion false"
-        )
-
     def _finish(
         self, track: _Track, status: str, stdout: str, stderr: str, duration: float, error: str | None = None
     ) -> ExecResult:
@@ -555,8 +508,3 @@ def run_jobs(jobs: Iterable[Job], workers: int | None = None, isolation: str = "
     """One-shot convenience: start a pool, run `jobs`, return results in input order."""
     with LocalExecutor(workers=workers, isolation=isolation) as ex:
         return ex.run_all(jobs)
-
-
-def _short_repr(value: Any, limit: int = 200) -> str:
-    text = repr(value)  # plain decoded data: repr cannot run program code
-    return text if len(text) <= limit else text[: limit - 3] + "..."

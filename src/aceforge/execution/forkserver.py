@@ -1,4 +1,6 @@
 """A worker: one single-threaded fork server per core, started by ``LocalExecutor``.
+Its parts: this server loop, ``precompile`` (code objects shipped to children), ``zygote``
+(the process that forks children, and the pid watch) and ``child`` (one child's handle).
 
 It imports the standard-library modules programs commonly use once, then forks one child per
 program (or per test). The next child is forked ahead of time, while the current one runs, so
@@ -9,33 +11,29 @@ left (``rest``): the parent runs each in a fresh child of its own, on whichever 
 so the rest of a hanging program's tests (often hanging too) run side by side.
 
 It compiles each program and test itself and ships the code in the child's spec (see
-``_precompile``): a fresh fork that never starts the compiler saves most of what compiling
+``precompile``): a fresh fork that never starts the compiler saves most of what compiling
 cost it. It never receives expected values (the parent keeps them), so a forked child cannot
 find them in memory. Started by ``launcher``; it speaks frames (see ``protocol``) on stdin/stdout.
 """
 
 from __future__ import annotations
 
-import _signal
 import collections
-import functools
 import gc
 import json
 import marshal
 import os
 import select
 import signal
-import socket
-import struct
 import sys
 import time
-import types
-import warnings
-from collections.abc import Callable
 from typing import Any
 
-from aceforge.execution import harness, sandbox
+from aceforge.execution import sandbox
+from aceforge.execution.child import PIPE_READ, Child
+from aceforge.execution.precompile import precompile
 from aceforge.execution.protocol import FrameReader, ProtocolError, pack, write_all
+from aceforge.execution.zygote import Zygote
 
 # Imported once here so children start with them loaded (fork shares the pages). Every shared
 # library mapped here is copied into each child's address space and torn down at its exit
@@ -73,7 +71,6 @@ PREIMPORT = [
 ]
 CHILD_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 TAIL_READ_MAX = 16 << 20
-PIPE_READ = 1 << 16  # a pipe holds 64 KiB: asking for more only allocates a larger buffer
 # Children report every test on a pipe nobody sleeps on (no wake-up per test); the server wakes
 # when the child signals the end, exits, or a deadline nears, and at least this often to drain.
 DRAIN_INTERVAL_S = 0.02
@@ -81,84 +78,6 @@ _CHILD_OUTCOMES = {"value", "passed", "failed", "error", "timeout", "memory", "r
 
 
 # Sources longer than this are compiled by the child, under its limits, not here.
-PRECOMPILE_MAX_CHARS = 1 << 16
-PRECOMPILED_TESTS_MAX = 8192
-PRECOMPILED_PROGRAMS_MAX = 256  # samples of one question arrive together; duplicates are common
-
-
-def _precompile(job: dict[str, Any]) -> dict[str, Any] | None:
-    """Compiles the job's program and tests here, to ship them marshalled in the spec: a child
-    that compiles nothing never wakes the parser and compiler, which in a fresh fork costs
-    ~0.6 ms and ~70 page copies per program (measured here; compiling here costs ~40 us). A
-    test shared by a question's samples compiles once, and so does a repeated program. A
-    program that does not compile is reported from here, without a child.
-
-    Anything the child might see differently is left for the child to compile, as before:
-    sources that warn (the child would print the warning), are very long (the child compiles
-    them under its limits) or hold a set constant (marshal rebuilds it in another insertion
-    order, which can change its iteration order).
-
-    Returns {"p": program, "t": per-test code}, {"error": syntax error}, or None (the child
-    compiles everything)."""
-    error, program = _program_for_child(job["program"])
-    if error is not None:
-        return {"error": error}
-    if program is None:
-        return None
-    tests: list[Any] = []
-    for test in job["tests"]:
-        if test["k"] == "eval":
-            tests.append([_test_for_child(x, "eval") for x in test["x"]])
-        elif test["k"] == "exec":
-            tests.append(_test_for_child(test["src"], "exec"))
-        else:
-            tests.append(None)
-    return {"p": program, "t": tests}
-
-
-@functools.lru_cache(maxsize=PRECOMPILED_PROGRAMS_MAX)
-def _program_for_child(source: str) -> tuple[str | None, types.CodeType | None]:
-    return _compile_for_child(source, harness.compile_program)
-
-
-@functools.lru_cache(maxsize=PRECOMPILED_TESTS_MAX)
-def _test_for_child(source: str, mode: str) -> types.CodeType | None:
-    """The compiled test, or None: the child compiles it (and meets its errors) itself."""
-    return _compile_for_child(source, lambda src: _compile_test(src, mode))[1]
-
-
-def _compile_for_child(
-    source: str, compile_source: Callable[[str], tuple[str | None, Any]]
-) -> tuple[str | None, types.CodeType | None]:
-    """(error, code) as `compile_source` gives them, except that code is None wherever the
-    child must compile the source itself to see what plain Python would."""
-    if len(source) > PRECOMPILE_MAX_CHARS:
-        return None, None
-    with warnings.catch_warnings(record=True) as caught:
-        error, code = compile_source(source)
-    if code is not None and (caught or _holds_set_constant(code.co_consts)):
-        code = None
-    return error, code
-
-
-def _compile_test(source: str, mode: str) -> tuple[str | None, Any]:
-    try:
-        return None, compile(source, "<test>", mode, dont_inherit=True)
-    except Exception as e:  # the child compiles it again, under the test's timer, and reports it
-        return type(e).__name__, None
-
-
-def _holds_set_constant(consts: tuple[Any, ...]) -> bool:
-    for c in consts:
-        if isinstance(c, frozenset) and len(c) > 1:
-            return True
-        if isinstance(c, tuple) and _holds_set_constant(c):
-            return True
-        if isinstance(c, types.CodeType) and _holds_set_constant(c.co_consts):
-            return True
-    return False
-
-
 def _grace(timeout_s: float) -> float:
     """Time past a soft timeout the child gets to report it before it is killed."""
     return 0.05 + 0.1 * timeout_s
@@ -184,8 +103,8 @@ class ForkServer:
         self.current: int | None = None
         self.jobs_run = 0
         self.devnull = os.open(os.devnull, os.O_RDONLY)
-        self.warm: _Child | None = None
-        self.zygote: _Zygote  # started by serve()
+        self.warm: Child | None = None
+        self.zygote: Zygote  # started by serve()
         os.set_blocking(0, False)
 
     # ---- parent channel ----------------------------------------------------------------------
@@ -215,10 +134,10 @@ class ForkServer:
         return True
 
     def serve(self) -> None:
-        self.zygote = _Zygote(self.iso)
+        self.zygote = Zygote(self.iso)
         if self.iso.pid_namespace:  # pid 1: orphans of the sandbox end here, reaped by the kernel
             signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-        self.warm = _Child.fork_warm(self)
+        self.warm = Child.fork_warm(self)
         alive = True
         while alive or self.queue:
             while not self.queue and alive:
@@ -245,7 +164,7 @@ class ForkServer:
         state = _JobState(jid, job)
         started = time.monotonic()
         try:
-            codes = _precompile(job)
+            codes = precompile(job)
             if codes is not None and "error" in codes:
                 self.finish_import(state, "syntax_error", codes["error"])
             pos = 0
@@ -281,10 +200,10 @@ class ForkServer:
             end += 1
         return list(range(pos, end))
 
-    def take_child(self) -> _Child:
+    def take_child(self) -> Child:
         """The warm child (a dead one is caught by `start`: its spec pipe has no reader)."""
         child, self.warm = self.warm, None
-        return child if child is not None else _Child.fork_warm(self)
+        return child if child is not None else Child.fork_warm(self)
 
     def run_segment(
         self,
@@ -304,10 +223,10 @@ class ForkServer:
         child = self.take_child()
         if not child.start(spec):
             child.discard(self.iso)
-            child = _Child.fork_warm(self)
+            child = Child.fork_warm(self)
             child.start(spec)
         started = time.monotonic()
-        self.warm = _Child.fork_warm(self)  # forked while this one runs
+        self.warm = Child.fork_warm(self)  # forked while this one runs
         stdio_ran: list[float] = []
         next_pos = self.watch(child, job, seg, state, started, stdio_ran)
         limit = limits["max_output_bytes"]
@@ -321,7 +240,7 @@ class ForkServer:
 
     def watch(
         self,
-        child: _Child,
+        child: Child,
         job: dict[str, Any],
         seg: list[int],
         state: _JobState,
@@ -444,325 +363,6 @@ class ForkServer:
                 state.stopped = True
         else:
             state.events.append(event)  # batched into the job's final frame
-
-
-_SIGCHLD, _SIG_DFL = int(signal.SIGCHLD), int(signal.SIG_DFL)
-_MSG = struct.Struct("<cii")  # kind (P: forked, X: exited), pid, wait status
-
-
-class _Zygote:
-    """A process that only forks children, so the fork server never shares memory with a
-    live child: with CPython's reference counting, every page the server touched while a
-    child shared it would be copied (about 0.4 ms of faults per program, measured here).
-
-    It is forked once from the fully loaded server, reaps its children and reports their
-    exit statuses. Children reach it as fds over a SEQPACKET socket (one message each)."""
-
-    def __init__(self, iso: sandbox.Isolation) -> None:
-        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.exits: dict[int, int] = {}
-        self.pending: collections.deque[_Child] = collections.deque()
-        self.pid = os.fork()
-        if self.pid == 0:
-            try:
-                self.sock.close()
-                _zygote_main(theirs, iso.uid, block_sockets=not iso.network_namespace)
-            finally:
-                os._exit(0)
-        theirs.close()
-        # Created after the fork: the zygote's own pid is the namespace's last one.
-        self.pids: _PidWatch | None = None
-        if iso.pid_namespace and iso.uid is not None:
-            try:
-                self.pids = _PidWatch()
-            except (OSError, ValueError):  # no readable count: every program ends with a sweep
-                pass
-
-    def request(self, child: _Child, fds: list[int]) -> None:
-        """Ask for a child without waiting: its pid is read when first needed, so the fork
-        overlaps with the program that is running now."""
-        socket.send_fds(self.sock, [b"f"], fds)
-        self.pending.append(child)
-
-    def resolve(self, child: _Child) -> None:
-        while child._pid is None:
-            self._handle(self.sock.recv(_MSG.size))
-
-    def settle(self) -> None:
-        """Wait for the pids of every child asked for (a fork is rarely still in flight)."""
-        while self.pending:
-            self._handle(self.sock.recv(_MSG.size))
-
-    def _handle(self, data: bytes) -> None:
-        kind, pid, status = _MSG.unpack(data)
-        if kind == b"P":  # answers come in request order
-            # A reused pid: the status of the process that had it before (reported after the
-            # server forgot it) must not make the new child look dead.
-            self.exits.pop(pid, None)
-            self.pending.popleft()._pid = pid
-            if self.pids is not None:
-                self.pids.forked(pid)
-        else:
-            self.exits[pid] = status
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                data = self.sock.recv(_MSG.size, socket.MSG_DONTWAIT)
-            except BlockingIOError:
-                return
-            self._handle(data)
-
-    def exit_status(self, pid: int) -> int | None:
-        if pid not in self.exits:
-            self._drain()
-        return self.exits.get(pid)
-
-    def forget(self, pid: int) -> None:
-        """The server no longer cares how `pid` ends. A status arriving later is read with the
-        next answers (and dropped when the pid is reused, see `_handle`)."""
-        self.exits.pop(pid, None)
-        if len(self.exits) > 4096:  # statuses of children nobody asked about
-            self.exits.clear()
-
-
-class _PidWatch:
-    """Whether any process besides the zygote's children was created in this worker's pid
-    namespace (see ``launcher``), so the sandbox uid can hold only the child itself.
-
-    The namespace hands out pids in increasing order and only the zygote and the programs
-    create processes in it: nothing else was created while every child's pid is one more
-    than the last and the namespace's last pid is the last child's. Threads take pids too,
-    and a wrap-around breaks the sequence: both count as "something else", which only costs
-    a sweep. One read of a kept descriptor, against a sweep that walks every process on the
-    host (~0.25 us each: 0.5 ms per program on a host running 2,000 processes)."""
-
-    def __init__(self) -> None:
-        self.fd = os.open("/proc/sys/kernel/ns_last_pid", os.O_RDONLY | os.O_CLOEXEC)
-        self.last = self._read()
-        self.other = False
-
-    def _read(self) -> int:
-        return int(os.pread(self.fd, 32, 0))
-
-    def forked(self, pid: int) -> None:
-        """The zygote's next child (its pids arrive in the order it forked them)."""
-        self.other = self.other or pid != self.last + 1
-        self.last = pid
-
-    def only_children(self) -> bool:
-        return not self.other and self._read() == self.last
-
-    def reset(self) -> None:
-        """After a sweep of the uid: start counting again from here."""
-        self.other = False
-        self.last = self._read()
-
-
-def _zygote_main(sock: socket.socket, uid: int | None, block_sockets: bool) -> None:
-    def reap(signum: int, frame: object) -> None:
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if not pid:
-                return
-            try:
-                sock.send(_MSG.pack(b"X", pid, status), socket.MSG_DONTWAIT)
-            except OSError:
-                pass  # the server reads these lazily; a lost status only loses a detail
-
-    signal.signal(signal.SIGCHLD, reap)
-    while True:
-        try:
-            msg, fds, _, _ = socket.recv_fds(sock, 16, 8)
-        except OSError:
-            return
-        if not msg:  # the server is gone
-            return
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _signal.signal(_SIGCHLD, _SIG_DFL)  # the C call: signal.signal's enums cost page copies
-                os.setpgid(0, 0)
-                for target, fd in enumerate(fds):
-                    os.dup2(fd, target, inheritable=True)
-                os.closerange(len(fds), 1 << 16)
-                harness.warm_child(uid, block_sockets=block_sockets)
-            finally:
-                os._exit(70)
-        for fd in fds:
-            os.close(fd)
-        try:
-            os.setpgid(pid, pid)
-        except OSError:
-            pass
-        sock.send(_MSG.pack(b"P", pid, 0))
-
-
-class _Child:
-    """One forked child: it waits (still root) for its spec on fd 4, reports on fd 3."""
-
-    def __init__(self, zygote: _Zygote, fd: int, ctrl: int, out: int, err: int, bell: int) -> None:
-        self.zygote = zygote
-        self._pid: int | None = None  # set by the zygote's answer
-        self.fd, self.ctrl, self.out, self.err, self.bell = fd, ctrl, out, err, bell
-        self.reader = FrameReader()
-        self.eof = False
-        self.status: int | None = None
-        self.poller = select.poll()
-        self.poller.register(bell, select.POLLIN)
-        self.poller.register(0, select.POLLIN)
-        # No POLLIN on results (no wake-up per test); hang-up still wakes us when the child dies.
-        self.poller.register(fd, 0)
-
-    @classmethod
-    def fork_warm(cls, server: ForkServer) -> _Child:
-        out = os.memfd_create("stdout", os.MFD_CLOEXEC)
-        err = os.memfd_create("stderr", os.MFD_CLOEXEC)
-        ctrl_r, ctrl_w = os.pipe()
-        res_r, res_w = os.pipe()
-        bell_r, bell_w = os.pipe()
-        # The child gets these as fds 0..5: stdin, stdout, stderr, results, spec, bell.
-        child = cls(server.zygote, res_r, ctrl_w, out, err, bell_r)
-        server.zygote.request(child, [server.devnull, out, err, res_w, ctrl_r, bell_w])
-        for fd in (ctrl_r, res_w, bell_w):  # in flight to the zygote: the kernel holds them
-            os.close(fd)
-        os.set_blocking(res_r, False)
-        os.set_blocking(bell_r, False)
-        return child
-
-    @property
-    def pid(self) -> int:
-        if self._pid is None:
-            self.zygote.resolve(self)
-        assert self._pid is not None
-        return self._pid
-
-    def start(self, spec: bytes) -> bool:
-        try:
-            write_all(self.ctrl, spec)
-        except BrokenPipeError:
-            return False
-        finally:
-            self._close_ctrl()
-        return True
-
-    def _close_ctrl(self) -> None:
-        if self.ctrl >= 0:
-            os.close(self.ctrl)
-            self.ctrl = -1
-
-    def discard(self, iso: sandbox.Isolation) -> None:
-        """A child that will run no job: end it and close every descriptor held for it (an
-        unstarted child reads EOF and exits)."""
-        self._close_ctrl()
-        self.kill(iso)
-        self.close_files()
-
-    def wait(self, timeout_s: float) -> bool:
-        """Block until the child rings, hangs up, the parent writes, or the timeout passes
-        (callers cap it at DRAIN_INTERVAL_S, which also bounds noticing an exit we miss).
-        True when the parent wrote (or hung up)."""
-        return any(fd == 0 for fd, _ in self.poller.poll(timeout_s * 1000))
-
-    def read_frames(self) -> list[Any]:
-        frames: list[Any] = []
-        while not self.eof:
-            try:
-                chunk = os.read(self.fd, PIPE_READ)
-            except BlockingIOError:
-                break
-            if not chunk:
-                self.eof = True
-                self.poller.unregister(self.fd)  # a hang-up stays ready: stop polling it
-                break
-            frames.extend(self.reader.feed(chunk))
-            if len(chunk) < PIPE_READ:  # a short read took all the pipe held
-                break
-        return frames
-
-    def exited(self) -> bool:
-        if self.status is None:
-            self.status = self.zygote.exit_status(self.pid)
-        return self.status is not None
-
-    def release(self, iso: sandbox.Isolation) -> None:
-        """The child reported everything: kill it and its leftovers without waiting for the
-        exit to finish (the kernel tears it down in parallel; the zygote reaps it)."""
-        self._kill_leftovers(iso)
-        self._close_pipes()
-        self.zygote.forget(self.pid)
-
-    def kill(self, iso: sandbox.Isolation) -> str:
-        if self.status is None:
-            for target in (-self.pid, self.pid):
-                try:
-                    os.kill(target, signal.SIGKILL)
-                except OSError:
-                    pass
-        return self.reap(iso)
-
-    def reap(self, iso: sandbox.Isolation) -> str:
-        if self.status is None and not self._wait_exit(0.5):
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            self._wait_exit(0.5)
-        self._kill_leftovers(iso)
-        self._close_pipes()
-        if self.status is None:
-            self.zygote.forget(self.pid)
-            return "killed"
-        if os.WIFSIGNALED(self.status):
-            return f"killed by {signal.Signals(os.WTERMSIG(self.status)).name}"
-        return f"exit code {os.WEXITSTATUS(self.status)}"
-
-    def _wait_exit(self, timeout_s: float) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while not self.exited():
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.0005)
-        return True
-
-    def _kill_leftovers(self, iso: sandbox.Isolation) -> None:
-        if iso.uid is not None:
-            pids = self.zygote.pids
-            if pids is not None:
-                if self.status is None and self.zygote.exit_status(self.pid) is None:
-                    _kill(self.pid)
-                self.zygote.settle()
-                # Once the child's kill is pending it cannot fork: any process it made before
-                # took a pid the count sees.
-                if pids.only_children():
-                    return
-            # Every process of the uid: the child's group and any that left it.
-            sandbox.sweep_uid(iso.uid)
-            if pids is not None:
-                pids.reset()
-            return
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-    def _close_pipes(self) -> None:
-        os.close(self.fd)
-        os.close(self.bell)
-
-    def close_files(self) -> None:
-        os.close(self.out)
-        os.close(self.err)
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except OSError:
-        pass
 
 
 def _clamp(ts: object, low: float, high: float) -> float:

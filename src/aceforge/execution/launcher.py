@@ -9,7 +9,7 @@ ctypes out of the fork server, whose every loaded page makes each fork slower.
 With a pid namespace the fork server is forked as its first process (pid 1, with a /proc of
 its own) and this process stays behind only to wait for it and pass on its exit code. The
 namespace is what lets the server tell, with one read, whether a program created any process
-(see ``forkserver._PidWatch``), and when the server dies the kernel kills everything in it.
+(see ``zygote.PidWatch``), and when the server dies the kernel kills everything in it.
 """
 
 from __future__ import annotations

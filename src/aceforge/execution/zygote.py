@@ -1,0 +1,170 @@
+"""The zygote: a small process that forks the program children (so the fork server's own
+address space is never copied per program), reports each fork and exit over a socket, and the
+pid watch that tells when every process of the sandbox uid is gone."""
+
+from __future__ import annotations
+
+import _signal
+import collections
+import os
+import signal
+import socket
+import struct
+
+from aceforge.execution import harness, sandbox
+from aceforge.execution.child import Child
+
+_SIGCHLD, _SIG_DFL = int(signal.SIGCHLD), int(signal.SIG_DFL)
+
+_MSG = struct.Struct("<cii")  # kind (P: forked, X: exited), pid, wait status
+
+
+class Zygote:
+    """A process that only forks children, so the fork server never shares memory with a
+    live child: with CPython's reference counting, every page the server touched while a
+    child shared it would be copied (about 0.4 ms of faults per program, measured here).
+
+    It is forked once from the fully loaded server, reaps its children and reports their
+    exit statuses. Children reach it as fds over a SEQPACKET socket (one message each)."""
+
+    def __init__(self, iso: sandbox.Isolation) -> None:
+        self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.exits: dict[int, int] = {}
+        self.pending: collections.deque[Child] = collections.deque()
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                self.sock.close()
+                zygote_main(theirs, iso.uid, block_sockets=not iso.network_namespace)
+            finally:
+                os._exit(0)
+        theirs.close()
+        # Created after the fork: the zygote's own pid is the namespace's last one.
+        self.pids: PidWatch | None = None
+        if iso.pid_namespace and iso.uid is not None:
+            try:
+                self.pids = PidWatch()
+            except (OSError, ValueError):  # no readable count: every program ends with a sweep
+                pass
+
+    def request(self, child: Child, fds: list[int]) -> None:
+        """Ask for a child without waiting: its pid is read when first needed, so the fork
+        overlaps with the program that is running now."""
+        socket.send_fds(self.sock, [b"f"], fds)
+        self.pending.append(child)
+
+    def resolve(self, child: Child) -> None:
+        while child._pid is None:
+            self._handle(self.sock.recv(_MSG.size))
+
+    def settle(self) -> None:
+        """Wait for the pids of every child asked for (a fork is rarely still in flight)."""
+        while self.pending:
+            self._handle(self.sock.recv(_MSG.size))
+
+    def _handle(self, data: bytes) -> None:
+        kind, pid, status = _MSG.unpack(data)
+        if kind == b"P":  # answers come in request order
+            # A reused pid: the status of the process that had it before (reported after the
+            # server forgot it) must not make the new child look dead.
+            self.exits.pop(pid, None)
+            self.pending.popleft()._pid = pid
+            if self.pids is not None:
+                self.pids.forked(pid)
+        else:
+            self.exits[pid] = status
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                data = self.sock.recv(_MSG.size, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                return
+            self._handle(data)
+
+    def exit_status(self, pid: int) -> int | None:
+        if pid not in self.exits:
+            self._drain()
+        return self.exits.get(pid)
+
+    def forget(self, pid: int) -> None:
+        """The server no longer cares how `pid` ends. A status arriving later is read with the
+        next answers (and dropped when the pid is reused, see `_handle`)."""
+        self.exits.pop(pid, None)
+        if len(self.exits) > 4096:  # statuses of children nobody asked about
+            self.exits.clear()
+
+
+class PidWatch:
+    """Whether any process besides the zygote's children was created in this worker's pid
+    namespace (see ``launcher``), so the sandbox uid can hold only the child itself.
+
+    The namespace hands out pids in increasing order and only the zygote and the programs
+    create processes in it: nothing else was created while every child's pid is one more
+    than the last and the namespace's last pid is the last child's. Threads take pids too,
+    and a wrap-around breaks the sequence: both count as "something else", which only costs
+    a sweep. One read of a kept descriptor, against a sweep that walks every process on the
+    host (~0.25 us each: 0.5 ms per program on a host running 2,000 processes)."""
+
+    def __init__(self) -> None:
+        self.fd = os.open("/proc/sys/kernel/ns_last_pid", os.O_RDONLY | os.O_CLOEXEC)
+        self.last = self._read()
+        self.other = False
+
+    def _read(self) -> int:
+        return int(os.pread(self.fd, 32, 0))
+
+    def forked(self, pid: int) -> None:
+        """The zygote's next child (its pids arrive in the order it forked them)."""
+        self.other = self.other or pid != self.last + 1
+        self.last = pid
+
+    def only_children(self) -> bool:
+        return not self.other and self._read() == self.last
+
+    def reset(self) -> None:
+        """After a sweep of the uid: start counting again from here."""
+        self.other = False
+        self.last = self._read()
+
+
+def zygote_main(sock: socket.socket, uid: int | None, block_sockets: bool) -> None:
+    def reap(signum: int, frame: object) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if not pid:
+                return
+            try:
+                sock.send(_MSG.pack(b"X", pid, status), socket.MSG_DONTWAIT)
+            except OSError:
+                pass  # the server reads these lazily; a lost status only loses a detail
+
+    signal.signal(signal.SIGCHLD, reap)
+    while True:
+        try:
+            msg, fds, _, _ = socket.recv_fds(sock, 16, 8)
+        except OSError:
+            return
+        if not msg:  # the server is gone
+            return
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _signal.signal(_SIGCHLD, _SIG_DFL)  # the C call: signal.signal's enums cost page copies
+                os.setpgid(0, 0)
+                for target, fd in enumerate(fds):
+                    os.dup2(fd, target, inheritable=True)
+                os.closerange(len(fds), 1 << 16)
+                harness.warm_child(uid, block_sockets=block_sockets)
+            finally:
+                os._exit(70)
+        for fd in fds:
+            os.close(fd)
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
+        sock.send(_MSG.pack(b"P", pid, 0))
