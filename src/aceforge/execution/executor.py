@@ -11,78 +11,30 @@ import itertools
 import os
 import selectors
 import subprocess
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import aceforge
-from aceforge.errors import ConfigError, IsolationUnavailableError, WorkerError
+from aceforge.errors import ConfigError
+from aceforge.execution.jobspec import planned, wire_limits
 from aceforge.execution.plan import (
     Plan,
-    plan_assert,
-    plan_probe,
-    plan_stdio,
 )
-from aceforge.execution.protocol import FrameReader, ProtocolError, pack
-from aceforge.execution.sandbox import ISOLATION_LEVELS, NO_PID_NAMESPACE_ENV, PIN_WORKERS_ENV
+from aceforge.execution.protocol import ProtocolError, pack
+from aceforge.execution.sandbox import ISOLATION_LEVELS
 from aceforge.execution.verdict import verdict
-from aceforge.types import ExecResult, Job, Limits, StdioTest, TestOutcome
+from aceforge.execution.workers import Worker, await_hello, launch_worker, retire
+from aceforge.types import ExecResult, Job, TestOutcome
 
 PIPELINE_DEPTH = 2  # jobs queued per worker, so a worker never waits for the parent
-
-
-def plan_test(test: str | StdioTest, probe: bool = False) -> Plan:
-    if isinstance(test, StdioTest):
-        return plan_stdio(test.input, test.output)
-    return plan_probe(test) if probe else plan_assert(test)
-
-
-def _sandbox_spec(plan: Plan, fallback: bool) -> dict[str, Any]:
-    """The part of a test that enters the sandbox — never an expected value (unless opted in)."""
-    if plan.kind == "oracle":
-        spec: dict[str, Any] = {"k": "eval", "x": list(plan.exprs)}
-        if fallback:
-            spec["fb"] = plan.source
-        return spec
-    if plan.kind == "stdio":
-        return {"k": "stdio", "in": plan.stdin}
-    return {"k": "exec", "src": plan.source}
-
-
-@lru_cache(maxsize=4096)
-def _planned(
-    tests: tuple[str | StdioTest, ...], probe: bool, in_sandbox: bool
-) -> tuple[tuple[Plan, ...], tuple[dict[str, Any], ...]]:
-    """The tests' plans and sandbox parts, made once for every job that shares the tests (the
-    samples of one question do). Shared, so never modified: they are only encoded."""
-    plans = tuple(plan_test(t, probe) for t in tests)
-    return plans, tuple(_sandbox_spec(p, in_sandbox) for p in plans)
-
-
-@lru_cache(maxsize=64)
-def _wire_limits(lim: Limits, n_tests: int) -> dict[str, Any]:
-    """A job's limits as its worker reads them (shared by every job with the same limits)."""
-    return {
-        "timeout_s": [lim.timeout_s] * n_tests,
-        "import_timeout_s": lim.import_timeout,
-        "memory_mb": lim.memory_mb,
-        "max_processes": lim.max_processes,
-        "max_open_files": lim.max_open_files,
-        "max_file_mb": lim.max_file_mb,
-        "max_output_bytes": lim.max_output_bytes,
-        "max_value_bytes": lim.max_value_bytes,
-    }
 
 
 @dataclass
 class _Track:
     job: Job
     plans: Sequence[Plan]
-    worker: _Worker
+    worker: Worker
     outcomes: list[TestOutcome | None]
     status: str | None = None
     error: str | None = None
@@ -106,37 +58,6 @@ class _Spread:
     parts: dict[int, ExecResult] = field(default_factory=dict)
 
 
-@dataclass
-class _Worker:
-    proc: subprocess.Popen[bytes]
-    isolation: dict[str, object]
-    reader: FrameReader = field(default_factory=FrameReader)
-    outbuf: bytearray = field(default_factory=bytearray)
-    inflight: deque[int] = field(default_factory=deque)
-
-    @property
-    def rfd(self) -> int:
-        assert self.proc.stdout is not None
-        return self.proc.stdout.fileno()
-
-    @property
-    def wfd(self) -> int:
-        assert self.proc.stdin is not None
-        return self.proc.stdin.fileno()
-
-
-def _worker_env() -> dict[str, str]:
-    """Fork servers start from a scrubbed environment: nothing of the caller's leaks in."""
-    src_root = str(Path(aceforge.__file__).resolve().parent.parent)
-    path = os.environ.get("PATH", "/usr/bin:/bin")
-    # LD_BIND_NOW: symbols resolved once at start-up, not by every child (each lazy binding
-    # writes a page the child would have to copy).
-    env = {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": src_root, "LANG": "C.UTF-8"}
-    if NO_PID_NAMESPACE_ENV in os.environ:  # the one switch the launcher reads (see sandbox)
-        env[NO_PID_NAMESPACE_ENV] = os.environ[NO_PID_NAMESPACE_ENV]
-    return env | {"LD_BIND_NOW": "1"}
-
-
 class LocalExecutor:
     """Runs jobs on `workers` fork servers on this machine.
 
@@ -153,7 +74,7 @@ class LocalExecutor:
         if self.n_workers < 1:
             raise ConfigError("workers must be at least 1")
         self.isolation, self.rel_tol, self.abs_tol = isolation, rel_tol, abs_tol
-        self.workers: list[_Worker] = []
+        self.workers: list[Worker] = []
         self.selector = selectors.DefaultSelector()
         self._ids = itertools.count()
         self.tracks: dict[int, _Track] = {}
@@ -195,39 +116,23 @@ class LocalExecutor:
         self.start()
         return dict(self.workers[0].isolation)
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self) -> Worker:
         return self._await_hello(self._launch())
 
     def _launch(self) -> subprocess.Popen[bytes]:
-        # Pinned only when the workers fill every CPU this process may use: with CPUs to spare,
-        # a worker's child, zygote and server run better side by side (see launcher.pin_to_cpu).
-        fill = self.n_workers >= len(os.sched_getaffinity(0)) and os.environ.get(PIN_WORKERS_ENV) != "0"
-        return subprocess.Popen(
-            [sys.executable, "-m", "aceforge.execution.launcher", self.isolation] + ["--pin"] * fill,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=_worker_env(),
-            start_new_session=True,
-        )
+        return launch_worker(self.isolation, self.n_workers)
 
-    def _await_hello(self, proc: subprocess.Popen[bytes]) -> _Worker:
-        assert proc.stdout is not None
-        reader = FrameReader()
-        hello: Any = None
-        while hello is None:
-            chunk = os.read(proc.stdout.fileno(), 1 << 16)
-            if not chunk:
-                raise WorkerError(f"fork server exited during start-up (code {proc.wait()})")
-            frames = reader.feed(chunk)
-            hello = frames[0] if frames else None
-        if "error" in hello:
-            proc.wait()
-            raise IsolationUnavailableError(f"isolation {self.isolation!r} unavailable: {hello['error']}")
-        worker = _Worker(proc, hello["isolation"], reader)
-        os.set_blocking(worker.rfd, False)
-        os.set_blocking(worker.wfd, False)
+    def _await_hello(self, proc: subprocess.Popen[bytes]) -> Worker:
+        worker = await_hello(proc, self.isolation)
         self.selector.register(worker.rfd, selectors.EVENT_READ, worker)
         return worker
+
+    def _retire(self, w: Worker) -> None:
+        try:
+            self.selector.unregister(w.rfd)
+        except (KeyError, ValueError):
+            pass
+        retire(w)
 
     def close(self) -> None:
         for w in self.workers:
@@ -237,32 +142,6 @@ class LocalExecutor:
             proc.kill()
             proc.wait()
         self._loading = []
-
-    def _retire(self, w: _Worker) -> None:
-        try:
-            self.selector.unregister(w.rfd)
-        except (KeyError, ValueError):
-            pass
-        for f in (w.proc.stdin, w.proc.stdout):  # EOF on stdin: the worker kills its child and exits
-            if f is not None:
-                try:
-                    f.close()
-                except OSError:
-                    pass
-        try:
-            w.proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            w.proc.kill()
-            w.proc.wait()
-        uid = w.isolation.get("uid")
-        if isinstance(uid, int) and w.proc.returncode != 0:
-            # It died abnormally: whatever its children left behind runs as its uid.
-            subprocess.run(
-                [sys.executable, "-m", "aceforge.execution.launcher", "--sweep", str(uid)],
-                env=_worker_env(),
-                check=False,
-                timeout=30,
-            )
 
     # ---- running -----------------------------------------------------------------------------
     def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
@@ -311,19 +190,19 @@ class LocalExecutor:
                 self._submit(w, job, part_of=spread, index=index)
 
     def _submit(
-        self, w: _Worker, job: Job, attempts: int = 1, part_of: _Spread | None = None, index: int = 0
+        self, w: Worker, job: Job, attempts: int = 1, part_of: _Spread | None = None, index: int = 0
     ) -> None:
         jid = next(self._ids)
         try:
-            plans, tests = _planned(job.tests, job.probe, job.compare_in_sandbox)
+            plans, tests = planned(job.tests, job.probe, job.compare_in_sandbox)
         except TypeError:  # tests passed as a list (unhashable): planned every time
-            plans, tests = _planned.__wrapped__(job.tests, job.probe, job.compare_in_sandbox)
+            plans, tests = planned.__wrapped__(job.tests, job.probe, job.compare_in_sandbox)
         spec = {
             "op": "run",
             "job": jid,
             "program": job.program,
             "tests": tests,
-            "limits": _wire_limits(job.limits, len(plans)),
+            "limits": wire_limits(job.limits, len(plans)),
             "fail_fast": job.fail_fast,
             "child_per_test": job.child_per_test,
             "fallback": job.compare_in_sandbox,
@@ -348,11 +227,11 @@ class LocalExecutor:
                     self._send(w, {"op": "unqueue", "job": jid})
                     idle -= 1
 
-    def _send(self, w: _Worker, frame: dict[str, Any]) -> None:
+    def _send(self, w: Worker, frame: dict[str, Any]) -> None:
         w.outbuf += pack(frame)
         self._flush(w)
 
-    def _flush(self, w: _Worker) -> None:
+    def _flush(self, w: Worker) -> None:
         while w.outbuf:
             try:
                 n = os.write(w.wfd, w.outbuf)
@@ -368,7 +247,7 @@ class LocalExecutor:
             self._flush(pending)
         timeout = 0.01 if any(w.outbuf for w in self.workers) else None
         for key, _ in self.selector.select(timeout):
-            w: _Worker = key.data
+            w: Worker = key.data
             try:
                 chunk = os.read(w.rfd, 1 << 20)
             except BlockingIOError:
@@ -386,7 +265,7 @@ class LocalExecutor:
             if not chunk:
                 yield from self._replace(w)
 
-    def _replace(self, dead: _Worker) -> Iterator[ExecResult]:
+    def _replace(self, dead: Worker) -> Iterator[ExecResult]:
         """A fork server died: start a new one and resubmit its jobs once."""
         self._retire(dead)
         fresh = self._spawn()
