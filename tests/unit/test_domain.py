@@ -6,18 +6,9 @@ import ast
 
 import pytest
 
-from aceforge.synthesis.domain import (
-    Domain,
-    InputSpace,
-    Spec,
-    assigned_calls,
-    conforms,
-    example_calls,
-    params_of,
-    parse_args,
-    spec_of,
-    typed_calls,
-)
+from aceforge.synthesis.domain import Domain, InputSpace
+from aceforge.synthesis.examples import assigned_calls, example_calls
+from aceforge.synthesis.signature import Spec, conforms, params_of, parse_args, spec_of, typed_calls
 
 
 def _spec(text: str) -> Spec:

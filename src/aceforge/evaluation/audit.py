@@ -33,10 +33,11 @@ from typing import Any
 from aceforge.errors import ConfigError, DataFormatError
 from aceforge.extract import extract_code
 from aceforge.io import iter_records
-from aceforge.synthesis.domain import InputSpace, params_of, test_calls
+from aceforge.synthesis.domain import InputSpace, test_calls
 from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_answers
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.parse import entry_calls
+from aceforge.synthesis.signature import params_of
 from aceforge.types import ExecResult, Executor, Job, Limits
 
 _LABEL_WORDS = {"correct": True, "pass": True, "true": True, "wrong": False, "incorrect": False,

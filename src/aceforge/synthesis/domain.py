@@ -1,11 +1,11 @@
 """Inputs in the problem's domain.
 
 A test is only fair if a correct solution of the *question* must handle its input. The seed
-says what a valid input is in two places: its annotations (``List[int]``, ``Optional[str]``…)
-and its examples (``>>> f(...)`` lines, ``f(x) == y`` in prose). This module reads both,
-derives each argument's observed domain (type, sign, character set, length, emptiness,
-sortedness) and mutates inputs without leaving it — so a string of brackets stays a string of
-brackets and a positive number stays positive. Deterministic per seed id.
+says what a valid input is in two places: its annotations (see ``signature``) and its examples
+(see ``examples``). This module derives each argument's observed domain (type, sign, character
+set, length, emptiness, sortedness) and mutates inputs without leaving it — so a string of
+brackets stays a string of brackets and a positive number stays positive. Deterministic per
+seed id.
 """
 
 from __future__ import annotations
@@ -13,262 +13,16 @@ from __future__ import annotations
 import ast
 import itertools
 import random
-import re
 import string
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aceforge.synthesis.parse import check_call, entry_calls
+from aceforge.synthesis.signature import ANY, Param, Spec, conforms, format_call, parse_args
 
 MAX_STR = 200
 MAX_LEN = 50
 MAX_INT = 10**9
-
-# ---- annotations ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Spec:
-    """A parsed annotation: ``kind`` is a builtin type name, "any", "none" or "union"."""
-
-    kind: str
-    args: tuple[Spec, ...] = ()
-
-
-ANY = Spec("any")
-_ALIASES = {
-    "List": "list", "Sequence": "list", "Iterable": "list", "MutableSequence": "list",
-    "Tuple": "tuple", "Dict": "dict", "Mapping": "dict", "MutableMapping": "dict",
-    "Set": "set", "FrozenSet": "frozenset", "AbstractSet": "set", "Text": "str",
-}  # fmt: skip
-_BUILTIN_KINDS = {
-    "int",
-    "float",
-    "str",
-    "bool",
-    "bytes",
-    "list",
-    "tuple",
-    "dict",
-    "set",
-    "frozenset",
-    "complex",
-}
-
-
-def spec_of(node: ast.expr | None) -> Spec:
-    """``List[Optional[int]]`` → Spec("list", (Spec("union", (int, none)),)); unknown → ANY."""
-    if node is None:
-        return ANY
-    if isinstance(node, ast.Constant):
-        if node.value is None:
-            return Spec("none")
-        return spec_of(_parse_expr(node.value)) if isinstance(node.value, str) else ANY
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _union([spec_of(node.left), spec_of(node.right)])
-    name, params = _name(node), []
-    if isinstance(node, ast.Subscript):
-        name = _name(node.value)
-        inner = node.slice
-        params = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
-    kind = _ALIASES.get(name, name)
-    if kind == "Optional" and params:
-        return _union([spec_of(params[0]), Spec("none")])
-    if kind == "Union":
-        return _union([spec_of(p) for p in params])
-    if kind == "None":
-        return Spec("none")
-    if kind not in _BUILTIN_KINDS:
-        return ANY
-    if (
-        kind == "tuple"
-        and len(params) == 2
-        and isinstance(params[1], ast.Constant)
-        and params[1].value is ...
-    ):
-        return Spec("tuple", (spec_of(params[0]), Spec("...")))
-    return Spec(kind, tuple(spec_of(p) for p in params))
-
-
-def _parse_expr(text: str) -> ast.expr | None:
-    try:
-        return ast.parse(text, mode="eval").body
-    except SyntaxError:
-        return None
-
-
-def _name(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):  # typing.List
-        return node.attr
-    return ""
-
-
-def _union(parts: list[Spec]) -> Spec:
-    if any(p.kind == "any" for p in parts):
-        return ANY
-    flat: list[Spec] = []
-    for p in parts:
-        flat.extend(p.args if p.kind == "union" else (p,))
-    return Spec("union", tuple(dict.fromkeys(flat)))
-
-
-def conforms(value: Any, spec: Spec) -> bool:
-    """Whether `value` is allowed by `spec` (an int passes for float, a bool never for int)."""
-    k = spec.kind
-    if k == "any":
-        return True
-    if k == "none":
-        return value is None
-    if k == "union":
-        return any(conforms(value, s) for s in spec.args)
-    t = type(value)
-    if k == "float":
-        return t in (float, int)
-    if k == "complex":
-        return t in (complex, float, int)
-    if t.__name__ != k:
-        return False
-    if not spec.args:
-        return True
-    if k in ("list", "set", "frozenset"):
-        return all(conforms(v, spec.args[0]) for v in value)
-    if k == "tuple":
-        if len(spec.args) == 2 and spec.args[1].kind == "...":
-            return all(conforms(v, spec.args[0]) for v in value)
-        return len(value) == len(spec.args) and all(
-            conforms(v, s) for v, s in zip(value, spec.args, strict=True)
-        )
-    if k == "dict" and len(spec.args) == 2:
-        return all(conforms(a, spec.args[0]) and conforms(b, spec.args[1]) for a, b in value.items())
-    return True
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    spec: Spec
-    default: Any = None
-    has_default: bool = False
-
-
-def entry_function(program: str, entry: str) -> ast.FunctionDef | None:
-    try:
-        tree = ast.parse(program)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
-    return next((n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == entry), None)
-
-
-def params_of(program: str, entry: str) -> list[Param]:
-    """The entry function's positional parameters with their parsed annotations."""
-    fn = entry_function(program, entry)
-    if fn is None:
-        return []
-    args = fn.args.posonlyargs + fn.args.args
-    defaults: list[ast.expr | None] = [None] * (len(args) - len(fn.args.defaults)) + list(fn.args.defaults)
-    out = []
-    for a, d in zip(args, defaults, strict=True):
-        value, has = None, d is not None
-        if d is not None:
-            try:
-                value = ast.literal_eval(d)
-            except ValueError:
-                has = False
-        out.append(Param(a.arg, spec_of(a.annotation), value, has))
-    return out
-
-
-# ---- examples in the seed's text --------------------------------------------------------------
-
-
-def example_calls(text: str, entry: str) -> list[str]:
-    """Every all-literal call of `entry` written in `text` (docstring ``>>>`` lines, "For
-    example" sections, ``f(x) == y`` or ``f(x) ➞ y`` in prose), canonical and deduplicated."""
-    out: list[str] = []
-    for m in re.finditer(rf"(?<![\w.]){re.escape(entry)}\s*\(", text):
-        if text[max(0, m.start() - 4) : m.start()].endswith("def "):
-            continue
-        end = _closing_paren(text, m.end() - 1)
-        if end is None:
-            continue
-        call, _ = check_call(re.sub(r"\s*\n\s*", " ", text[m.start() : end + 1]), entry)
-        if call is not None and call not in out:
-            out.append(call)
-    return out
-
-
-def assigned_calls(text: str, entry: str, params: list[str]) -> list[str]:
-    """Calls read from examples written as assignments to the parameters, one example per
-    line (``For lst = [1,2,3] the output should be 6``, ``Input: arr = [1, 2], k = 3``), and
-    for one-parameter functions ``Input: [4,2,3]``."""
-    if not params:
-        return []
-    out: list[str] = []
-    for line in text.splitlines():
-        values: dict[str, str] = {}
-        for p in params:
-            m = re.search(rf"(?<![\w.]){re.escape(p)}\s*=\s*", line)
-            lit = _literal_at(line, m.end()) if m else None
-            if lit is not None:
-                values[p] = lit
-        if len(params) == 1 and not values:
-            m = re.search(r"\b[Ii]nput\s*:\s*", line)
-            lit = _literal_at(line, m.end()) if m else None
-            if lit is not None:
-                values[params[0]] = lit
-        if len(values) == len(params):
-            call, _ = check_call(f"{entry}({', '.join(values[p] for p in params)})", entry)
-            if call is not None and call not in out:
-                out.append(call)
-    return out
-
-
-def _literal_at(text: str, i: int) -> str | None:
-    """The source of the Python literal that starts at `text[i]`, if one does."""
-    if i >= len(text):
-        return None
-    c = text[i]
-    if c in "[({":
-        end = _closing_paren(text, i)
-        src = text[i : end + 1] if end is not None else None
-    elif c in "'\"":
-        end = text.find(c, i + 1)
-        src = text[i : end + 1] if end > i else None
-    else:
-        m = re.match(r"-?\d+(?:\.\d+)?(?![\w.])|True\b|False\b|None\b", text[i:])
-        src = m.group(0) if m else None
-    if src is None:
-        return None
-    try:
-        ast.literal_eval(src)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return None
-    return src
-
-
-def _closing_paren(text: str, start: int) -> int | None:
-    depth, quote, i = 0, "", start
-    while i < len(text) and i - start < 4000:
-        c = text[i]
-        if quote:
-            if c == "\\":
-                i += 1
-            elif c == quote:
-                quote = ""
-        elif c in "'\"":
-            quote = c
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
-
 
 # ---- observed domains -------------------------------------------------------------------------
 
@@ -463,81 +217,7 @@ def _mutate_seq(xs: list[Any], dom: Domain, rng: random.Random) -> list[Any]:
     return xs[: dom.max_len]
 
 
-# ---- inputs guessed from annotations (the last resort) -----------------------------------------
-
-TYPED_POOL: dict[str, list[Any]] = {
-    "int": [0, 1, 2, 5, 10, 3, 7, 12, -1, -4],
-    "float": [0.5, 1.0, 2.5, 3.0, -1.5, 0.0],
-    "str": ["abc", "hello", "a", "Hello World", "", "racecar", "ab cd"],
-    "bool": [True, False],
-    "bytes": [b"abc", b"", b"hello"],
-    "none": [None],
-}
-
-
-def typed_values(spec: Spec, depth: int = 0) -> list[Any]:
-    """A few values of an annotated type, small and ordinary ones first."""
-    k = spec.kind
-    if k in TYPED_POOL:
-        return list(TYPED_POOL[k])
-    if k == "union":
-        return [v for s in spec.args for v in typed_values(s, depth)][:12]
-    if depth > 2:
-        return []
-    if k in ("list", "set", "frozenset", "tuple") and (
-        not spec.args or spec.args[-1].kind == "..." or k != "tuple"
-    ):
-        inner = typed_values(spec.args[0], depth + 1) if spec.args else TYPED_POOL["int"]
-        if not inner:
-            return []
-        n = len(inner)
-        seqs = [inner[:3], inner[1:5], [], [inner[0]], [inner[2 % n], inner[0], inner[1 % n], inner[2 % n]]]
-        cast = {"list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[k]
-        return [cast(s) for s in seqs]
-    if k == "tuple":
-        cols = [typed_values(s, depth + 1) or [None] for s in spec.args]
-        return [tuple(c[i % len(c)] for c in cols) for i in range(4)]
-    if k == "dict":
-        keys = typed_values(spec.args[0], depth + 1) if spec.args else TYPED_POOL["str"]
-        vals = typed_values(spec.args[1], depth + 1) if len(spec.args) > 1 else TYPED_POOL["int"]
-        keys = [k_ for k_ in keys if isinstance(k_, int | str | float | bool | tuple)] or ["a"]
-        vals = vals or [1]
-        return [{}, {keys[0]: vals[0]}, {keys[i % len(keys)]: vals[i % len(vals)] for i in range(3)}]
-    return []
-
-
-def typed_calls(params: list[Param], entry: str, limit: int = 20) -> list[str]:
-    """Calls built only from annotated types (empty when any parameter is unannotated)."""
-    if not params or any(p.spec.kind == "any" for p in params):
-        return []
-    choices = [([p.default] if p.has_default else []) + typed_values(p.spec) for p in params]
-    if any(not c for c in choices):
-        return []
-    out: list[str] = []
-    for i in range(limit * 4):
-        args = [vals[(i * (j + 1) + i // len(vals)) % len(vals)] for j, vals in enumerate(choices)]
-        call = format_call(entry, args)
-        if call not in out:
-            out.append(call)
-        if len(out) >= limit:
-            break
-    return out
-
-
 # ---- calls ------------------------------------------------------------------------------------
-
-
-def parse_args(call: str) -> tuple[list[Any], dict[str, Any]]:
-    node = ast.parse(call, mode="eval").body
-    assert isinstance(node, ast.Call)
-    return [ast.literal_eval(a) for a in node.args], {
-        k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg
-    }
-
-
-def format_call(name: str, args: Iterable[Any], kwargs: dict[str, Any] | None = None) -> str:
-    parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in (kwargs or {}).items()]
-    return f"{name}({', '.join(parts)})"
 
 
 @dataclass

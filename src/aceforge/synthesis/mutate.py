@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from aceforge.synthesis.domain import format_call
+from aceforge.synthesis.signature import format_call
 
 
 def parse_call(call: str) -> tuple[str, list[Any], dict[str, Any]]:

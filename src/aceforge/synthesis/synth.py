@@ -24,7 +24,8 @@ from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
-from aceforge.synthesis.domain import InputSpace, assigned_calls, example_calls, params_of, typed_calls
+from aceforge.synthesis.domain import InputSpace
+from aceforge.synthesis.examples import assigned_calls, example_calls
 from aceforge.synthesis.feedback import (
     Answers,
     assert_test,
@@ -38,6 +39,7 @@ from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
 from aceforge.synthesis.seeds import Seed
+from aceforge.synthesis.signature import params_of, typed_calls
 from aceforge.types import Executor, Limits
 
 
