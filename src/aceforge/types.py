@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypedDict
 
@@ -97,6 +97,11 @@ class TestOutcome:
         return self.outcome == "passed"
 
 
+def pass_rate(outcomes: Sequence[str]) -> float:
+    """The one pass-rate formula: tests passed over the tests the program was judged on."""
+    return sum(o == "passed" for o in outcomes) / len(outcomes) if outcomes else 0.0
+
+
 @dataclass(frozen=True)
 class ExecResult:
     id: str
@@ -118,7 +123,7 @@ class ExecResult:
 
     @property
     def pass_rate(self) -> float:
-        return sum(self.passed) / len(self.tests) if self.tests else 0.0
+        return pass_rate(self.outcomes)
 
     @property
     def all_passed(self) -> bool:

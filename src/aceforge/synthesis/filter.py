@@ -10,7 +10,6 @@ without a reference are judged by the proxy alone.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -18,12 +17,11 @@ from typing import Any
 
 from aceforge.artifacts import StageOutput
 from aceforge.errors import ConfigError
-from aceforge.extract import extract_code
-from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import FilterConfig
-from aceforge.templates import COMPLETION_STOPS, solve_prompt
+from aceforge.synthesis.sample import gen_params, model_inferences
+from aceforge.synthesis.score import inference_jobs, record
 from aceforge.types import ExecResult, Executor, Job, Limits
 
 
@@ -40,56 +38,48 @@ async def filter_tests(
         raise ConfigError(f"oracle {cfg.oracle!r} needs a proxy model")
     counts: Counter[str] = Counter()
     todo = [r for r in rows if r["id"] not in out.done]
-    stops = () if gen is None or gen.chat else COMPLETION_STOPS
-    params = GenParams(cfg.max_tokens, cfg.temperature, cfg.top_p, stops, cfg.seed)
+    params = gen_params(gen, cfg.max_tokens, cfg.temperature, cfg.top_p, cfg.seed) if gen else None
     for start in range(0, len(todo), cfg.chunk_size):
         chunk = todo[start : start + cfg.chunk_size]
         if cfg.needs_proxy and gen is not None:
+            assert params is not None
             ready, stop = await ask_chunk(
-                chunk, [r["id"] for r in chunk], lambda r: _solve(gen, r, cfg, params), out, counts
+                chunk,
+                [r["id"] for r in chunk],
+                lambda r: model_inferences(gen, r, cfg.k, params),
+                out,
+                counts,
             )
         else:
             ready, stop = [(r, []) for r in chunk], None
-        _judge(ready, executor, cfg, out, gen.model if gen else "", counts)
+        _judge(ready, executor, cfg, out, counts)
         advance(len(chunk))
         if stop is not None:
             raise stop
     return counts
 
 
-async def _solve(gen: Generator, row: dict[str, Any], cfg: FilterConfig, params: GenParams) -> list[str]:
-    example = row["test_cases"][0] if row["test_cases"] else None
-    prompt = solve_prompt(row["question"], example, gen.chat)
-    return [c.text for c in await gen.complete(prompt, params, cfg.k)]
-
-
 def _judge(
-    ready: list[tuple[dict[str, Any], list[str]]],
+    ready: list[tuple[dict[str, Any], list[dict[str, Any]]]],
     executor: Executor,
     cfg: FilterConfig,
     out: StageOutput,
-    model: str,
     counts: Counter[str],
 ) -> None:
     limits = Limits(timeout_s=cfg.timeout_s)
     jobs = []
-    for qi, (row, answers) in enumerate(ready):
-        tests = tuple(row["test_cases"])
-        for j, answer in enumerate(answers):
-            code = extract_code(answer, row.get("entry_point")).code
-            jobs.append(Job(f"{qi}:{j}", code, tests, limits))
+    for qi, (row, inferences) in enumerate(ready):
+        jobs += inference_jobs({**row, "inferences": inferences}, f"{qi}", limits)
         if row.get("reference") and cfg.oracle != "proxy":
-            jobs.append(Job(f"{qi}:ref", row["reference"], tests, limits))
+            jobs.append(Job(f"{qi}:ref", row["reference"], tuple(row["test_cases"]), limits))
     results: dict[str, ExecResult] = {r.id: r for r in executor.run_all(jobs)}
     kept = []
-    for qi, (row, answers) in enumerate(ready):
-        proxy = [results[f"{qi}:{j}"] for j in range(len(answers))]
+    for qi, (row, inferences) in enumerate(ready):
+        proxy = [results[f"{qi}:{j}"] for j in range(len(inferences))]
         ref = results.get(f"{qi}:ref")
-        decided = _decide(row, answers, proxy, ref, cfg, out, model, counts)
+        decided = _decide(row, inferences, proxy, ref, cfg, out, counts)
         if decided is not None:
-            kept.append(
-                (decided, [j.program for j in jobs if j.id.startswith(f"{qi}:") and j.id != f"{qi}:ref"])
-            )
+            kept.append((decided, [inf["program"] for inf in inferences]))
     if cfg.learn_from_proxy and cfg.oracle != "proxy":
         learn_from_programs(kept, executor, limits, counts)
     for row, _ in kept:
@@ -98,12 +88,11 @@ def _judge(
 
 def _decide(
     row: dict[str, Any],
-    answers: list[str],
+    inferences: list[dict[str, Any]],
     proxy: list[ExecResult],
     ref: ExecResult | None,
     cfg: FilterConfig,
     out: StageOutput,
-    model: str,
     counts: Counter[str],
 ) -> dict[str, Any] | None:
     """The row with the tests the oracles keep, or None (rejected) when too few are left."""
@@ -131,15 +120,8 @@ def _decide(
         out.reject(row["id"], "too_few_tests", {"question": row["question"], **info})
         return None
     counts["tests_after"] += len(kept)
-    inferences = [
-        {
-            "model_name": model,
-            "completion_id": j,
-            "completion": answers[j],
-            "pass_rate": dataclasses.replace(r, tests=tuple(r.tests[i] for i in keep)).pass_rate,
-        }
-        for j, r in enumerate(proxy)
-    ]
+    for inf, r in zip(inferences, proxy, strict=True):  # judged on the tests kept
+        record(inf, [r.outcomes[i] for i in keep])
     return {**row, "test_cases": kept, "inferences": inferences, "filter_info": json.dumps(info)}
 
 
@@ -176,11 +158,8 @@ def learn_from_programs(
         info = json.loads(row["filter_info"])
         info["added_from_programs"] = tests
         row["test_cases"] = [*row["test_cases"], *tests]
-        n = len(row["test_cases"])
-        for inf, k in zip(
-            row["inferences"], ks, strict=False
-        ):  # the new tests fail exactly the programs they kill
-            inf["pass_rate"] = (inf["pass_rate"] * (n - len(tests)) + sum(c not in k for c in added)) / n
+        for inf, k in zip(row["inferences"], ks, strict=False):  # a new test fails the programs it kills
+            record(inf, [*inf["outcomes"], *("failed" if c in k else "passed" for c in added)])
         row["filter_info"] = json.dumps(info)
         counts["tests_added_from_programs"] += len(tests)
 

@@ -49,23 +49,33 @@ async def sample_programs(
 
 
 async def _sample(gens: list[Generator], row: dict[str, Any], cfg: SampleConfig) -> list[dict[str, Any]]:
-    example = row["test_cases"][0] if cfg.show_test and row["test_cases"] else None
     inferences: list[dict[str, Any]] = []
     for gen in gens:
-        params = GenParams(
-            cfg.max_tokens, cfg.temperature, cfg.top_p, () if gen.chat else COMPLETION_STOPS, cfg.seed
-        )
-        answers = await gen.complete(solve_prompt(row["question"], example, gen.chat), params, cfg.n)
-        for j, answer in enumerate(answers):
-            code = extract_code(answer.text, row.get("entry_point"))
-            inferences.append(
-                {
-                    "model_name": gen.model,
-                    "completion_id": j,
-                    "completion": answer.text,
-                    "program": code.code,
-                    "pass_rate": None,
-                    "outcomes": None,
-                }
-            )
+        params = gen_params(gen, cfg.max_tokens, cfg.temperature, cfg.top_p, cfg.seed)
+        inferences += await model_inferences(gen, row, cfg.n, params, cfg.show_test)
     return inferences
+
+
+def gen_params(gen: Generator, max_tokens: int, temperature: float, top_p: float, seed: int) -> GenParams:
+    """Sampling settings for solving a question (base models stop at the next top-level line)."""
+    return GenParams(max_tokens, temperature, top_p, () if gen.chat else COMPLETION_STOPS, seed)
+
+
+async def model_inferences(
+    gen: Generator, row: dict[str, Any], n: int, params: GenParams, show_test: bool = True
+) -> list[dict[str, Any]]:
+    """`n` answers of one model to a question, each raw and as its extracted program (the
+    ``inferences`` layout; ``pass_rate`` and ``outcomes`` empty until executed)."""
+    example = row["test_cases"][0] if show_test and row["test_cases"] else None
+    answers = await gen.complete(solve_prompt(row["question"], example, gen.chat), params, n)
+    return [
+        {
+            "model_name": gen.model,
+            "completion_id": j,
+            "completion": answer.text,
+            "program": extract_code(answer.text, row.get("entry_point")).code,
+            "pass_rate": None,
+            "outcomes": None,
+        }
+        for j, answer in enumerate(answers)
+    ]

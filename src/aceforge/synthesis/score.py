@@ -15,7 +15,7 @@ from typing import Any
 from aceforge.artifacts import StageOutput
 from aceforge.extract import extract_code
 from aceforge.synthesis.configs import ScoreConfig
-from aceforge.types import Executor, Job, Limits
+from aceforge.types import Executor, Job, Limits, pass_rate
 
 
 def score_programs(
@@ -31,14 +31,7 @@ def score_programs(
     todo = [r for r in rows if r["id"] not in out.done]
     for start in range(0, len(todo), cfg.chunk_size):
         chunk = todo[start : start + cfg.chunk_size]
-        jobs = []
-        for qi, row in enumerate(chunk):
-            for j, inf in enumerate(row.get("inferences") or []):
-                program = inf.get("program")
-                if program is None:
-                    program = extract_code(inf.get("completion") or "", row.get("entry_point")).code
-                    inf["program"] = program
-                jobs.append(Job(f"{qi}:{j}", program, tuple(row["test_cases"]), limits))
+        jobs = [job for qi, row in enumerate(chunk) for job in inference_jobs(row, f"{qi}", limits)]
         results = {r.id: r for r in executor.run_all(jobs)}
         for qi, row in enumerate(chunk):
             infs = row.get("inferences") or []
@@ -47,10 +40,26 @@ def score_programs(
                 continue
             for j, inf in enumerate(infs):
                 r = results[f"{qi}:{j}"]
-                inf["pass_rate"] = r.pass_rate
-                inf["outcomes"] = r.outcomes
+                record(inf, r.outcomes)
                 counts["programs"] += 1
                 counts["all_passed"] += r.all_passed
             out.keep(row)
         advance(len(chunk))
     return counts
+
+
+def inference_jobs(row: dict[str, Any], key: str, limits: Limits) -> list[Job]:
+    """One job per inference of `row` (ids ``key:j``) on the row's tests. Inferences that carry
+    only the raw completion (AceCode-87K's) get their program extracted first."""
+    jobs = []
+    for j, inf in enumerate(row.get("inferences") or []):
+        if inf.get("program") is None:
+            inf["program"] = extract_code(inf.get("completion") or "", row.get("entry_point")).code
+        jobs.append(Job(f"{key}:{j}", inf["program"], tuple(row["test_cases"]), limits))
+    return jobs
+
+
+def record(inference: dict[str, Any], outcomes: list[str]) -> None:
+    """An inference's per-test outcomes and the pass rate they give."""
+    inference["outcomes"] = list(outcomes)
+    inference["pass_rate"] = pass_rate(outcomes)
