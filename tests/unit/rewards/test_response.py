@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from aceforge.extract import extract_code, strip_special_tokens
+from aceforge.extract import extract_code
 from aceforge.rewards.response import isolate_response
 
 PROMPT = (
@@ -71,21 +71,3 @@ def test_unlocated_query_never_scores_the_prompts_code() -> None:
     got = isolate_response(query, prompt)
     assert got.how == "unlocated" and "total = a + b" not in got.response
     assert "a * b" in extract_code(got.response, "add").code
-
-
-def test_special_tokens_around_the_answer() -> None:
-    raw = "def add(a, b):\n    return a + b"
-    for end in (
-        "<|im_end|>",
-        "<|endoftext|>",
-        "<|eot_id|>",
-        "<end_of_turn>",
-        "</s>",
-        "<eos>",
-        "<｜end▁of▁sentence｜>",
-    ):
-        assert extract_code(raw + end + "<pad><pad>" * (end == "<eos>"), "add").ok, end
-    assert strip_special_tokens("x = 1<|im_end|>\n<|im_start|>user\nmore") == "x = 1"
-    # a soft token inside code stays: HTML-handling code is ordinary code
-    html = 'def strip(s):\n    return s.replace("<s>", "").replace("</s>", "")'
-    assert strip_special_tokens(html + "</s>") == html

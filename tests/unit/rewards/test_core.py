@@ -1,0 +1,24 @@
+"""Labels and options of the reward core (scoring itself runs on the engine: integration tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aceforge.errors import ConfigError
+from aceforge.rewards.core import RewardOptions, label_of, parse_label
+from aceforge.types import StdioTest
+
+
+def test_labels_carry_tests_and_entry_point() -> None:
+    label = label_of(["assert f() == 1", StdioTest("1\n", "2\n")], entry_point="f")
+    assert parse_label(label) == (["assert f() == 1", StdioTest("1\n", "2\n")], "f")
+    assert parse_label(["assert f() == 1"]) == (["assert f() == 1"], None)
+    assert parse_label({"tests": [], "entry_point": ""}) == ([], None)
+    with pytest.raises(ConfigError, match="entry_point must be a string"):
+        parse_label({"tests": [], "entry_point": 3})
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(ConfigError, match="reward kind"):
+        RewardOptions(kind="vibes").validate()
+    assert RewardOptions().stop_early and not RewardOptions(kind="pass_rate").stop_early
