@@ -16,6 +16,7 @@ flight, then closes the engine. One JSON log line per request, with its timing.
 
 # No `from __future__ import annotations`: FastAPI reads the handlers' annotations at runtime.
 import asyncio
+import collections
 import contextlib
 import json
 import logging
@@ -160,6 +161,7 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
                     "status": response.status_code,
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                     "items": getattr(request.state, "items", 0),
+                    "located": getattr(request.state, "located", None),
                 }
             )
         )
@@ -169,7 +171,10 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
         if len(items) > settings.max_items:
             raise HTTPException(413, f"{len(items)} items; at most {settings.max_items} per request")
         request.state.items = len(items)
-        return await state["batcher"].submit(items)
+        results: list[RewardResult] = await state["batcher"].submit(items)
+        located = collections.Counter(r.located for r in results)  # how each response was found
+        request.state.located = dict(located)
+        return results
 
     def label_of(label: Any, where: str) -> tuple[Any, str | None]:
         try:

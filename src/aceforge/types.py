@@ -33,9 +33,9 @@ class Message(TypedDict):
 Prompt = str | list[Message]  # a completion prompt, or chat messages
 
 
-# Importing a program's modules (numpy, pandas) can take a couple of seconds on a loaded node;
-# never less than this, so a slow import is not mistaken for a wrong program.
-IMPORT_FLOOR_S = 2.0
+# The one import-timeout rule: a program's import phase (its modules, its top-level code) gets
+# the per-test timeout, never less than this. The stages' 2 s tests give 2 s imports.
+IMPORT_FLOOR_S = 1.0
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,7 @@ def test_openrlhf_protocol_over_http() -> None:
         json.loads(line) for line in server.proc.stderr.read().decode().splitlines() if line.startswith("{")
     ]
     assert any(entry.get("path") == "/get_reward" and "ms" in entry for entry in logs)
+    assert any(entry.get("located") == {"exact": 1} for entry in logs)  # how each response was found
 
 
 def test_token_and_size_limits() -> None:

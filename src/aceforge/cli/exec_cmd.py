@@ -38,7 +38,7 @@ def exec_command(
     workers: Annotated[int, typer.Option(help="Parallel fork servers (default: CPU count).")] = 0,
     timeout_s: Annotated[float, typer.Option(help="Per-test timeout in seconds.")] = _LIMITS.timeout_s,
     import_timeout_s: Annotated[
-        float | None, typer.Option(help="Program import timeout [default: max(2, timeout)].")
+        float | None, typer.Option(help="Program import timeout [default: max(1, timeout)].")
     ] = None,
     memory_mb: Annotated[int, typer.Option(help="Address-space limit per program.")] = _LIMITS.memory_mb,
     isolation: Annotated[
