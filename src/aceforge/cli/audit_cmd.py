@@ -10,8 +10,11 @@ from rich.console import Console
 
 from aceforge.cli.options import WorkersOpt
 from aceforge.cli.synth_cmd import runtime
+from aceforge.evaluation.configs import AuditConfig
 
 console = Console(stderr=True)
+
+_AUDIT = AuditConfig()  # option defaults come from the settings
 
 
 def audit_command(
@@ -31,8 +34,10 @@ def audit_command(
         ),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Audit the first N questions.")] = None,
-    n_mutants: Annotated[int, typer.Option(help="Mutants of each reference (0: no mutation score).")] = 30,
-    timeout_s: Annotated[float, typer.Option(help="Per test.")] = 2.0,
+    n_mutants: Annotated[
+        int, typer.Option(help="Mutants of each reference (0: no mutation score).")
+    ] = _AUDIT.n_mutants,
+    timeout_s: Annotated[float, typer.Option(help="Per test.")] = _AUDIT.timeout_s,
     workers: WorkersOpt = 0,
 ) -> None:
     """Measure every suite: duplicate, trivial and flaky tests, precision against the reference,
@@ -41,7 +46,7 @@ def audit_command(
     Writes OUTPUT/data.parquet + data.jsonl (the rows with an ``audit`` column), audit.json,
     report.md and plots.
     """
-    from aceforge.evaluation.audit import AuditConfig, run_audit, summary_lines
+    from aceforge.evaluation.audit import run_audit, summary_lines
 
     cfg = AuditConfig(n_mutants=n_mutants, timeout_s=timeout_s)
     summary = run_audit(input, output, cfg, solutions, codet_dir, limit, runtime(None, True, workers))

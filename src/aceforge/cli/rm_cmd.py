@@ -10,6 +10,7 @@ from rich.console import Console
 
 from aceforge.artifacts import write_json, write_rows, write_text
 from aceforge.cli.options import with_client_options
+from aceforge.evaluation.configs import VERDICT_TIMEOUT_S
 from aceforge.generation import ClientConfig
 
 console = Console(stderr=True)
@@ -64,7 +65,7 @@ def bon_command(
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Report folder.")],
     rm: Annotated[Path | None, typer.Option(help="Reward model checkpoint to score samples with.")] = None,
-    timeout_s: Annotated[float, typer.Option(help="Per-test timeout for verdicts.")] = 3.0,
+    timeout_s: Annotated[float, typer.Option(help="Per-test timeout for verdicts.")] = VERDICT_TIMEOUT_S,
     workers: Annotated[int, typer.Option(help="Engine workers.")] = 0,
     executor: Annotated[str, typer.Option("--executor", help="local | ray.")] = "local",
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray.")] = None,

@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aceforge.errors import ConfigError, DataFormatError
+from aceforge.errors import DataFormatError
 from aceforge.evaluation.audit_report import summarize, summary_lines, write_audit
+from aceforge.evaluation.configs import AuditConfig
 from aceforge.extract import extract_code
 from aceforge.io import iter_records
 from aceforge.synthesis.domain import InputSpace, test_calls
@@ -52,19 +53,6 @@ def _label(value: Any) -> bool | None:
     if type(value) is int and value in (0, 1):
         return bool(value)
     return _LABEL_WORDS.get(value.lower()) if isinstance(value, str) else None
-
-
-@dataclass(frozen=True)
-class AuditConfig:
-    timeout_s: float = 2.0
-    n_mutants: int = 30
-    search_rounds: int = 2
-    max_inferences: int = 32  # per question
-    ngram: int = 10  # words shared with a benchmark prompt that flag contamination
-
-    def validate(self) -> None:
-        if self.timeout_s <= 0 or self.n_mutants < 0 or self.ngram < 3:
-            raise ConfigError("audit: timeout_s > 0, n_mutants >= 0 and ngram >= 3 are required")
 
 
 @dataclass(frozen=True)

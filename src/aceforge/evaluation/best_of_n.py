@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from aceforge.errors import DataFormatError
+from aceforge.evaluation.configs import VERDICT_TIMEOUT_S
 from aceforge.extract import extract_code
 from aceforge.io import iter_records
 from aceforge.types import Executor, Job, Limits
@@ -82,7 +83,7 @@ def read_bon(path: str | Path) -> list[BonProblem]:
     return problems
 
 
-def judge(problems: list[BonProblem], executor: Executor, timeout_s: float = 3.0) -> None:
+def judge(problems: list[BonProblem], executor: Executor, timeout_s: float = VERDICT_TIMEOUT_S) -> None:
     """Fill in every sample's verdict on the hidden tests (one engine batch)."""
     limits = Limits(timeout_s=timeout_s)
     jobs = [
