@@ -147,7 +147,7 @@ class Child:
         return True
 
     def _kill_leftovers(self, iso: sandbox.Isolation) -> None:
-        if iso.uid is not None:
+        if iso.uid is not None or (iso.user_namespace and iso.private_proc):
             pids = self.zygote.pids
             if pids is not None:
                 if self.status is None and self.zygote.exit_status(self.pid) is None:
@@ -157,8 +157,12 @@ class Child:
                 # took a pid the count sees.
                 if pids.only_children():
                     return
-            # Every process of the uid: the child's group and any that left it.
-            sandbox.sweep_uid(iso.uid)
+            # Every process of the uid (rootless: of the namespace but the worker's own): the
+            # child's group and any that left it.
+            if iso.uid is not None:
+                sandbox.sweep_uid(iso.uid)
+            else:
+                sandbox.sweep_namespace(self.zygote.keep())
             if pids is not None:
                 pids.reset()
             return
@@ -166,6 +170,8 @@ class Child:
             os.killpg(self.pid, signal.SIGKILL)
         except OSError:
             pass
+        if iso.subreaper:  # what left the group (setsid daemons, double forks)
+            sandbox.sweep_children({self.zygote.pid})
 
     def _close_pipes(self) -> None:
         os.close(self.fd)

@@ -266,18 +266,21 @@ class LocalExecutor:
                 yield from self._replace(w)
 
     def _replace(self, dead: Worker) -> Iterator[ExecResult]:
-        """A fork server died: start a new one and resubmit its jobs once."""
+        """A fork server died: start a new one and resubmit its jobs. Only the job it was
+        running (the first in flight) is blamed: after a second death it is `crashed`; the
+        jobs queued behind it did nothing and keep their attempts."""
         self._retire(dead)
         fresh = self._spawn()
         self.workers[self.workers.index(dead)] = fresh
-        for jid in list(dead.inflight):
+        for k, jid in enumerate(list(dead.inflight)):
             track = self.tracks.pop(jid)
-            if track.attempts >= 2:
+            blamed = k == 0
+            if blamed and track.attempts >= 2:
                 result = self._finish(track, "crashed", "", "", 0.0, error="worker died twice on this job")
                 if (whole := self._complete(track, result)) is not None:
                     yield whole
             else:
-                self._submit(fresh, track.job, track.attempts + 1, track.part_of, track.index)
+                self._submit(fresh, track.job, track.attempts + blamed, track.part_of, track.index)
 
     def _on_event(self, ev: dict[str, Any]) -> ExecResult | None:
         track = self.tracks.get(ev.get("job", -1))

@@ -33,7 +33,7 @@ from aceforge.execution import sandbox
 from aceforge.execution.child import PIPE_READ, Child
 from aceforge.execution.precompile import precompile
 from aceforge.execution.protocol import FrameReader, ProtocolError, pack, write_all
-from aceforge.execution.zygote import Zygote
+from aceforge.execution.zygote import Zygote, ZygoteLost
 
 # Imported once here so children start with them loaded (fork shares the pages). Every shared
 # library mapped here is copied into each child's address space and torn down at its exit
@@ -135,7 +135,7 @@ class ForkServer:
 
     def serve(self) -> None:
         self.zygote = Zygote(self.iso)
-        if self.iso.pid_namespace:  # pid 1: orphans of the sandbox end here, reaped by the kernel
+        if self.iso.pid_namespace or self.iso.subreaper:  # orphans end here: the kernel reaps them
             signal.signal(signal.SIGCHLD, signal.SIG_IGN)
         self.warm = Child.fork_warm(self)
         alive = True
@@ -424,7 +424,10 @@ def main() -> None:
     gc.collect()
     gc.freeze()
     write_all(1, pack({"ev": "hello", "isolation": iso.as_dict(), "pid": os.getpid()}))
-    ForkServer(iso).serve()
+    try:
+        ForkServer(iso).serve()
+    except ZygoteLost:
+        os._exit(3)
 
 
 if __name__ == "__main__":

@@ -20,14 +20,17 @@ import json
 import os
 import sys
 
+from aceforge.execution import landlock
 from aceforge.execution.sandbox import (
     NO_PID_NAMESPACE_ENV,
+    NO_USER_NAMESPACE_ENV,
     PRIVATE_TMPS,
     SLOT_DIR,
     UID_BASE,
     sweep_uid,
 )
 
+CLONE_NEWUSER = 0x10000000
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
 CLONE_NEWPID = 0x20000000
@@ -35,6 +38,7 @@ MS_REC, MS_PRIVATE, MS_NOSUID, MS_NODEV, MS_BIND = 0x4000, 1 << 18, 0x2, 0x4, 0x
 MS_RDONLY, MS_REMOUNT, MS_NOEXEC = 0x1, 0x20, 0x8
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
 
 
 def _libc() -> ctypes.CDLL:
@@ -58,24 +62,13 @@ def enter_namespaces(level: str, tmpfs_mb: int = 512) -> dict[str, object]:
         report["reason"] = "minimal isolation requested"
         return report
     if os.geteuid() != 0:
-        report["reason"] = "not running as root: no uid separation or namespaces"
-        return report
+        return enter_rootless(libc, report, tmpfs_mb)
     try:
         _check(libc.unshare(CLONE_NEWNET | CLONE_NEWNS), "unshare")
         report["network_namespace"] = report["mount_namespace"] = True
         _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
-        kept: list[str] = []
-        for path in PRIVATE_TMPS:
-            if os.path.isdir(path):
-                # Python itself may live under /tmp (a venv there): keep those directories visible.
-                keep = _open_topmost([d for d in _python_dirs() if d.startswith(path.rstrip("/") + "/")])
-                opts = f"size={tmpfs_mb}m,mode=1777".encode()
-                _check(
-                    libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), f"mount {path}"
-                )
-                kept += _bind_back(libc, keep, read_only=True)
+        report["kept"] = mount_private_tmps(libc, tmpfs_mb)  # the clean-up must never touch these
         report["private_tmp"] = True
-        report["kept"] = kept  # the clean-up after each job must never touch these
         report["exposed"] = expose_python(libc)
     except OSError as e:
         report["reason"] = f"namespaces unavailable: {e}"
@@ -84,6 +77,88 @@ def enter_namespaces(level: str, tmpfs_mb: int = 512) -> dict[str, object]:
         # Only children enter it: the fork server is forked into it by `start_server`.
         report["pid_namespace"] = libc.unshare(CLONE_NEWPID) == 0
     return report
+
+
+def enter_rootless(libc: ctypes.CDLL, report: dict[str, object], tmpfs_mb: int) -> dict[str, object]:
+    """Not root: a user namespace of our own (the host's file system read-only, private
+    size-capped tmps, no network, a pid namespace), as bubblewrap does. The uid is mapped to
+    itself, so exec'ing the fork server drops every capability the namespace gave: nothing
+    after it can unmount or remount (mounts inherited into a namespace are locked as well).
+    Where user namespaces are refused, Landlock confines writes to a scratch directory and,
+    on kernels that have it, TCP."""
+    uid, gid = os.getuid(), os.getgid()
+    try:
+        if os.environ.get(NO_USER_NAMESPACE_ENV) == "1":  # as a distribution that refuses them
+            raise OSError(1, "disabled by " + NO_USER_NAMESPACE_ENV)
+        _check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET), "unshare")
+        for name, text in (
+            ("setgroups", "deny"),
+            ("uid_map", f"{uid} {uid} 1"),
+            ("gid_map", f"{gid} {gid} 1"),
+        ):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    except OSError as e:
+        report["reason"] = f"user namespaces unavailable ({e}): Landlock only"
+        report.update(landlock.confine(scratch_root()))
+        report["metadata_locked"] = landlock.deny_metadata_changes()  # chmod/chown/utime: EPERM
+        # Orphans of programs (daemons, double forks) become the fork server's children
+        # (kept across its exec), so it can find and kill them after each job.
+        report["subreaper"] = libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+        return report
+    report["user_namespace"] = report["network_namespace"] = report["mount_namespace"] = True
+    try:
+        _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
+        report["readonly_host"] = read_only_tree(libc, "/")
+        report["kept"] = mount_private_tmps(libc, tmpfs_mb)
+        report["private_tmp"] = True
+    except OSError as e:
+        report["reason"] = f"rootless mounts failed: {e}"
+        return report
+    if os.environ.get(NO_PID_NAMESPACE_ENV) != "1":
+        report["pid_namespace"] = libc.unshare(CLONE_NEWPID) == 0
+    return report
+
+
+def mount_private_tmps(libc: ctypes.CDLL, tmpfs_mb: int) -> list[str]:
+    """A private size-capped tmpfs over /tmp, /var/tmp and /dev/shm; Python's own directories
+    under one of them (a venv in /tmp) are bound back read-only. Returns those."""
+    kept: list[str] = []
+    for path in PRIVATE_TMPS:
+        if os.path.isdir(path):
+            keep = _open_topmost([d for d in _python_dirs() if d.startswith(path.rstrip("/") + "/")])
+            opts = f"size={tmpfs_mb}m,mode=1777".encode()
+            _check(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), f"mount {path}")
+            kept += _bind_back(libc, keep, read_only=True)
+    return kept
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]  # fmt: skip
+
+
+SYS_MOUNT_SETATTR = 442  # the same number on x86_64 and arm64
+MOUNT_ATTR_RDONLY, AT_RECURSIVE, AT_FDCWD = 0x1, 0x8000, -100
+
+
+def read_only_tree(libc: ctypes.CDLL, path: str) -> bool:
+    """Every mount under `path` read-only (mount_setattr, Linux 5.12+). In a user namespace
+    these inherited mounts are locked: nothing inside can make them writable again."""
+    attr = _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
+    size = ctypes.sizeof(attr)
+    return (
+        libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), AT_RECURSIVE, ctypes.byref(attr), size) == 0
+    )
+
+
+def scratch_root() -> str:
+    """A private directory for work dirs when only Landlock holds (the fork server makes
+    each job's work dir inside it and points programs' HOME and TMPDIR there; the executor
+    removes it when the worker retires)."""
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="aceforge-scratch-")
 
 
 def claim_uid_slot() -> tuple[int, int]:

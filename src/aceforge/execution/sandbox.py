@@ -27,6 +27,7 @@ import errno
 import os
 import resource
 import signal
+import time
 
 UID_BASE = 1_910_000_000  # far from real accounts; one uid per live worker slot
 SLOT_DIR = "/run/aceforge-sandbox"
@@ -35,6 +36,7 @@ ISOLATION_LEVELS = ("auto", "strict", "minimal")
 # "1" in the caller's environment: workers stay in the host's pid namespace (programs then see
 # host pids and processes, and every program ends with a sweep of the whole host's processes).
 NO_PID_NAMESPACE_ENV = "ACEFORGE_NO_PID_NAMESPACE"  # passed on to the workers' environment
+NO_USER_NAMESPACE_ENV = "ACEFORGE_NO_USER_NAMESPACE"  # rootless: skip user namespaces (Landlock only)
 # "0": the executor never pins a worker to a CPU (see launcher.pin_to_cpu).
 PIN_WORKERS_ENV = "ACEFORGE_PIN_WORKERS"
 
@@ -52,6 +54,15 @@ class Isolation:
         self.private_tmp = False
         self.pid_namespace = False
         self.private_proc = False
+        self.user_namespace = False  # rootless: the namespaces above without root
+        self.readonly_host = False  # rootless: every host mount read-only (locked)
+        self.landlock = 0  # the kernel's Landlock ABI, when Landlock confines this worker
+        self.landlock_fs = False  # writes only beneath the scratch directory
+        self.landlock_net = False  # no TCP bind or connect
+        self.landlock_signals = False  # no signal to a process outside the worker
+        self.metadata_locked = False  # Landlock only: chmod, chown, utime refused (seccomp)
+        self.subreaper = False  # Landlock only: orphans come back to the fork server
+        self.scratch: str | None = None  # Landlock: the one writable directory (work dirs in it)
         self.cpu: int | None = None  # the CPU this worker's processes are pinned to
         self.sockets_blocked_by_audit_hook = False
         self.no_new_privs = False
@@ -78,6 +89,17 @@ def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
     iso.no_new_privs = bool(namespaces.get("no_new_privs"))
     iso.pid_namespace = bool(namespaces.get("pid_namespace"))
     iso.private_proc = bool(namespaces.get("private_proc"))
+    iso.user_namespace = bool(namespaces.get("user_namespace"))
+    iso.readonly_host = bool(namespaces.get("readonly_host"))
+    landlock = namespaces.get("landlock")
+    iso.landlock = landlock if isinstance(landlock, int) else 0
+    iso.landlock_fs = bool(namespaces.get("landlock_fs"))
+    iso.landlock_net = bool(namespaces.get("landlock_net"))
+    iso.landlock_signals = bool(namespaces.get("landlock_signals"))
+    iso.subreaper = bool(namespaces.get("subreaper"))
+    iso.metadata_locked = bool(namespaces.get("metadata_locked"))
+    scratch = namespaces.get("scratch")
+    iso.scratch = scratch if isinstance(scratch, str) else None
     cpu = namespaces.get("cpu")
     iso.cpu = cpu if isinstance(cpu, int) else None
     iso.exposed_python_dirs = [str(p) for p in namespaces.get("exposed", []) or []]  # type: ignore[attr-defined]
@@ -85,10 +107,57 @@ def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
     uid = namespaces.get("uid")  # the slot the launcher locked for this worker
     if level != "minimal" and os.geteuid() == 0 and isinstance(uid, int) and uid >= UID_BASE:
         iso.uid = uid  # the launcher swept what an earlier worker in this slot left behind
-    if level == "strict" and not (iso.uid and iso.network_namespace and iso.private_tmp):
-        raise PermissionError(f"strict isolation unavailable: {iso.reason or 'not running as root'}")
+    if level == "strict" and not kernel_barriers(iso):
+        raise PermissionError(f"strict isolation unavailable: {iso.reason or 'no kernel-enforced barrier'}")
     iso.sockets_blocked_by_audit_hook = not iso.network_namespace
     return iso
+
+
+def kernel_barriers(iso: Isolation) -> bool:
+    """Whether the kernel keeps programs off the host's files and the network: as root, a
+    sandbox uid with network and mount namespaces; rootless, a user namespace with the host
+    read-only and no network; or Landlock on both file-system writes and TCP."""
+    root = iso.uid is not None and iso.network_namespace and iso.private_tmp
+    rootless = iso.user_namespace and iso.network_namespace and iso.private_tmp and iso.readonly_host
+    return bool(root or rootless or (iso.landlock_fs and iso.landlock_net))
+
+
+def sweep_namespace(keep: set[int]) -> None:
+    """Rootless (no sandbox uid to sweep): kill every process of this worker's pid namespace
+    but `keep` (the fork server, its zygote, children waiting for a job). Its /proc is the
+    namespace's own, so this walks only the worker's processes."""
+    for _ in range(3):  # a process killed while forking: its child shows on the next pass
+        found = False
+        for name in os.listdir("/proc"):
+            if name.isdigit() and int(name) not in keep:
+                found = True
+                try:
+                    os.kill(int(name), signal.SIGKILL)
+                except OSError:
+                    pass
+        if not found:
+            return
+
+
+def sweep_children(keep: set[int], passes: int = 50) -> None:
+    """Landlock only (no pid namespace, no sandbox uid): the fork server is a subreaper, so
+    every process a program left behind ends up as its child. Kill every child but `keep`
+    (the zygote), pass after pass, as the killed ones' children come back to us."""
+    me = os.getpid()
+    for _ in range(passes):
+        try:
+            with open(f"/proc/{me}/task/{me}/children") as f:
+                extra = [int(p) for p in f.read().split() if int(p) not in keep]
+        except OSError:
+            return
+        if not extra:
+            return
+        for pid in extra:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.001)  # let them die and their children move to us
 
 
 def install_socket_block() -> None:
@@ -137,7 +206,7 @@ def make_workdir(iso: Isolation, index: int) -> str:
         if path in _clean:  # clean_after_job found it untouched
             return path
     else:
-        base = os.environ.get("ACEFORGE_WORK_ROOT", "/tmp")
+        base = iso.scratch or os.environ.get("ACEFORGE_WORK_ROOT", "/tmp")
         path = os.path.join(base, f"aceforge-job-{os.getpid()}-{index}")
     os.mkdir(path, 0o700)
     if iso.uid is not None:

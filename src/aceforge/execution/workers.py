@@ -15,7 +15,7 @@ from typing import Any
 import aceforge
 from aceforge.errors import IsolationUnavailableError, WorkerError
 from aceforge.execution.protocol import FrameReader
-from aceforge.execution.sandbox import NO_PID_NAMESPACE_ENV, PIN_WORKERS_ENV
+from aceforge.execution.sandbox import NO_PID_NAMESPACE_ENV, NO_USER_NAMESPACE_ENV, PIN_WORKERS_ENV
 
 
 @dataclass
@@ -44,8 +44,9 @@ def worker_env() -> dict[str, str]:
     # LD_BIND_NOW: symbols resolved once at start-up, not by every child (each lazy binding
     # writes a page the child would have to copy).
     env = {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": src_root, "LANG": "C.UTF-8"}
-    if NO_PID_NAMESPACE_ENV in os.environ:  # the one switch the launcher reads (see sandbox)
-        env[NO_PID_NAMESPACE_ENV] = os.environ[NO_PID_NAMESPACE_ENV]
+    for switch in (NO_PID_NAMESPACE_ENV, NO_USER_NAMESPACE_ENV):  # what the launcher reads (see sandbox)
+        if switch in os.environ:
+            env[switch] = os.environ[switch]
     return env | {"LD_BIND_NOW": "1"}
 
 
@@ -96,6 +97,11 @@ def retire(w: Worker) -> None:
     except subprocess.TimeoutExpired:
         w.proc.kill()
         w.proc.wait()
+    scratch = w.isolation.get("scratch")
+    if isinstance(scratch, str) and os.path.basename(scratch).startswith("aceforge-scratch-"):
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
     uid = w.isolation.get("uid")
     if isinstance(uid, int) and w.proc.returncode != 0:
         # It died abnormally: whatever its children left behind runs as its uid.

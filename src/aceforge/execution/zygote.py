@@ -19,6 +19,12 @@ _SIGCHLD, _SIG_DFL = int(signal.SIGCHLD), int(signal.SIG_DFL)
 _MSG = struct.Struct("<cii")  # kind (P: forked, X: exited), pid, wait status
 
 
+class ZygoteLost(Exception):
+    """The zygote died. As root it runs as root and programs cannot signal it; rootless (one
+    uid) a program's kill(-1) reaches it. The fork server then exits, which kills everything
+    left in its pid namespace, and the executor starts a fresh worker and retries the jobs."""
+
+
 class Zygote:
     """A process that only forks children, so the fork server never shares memory with a
     live child: with CPython's reference counting, every page the server touched while a
@@ -31,6 +37,7 @@ class Zygote:
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.exits: dict[int, int] = {}
         self.pending: collections.deque[Child] = collections.deque()
+        self.live: set[int] = set()  # children forked and not reported exited
         self.pid = os.fork()
         if self.pid == 0:
             try:
@@ -41,7 +48,7 @@ class Zygote:
         theirs.close()
         # Created after the fork: the zygote's own pid is the namespace's last one.
         self.pids: PidWatch | None = None
-        if iso.pid_namespace and iso.uid is not None:
+        if iso.pid_namespace and (iso.uid is not None or iso.user_namespace):
             try:
                 self.pids = PidWatch()
             except (OSError, ValueError):  # no readable count: every program ends with a sweep
@@ -50,7 +57,10 @@ class Zygote:
     def request(self, child: Child, fds: list[int]) -> None:
         """Ask for a child without waiting: its pid is read when first needed, so the fork
         overlaps with the program that is running now."""
-        socket.send_fds(self.sock, [b"f"], fds)
+        try:
+            socket.send_fds(self.sock, [b"f"], fds)
+        except OSError:
+            raise ZygoteLost("the zygote died") from None
         self.pending.append(child)
 
     def resolve(self, child: Child) -> None:
@@ -63,16 +73,20 @@ class Zygote:
             self._handle(self.sock.recv(_MSG.size))
 
     def _handle(self, data: bytes) -> None:
+        if len(data) != _MSG.size:  # the zygote is gone: rootless, a program may kill it
+            raise ZygoteLost("the zygote died")
         kind, pid, status = _MSG.unpack(data)
         if kind == b"P":  # answers come in request order
             # A reused pid: the status of the process that had it before (reported after the
             # server forgot it) must not make the new child look dead.
             self.exits.pop(pid, None)
             self.pending.popleft()._pid = pid
+            self.live.add(pid)
             if self.pids is not None:
                 self.pids.forked(pid)
         else:
             self.exits[pid] = status
+            self.live.discard(pid)
 
     def _drain(self) -> None:
         while True:
@@ -81,6 +95,11 @@ class Zygote:
             except BlockingIOError:
                 return
             self._handle(data)
+
+    def keep(self) -> set[int]:
+        """The worker's own processes: the server, this zygote, children it forked."""
+        self._drain()
+        return {os.getpid(), self.pid, *self.live}
 
     def exit_status(self, pid: int) -> int | None:
         if pid not in self.exits:

@@ -15,6 +15,7 @@ def _zygote_without_process() -> Zygote:
     zygote = object.__new__(Zygote)  # the bookkeeping only: no process, no socket
     zygote.exits = {}
     zygote.pending = collections.deque()
+    zygote.live = set()
     zygote.pids = None
     return zygote
 
@@ -79,3 +80,18 @@ def test_the_pid_count_sees_any_process_the_zygote_did_not_fork(tmp_path: Path) 
     last_pid.write_text("3\n")  # the namespace wrapped around: counted as something else
     watch.forked(3)
     assert not watch.only_children()
+
+
+def test_live_children_and_a_lost_zygote() -> None:
+    import pytest
+
+    from aceforge.execution.zygote import ZygoteLost
+
+    zygote = _zygote_without_process()
+    _pending_child(zygote)
+    zygote._handle(_MSG.pack(b"P", 101, 0))
+    assert zygote.live == {101}  # kept by a rootless sweep of the namespace
+    zygote._handle(_MSG.pack(b"X", 101, 0))
+    assert zygote.live == set()
+    with pytest.raises(ZygoteLost):  # the socket's EOF: a program killed the zygote
+        zygote._handle(b"")
