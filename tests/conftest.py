@@ -14,6 +14,18 @@ IS_ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not IS_ROOT, reason="uid separation and namespaces need root")
 
 
+def _user_namespaces() -> bool:
+    import subprocess
+
+    done = subprocess.run(["unshare", "-U", "-r", "-n", "-m", "true"], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+# Namespaces as root (with a sandbox uid) or rootless (a user namespace of the worker's own).
+HAS_NAMESPACES = IS_ROOT or _user_namespaces()
+needs_namespaces = pytest.mark.skipif(not HAS_NAMESPACES, reason="needs root or unprivileged user namespaces")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_llm_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never read or fill the user's response cache."""

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.conftest import needs_root, wait_for_no_sandbox_processes
+from tests.conftest import IS_ROOT, needs_namespaces, wait_for_no_sandbox_processes
 
 from aceforge.execution.executor import LocalExecutor
 from aceforge.types import Job
@@ -237,19 +237,23 @@ def test_signal_games_cannot_outlive_the_deadline(run, game):
     assert r.outcomes == ["passed", "timeout", "passed"]
 
 
-@needs_root
+@needs_namespaces
 def test_a_program_cannot_signal_the_engine(run, executor):
     program = (
         "import os, signal\ndef f():\n    os.kill(os.getppid(), signal.SIGKILL)\n    return 1\n"
         "def g():\n    os.kill(-1, signal.SIGKILL)\n    return 1\n"
     )
     r = run(program, ["assert f() == 1", "assert g() == 1"])
-    assert r.outcomes[0] == "error" and r.tests[0].detail == "PermissionError"
+    if IS_ROOT:  # the sandbox uid may not signal the zygote (root)
+        assert r.outcomes[0] == "error" and r.tests[0].detail == "PermissionError"
+    else:  # rootless, one uid: the zygote may die; the worker is replaced and the engine goes on
+        assert r.status in ("ok", "crashed")
+        assert run(ADD, ADD_TESTS).pass_rate == 1.0
     assert all(w.proc.poll() is None for w in executor.workers)
 
 
 # ---- threads and processes that outlive a test ----------------------------------------------------
-@needs_root
+@needs_namespaces
 def test_threads_and_daemons_do_not_outlive_the_program(run):
     program = (
         "import os, subprocess, threading, time\n"
@@ -278,7 +282,7 @@ _SPAWNERS = {
 }
 
 
-@needs_root
+@needs_namespaces
 @pytest.mark.parametrize("pid_namespace", [True, False], ids=["pid-namespace", "host-pids"])
 @pytest.mark.parametrize("spawner", list(_SPAWNERS))
 def test_no_process_a_program_starts_reaches_the_next_program(monkeypatch, pid_namespace, spawner):
@@ -300,7 +304,7 @@ def test_no_process_a_program_starts_reaches_the_next_program(monkeypatch, pid_n
     assert wait_for_no_sandbox_processes()
 
 
-@needs_root
+@needs_namespaces
 def test_a_program_sees_only_its_workers_processes(run, executor):
     if not executor.isolation_report["private_proc"]:
         pytest.skip("no pid namespace on this host")
@@ -358,7 +362,7 @@ def test_honest_memory_use_is_allowed(run):
     assert r.outcomes == ["passed"]
 
 
-@needs_root
+@needs_namespaces
 def test_process_bombs_are_bounded_and_cleaned_up(run):
     program = (
         "import os\ndef f():\n    while True:\n        try:\n            os.fork()\n        except OSError:\n"
@@ -380,7 +384,7 @@ def test_output_floods_are_capped(run):
 
 
 # ---- files, network, environment --------------------------------------------------------------------
-@needs_root
+@needs_namespaces
 def test_writes_outside_the_work_dir_do_not_reach_the_host(run, tmp_path):
     os.chmod(tmp_path, 0o777)  # even a world-writable host directory is out of reach
     targets = [
@@ -403,7 +407,7 @@ def test_writes_outside_the_work_dir_do_not_reach_the_host(run, tmp_path):
     assert leftover.outcomes == ["passed"]  # and wiped between programs
 
 
-@needs_root
+@needs_namespaces
 def test_files_left_in_the_private_tmps_are_gone_for_the_next_program():
     dirs = ("/tmp", "/var/tmp", "/dev/shm")
     writer = f"import os\ndef f():\n    for d in {dirs!r}:\n        open(d + '/left', 'w').write('x')\n"
@@ -419,7 +423,7 @@ def test_files_left_in_the_private_tmps_are_gone_for_the_next_program():
     assert [r.outcomes for r in results] == [["passed"]] * len(names)
 
 
-@needs_root
+@needs_namespaces
 def test_a_work_dir_the_program_changed_is_fresh_for_the_next_program():
     """The shared work dir is kept between jobs only while untouched: every way of changing it
     (its mode, its entries, the directory itself swapped or replaced by a link) is undone."""
@@ -445,7 +449,7 @@ def test_a_work_dir_the_program_changed_is_fresh_for_the_next_program():
     assert {r.id: r.outcomes for r in results} == {j.id: ["passed"] for j in jobs}
 
 
-@needs_root
+@needs_namespaces
 def test_network_is_unreachable(run):
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
@@ -497,7 +501,7 @@ def test_environment_secrets_are_invisible(run, monkeypatch):
     assert r.outcomes == ["passed", "passed", "passed"], r
 
 
-@needs_root
+@needs_namespaces
 def test_a_checkout_under_tmp_survives_the_private_tmp(tmp_path) -> None:
     """aceforge itself living under /tmp (a CI clone, a venv there): the sandbox's private /tmp
     keeps it visible (read-only) and the clean-up after each job never deletes it."""

@@ -117,6 +117,8 @@ def enter_rootless(libc: ctypes.CDLL, report: dict[str, object], tmpfs_mb: int) 
         return report
     if os.environ.get(NO_PID_NAMESPACE_ENV) != "1":
         report["pid_namespace"] = libc.unshare(CLONE_NEWPID) == 0
+    if not report.get("pid_namespace"):  # no namespace to sweep: orphans come back to the server
+        report["subreaper"] = libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     return report
 
 
