@@ -171,7 +171,8 @@ class Child:
         except OSError:
             pass
         if iso.subreaper:  # what left the group (setsid daemons, double forks)
-            self._wait_exit(0.5)  # its orphans come back to the server when it is gone
+            if sandbox.has_children(self.pid):  # they come back to the server once it is gone
+                self._wait_exit(0.5)
             sandbox.sweep_children({self.zygote.pid})
 
     def _close_pipes(self) -> None:

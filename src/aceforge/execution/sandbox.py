@@ -139,6 +139,19 @@ def sweep_namespace(keep: set[int]) -> None:
             return
 
 
+def has_children(pid: int) -> bool:
+    """Whether any thread of `pid` has a child (killed, it can fork no more: a process made
+    before is seen here or, if its parent already exited, among the server's own children)."""
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                if f.read().strip():
+                    return True
+    except OSError:  # gone already: its children are ours now
+        return False
+    return False
+
+
 def sweep_children(keep: set[int], passes: int = 50) -> None:
     """Landlock only (no pid namespace, no sandbox uid): the fork server is a subreaper, so
     every process a program left behind ends up as its child. Kill every child but `keep`

@@ -1,0 +1,142 @@
+"""What rootless isolation costs, and that it judges the same: aceforge as root (sandbox uid +
+namespaces) vs rootless with user namespaces vs rootless with Landlock only, on the same
+HumanEval × CodeGen-16B programs in one run. The rootless sides run as an unprivileged user
+(`runuser -u nobody`, the system Python, the standard library only), the root side here.
+
+Workloads: `quick` (the samples that terminate fast, as in exec_throughput.py) and `raw` (the
+completions as sampled, junk after the function included, imports of numpy and friends and
+all). Each side runs each workload `--repeats` times, interleaved; the best is reported, with
+the verdicts compared program by program.
+
+    sudo python benchmarks/rootless_cost.py --codet-dir ../shared/data/codet --samples 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+sys.path[:0] = [str(SRC), str(HERE)]
+
+from aceforge.evaluation.humaneval import load_codet_humaneval  # noqa: E402
+from aceforge.execution.executor import LocalExecutor  # noqa: E402
+from aceforge.types import Job, Limits  # noqa: E402
+
+SIDES = {"root": {}, "rootless-userns": {}, "rootless-landlock": {"ACEFORGE_NO_USER_NAMESPACE": "1"}}
+
+
+def workloads(codet_dir: str, samples: int, timeout_s: float) -> dict[str, list[Job]]:
+    """quick: samples that finish fast (timed once, here); raw: every sample as sampled."""
+    problems = load_codet_humaneval(codet_dir)
+    limits = Limits(timeout_s=timeout_s)
+    raw = [
+        Job(f"{p.task_id}/{k}", p.prompt + c, tuple(p.tests), limits)
+        for p in problems
+        for k, c in enumerate(p.samples[:samples])
+    ]
+    with LocalExecutor(workers=2) as ex:
+        probe = ex.run_all(raw)
+    quick_ids = {
+        r.id
+        for r in probe
+        if "timeout" not in r.outcomes and r.status != "import_timeout" and r.duration_s < 0.1
+    }
+    return {"quick": [j for j in raw if j.id in quick_ids], "raw": raw}
+
+
+def time_side(jobs: list[Job], workers: int) -> tuple[float, dict[str, list[str]], dict[str, object]]:
+    with LocalExecutor(workers=workers) as ex:
+        iso = ex.isolation_report
+        ex.run_all(jobs[:20])  # warm
+        start = time.perf_counter()
+        results = ex.run_all(jobs)
+        seconds = time.perf_counter() - start
+    return seconds, {r.id: r.outcomes for r in results}, iso
+
+
+def child(args: argparse.Namespace) -> None:
+    """Inside the unprivileged side: time the jobs given on stdin, print JSON."""
+    rows = json.load(sys.stdin)
+    jobs = [Job(r["id"], r["program"], tuple(r["tests"]), Limits(timeout_s=args.timeout_s)) for r in rows]
+    seconds, outcomes, iso = time_side(jobs, args.workers)
+    print(json.dumps({"seconds": seconds, "outcomes": outcomes, "isolation": iso}))
+
+
+def _python() -> str:
+    """This interpreter when nobody can run it (same modules on both sides: programs import
+    numpy and friends), else the system one (a note is printed: verdicts may then differ)."""
+    reach = subprocess.run(["runuser", "-u", "nobody", "--", "test", "-x", sys.executable], check=False)
+    if reach.returncode == 0:
+        return sys.executable
+    print(f"note: nobody cannot run {sys.executable}; the rootless sides use /usr/bin/python3")
+    return "/usr/bin/python3"
+
+
+def run_unprivileged(side: str, jobs: list[Job], args: argparse.Namespace) -> dict:
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": str(SRC), **SIDES[side]}
+    cmd = [*(f"{k}={v}" for k, v in env.items()), _python(), str(Path(__file__)), "--child",
+           "--workers", str(args.workers), "--timeout-s", str(args.timeout_s)]  # fmt: skip
+    prefix = ["runuser", "-u", "nobody", "--", "env", "-i"] if os.geteuid() == 0 else ["env", "-i"]
+    payload = json.dumps([{"id": j.id, "program": j.program, "tests": list(j.tests)} for j in jobs])
+    done = subprocess.run([*prefix, *cmd], input=payload, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--codet-dir", default="../shared/data/codet")
+    ap.add_argument("--samples", type=int, default=10)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--timeout-s", type=float, default=1.0)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--report", default="benchmarks/results/rootless_cost.json")
+    args = ap.parse_args()
+    if args.child:
+        child(args)
+        return
+    if os.geteuid() != 0:
+        sys.exit("run as root: the root side needs it, the rootless sides drop to nobody")
+    report: dict = {"workers": args.workers, "samples_per_problem": args.samples, "timeout_s": args.timeout_s}
+    for name, jobs in workloads(args.codet_dir, args.samples, args.timeout_s).items():
+        best: dict[str, float] = {}
+        verdicts: dict[str, dict[str, list[str]]] = {}
+        layers: dict[str, dict] = {}
+        for _ in range(args.repeats):
+            for side in SIDES:
+                if side == "root":
+                    seconds, outcomes, iso = time_side(jobs, args.workers)
+                else:
+                    out = run_unprivileged(side, jobs, args)
+                    seconds, outcomes, iso = out["seconds"], out["outcomes"], out["isolation"]
+                best[side] = min(best.get(side, float("inf")), seconds)
+                verdicts[side], layers[side] = outcomes, iso
+        same = {s: sum(verdicts[s][k] == v for k, v in verdicts["root"].items()) for s in SIDES}
+        differ = {
+            s: {k: [v, verdicts[s][k]] for k, v in verdicts["root"].items() if verdicts[s][k] != v}
+            for s in SIDES
+        }
+        print(f"== {name} workload: {len(jobs)} programs, {args.workers} workers, best of {args.repeats} ==")
+        for side in SIDES:
+            print(
+                f"  {side:>18}: {best[side]:6.2f}s  {len(jobs) / best[side]:7.1f} programs/s  "
+                f"x{best['root'] / best[side]:.2f} of root's speed  same verdicts as root: {same[side]}/{len(jobs)}"
+            )
+        for side in SIDES:
+            for k, (want, got) in list(differ[side].items())[:5]:
+                print(f"    {side} differs on {k}: root {want}, {side} {got}")
+        report[name] = {"programs": len(jobs), "seconds": best, "same_verdicts_as_root": same, "differ": differ,
+                        "isolation": {s: {k: v for k, v in layers[s].items() if v} for s in SIDES}}  # fmt: skip
+    Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
+    print(f"report: {args.report}")
+
+
+if __name__ == "__main__":
+    main()
