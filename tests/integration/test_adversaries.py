@@ -248,7 +248,9 @@ def test_a_program_cannot_signal_the_engine(run, executor):
         assert r.outcomes[0] == "error" and r.tests[0].detail == "PermissionError"
     else:  # rootless, one uid: the zygote may die; the worker is replaced and the engine goes on
         assert r.status in ("ok", "crashed")
-        assert run(ADD, ADD_TESTS).pass_rate == 1.0
+        for _ in range(5):  # the program after it is never the one blamed (it was, 6 times in 15)
+            assert run(ADD, ADD_TESTS).pass_rate == 1.0
+            run(program, ["assert f() == 1", "assert g() == 1"])
     assert all(w.proc.poll() is None for w in executor.workers)
 
 

@@ -184,6 +184,7 @@ class ForkServer:
             }
             if state.rest is not None:  # only after a hang: not encoded into every job's frame
                 done["rest"] = state.rest
+            self.zygote.check()  # rootless, a program can kill it: then this job is to blame
             self.emit(done)
             sandbox.clean_after_job(self.iso, workdir)
             self.aborted.discard(jid)

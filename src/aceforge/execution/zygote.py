@@ -65,12 +65,25 @@ class Zygote:
 
     def resolve(self, child: Child) -> None:
         while child._pid is None:
-            self._handle(self.sock.recv(_MSG.size))
+            self._handle(self._recv())
 
     def settle(self) -> None:
         """Wait for the pids of every child asked for (a fork is rarely still in flight)."""
         while self.pending:
-            self._handle(self.sock.recv(_MSG.size))
+            self._handle(self._recv())
+
+    def _recv(self, flags: int = 0) -> bytes:
+        try:
+            return self.sock.recv(_MSG.size, flags)
+        except BlockingIOError:
+            raise
+        except OSError:  # reset: the zygote died with our requests unread
+            raise ZygoteLost("the zygote died") from None
+
+    def check(self) -> None:
+        """Raise ZygoteLost now if the zygote died (read what it reported meanwhile): the job
+        that killed it is then the one blamed, not the next one."""
+        self._drain()
 
     def _handle(self, data: bytes) -> None:
         if len(data) != _MSG.size:  # the zygote is gone: rootless, a program may kill it
@@ -91,7 +104,7 @@ class Zygote:
     def _drain(self) -> None:
         while True:
             try:
-                data = self.sock.recv(_MSG.size, socket.MSG_DONTWAIT)
+                data = self._recv(socket.MSG_DONTWAIT)
             except BlockingIOError:
                 return
             self._handle(data)
