@@ -96,6 +96,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--timeout-s", type=float, default=1.0)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--workloads", nargs="+", choices=["quick", "raw"], default=["quick", "raw"])
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--report", default="benchmarks/results/rootless_cost.json")
     args = ap.parse_args()
@@ -106,6 +107,8 @@ def main() -> None:
         sys.exit("run as root: the root side needs it, the rootless sides drop to nobody")
     report: dict = {"workers": args.workers, "samples_per_problem": args.samples, "timeout_s": args.timeout_s}
     for name, jobs in workloads(args.codet_dir, args.samples, args.timeout_s).items():
+        if name not in args.workloads:
+            continue
         best: dict[str, float] = {}
         verdicts: dict[str, dict[str, list[str]]] = {}
         layers: dict[str, dict] = {}
