@@ -77,27 +77,23 @@ class Isolation:
         return dict(vars(self))
 
 
+_LAYERS = (
+    "network_namespace", "mount_namespace", "private_tmp", "no_new_privs", "pid_namespace",
+    "private_proc", "user_namespace", "readonly_host", "landlock_fs", "landlock_net",
+    "landlock_signals", "subreaper", "metadata_locked",
+)  # fmt: skip
+
+
 def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
     """Called once in a fresh fork server. `namespaces` is what ``launcher`` managed to set
     up before it exec'd this process (ctypes never loads here: it makes every fork slower)."""
     if level not in ISOLATION_LEVELS:
         raise ValueError(f"isolation must be one of {ISOLATION_LEVELS}, not {level!r}")
     iso = Isolation(level=level, reason=str(namespaces.get("reason", "")))
-    iso.network_namespace = bool(namespaces.get("network_namespace"))
-    iso.mount_namespace = bool(namespaces.get("mount_namespace"))
-    iso.private_tmp = bool(namespaces.get("private_tmp"))
-    iso.no_new_privs = bool(namespaces.get("no_new_privs"))
-    iso.pid_namespace = bool(namespaces.get("pid_namespace"))
-    iso.private_proc = bool(namespaces.get("private_proc"))
-    iso.user_namespace = bool(namespaces.get("user_namespace"))
-    iso.readonly_host = bool(namespaces.get("readonly_host"))
+    for layer in _LAYERS:  # what the launcher reports as held, by the same names
+        setattr(iso, layer, bool(namespaces.get(layer)))
     landlock = namespaces.get("landlock")
     iso.landlock = landlock if isinstance(landlock, int) else 0
-    iso.landlock_fs = bool(namespaces.get("landlock_fs"))
-    iso.landlock_net = bool(namespaces.get("landlock_net"))
-    iso.landlock_signals = bool(namespaces.get("landlock_signals"))
-    iso.subreaper = bool(namespaces.get("subreaper"))
-    iso.metadata_locked = bool(namespaces.get("metadata_locked"))
     scratch = namespaces.get("scratch")
     iso.scratch = scratch if isinstance(scratch, str) else None
     cpu = namespaces.get("cpu")

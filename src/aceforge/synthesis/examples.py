@@ -3,10 +3,9 @@ prose, and ``lst = [...]`` / ``Input: ...`` assignments that name the parameters
 
 from __future__ import annotations
 
-import ast
 import re
 
-from aceforge.synthesis.parse import check_call
+from aceforge.synthesis.parse import check_call, is_literal
 
 # ---- examples in the seed's text --------------------------------------------------------------
 
@@ -67,13 +66,7 @@ def _literal_at(text: str, i: int) -> str | None:
     else:
         m = re.match(r"-?\d+(?:\.\d+)?(?![\w.])|True\b|False\b|None\b", text[i:])
         src = m.group(0) if m else None
-    if src is None:
-        return None
-    try:
-        ast.literal_eval(src)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return None
-    return src
+    return src if src is not None and is_literal(src) else None
 
 
 def _closing_paren(text: str, start: int) -> int | None:

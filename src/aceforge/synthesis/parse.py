@@ -188,7 +188,8 @@ def entry_calls(tree: ast.AST, entry: str) -> list[ast.Call]:
     ]
 
 
-def is_literal(node: ast.AST) -> bool:
+def is_literal(node: ast.AST | str) -> bool:
+    """Whether `node` (a syntax tree or source text) is a Python literal."""
     try:
         ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
