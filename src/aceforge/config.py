@@ -11,6 +11,8 @@ from typing import Any
 
 from aceforge.errors import ConfigError
 from aceforge.generation import ClientConfig
+from aceforge.method import BonStageConfig, RMStageConfig
+from aceforge.rl.configs import TrainRLConfig
 from aceforge.synthesis.configs import (
     FilterConfig,
     HardConfig,
@@ -20,7 +22,9 @@ from aceforge.synthesis.configs import (
     SynthConfig,
 )
 
-STAGES = ("synth", "filter", "sample", "score", "pairs", "hard")
+STAGES = ("synth", "filter", "sample", "score", "pairs", "hard", "rm", "bon", "rl")
+DATA_STAGES = STAGES[:6]  # always run; the method's last stages run when the config names them
+OPTIONAL_STAGES = ("rm", "bon", "rl")
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,18 @@ class RunConfig:
     score: ScoreConfig = field(default_factory=ScoreConfig)
     pairs: PairsConfig = field(default_factory=PairsConfig)
     hard: HardConfig = field(default_factory=HardConfig)
+    rm: RMStageConfig | None = None  # `rm: {}` trains a reward model on the run's pairs
+    bon: BonStageConfig | None = None  # `bon: {}` ranks held-out samples with it (needs rm)
+    rl: TrainRLConfig | None = None  # `rl: {...}` runs train-rl on the hard subset
+
+    def enabled(self, stage: str) -> bool:
+        return stage not in OPTIONAL_STAGES or getattr(self, stage) is not None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+_OPTIONAL_SECTIONS: dict[str, type] = {"rm": RMStageConfig, "bon": BonStageConfig, "rl": TrainRLConfig}
 
 
 def load_run_config(path: str | Path) -> RunConfig:
@@ -76,7 +89,11 @@ def load_run_config(path: str | Path) -> RunConfig:
         raise ConfigError(f"{p}: invalid YAML: {e}") from None
     errors: list[str] = []
     cfg = _build(RunConfig, data, "", errors)
-    for name in ("synth", "filter", "sample", "score", "pairs", "hard"):
+    if cfg.bon is not None and cfg.rm is None:
+        errors.append("bon: needs the rm stage (add `rm: {}`): it ranks samples with the run's reward model")
+    for name in STAGES:
+        if getattr(cfg, name) is None:
+            continue
         try:
             getattr(cfg, name).validate()
         except ConfigError as e:
@@ -104,6 +121,10 @@ def _build(cls: type, data: Any, where: str, errors: list[str]) -> Any:
 
 
 def _value(default: Any, value: Any, path: str, errors: list[str]) -> Any:
+    if path in _OPTIONAL_SECTIONS:  # named at all: on, with these settings over the defaults
+        if value is False:
+            return None
+        return _build(_OPTIONAL_SECTIONS[path], {} if value in (None, True) else value, path, errors)
     if dataclasses.is_dataclass(default):
         return _build(type(default), value, path, errors)
     if isinstance(default, tuple) and default and dataclasses.is_dataclass(default[0]):

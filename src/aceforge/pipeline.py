@@ -1,5 +1,6 @@
 """``aceforge run``: synth → filter → sample → score → pairs → hard through files in one run
-folder, one sub-folder per stage, each with its manifest, and ``report.md`` over all of them.
+folder, one sub-folder per stage, each with its manifest, and ``report.md`` over all of them;
+then, when the config names them, the method's last stages: rm → bon → rl (``aceforge.method``).
 
 Resumable at two levels: a finished stage (complete manifest, same config) is skipped; an
 unfinished one resumes from its ``parts.jsonl``. LLM answers and executions are cached in
@@ -38,7 +39,7 @@ def _stage_config(cfg: RunConfig, stage: str) -> dict[str, Any]:
     return {"stage": own, **models.get(stage, {})}
 
 
-def _select(start: str | None, until: str | None) -> list[str]:
+def _select(cfg: RunConfig, start: str | None, until: str | None) -> list[str]:
     for name in (start, until):
         if name is not None and name not in STAGES:
             raise ConfigError(f"unknown stage {name!r}; stages: {', '.join(STAGES)}")
@@ -46,7 +47,7 @@ def _select(start: str | None, until: str | None) -> list[str]:
     last = STAGES.index(until) if until else len(STAGES) - 1
     if first > last:
         raise ConfigError(f"--from {start} comes after --until {until}")
-    return list(STAGES[first : last + 1])
+    return [s for s in STAGES[first : last + 1] if cfg.enabled(s)]
 
 
 def run_pipeline(
@@ -57,7 +58,9 @@ def run_pipeline(
     on_stage: Callable[[str, dict[str, Any]], None] = lambda s, m: None,
 ) -> dict[str, dict[str, Any]]:
     """Run the selected stages in order; return each stage's manifest."""
-    stages = _select(start, until)
+    stages = _select(cfg, start, until)
+    if not stages:
+        raise ConfigError(f"stage {start or until!r} is not enabled in this config")
     root = Path(cfg.run_dir)
     root.mkdir(parents=True, exist_ok=True)
     write_json(root / "config.json", cfg.to_dict())
@@ -75,6 +78,8 @@ def run_pipeline(
             shutil.rmtree(stage_dir(cfg, name), ignore_errors=True)
     manifests: dict[str, dict[str, Any]] = {}
     for name in STAGES[: STAGES.index(stages[0])]:
+        if not cfg.enabled(name):
+            continue
         earlier = _finished(cfg, name, required=True)
         assert earlier is not None
         manifests[name] = earlier
@@ -128,7 +133,9 @@ def _run_stage(cfg: RunConfig, name: str, rt: Runtime) -> dict[str, Any]:
 
     out = stage_dir(cfg, name)
     prev = stage_dir(cfg, STAGES[STAGES.index(name) - 1]) if name != "synth" else None
-    if name == "synth":
+    if name in ("rm", "bon", "rl"):
+        m = _run_method_stage(cfg, name, out, rt)
+    elif name == "synth":
         s = cfg.seeds
         m = st.run_synth(s.source, out, cfg.models.teacher, cfg.synth, s.limit, s.fields, rt=rt)
     elif name == "filter":
@@ -139,11 +146,25 @@ def _run_stage(cfg: RunConfig, name: str, rt: Runtime) -> dict[str, Any]:
         m = st.run_score(prev, out, cfg.score, rt=rt)  # type: ignore[arg-type]
     elif name == "pairs":
         m = st.run_pairs(prev, out, cfg.pairs)  # type: ignore[arg-type]
-    else:
+    elif name == "hard":
         m = st.run_hard(stage_dir(cfg, "score"), out, cfg.hard)
     m["pipeline_config"] = json.loads(json.dumps(_stage_config(cfg, name), default=str))
     st.write_manifest(out, m)
     return m
+
+
+def _run_method_stage(cfg: RunConfig, name: str, out: Path, rt: Runtime) -> dict[str, Any]:
+    from aceforge import method
+
+    assert rt.executor is not None
+    if name == "rm":
+        assert cfg.rm is not None
+        return method.run_rm(stage_dir(cfg, "pairs"), stage_dir(cfg, "score"), out, cfg.rm)
+    if name == "bon":
+        assert cfg.bon is not None
+        return method.run_bon(stage_dir(cfg, "score"), stage_dir(cfg, "rm"), out, cfg.bon, rt.executor)
+    assert cfg.rl is not None
+    return method.run_rl(stage_dir(cfg, "hard"), out, cfg.rl, rt.executor)
 
 
 def _write_report(cfg: RunConfig, manifests: dict[str, dict[str, Any]]) -> None:

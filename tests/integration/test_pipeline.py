@@ -73,7 +73,7 @@ def test_full_run_then_rerun_and_redo(tmp_path: Path, server: FaultServer) -> No
     cfg = load_run_config(write_config(tmp_path, server))
     manifests = run_pipeline(cfg)
     run = Path(cfg.run_dir)
-    assert list(manifests) == list(FOLDERS) and all(m["complete"] for m in manifests.values())
+    assert list(manifests) == list(FOLDERS)[:6] and all(m["complete"] for m in manifests.values())
     assert manifests["synth"]["counts"]["kept"] == 5 and manifests["filter"]["counts"]["kept"] == 5
     assert manifests["sample"]["events"]["samples"] == 40
     assert manifests["pairs"]["counts"]["pairs"] > 0 and manifests["hard"]["counts"]["kept"] >= 1
@@ -114,6 +114,47 @@ def test_full_run_then_rerun_and_redo(tmp_path: Path, server: FaultServer) -> No
     changed = load_run_config(write_config(tmp_path, server, sample={"n": 4}))
     with pytest.raises(ConfigError, match="--from sample"):
         run_pipeline(changed)
+
+
+def test_the_run_continues_into_rm_bon_and_rl(tmp_path: Path, server: FaultServer) -> None:
+    """The method's last stages on tiny local models: the RM never sees held-out questions' pairs,
+    bon ranks their samples, rl trains on the hard subset; all three land in report.md."""
+    pytest.importorskip("trl")
+    from aceforge.tiny_models import tiny_qwen2
+
+    run_pipeline(load_run_config(write_config(tmp_path, server)))  # the data stages
+    texts = ["def f(x):\n    return x + 1\n", "assert f(1) == 2"] * 20
+    rm_base = tiny_qwen2(texts, tmp_path / "rm-base", kind="seqcls")
+    policy_dir = tiny_qwen2(texts, tmp_path / "policy", kind="causal")
+    cfg = load_run_config(
+        write_config(
+            tmp_path,
+            server,
+            rm={"base_model": rm_base, "held_out": 0.4, "batch_size": 4, "max_length": 256},
+            bon={},
+            rl={"policy": policy_dir, "num_generations": 2, "batch_size": 2, "max_steps": 2,
+                "max_completion_length": 8, "eval_fraction": 0.0, "learning_rate": 1e-4, "beta": 0.0},
+        )
+    )  # fmt: skip
+    answered = sum(server.successes.values())
+    manifests = run_pipeline(cfg)
+    assert sum(server.successes.values()) == answered  # the data stages were reused
+    run = Path(cfg.run_dir)
+    held = set(json.loads((run / "07-rm/held_out.json").read_text()))
+    assert len(held) == 2
+    details = [json.loads(line) for line in (run / "05-pairs/pairs_detail.jsonl").open()]
+    rm_counts = manifests["rm"]["counts"]
+    assert rm_counts["pairs_of_held_out_questions_left_out"] == sum(d["id"] in held for d in details)
+    assert rm_counts["pairs_used"] == len(details) - rm_counts["pairs_of_held_out_questions_left_out"]
+    assert (run / "07-rm/model/config.json").exists()
+    bon = json.loads((run / "08-bon/results.json").read_text())
+    assert {r["method"] for r in bon["rows"]} >= {"average", "oracle", "codet"}
+    assert manifests["bon"]["counts"]["questions"] == 2
+    assert manifests["rl"]["counts"]["steps"] == 2 and (run / "09-rl/policy/config.json").exists()
+    report = (run / "report.md").read_text()
+    assert "### rm — complete" in report and "### bon — complete" in report and "### rl — complete" in report
+    again = run_pipeline(cfg)  # finished: nothing reruns
+    assert again["rl"]["seconds"] == manifests["rl"]["seconds"]
 
 
 def test_until_and_from_select_stages(tmp_path: Path, server: FaultServer) -> None:

@@ -30,3 +30,31 @@ def test_every_problem_is_named_with_its_path(tmp_path: Path) -> None:
     path.write_text("run_dir: [unclosed\n")
     with pytest.raises(ConfigError, match="invalid YAML"):
         load_run_config(path)
+
+
+def test_the_method_stages_are_off_unless_named(tmp_path: Path) -> None:
+    path = tmp_path / "run.yaml"
+    path.write_text("run_dir: runs/x\n")
+    cfg = load_run_config(path)
+    assert cfg.rm is None and cfg.bon is None and cfg.rl is None
+    assert [s for s in ("hard", "rm", "bon", "rl") if cfg.enabled(s)] == ["hard"]
+    path.write_text("run_dir: runs/x\nrm: {}\nbon:\nrl:\n  max_steps: 5\n  reward: pass_rate\n")
+    cfg = load_run_config(path)
+    assert cfg.rm is not None and cfg.rm.base_model == "embedded" and cfg.bon is not None
+    assert cfg.rl is not None and (cfg.rl.max_steps, cfg.rl.reward, cfg.rl.policy) == (
+        5,
+        "pass_rate",
+        "embedded",
+    )
+    path.write_text("run_dir: runs/x\nrm: false\nrl:\n  max_step: 5\n  reward: best\n")
+    with pytest.raises(ConfigError) as err:
+        load_run_config(path)
+    assert "rl.max_step: unknown key (did you mean 'max_steps'?)" in str(err.value)
+    assert "reward must be one of" in str(err.value)
+
+
+def test_bon_needs_the_rm_stage(tmp_path: Path) -> None:
+    path = tmp_path / "run.yaml"
+    path.write_text("run_dir: runs/x\nbon: {}\n")
+    with pytest.raises(ConfigError, match="bon: needs the rm stage"):
+        load_run_config(path)

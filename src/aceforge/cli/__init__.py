@@ -9,6 +9,7 @@ import typer
 
 from aceforge.cli.audit_cmd import audit_command
 from aceforge.cli.exec_cmd import exec_command, humaneval_jobs_command
+from aceforge.cli.rl_cmd import train_rl_command
 from aceforge.cli.rm_cmd import bon_command, bon_sample_command, train_rm_command
 from aceforge.cli.run_cmd import run_command
 from aceforge.cli.serve_cmd import export_rl_command, serve_command
@@ -32,6 +33,7 @@ app.command("pairs")(pairs_command)
 app.command("hard")(hard_command)
 app.command("audit")(audit_command)
 app.command("train-rm")(train_rm_command)
+app.command("train-rl")(train_rl_command)
 app.command("bon-sample")(bon_sample_command)
 app.command("bon")(bon_command)
 app.command("export-rl")(export_rl_command)

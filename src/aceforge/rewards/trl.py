@@ -6,6 +6,8 @@ Completions are decoded with special tokens skipped; in conversational datasets 
 of messages. A ``tests`` column holds each row's label; the entry point comes from an
 ``entry_point`` column or the label. Rows without tests get None (TRL then ignores this reward
 for them). ``trl_reward(asynchronous=True)`` is an ``async def`` for TRL's async reward path.
+Reward kinds ``rm``/``hybrid`` take a scorer (``rm=``) and read the question from a ``question``
+column (else the prompt). ``on_results`` sees every batch's full results (flags, outcomes).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aceforge.rewards import engine
-from aceforge.rewards.core import RewardItem, RewardOptions, parse_label
+from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, RMScoreFn, parse_label
 from aceforge.types import Executor
 
 
@@ -35,22 +37,33 @@ def trl_reward(
     executor: Executor | None = None,
     tests_column: str = "tests",
     asynchronous: bool = False,
+    rm: RMScoreFn | None = None,
+    on_results: Callable[[list[RewardResult]], None] | None = None,
 ) -> Callable[..., Any]:
     """A GRPOTrainer reward function named ``aceforge_tests`` (TRL logs it under that name)."""
+    core = RewardCore(executor or engine.shared_core().executor, options, rm) if rm is not None else None
 
     def score(prompts: list[Any], completions: list[Any], **columns: Any) -> list[float | None]:
         labels = columns.get(tests_column)
         if labels is None:
             raise KeyError(f"the dataset needs a {tests_column!r} column with each row's tests")
         entries = columns.get("entry_point") or [None] * len(completions)
+        questions = columns.get("question") or [None] * len(completions)
         items, keep = [], []
         for k, (c, label) in enumerate(zip(completions, labels, strict=True)):
             if label is None:
                 continue
             tests, entry = parse_label(label)
-            items.append(RewardItem(completion_text(c), tests, entries[k] or entry, group=str(prompts[k])))
+            question = questions[k] or completion_text(prompts[k])
+            items.append(
+                RewardItem(
+                    completion_text(c), tests, entries[k] or entry, question=question, group=str(prompts[k])
+                )
+            )
             keep.append(k)
-        results = engine.score(engine.shared_core(options, executor), items) if items else []
+        results = engine.score(core or engine.shared_core(options, executor), items) if items else []
+        if on_results is not None:
+            on_results(results)
         rewards: list[float | None] = [None] * len(completions)
         for k, r in zip(keep, results, strict=True):
             rewards[k] = r.reward

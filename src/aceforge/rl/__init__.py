@@ -1,0 +1,1 @@
+"""RL on questions with tests: ``train-rl`` (TRL GRPOTrainer + aceforge rewards)."""

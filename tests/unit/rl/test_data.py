@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aceforge.errors import ConfigError, DataFormatError
+from aceforge.rewards.core import label_of
+from aceforge.rewards.datasets import rl_row
+from aceforge.rl.configs import TrainRLConfig, load_rl_config
+from aceforge.rl.data import held_out_ids, read_questions, split_held_out
+from aceforge.rl.report import eval_change, reward_trend
+
+ROW = {
+    "id": "q1",
+    "question": "Write add(a, b).",
+    "test_cases": ["assert add(1, 2) == 3"],
+    "entry_point": "add",
+}
+
+
+def _write(path: Path, rows: list) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["stage", "trl", "verl", "openrlhf"])
+def test_every_layout_we_write_reads_back_as_the_same_question(tmp_path: Path, fmt: str) -> None:
+    row = ROW if fmt == "stage" else rl_row(ROW, fmt)
+    (q,) = read_questions(_write(tmp_path / "d.jsonl", [row]))
+    assert q.question == "Write add(a, b)."
+    assert list(q.tests) == ["assert add(1, 2) == 3"]
+    assert q.entry_point == "add"
+    assert json.loads(q.label()) == json.loads(label_of(q.tests, entry_point="add"))
+    if fmt in ("stage", "verl"):
+        assert q.id == "q1"
+
+
+def test_the_completion_prompt_shows_one_test_and_the_chat_prompt_is_a_user_turn() -> None:
+    (q,) = [read_questions_from_row(ROW)]
+    text = q.prompt(chat=False)
+    assert isinstance(text, str) and text.endswith('"""\n') and "assert add(1, 2) == 3" in text
+    msgs = q.prompt(chat=True)
+    assert msgs[0]["role"] == "user" and "Write add(a, b)." in msgs[0]["content"]
+
+
+def read_questions_from_row(row: dict):
+    from aceforge.rl.data import _question
+
+    return _question("x.jsonl", 1, row)
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ({**ROW, "test_cases": "assert add(1, 2) == 3"}, "test_cases"),
+        ({**ROW, "test_cases": []}, "test_cases"),
+        ({**ROW, "test_cases": [3]}, "test_cases"),
+        ({"id": "q", "test_cases": ["assert f() == 1"]}, "question"),
+        ({"prompt": "Write f.", "tests": "not json"}, "tests"),
+        ({"prompt": 5, "tests": ["assert f() == 1"]}, "prompt"),
+        ({"prompt": "Write f."}, "tests"),
+        ({**ROW, "entry_point": 7}, "entry_point"),
+    ],
+)
+def test_a_bad_row_names_file_line_and_field(tmp_path: Path, row: dict, field: str) -> None:
+    path = _write(tmp_path / "d.jsonl", [ROW | {"id": "ok"}, row])
+    with pytest.raises(DataFormatError) as err:
+        read_questions(path)
+    assert (err.value.path, err.value.line, err.value.field) == (str(path), 2, field)
+
+
+def test_duplicate_ids_are_an_error(tmp_path: Path) -> None:
+    with pytest.raises(DataFormatError, match="duplicate id"):
+        read_questions(_write(tmp_path / "d.jsonl", [ROW, ROW]))
+
+
+def test_held_out_split_is_fixed_by_id_not_order() -> None:
+    ids = [f"q{i}" for i in range(50)]
+    a = held_out_ids(ids, 0.2)
+    assert len(a) == 10 and a == held_out_ids(list(reversed(ids)), 0.2)
+    assert held_out_ids(ids, 0.2, seed=1) != a
+    assert (
+        held_out_ids(["a", "b"], 0.01) == held_out_ids(["b", "a"], 0.01)
+        and len(held_out_ids(["a", "b"], 0.01)) == 1
+    )
+    assert held_out_ids(ids, 0.0) == set()
+
+
+def test_split_keeps_train_and_held_out_apart(tmp_path: Path) -> None:
+    rows = [{**ROW, "id": f"q{i}"} for i in range(10)]
+    qs = read_questions(_write(tmp_path / "d.jsonl", rows))
+    train, held = split_held_out(qs, 0.3)
+    assert len(held) == 3 and len(train) == 7 and not {q.id for q in train} & {q.id for q in held}
+
+
+def test_config_validation_and_yaml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="multiple of num_generations"):
+        TrainRLConfig(num_generations=4, batch_size=6).validate()
+    with pytest.raises(ConfigError, match="needs rm"):
+        TrainRLConfig(reward="hybrid").validate()
+    path = tmp_path / "rl.yaml"
+    path.write_text("data: d.jsonl\ntrain_rl:\n  max_steps: 7\n  learnig_rate: 1\n")
+    with pytest.raises(ConfigError, match="learnig_rate"):
+        load_rl_config(path)
+    path.write_text("data: d.jsonl\ntrain_rl:\n  max_steps: 7\n")
+    assert load_rl_config(path, max_steps=None).max_steps == 7
+    assert load_rl_config(path, max_steps=3).max_steps == 3
+
+
+def test_reward_trend_and_paired_change() -> None:
+    train = [{"reward": r} for r in [0.0] * 10 + [0.5] * 10]
+    t = reward_trend(train)
+    assert (t["first"], t["last"], t["window"]) == (0.0, 0.5, 10)
+    assert reward_trend(train[:4])["window"] == 2
+
+    def ev(step: int, per_q: list[float]) -> dict:
+        r = {
+            "pass@1": sum(per_q) / len(per_q),
+            "ci_low": 0.0,
+            "ci_high": 1.0,
+            "questions": len(per_q),
+            "per_question": per_q,
+        }
+        return {"kind": "eval", "set": "held_out", "step": step, "greedy": r, "sampled": r}
+
+    change = eval_change([ev(10, [1, 1, 0, 1]), ev(0, [0, 1, 0, 0])])["held_out"]
+    assert change["steps"] == [0, 10]
+    assert change["greedy"]["delta"] == pytest.approx(0.5)
+    lo, hi = change["greedy"]["delta_ci"]
+    assert 0.0 <= lo <= 0.5 <= hi <= 1.0
