@@ -5,13 +5,13 @@ PY      = $(VENV)/bin/python
 CODET  ?= ../shared/data/codet
 DEMO   ?= runs/quickstart
 
-.PHONY: demo demo-exec test test-all lint bench bench-deps bench-fidelity clean
+.PHONY: docs demo demo-rl rl-quickstart demo-exec test test-all lint bench bench-deps bench-fidelity bench-rl clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q 'torch==2.13.0' || $(PY) -m pip install -q torch  # CPU build from this machine's disk when there
-	$(PY) -m pip install -q -e '.[dev,local,serve,rl,train,ray]'
+	$(PY) -m pip install -q -e '.[dev,local,serve,rl,train,ray,docs]'
 	touch $@
 
 # The main job on embedded defaults: the whole pipeline (synth → filter → sample → score →
@@ -19,6 +19,16 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(VENV)/bin/aceforge run configs/quickstart.yaml --run-dir $(DEMO)
 	@echo "report: $(DEMO)/report.md   pairs: $(DEMO)/05-pairs/data.parquet   hard subset: $(DEMO)/06-hard/data.parquet"
+
+# The whole method: `make demo`'s run continued into a reward model (07-rm), best-of-N with it
+# on held-out questions (08-bon) and RL on the hard subset (09-rl). Finished stages are reused.
+demo-rl: $(VENV)/.installed
+	$(VENV)/bin/aceforge run configs/quickstart_rl.yaml --run-dir $(DEMO)
+	@echo "report: $(DEMO)/report.md   reward model: $(DEMO)/07-rm/model   RL: $(DEMO)/09-rl/report.md"
+
+# RL alone: train-rl on the bundled easy questions with the embedded policy (CPU, see the config).
+rl-quickstart: $(VENV)/.installed
+	$(VENV)/bin/aceforge train-rl --config configs/rl_quickstart.yaml
 
 # The engine alone over real HumanEval samples (CodeGen-16B from ../shared/data/codet).
 demo-exec: $(VENV)/.installed
@@ -37,6 +47,10 @@ test: $(VENV)/.installed
 test-all: $(VENV)/.installed
 	$(PY) -m pytest -q -m "not gpu"
 
+# The documentation site into site/ (strict: a broken link or reference fails the build).
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests benchmarks recipes
 	$(VENV)/bin/ruff format --check src tests benchmarks recipes
@@ -52,6 +66,10 @@ bench: bench-deps
 # Test fidelity of synthesized suites (HumanEval x CodeGen-16B): develop on even, report odd once.
 bench-fidelity: $(VENV)/.installed
 	$(PY) benchmarks/test_fidelity.py --codet-dir $(CODET) --split even --limit 40
+
+# binary vs pass_rate vs weighted rewards, same policy, data and steps (reuses rl-quickstart's run).
+bench-rl: $(VENV)/.installed
+	$(PY) benchmarks/rl_cpu.py --config configs/rl_quickstart.yaml --out runs/rl-cpu --reuse binary=runs/rl-quickstart
 
 clean:
 	rm -rf $(VENV) work runs .pytest_cache .ruff_cache .mypy_cache

@@ -50,6 +50,10 @@ class ModelsConfig:
 
 @dataclass(frozen=True)
 class RunConfig:
+    """Everything `aceforge run` needs, from one YAML file (`load_run_config`): the run folder,
+    seeds, models, engine, one settings object per stage, and the optional rm/bon/rl stages.
+    """
+
     run_dir: str = "runs/quickstart"
     cache_dir: str | None = None  # default: RUN_DIR/cache (LLM answers and executions)
     seeds: SeedsConfig = field(default_factory=SeedsConfig)
@@ -66,9 +70,11 @@ class RunConfig:
     rl: TrainRLConfig | None = None  # `rl: {...}` runs train-rl on the hard subset
 
     def enabled(self, stage: str) -> bool:
+        """Whether `stage` runs: the data stages always, rm/bon/rl when the config names them."""
         return stage not in OPTIONAL_STAGES or getattr(self, stage) is not None
 
     def to_dict(self) -> dict[str, Any]:
+        """The settings as plain data (what `config.json` holds)."""
         return dataclasses.asdict(self)
 
 
@@ -76,6 +82,9 @@ _OPTIONAL_SECTIONS: dict[str, type] = {"rm": RMStageConfig, "bon": BonStageConfi
 
 
 def load_run_config(path: str | Path) -> RunConfig:
+    """Read and validate a run config; every problem is reported at once, with its key path
+    (and a "did you mean" for misspelled keys), as one `ConfigError`.
+    """
     try:
         import yaml
     except ImportError:  # pragma: no cover - pyyaml is a core dependency

@@ -40,12 +40,16 @@ class Runtime:
     progress: ProgressFactory = field(default=no_progress)
 
     def generator(self, client: Client) -> Generator:
+        """A `Generator` (client + response cache) for a model config or a ready client."""
         llm = make_client(client) if isinstance(client, ClientConfig) else client
         cache = ResponseCache(self.llm_cache or default_cache_path()) if self.use_llm_cache else None
         return Generator(llm, cache)
 
     @contextlib.contextmanager
     def engine(self) -> Iterator[Executor]:
+        """The engine to run programs on, wrapped in the execution cache when one is set; closed
+        on exit if this call started it.
+        """
         from aceforge.execution.cache import CachedExecutor, default_exec_cache_path
 
         with contextlib.ExitStack() as stack:

@@ -87,6 +87,8 @@ class Job:
 
 @dataclass(frozen=True)
 class TestOutcome:
+    """One test's outcome, how long it took, and details (the error, the value compared)."""
+
     outcome: Outcome
     duration_s: float = 0.0
     detail: str | None = None  # exception type, mismatch reason, ...
@@ -104,6 +106,8 @@ def pass_rate(outcomes: Sequence[str]) -> float:
 
 @dataclass(frozen=True)
 class ExecResult:
+    """One job's verdict: its status, one `TestOutcome` per test, and what the program printed."""
+
     id: str
     status: JobStatus
     tests: tuple[TestOutcome, ...]
@@ -130,6 +134,7 @@ class ExecResult:
         return bool(self.tests) and all(self.passed)
 
     def to_row(self) -> dict[str, object]:
+        """The result as one output row of `aceforge exec`."""
         return {
             "id": self.id,
             "status": self.status,
@@ -172,15 +177,20 @@ class Executor(Protocol):
     without waiting, ``start`` waits until it can run, ``close`` releases it (each idempotent);
     a ``with`` block starts and closes it."""
 
-    def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]: ...
+    def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]:
+        """Results as jobs finish, in any order."""
 
-    def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]: ...
+    def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
+        """Results in job order."""
 
-    def launch(self) -> None: ...
+    def launch(self) -> None:
+        """Begin starting, without waiting (idempotent)."""
 
-    def start(self) -> None: ...
+    def start(self) -> None:
+        """Wait until jobs can run (idempotent)."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release workers and processes (idempotent)."""
 
     @property
     def isolation_report(self) -> dict[str, object]: ...

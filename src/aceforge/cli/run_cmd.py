@@ -21,7 +21,8 @@ def run_command(
     until: Annotated[str | None, typer.Option("--until", help="Stop after this stage.")] = None,
     run_dir: Annotated[Path | None, typer.Option(help="Override the config's run_dir.")] = None,
 ) -> None:
-    """Run synth → filter → sample → score → pairs → hard; resumable, with report.md.
+    """Run synth → filter → sample → score → pairs → hard (then rm → bon → rl when the config
+    names them); resumable, with report.md.
 
     Finished stages are skipped; a killed stage resumes where it stopped; LLM answers and
     executions are cached under RUN_DIR/cache, so nothing paid for is asked twice.
@@ -36,12 +37,7 @@ def run_command(
         cfg = dataclasses.replace(cfg, run_dir=str(run_dir))
 
     def on_stage(name: str, manifest: dict[str, Any]) -> None:
-        c = manifest.get("counts", {})
-        what = (
-            f"{c['pairs']} pairs from {c['input']} questions"
-            if "pairs" in c
-            else f"{c.get('kept')} of {c.get('input')}"
-        )
+        what = _brief(name, manifest.get("counts", {}))
         console.print(f"[bold green]✓ {name}[/]: {what} ({manifest.get('seconds')} s)")
 
     manifests = run_pipeline(cfg, start, until, progress=progress_bar, on_stage=on_stage)
@@ -52,3 +48,15 @@ def run_command(
     if not all(m.get("complete") for m in manifests.values()):
         console.print("[yellow]the run stopped early[/]; re-run the same command to continue")
         raise typer.Exit(3)
+
+
+def _brief(stage: str, c: dict[str, Any]) -> str:
+    if stage == "pairs":
+        return f"{c['pairs']} pairs from {c['input']} questions"
+    if stage == "rm":
+        return f"trained on {c['pairs_used']} pairs, loss {c['first_loss']} → {c['last_loss']}"
+    if stage == "bon":
+        return f"{c['questions']} held-out questions ranked"
+    if stage == "rl":
+        return f"{c['steps']} steps, reward {c['reward first steps']} → {c['reward last steps']}"
+    return f"{c.get('kept')} of {c.get('input')}"

@@ -68,7 +68,9 @@ def serve_command(
 def export_rl_command(
     input: Annotated[str, typer.Argument(help="Questions: a stage folder, JSONL/Parquet, or hf:OWNER/NAME.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")],
-    format: Annotated[str, typer.Option(help="trl | verl | openrlhf.")] = "trl",
+    format: Annotated[
+        str, typer.Option(help="trl | verl | openrlhf | questions (plain rows for train-rl).")
+    ] = "trl",
     data_source: Annotated[str, typer.Option(help="verl: the data_source field.")] = "aceforge",
 ) -> None:
     """Write RL training data whose labels carry each question's tests (for TRL, verl, OpenRLHF)."""

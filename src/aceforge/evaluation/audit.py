@@ -57,6 +57,8 @@ def _label(value: Any) -> bool | None:
 
 @dataclass(frozen=True)
 class Solution:
+    """A labelled program for TPR/TNR: `label` is True for a correct solution."""
+
     program: str
     label: bool
 
@@ -111,6 +113,7 @@ def benchmark_ngrams(codet_dir: str | Path, n: int) -> dict[tuple[str, ...], str
 
 
 def contaminated(question: str, grams: dict[tuple[str, ...], str], n: int) -> list[str]:
+    """Benchmark task ids whose prompts share an `n`-word sequence with `question`."""
     w = _words(question)
     return sorted({grams[g] for i in range(len(w) - n + 1) if (g := tuple(w[i : i + n])) in grams})
 
@@ -147,12 +150,14 @@ def discrimination(outcomes: list[list[bool]]) -> list[float | None]:
 
 
 def trivial_tests(outcomes: list[list[bool]]) -> int:
+    """Tests with the same outcome for every program seen (needs at least 3 programs)."""
     if len(outcomes) < 3:
         return 0
     return sum(len({o[i] for o in outcomes}) == 1 for i in range(len(outcomes[0])))
 
 
 def flaky_tests(first: list[list[str]], second: list[list[str]]) -> int:
+    """Tests whose outcome changed for some program between two runs."""
     if not first:
         return 0
     return sum(any(a[i] != b[i] for a, b in zip(first, second, strict=True)) for i in range(len(first[0])))

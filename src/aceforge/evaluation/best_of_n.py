@@ -37,6 +37,10 @@ RMScore = Callable[[list[str], list[str]], list[float]]
 
 @dataclass
 class BonProblem:
+    """One problem for best-of-N: its hidden tests, the N candidate programs and, once judged,
+    each program's verdict; optional RM scores and model-written tests (for CodeT).
+    """
+
     task_id: str
     question: str
     tests: list[str]  # hidden tests (verdicts)
@@ -157,6 +161,7 @@ def agreement(
 
 
 def ks_for(n: int) -> list[int]:
+    """The k of RM best-of-k reported for N samples: 1, 2, 4, ... and N."""
     ks, k = [], 1
     while k < n:
         ks.append(k)
@@ -189,12 +194,14 @@ def per_problem(
 
 
 def bootstrap(values: list[float], n: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95% bootstrap interval of the mean of `values` (resampled `n` times, seeded)."""
     rng = random.Random(seed)
     means = sorted(sum(rng.choice(values) for _ in values) / len(values) for _ in range(n))
     return means[int(0.025 * n)], means[int(0.975 * n) - 1]
 
 
 def summarize(table: dict[str, list[float]], seed: int = 0) -> list[dict[str, Any]]:
+    """One row per method: mean pass@1 over problems, its bootstrap interval and the count."""
     rows = []
     for name, values in table.items():
         lo, hi = bootstrap(values, seed=seed)
@@ -211,6 +218,7 @@ def summarize(table: dict[str, list[float]], seed: int = 0) -> list[dict[str, An
 
 
 def markdown(rows: list[dict[str, Any]], title: str) -> str:
+    """The methods' pass@1 and intervals as a markdown table under `title`."""
     lines = [f"### {title}", "", "| method | pass@1 (%) | 95% CI |", "|---|---:|---|"]
     for r in rows:
         ci = f"{100 * r['ci_low']:.1f} – {100 * r['ci_high']:.1f}"
@@ -219,6 +227,9 @@ def markdown(rows: list[dict[str, Any]], title: str) -> str:
 
 
 def plot_curve(table: dict[str, list[float]], problems: list[BonProblem], path: Path) -> Path | None:
+    """Plot pass@1 of RM best-of-k against k with the other methods as lines; None without
+    matplotlib.
+    """
     try:
         import matplotlib
 

@@ -79,13 +79,16 @@ class CachedExecutor:
         self.misses = 0
 
     def stats(self) -> dict[str, object]:
+        """Cache hits, misses and the database path."""
         return {"hits": self.hits, "misses": self.misses, "path": str(self.path)}
 
     # The wrapped engine belongs to whoever made it: these pass through; `close` closes the cache.
     def launch(self) -> None:
+        """Launch the wrapped engine's workers (no wait)."""
         self.inner.launch()
 
     def start(self) -> None:
+        """Start the wrapped engine and wait until it is ready."""
         self.inner.start()
 
     @property
@@ -131,6 +134,7 @@ class CachedExecutor:
                 yield dataclasses.replace(result, id=other)
 
     def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
+        """Results in input order: cached ones from the database, the rest run and stored."""
         jobs = list(jobs)
         by_id = {r.id: r for r in self.run(jobs)}
         return [by_id[j.id] for j in jobs]
@@ -140,4 +144,5 @@ class CachedExecutor:
         return int(self.db.execute("SELECT COALESCE(MAX(runs), 0) FROM jobs_v1").fetchone()[0])
 
     def close(self) -> None:
+        """Close the cache; the wrapped engine stays with whoever made it."""
         self.db.close()

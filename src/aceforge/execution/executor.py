@@ -135,6 +135,7 @@ class LocalExecutor:
         retire(w)
 
     def close(self) -> None:
+        """Stop every worker and its sandboxed processes."""
         for w in self.workers:
             self._retire(w)
         self.workers = []

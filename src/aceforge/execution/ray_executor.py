@@ -58,6 +58,11 @@ class _Batch:
 
 
 class RayExecutor:
+    """The `Executor` interface over a Ray cluster: one long-lived actor per node owns a local
+    engine; jobs go out in batches with back pressure; a lost actor's unfinished batch is split
+    and rerun elsewhere, and a job that keeps killing actors is reported `crashed`.
+    """
+
     def __init__(
         self,
         address: str | None = None,
@@ -93,6 +98,7 @@ class RayExecutor:
         return {"executor": "ray", "requested": self.isolation, "actors": len(self.actors)}
 
     def start(self) -> None:
+        """Connect to Ray and start one engine actor per node."""
         if self.actors:
             return
         ray = _ray()
@@ -118,6 +124,7 @@ class RayExecutor:
         )
 
     def close(self) -> None:
+        """Stop the actors (and Ray, when this executor started it)."""
         ray = _ray()
         for a in self.actors:
             try:
@@ -127,11 +134,13 @@ class RayExecutor:
         self.actors = []
 
     def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
+        """Results in input order."""
         jobs = list(jobs)
         by_id = {r.id: r for r in self.run(jobs)}
         return [by_id[j.id] for j in jobs]
 
     def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]:
+        """Results as they finish, in completion order."""
         ray = _ray()
         self.start()
         source = iter(jobs)

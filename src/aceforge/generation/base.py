@@ -18,6 +18,8 @@ __all__ = ["ClientStats", "Completion", "GenParams", "LLMClient", "Message", "Pr
 
 @dataclass(frozen=True)
 class GenParams:
+    """Sampling settings for one request; sample i gets seed `seed + i`."""
+
     max_tokens: int = 1024
     temperature: float = 0.0
     top_p: float = 1.0
@@ -25,11 +27,14 @@ class GenParams:
     seed: int | None = 0  # sample i uses seed + i
 
     def seed_for(self, sample: int) -> int | None:
+        """The seed of sample number `sample` (None when unseeded)."""
         return None if self.seed is None else self.seed + sample
 
 
 @dataclass(frozen=True)
 class Completion:
+    """One answer of a model, with its token counts and why it stopped."""
+
     text: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -71,9 +76,11 @@ class LLMClient(Protocol):
     max_in_flight: int
     stats: ClientStats
 
-    async def generate(self, prompt: Prompt, params: GenParams, sample: int = 0) -> Completion: ...
+    async def generate(self, prompt: Prompt, params: GenParams, sample: int = 0) -> Completion:
+        """Answer number `sample` to `prompt` (its seed is `params.seed_for(sample)`)."""
 
-    async def aclose(self) -> None: ...
+    async def aclose(self) -> None:
+        """Release connections or the in-process model."""
 
 
 def prompt_text(prompt: Prompt) -> str:

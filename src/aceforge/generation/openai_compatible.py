@@ -37,9 +37,11 @@ class Budget:
     usd_per_mtok_out: float = 0.0
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        """US dollars for these token counts at the configured prices."""
         return (prompt_tokens * self.usd_per_mtok_in + completion_tokens * self.usd_per_mtok_out) / 1e6
 
     def check(self, stats: ClientStats) -> None:
+        """Raise `BudgetExceededError` once the token or cost budget is used up."""
         used = stats.prompt_tokens + stats.completion_tokens
         if self.max_total_tokens is not None and used >= self.max_total_tokens:
             raise BudgetExceededError(f"token budget reached ({used:,} of {self.max_total_tokens:,})")

@@ -78,12 +78,14 @@ class RMScorer:
                 self.model.config.pad_token_id = self.tok.pad_token_id
 
     def texts(self, questions: list[str], programs: list[str]) -> list[str]:
+        """How each (question, program) is shown to the model: the training template, rendered."""
         return [
             render_for(self.tok, rm_prompt(q, self.template), rm_response(p, self.template))
             for q, p in zip(questions, programs, strict=True)
         ]
 
     def __call__(self, questions: list[str], programs: list[str]) -> list[float]:
+        """Scores of (question, program) pairs, in input order (also ``score``)."""
         return self.score_texts(self.texts(questions, programs))
 
     score = __call__

@@ -24,6 +24,8 @@ from aceforge.templates import DEFAULT_RM_TEMPLATE, check_template, render_for
 
 @dataclass(frozen=True)
 class TrainRMConfig:
+    """`train-rm` settings; the defaults are the paper's (1 epoch, lr 1e-5, cosine, warmup 0.1)."""
+
     epochs: float = 1.0
     learning_rate: float = 1e-5
     lr_scheduler: str = "cosine"
@@ -72,6 +74,9 @@ def read_pairs(path: str | Path) -> list[tuple[str, str, str]]:
 def train_reward_model(
     pairs_path: str | Path, base_model: str, output: str | Path, cfg: TrainRMConfig
 ) -> dict[str, Any]:
+    """Train a Bradley-Terry reward model on the pairs at `pairs_path` from `base_model`; save a
+    standard sequence classifier and `aceforge_rm.json` to `output`; return that metadata.
+    """
     try:
         import torch
         from datasets import Dataset

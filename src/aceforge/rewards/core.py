@@ -34,6 +34,8 @@ RMScoreFn = Callable[[list[str], list[str]], list[float]]  # (questions, program
 
 @dataclass(frozen=True)
 class RewardOptions:
+    """The reward's kind and knobs (see the module docstring); hashable, so cores are shared."""
+
     kind: str = "binary"
     floor: float = 0.0  # reward when the answer holds no runnable code
     format_weight: float = 0.0  # added when the answer is <think>…</think> then the answer
@@ -43,6 +45,7 @@ class RewardOptions:
     fail_fast: bool | None = None  # default: True for binary (stop at the first failing test)
 
     def validate(self) -> None:
+        """Raise `ConfigError` for an unknown kind or a non-positive timeout."""
         if self.kind not in KINDS:
             raise ConfigError(f"reward kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
         if self.timeout_s <= 0:
@@ -55,6 +58,8 @@ class RewardOptions:
 
 @dataclass(frozen=True)
 class RewardItem:
+    """One completion to reward: the model's answer, its question's tests and entry point."""
+
     completion: str
     tests: Sequence[Test]
     entry_point: str | None = None
@@ -65,6 +70,8 @@ class RewardItem:
 
 @dataclass
 class RewardResult:
+    """A reward with its evidence: pass rate, per-test outcomes, the code run, flags."""
+
     reward: float
     pass_rate: float
     outcomes: list[str] = field(default_factory=list)
@@ -74,6 +81,7 @@ class RewardResult:
     located: str = "given"
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data (the reward server's item layout)."""
         return {
             "reward": self.reward,
             "pass_rate": self.pass_rate,
@@ -124,6 +132,10 @@ def label_of(tests: Sequence[Test], **extra: Any) -> str:
 
 
 class RewardCore:
+    """Scores completions against their tests on one engine: one engine call per batch, the
+    reward of the configured kind, and an RM scorer for `rm`/`hybrid`.
+    """
+
     def __init__(self, executor: Executor, options: RewardOptions | None = None, rm: RMScoreFn | None = None):
         self.executor = executor
         self.options = options or RewardOptions()
@@ -133,6 +145,7 @@ class RewardCore:
         self.rm = rm
 
     def score(self, items: Sequence[RewardItem]) -> list[RewardResult]:
+        """One result per item, in order; a completion without code gets `floor` and a flag."""
         opts = self.options
         limits = Limits(timeout_s=opts.timeout_s, memory_mb=opts.memory_mb)
         codes = [

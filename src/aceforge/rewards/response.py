@@ -45,6 +45,8 @@ ASSISTANT_MARKERS = re.compile(
 
 @dataclass(frozen=True)
 class Located:
+    """The response cut from a framework's query, and how it was found (one of `HOWS`)."""
+
     response: str
     how: str  # one of HOWS
 

@@ -31,6 +31,8 @@ PROMPT_FORMATS = ("auto", "completion", "chat")
 
 @dataclass(frozen=True)
 class TrainRLConfig:
+    """`train-rl` settings; see the module docstring for how the paper's map onto TRL's."""
+
     policy: str = EMBEDDED_POLICY  # "embedded", a hub id or a local folder (any HF causal LM)
     reward: str = "binary"  # binary | pass_rate | weighted | rm | hybrid
     rm: str | None = None  # reward-model checkpoint for rm / hybrid
@@ -71,6 +73,7 @@ class TrainRLConfig:
     seed: int = 0
 
     def validate(self) -> None:
+        """Raise `ConfigError` naming the first setting that cannot work."""
         checks = [
             (self.reward in KINDS, f"reward must be one of {', '.join(KINDS)}, got {self.reward!r}"),
             (self.reward not in ("rm", "hybrid") or bool(self.rm), f"reward {self.reward!r} needs rm: DIR"),
@@ -98,6 +101,7 @@ class TrainRLConfig:
                 raise ConfigError(f"train-rl: {message}")
 
     def to_dict(self) -> dict[str, Any]:
+        """The settings as plain data (what `config.json` holds)."""
         return dataclasses.asdict(self)
 
 
@@ -146,6 +150,8 @@ def yaml_paths(path: str | Path | None) -> dict[str, str]:
 
 @dataclass
 class RunPaths:
+    """Where a `train-rl` run keeps its files."""
+
     root: Path
     checkpoints: Path = field(init=False)
     policy: Path = field(init=False)

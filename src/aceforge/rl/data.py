@@ -24,6 +24,10 @@ from aceforge.types import Test
 
 @dataclass(frozen=True)
 class Question:
+    """One RL question: its text, tests and entry point (HumanEval items also carry the prompt
+    the policy continues).
+    """
+
     id: str
     question: str
     tests: tuple[Test, ...]
@@ -39,6 +43,7 @@ class Question:
         return solve_prompt(self.question, example, chat)
 
     def label(self) -> str:
+        """The question's tests as the label every reward adapter reads."""
         return label_of(self.tests, entry_point=self.entry_point)
 
 

@@ -45,12 +45,14 @@ class RewardTally:
     scored: int = 0
 
     def add(self, results: list[RewardResult]) -> None:
+        """Count one batch of reward results."""
         for r in results:
             self.scored += 1
             self.all_passed += bool(r.outcomes) and all(x == "passed" for x in r.outcomes)
             self.flags.update(r.flags or ["ran"])
 
     def drain(self) -> dict[str, Any]:
+        """The counts since the last call, then start again from zero."""
         out = {"flags": dict(self.flags), "all_passed": self.all_passed, "scored": self.scored}
         self.flags, self.all_passed, self.scored = Counter(), 0, 0
         return out
@@ -300,24 +302,30 @@ class MetricsLog:
         self.path = path
 
     def read(self) -> list[dict[str, Any]]:
+        """Every record so far."""
         if not self.path.exists():
             return []
         return [json.loads(line) for line in self.path.read_text().splitlines() if line.strip()]
 
     def append(self, record: dict[str, Any]) -> None:
+        """Add one record (a line of JSON)."""
         with self.path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
 
     def truncate_after(self, step: int) -> None:
+        """Keep only the records of steps up to `step`."""
         keep = [r for r in self.read() if r["step"] <= step]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text("".join(json.dumps(r) + "\n" for r in keep))
 
     def has_eval(self, step: int) -> bool:
+        """Whether an evaluation at `step` is already recorded."""
         return any(r["kind"] == "eval" and r["step"] == step for r in self.read())
 
 
 class Evaluator:
+    """Held-out pass@1 of the model being trained, on each eval set, into `metrics.jsonl`."""
+
     def __init__(
         self,
         model: Any,
@@ -332,6 +340,7 @@ class Evaluator:
         self.settings, self.metrics, self.say = settings, metrics, say
 
     def run(self, step: int) -> None:
+        """Evaluate every set at `step` and log the results."""
         for name, qs in self.sets.items():
             t = time.time()
             result = evaluate(self.model, self.tok, qs, self.ex, self.settings)
@@ -372,6 +381,7 @@ class RunCallback(_callback_base()):  # type: ignore[misc]
     def on_log(
         self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kw: Any
     ) -> None:
+        """Write a "train" line for each step TRL logs."""
         if not logs or "reward" not in logs:
             return
         record = {"kind": "train", "step": state.global_step, **_numbers(logs), **self.tally.drain()}
@@ -382,6 +392,7 @@ class RunCallback(_callback_base()):  # type: ignore[misc]
         )
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> Any:
+        """Evaluate every `eval_every` steps; stop (with a checkpoint) when the time budget is spent."""
         step = state.global_step
         every = self.cfg.eval_every
         if every and step % every == 0 and step < state.max_steps:

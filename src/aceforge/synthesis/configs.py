@@ -16,6 +16,8 @@ FORMATS = ("trl", "openrlhf", "llamafactory")
 
 @dataclass(frozen=True)
 class SynthConfig:
+    """`synth` settings: the mode (tests or inputs), tests per question, sampling, feedback."""
+
     mode: str = "inputs"  # "tests" (paper) | "inputs" (seed computes expected outputs)
     n_tests: int = 20
     keep_name: bool = True  # ask for the seed function's name and signature (enables the seed as oracle)
@@ -33,6 +35,7 @@ class SynthConfig:
     chunk_size: int = 16
 
     def validate(self) -> None:
+        """Raise `ConfigError` naming the first setting that cannot work."""
         if self.mode not in MODES:
             raise ConfigError(f"synth mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.n_tests < 1 or self.chunk_size < 1:
@@ -43,6 +46,10 @@ class SynthConfig:
 
 @dataclass(frozen=True)
 class FilterConfig:
+    """`filter` settings: proxy programs per question, the oracle that keeps a test, the
+    minimum tests a question keeps.
+    """
+
     k: int = 1  # proxy samples per question
     temperature: float = 0.0  # greedy, as in the paper; use > 0 with k > 1
     top_p: float = 0.95
@@ -55,6 +62,7 @@ class FilterConfig:
     learn_from_proxy: bool = True  # with a trusted seed: tests that catch proxy programs the suite accepts
 
     def validate(self) -> None:
+        """Raise `ConfigError` naming the first setting that cannot work."""
         if self.oracle not in ORACLES:
             raise ConfigError(f"oracle must be one of {', '.join(ORACLES)}, got {self.oracle!r}")
         if self.k < 1 or self.min_tests < 0 or self.chunk_size < 1:
@@ -67,6 +75,8 @@ class FilterConfig:
 
 @dataclass(frozen=True)
 class SampleConfig:
+    """`sample` settings: programs per question and how they are sampled."""
+
     n: int = 16  # samples per question and model (paper: 16)
     temperature: float = 1.0
     top_p: float = 1.0
@@ -76,23 +86,29 @@ class SampleConfig:
     chunk_size: int = 16
 
     def validate(self) -> None:
+        """Raise `ConfigError` naming the first setting that cannot work."""
         if self.n < 1 or self.chunk_size < 1 or self.max_tokens < 1:
             raise ConfigError("sample: n, chunk_size and max_tokens must be at least 1")
 
 
 @dataclass(frozen=True)
 class ScoreConfig:
+    """`score` settings: the per-test time and memory limits."""
+
     timeout_s: float = 2.0  # per test
     memory_mb: int = 2048
     chunk_size: int = 64  # questions per engine batch (and per resume step)
 
     def validate(self) -> None:
+        """Raise `ConfigError` naming the first setting that cannot work."""
         if self.timeout_s <= 0 or self.chunk_size < 1:
             raise ConfigError("score: timeout_s must be positive and chunk_size at least 1")
 
 
 @dataclass(frozen=True)
 class PairsConfig:
+    """`pairs` settings: the paper's rule (gap, chosen and rejected floors), scope, export layout."""
+
     gap: float = 0.4
     chosen_min: float = 0.8
     rejected_min: float = 0.0
@@ -105,6 +121,7 @@ class PairsConfig:
     seed: int = 0
 
     def validate(self) -> None:
+        """Raise `ConfigError` naming the first setting that cannot work."""
         if self.format not in FORMATS:
             raise ConfigError(f"pairs format must be one of {', '.join(FORMATS)}, got {self.format!r}")
         if self.scope not in ("model", "all"):
@@ -115,10 +132,15 @@ class PairsConfig:
 
 @dataclass(frozen=True)
 class HardConfig:
+    """`hard` settings: the share with the lowest mean pass rate, then the share of those with
+    the highest variance.
+    """
+
     low_fraction: float = 0.5
     var_fraction: float = 0.5
 
     def validate(self) -> None:
+        """Raise `ConfigError` naming the first setting that cannot work."""
         for name in ("low_fraction", "var_fraction"):
             if not 0 < getattr(self, name) <= 1:
                 raise ConfigError(f"hard: {name} must be in (0, 1], got {getattr(self, name)}")

@@ -98,6 +98,7 @@ def run_synth(
     fields: dict[str, str] | None = None,
     rt: Runtime | None = None,
 ) -> dict[str, Any]:
+    """The `synth` stage from a seed source to `out_dir`; resumable; returns the manifest."""
     rt = rt or Runtime()
     cfg.validate()
     seeds, report = load_seeds(seeds_spec, limit, fields)
@@ -127,6 +128,9 @@ def run_filter(
     cfg: FilterConfig,
     rt: Runtime | None = None,
 ) -> dict[str, Any]:
+    """The `filter` stage from a synth folder (or rows) to `out_dir`; resumable; returns the
+    manifest.
+    """
     rt = rt or Runtime()
     cfg.validate()
     rows = read_stage_rows(input_path)
@@ -154,6 +158,9 @@ def run_sample(
     cfg: SampleConfig,
     rt: Runtime | None = None,
 ) -> dict[str, Any]:
+    """The `sample` stage from filtered rows to `out_dir`, one or more policy models; resumable;
+    returns the manifest.
+    """
     rt = rt or Runtime()
     cfg.validate()
     rows = read_stage_rows(input_path)
@@ -168,6 +175,9 @@ def run_sample(
 def run_score(
     input_path: str | Path, out_dir: str | Path, cfg: ScoreConfig, rt: Runtime | None = None
 ) -> dict[str, Any]:
+    """The `score` stage: every sample run on its question's tests; resumable; returns the
+    manifest.
+    """
     rt = rt or Runtime()
     cfg.validate()
     rows = read_stage_rows(input_path)
@@ -236,6 +246,7 @@ def run_pairs(input_path: str | Path, out_dir: str | Path, cfg: PairsConfig) -> 
 
 
 def run_hard(input_path: str | Path, out_dir: str | Path, cfg: HardConfig) -> dict[str, Any]:
+    """The `hard` stage from scored rows to `out_dir`; returns the manifest."""
     cfg.validate()
     started = time.time()
     rows = read_stage_rows(input_path)
