@@ -50,9 +50,9 @@ def _public_objects() -> dict[str, object]:
     for module in DOCUMENTED_MODULES:
         mod = importlib.import_module(module)
         for name, obj in vars(mod).items():
-            if not name.startswith("_") and (inspect.isclass(obj) or inspect.isfunction(obj)):
-                if obj.__module__ == module:
-                    objs[f"{module}.{obj.__qualname__}"] = obj
+            kind_ok = inspect.isclass(obj) or inspect.isfunction(obj)
+            if not name.startswith("_") and kind_ok and obj.__module__ == module:
+                objs[f"{module}.{obj.__qualname__}"] = obj
     return objs
 
 
