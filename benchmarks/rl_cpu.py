@@ -127,6 +127,7 @@ def main() -> None:
         "--reuse", action="append", default=[], help="KIND=DIR: an existing run with these settings"
     )
     ap.add_argument("--max-steps", type=int, default=None)
+    ap.add_argument("--eval-every", type=int, default=None, help="0: evaluate before and after only")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -137,6 +138,8 @@ def main() -> None:
     for kind in args.kinds.split(","):
         folder = Path(reuse.get(kind, out / kind))
         cfg = dataclasses.replace(base, reward=kind)
+        if args.eval_every is not None:  # when evaluations happen does not change training
+            cfg = dataclasses.replace(cfg, eval_every=args.eval_every)
         t = time.time()
         summary = train_rl(data, folder, cfg, say=lambda m, k=kind: print(f"[{k}] {m}", flush=True))
         minutes = summary["counts"]["seconds"] / 60 if kind in reuse else (time.time() - t) / 60

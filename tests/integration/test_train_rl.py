@@ -161,3 +161,15 @@ def test_changed_settings_do_not_resume_into_another_run(tiny: tuple[Path, Path]
     train_rl(data, tmp_path / "run", _cfg(policy, max_steps=2, eval_fraction=0.0))
     with pytest.raises(ConfigError, match="learning_rate"):
         train_rl(data, tmp_path / "run", _cfg(policy, max_steps=4, eval_fraction=0.0, learning_rate=1e-3))
+
+
+@pytest.mark.gpu
+def test_on_a_gpu_the_policy_trains_there(tiny: tuple[Path, Path], tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA GPU")
+    data, policy = tiny
+    use_vllm = __import__("importlib").util.find_spec("vllm") is not None
+    summary = train_rl(data, tmp_path / "run", _cfg(policy, max_steps=2, use_vllm=use_vllm))
+    assert summary["counts"]["steps"] == 2 and summary["scored"] == 8
+    assert (tmp_path / "run" / "policy" / "config.json").exists()

@@ -41,6 +41,7 @@ class TrainRLConfig:
     prompt_format: str = "auto"  # auto: chat when the tokenizer has a chat template
     # optimisation (the paper's values; see the module docstring)
     learning_rate: float = 5e-7
+    lr_scheduler: str = "linear"  # TRL's default; "constant" keeps short runs at the set rate
     beta: float = 0.01
     num_generations: int = 8
     batch_size: int = 16  # completions per optimizer step (a multiple of num_generations)
@@ -56,6 +57,7 @@ class TrainRLConfig:
     lora: bool = False
     lora_r: int = 16
     lora_alpha: int = 32
+    lora_targets: str = "all-linear"  # PEFT target_modules: every linear layer of the blocks
     bf16: bool | None = None  # None: on when the GPU supports it
     use_vllm: bool = False  # TRL's colocated vLLM generation (GPU)
     gradient_checkpointing: bool = False

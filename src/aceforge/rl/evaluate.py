@@ -37,9 +37,10 @@ def evaluate(
     """``{"greedy": {...}, "sampled": {...}}``, each with pass@1, its interval and counts."""
     import torch
 
-    torch.manual_seed(s.seed)  # the same samples for the same weights: comparable across steps
-    greedy = _generate(model, tok, questions, s, n=1, sample=False)
-    sampled = _generate(model, tok, questions, s, n=s.samples, sample=True)
+    with torch.random.fork_rng():  # training's sampling goes on as if no evaluation ran
+        torch.manual_seed(s.seed)  # the same samples for the same weights: comparable across steps
+        greedy = _generate(model, tok, questions, s, n=1, sample=False)
+        sampled = _generate(model, tok, questions, s, n=s.samples, sample=True)
     core = RewardCore(ex, RewardOptions(kind="binary", timeout_s=s.timeout_s))
     out: dict[str, Any] = {}
     for name, texts in (("greedy", greedy), ("sampled", sampled)):

@@ -159,6 +159,7 @@ def _run(
         max_steps=cfg.max_steps,
         num_train_epochs=10_000,  # max_steps decides
         learning_rate=cfg.learning_rate,
+        lr_scheduler_type=cfg.lr_scheduler,
         beta=cfg.beta,
         num_generations=cfg.num_generations,
         per_device_train_batch_size=cfg.batch_size,
@@ -194,6 +195,9 @@ def _run(
         callbacks=[RunCallback(cfg, metrics, tally, evaluator, started, say)],
     )
     evaluator.model = trainer.model
+    from transformers import PrinterCallback
+
+    trainer.remove_callback(PrinterCallback)  # RunCallback prints one line per step instead
     if not metrics.has_eval(0):
         evaluator.run(0)
     say(
@@ -273,7 +277,13 @@ def _lora(cfg: TrainRLConfig) -> Any:
         from peft import LoraConfig, TaskType
     except ImportError:
         raise MissingExtraError("LoRA training", "train", "peft") from None
-    return LoraConfig(task_type=TaskType.CAUSAL_LM, r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=0.0)
+    return LoraConfig(
+        task_type=TaskType.CAUSAL_LM,
+        r=cfg.lora_r,
+        lora_alpha=cfg.lora_alpha,
+        lora_dropout=0.0,
+        target_modules=cfg.lora_targets,
+    )
 
 
 def _save_policy(trainer: Any, tok: Any, out: Path, lora: bool, eos: Any) -> None:
