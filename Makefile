@@ -67,9 +67,11 @@ bench: bench-deps
 bench-fidelity: $(VENV)/.installed
 	$(PY) benchmarks/test_fidelity.py --codet-dir $(CODET) --split even --limit 40
 
-# binary vs pass_rate vs weighted rewards, same policy, data and steps (reuses rl-quickstart's run).
+# binary vs pass_rate vs weighted rewards, same policy, data and steps (10: the binary arm is the first
+# 10 steps of rl-quickstart's run, whose step-10 evaluation it reads).
 bench-rl: $(VENV)/.installed
-	$(PY) benchmarks/rl_cpu.py --config configs/rl_quickstart.yaml --out runs/rl-cpu --reuse binary=runs/rl-quickstart
+	$(PY) benchmarks/rl_cpu.py --config configs/rl_quickstart.yaml --out runs/rl-cpu --reuse binary=runs/rl-quickstart \
+	  --max-steps 10 --eval-every 0
 
 clean:
 	rm -rf $(VENV) work runs .pytest_cache .ruff_cache .mypy_cache

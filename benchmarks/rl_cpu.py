@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from aceforge.rl.configs import load_rl_config, yaml_paths
+from aceforge.rl.report import eval_change, reward_trend
 from aceforge.rl.train import MetricsLog, train_rl
 
 KINDS = ("binary", "pass_rate", "weighted")
@@ -37,21 +38,36 @@ def passing_share(train: list[dict[str, Any]], window: int = 10) -> tuple[float,
     return share(train[:w]), share(train[-w:])
 
 
-def row_for(kind: str, folder: Path, summary: dict[str, Any], minutes: float) -> dict[str, Any]:
-    train = [r for r in MetricsLog(folder / "metrics.jsonl").read() if r["kind"] == "train"]
+def row_for(kind: str, folder: Path, steps: int, minutes: float) -> dict[str, Any]:
+    """One table row from a run's metrics, counting its first `steps` steps only (a reused run
+    may have trained longer; with a constant learning rate its first steps are what a shorter
+    run would do)."""
+    records = [r for r in MetricsLog(folder / "metrics.jsonl").read() if r["step"] <= steps]
+    train = [r for r in records if r["kind"] == "train"]
+    evals = [r for r in records if r["kind"] == "eval" and r["set"] == "held_out" and r["step"] in (0, steps)]
     first, last = passing_share(train)
-    ev = summary["eval"].get("held_out", {})
-    t = summary["reward_trend"]
-    out = {"reward": kind, "steps": summary["counts"]["steps"], "minutes": round(minutes, 1),
+    t = reward_trend(train)
+    out = {"reward": kind, "steps": len(train), "minutes": round(minutes, 1),
            "reward_first": t["first"], "reward_last": t["last"], "window": t["window"],
            "passing_first": first, "passing_last": last}  # fmt: skip
+    ev = eval_change(evals).get("held_out", {})
     for mode in ("greedy", "sampled"):
         m = ev.get(mode)
-        if m:
+        if m and ev["steps"] == [0, steps]:
             out[mode] = {"before": m["before"]["pass@1"], "after": m["after"]["pass@1"],
                          "delta": m["delta"], "delta_ci": m["delta_ci"]}  # fmt: skip
     out["questions"] = ev.get("questions")
     return out
+
+
+def share_first_eval(source: Path, target: Path) -> None:
+    """The policy before training is the same in every arm: its evaluation runs once."""
+    if (target / "metrics.jsonl").exists():
+        return
+    first = [r for r in MetricsLog(source / "metrics.jsonl").read() if r["kind"] == "eval" and r["step"] == 0]
+    target.mkdir(parents=True, exist_ok=True)
+    for r in first:
+        MetricsLog(target / "metrics.jsonl").append(r)
 
 
 def markdown(rows: list[dict[str, Any]], note: str) -> str:
@@ -79,7 +95,7 @@ def markdown(rows: list[dict[str, Any]], note: str) -> str:
     return "\n".join(lines) + "\n\n" + note + "\n"
 
 
-def plot(out: Path, folders: dict[str, Path]) -> Path:
+def plot(out: Path, folders: dict[str, Path], max_steps: int) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -87,7 +103,8 @@ def plot(out: Path, folders: dict[str, Path]) -> Path:
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 3.8))
     for kind, folder in folders.items():
-        train = [r for r in MetricsLog(folder / "metrics.jsonl").read() if r["kind"] == "train"]
+        records = [r for r in MetricsLog(folder / "metrics.jsonl").read() if r["step"] <= max_steps]
+        train = [r for r in records if r["kind"] == "train"]
         steps = [r["step"] for r in train]
         share = [r["all_passed"] / r["scored"] if r["scored"] else 0.0 for r in train]
         k = 5
@@ -96,11 +113,7 @@ def plot(out: Path, folders: dict[str, Path]) -> Path:
             for i in range(len(share))
         ]
         a.plot(steps, smooth, label=kind)
-        evals = [
-            r
-            for r in MetricsLog(folder / "metrics.jsonl").read()
-            if r["kind"] == "eval" and r["set"] == "held_out"
-        ]
+        evals = [r for r in records if r["kind"] == "eval" and r["set"] == "held_out"]
         b.plot(
             [e["step"] for e in evals], [e["sampled"]["pass@1"] for e in evals], "o-", label=f"{kind} sampled"
         )
@@ -135,24 +148,37 @@ def main() -> None:
     data = yaml_paths(args.config)["data"]
     reuse = dict(item.split("=", 1) for item in args.reuse)
     rows, folders = [], {}
+    shared = Path(next(iter(reuse.values()))) if reuse else None
     for kind in args.kinds.split(","):
         folder = Path(reuse.get(kind, out / kind))
-        cfg = dataclasses.replace(base, reward=kind)
-        if args.eval_every is not None:  # when evaluations happen does not change training
-            cfg = dataclasses.replace(cfg, eval_every=args.eval_every)
         t = time.time()
-        summary = train_rl(data, folder, cfg, say=lambda m, k=kind: print(f"[{k}] {m}", flush=True))
-        minutes = summary["counts"]["seconds"] / 60 if kind in reuse else (time.time() - t) / 60
-        rows.append(row_for(kind, folder, summary, minutes))
+        if kind in reuse:  # an existing run with these settings: read, not retrained
+            summary = json.loads((folder / "summary.json").read_text())
+            minutes = summary["counts"]["seconds"] / 60 * base.max_steps / summary["counts"]["steps"]
+        else:
+            cfg = dataclasses.replace(base, reward=kind)
+            if args.eval_every is not None:  # when evaluations happen does not change training
+                cfg = dataclasses.replace(cfg, eval_every=args.eval_every)
+            if shared is not None:
+                share_first_eval(shared, folder)
+            train_rl(data, folder, cfg, say=lambda m, k=kind: print(f"[{k}] {m}", flush=True))
+            minutes = (time.time() - t) / 60
+        rows.append(row_for(kind, folder, base.max_steps, minutes))
         folders[kind] = folder
     note = (
         f"Policy `{base.policy}`, data `{data}`, {base.max_steps} steps of {base.batch_size} completions "
         f"({base.num_generations} per question), lr {base.learning_rate}, beta {base.beta}, loss `{base.loss_type}`, "
         f"scale_rewards `{base.scale_rewards}`; held-out: {rows[0].get('questions')} questions. "
-        "Minutes include the evaluations."
+        "Minutes include the evaluations (a reused run: its time scaled to these steps). "
+        + (
+            f"Reused: {', '.join(f'{k} = {v}' for k, v in reuse.items())}, its first {base.max_steps} steps; "
+            "the evaluation before training ran once for all arms."
+            if reuse
+            else ""
+        )
     )
     text = markdown(rows, note)
-    png = plot(out, folders)
+    png = plot(out, folders, base.max_steps)
     (out / "rl_cpu.md").write_text(f"# RL on CPU: three test rewards\n\n{text}\n![rl_cpu]({png.name})\n")
     (out / "rl_cpu.json").write_text(
         json.dumps({"rows": rows, "config": base.to_dict(), "data": data}, indent=1)
