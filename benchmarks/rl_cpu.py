@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from aceforge.rl.configs import load_rl_config, yaml_paths
-from aceforge.rl.report import eval_change, reward_trend
+from aceforge.rl.report import eval_change, reward_trend, rolling
 from aceforge.rl.train import MetricsLog, train_rl
 
 KINDS = ("binary", "pass_rate", "weighted")
@@ -107,12 +107,7 @@ def plot(out: Path, folders: dict[str, Path], max_steps: int) -> Path:
         train = [r for r in records if r["kind"] == "train"]
         steps = [r["step"] for r in train]
         share = [r["all_passed"] / r["scored"] if r["scored"] else 0.0 for r in train]
-        k = 5
-        smooth = [
-            sum(share[max(0, i - k + 1) : i + 1]) / len(share[max(0, i - k + 1) : i + 1])
-            for i in range(len(share))
-        ]
-        a.plot(steps, smooth, label=kind)
+        a.plot(steps, rolling(share, 5), label=kind)
         evals = [r for r in records if r["kind"] == "eval" and r["set"] == "held_out"]
         b.plot(
             [e["step"] for e in evals], [e["sampled"]["pass@1"] for e in evals], "o-", label=f"{kind} sampled"

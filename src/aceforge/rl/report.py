@@ -143,7 +143,7 @@ def _plots(root: Path, train: list[dict[str, Any]], evals: list[dict[str, Any]])
         steps = [r["step"] for r in train]
         rewards = [r["reward"] for r in train]
         ax.plot(steps, rewards, ".", alpha=0.5, label="per step")
-        ax.plot(steps, _rolling(rewards, 5), "-", label="rolling mean (5)")
+        ax.plot(steps, rolling(rewards, 5), "-", label="rolling mean (5)")
         ax.set_xlabel("step")
         ax.set_ylabel("mean reward")
         ax.set_title("training reward")
@@ -174,7 +174,8 @@ def _plots(root: Path, train: list[dict[str, Any]], evals: list[dict[str, Any]])
     return names
 
 
-def _rolling(values: list[float], k: int) -> list[float]:
+def rolling(values: list[float], k: int) -> list[float]:
+    """The mean of each value and the k - 1 before it (fewer at the start)."""
     return [
         sum(values[max(0, i - k + 1) : i + 1]) / len(values[max(0, i - k + 1) : i + 1])
         for i in range(len(values))
