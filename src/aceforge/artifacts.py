@@ -179,7 +179,7 @@ def read_stage_rows(spec: str | Path) -> list[dict[str, Any]]:
         for k, inf in enumerate(infs):
             if not isinstance(inf, dict) or not isinstance(inf.get("completion", inf.get("program")), str):
                 raise DataFormatError(where, line, f"inferences[{k}]", "needs a 'completion' string")
-            if not _rate_ok(inf.get("pass_rate")):
+            if not rate_ok(inf.get("pass_rate")):
                 raise DataFormatError(where, line, f"inferences[{k}].pass_rate", "must be a number in [0, 1]")
         base = empty_row(row["id"], row.get("source") or "", row["question"])
         rows.append({**base, **{k: v for k, v in row.items() if v is not None or k not in base}})
@@ -191,7 +191,16 @@ def pass_rates(row: dict[str, Any]) -> list[float]:
     return [float(i["pass_rate"]) for i in row.get("inferences") or [] if i.get("pass_rate") is not None]
 
 
-def _rate_ok(rate: Any) -> bool:
+def mean_pass_rate(row: dict[str, Any]) -> float | None:
+    """The row's recorded ``mean_pass_rate`` (``hard``), else the mean over its scored programs."""
+    if row.get("mean_pass_rate") is not None:
+        return row["mean_pass_rate"]
+    rates = pass_rates(row)
+    return round(sum(rates) / len(rates), 4) if rates else None
+
+
+def rate_ok(rate: Any) -> bool:
+    """None, or a number in [0, 1] (not a bool)."""
     if rate is None:
         return True
     return not isinstance(rate, bool) and isinstance(rate, int | float) and 0 <= rate <= 1

@@ -76,7 +76,7 @@ def _weights(folder: Path) -> dict:
 
 def test_reward_reaches_the_trainer_and_moves_the_weights(tiny: tuple[Path, Path], tmp_path: Path) -> None:
     data, policy = tiny
-    summary = train_rl(data, tmp_path / "run", _cfg(policy, max_steps=3))
+    summary = train_rl(data, tmp_path / "run", _cfg(policy, max_steps=3, eval_train=True))
     records = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     train = [r for r in records if r["kind"] == "train"]
     assert [r["step"] for r in train] == [1, 2, 3]
@@ -86,11 +86,18 @@ def test_reward_reaches_the_trainer_and_moves_the_weights(tiny: tuple[Path, Path
     changed = [k for k in before if k in after and not (before[k] == after[k]).all()]
     assert changed, "no weight moved"
     evals = [r for r in records if r["kind"] == "eval"]
-    assert [e["step"] for e in evals] == [0, 2, 3] and all(e["set"] == "held_out" for e in evals)
+    assert [(e["step"], e["set"]) for e in evals] == [
+        (s, name) for s in (0, 2, 3) for name in ("held_out", "train")
+    ]
     split = json.loads((tmp_path / "run" / "split.json").read_text())
+    assert {e["greedy"]["questions"] for e in evals if e["set"] == "train"} == {len(split["train"])}
     assert len(split["held_out"]) == 1 and not set(split["held_out"]) & set(split["train"])
     report = (tmp_path / "run" / "report.md").read_text()
-    assert "Held-out pass@1" in report and (tmp_path / "run" / "reward_curve.png").stat().st_size > 0
+    assert (
+        "| held_out | greedy |" in report
+        and "| train | sampled |" in report
+        and (tmp_path / "run" / "reward_curve.png").stat().st_size > 0
+    )
     assert (tmp_path / "run" / "policy" / "config.json").exists()
 
 

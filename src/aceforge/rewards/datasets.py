@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aceforge.artifacts import pass_rates
+from aceforge.artifacts import mean_pass_rate
 from aceforge.errors import ConfigError
 from aceforge.rewards.core import label_of
 
@@ -19,7 +19,7 @@ def rl_row(row: dict[str, Any], fmt: str, data_source: str = "aceforge") -> dict
             "question": row["question"],
             "test_cases": row["test_cases"],
             "entry_point": row.get("entry_point"),
-            "mean_pass_rate": row.get("mean_pass_rate", _mean(pass_rates(row))),
+            "mean_pass_rate": mean_pass_rate(row),
         }
     label = label_of(row["test_cases"], entry_point=row.get("entry_point"))
     question = row["question"]
@@ -40,7 +40,3 @@ def rl_row(row: dict[str, Any], fmt: str, data_source: str = "aceforge") -> dict
     if fmt == "openrlhf":  # --input_key prompt --label_key label
         return {"prompt": question, "label": label}
     raise ConfigError(f"RL format must be one of {', '.join(RL_FORMATS)}, got {fmt!r}")
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 4) if values else None

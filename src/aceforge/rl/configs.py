@@ -67,6 +67,10 @@ class TrainRLConfig:
     eval_samples: int = 4  # sampled pass@1 uses this many samples per question (plus greedy)
     eval_max_questions: int | None = None  # cap per eval set (None: all)
     eval_humaneval: bool = False
+    eval_train: bool = False  # also the training questions: did the policy learn what it was rewarded for?
+    # which training questions (after the held-out split, so it never changes that)
+    train_pass_rate: list[float] | None = None  # [low, high] of the rows' mean_pass_rate (score/hard)
+    train_questions: int | None = None  # at most this many (chosen by a hash of id and seed)
     # run control
     save_every: int = 10  # checkpoint every N steps (resume restarts from the last one)
     keep_checkpoints: int = 2
@@ -97,6 +101,8 @@ class TrainRLConfig:
             (self.eval_every >= 0 and self.eval_samples >= 1, "eval_every >= 0 and eval_samples >= 1"),
             (self.save_every > 0, "save_every must be positive"),
             (self.reward_timeout_s > 0, "reward_timeout_s must be positive"),
+            (_range_ok(self.train_pass_rate), "train_pass_rate must be [low, high], 0 <= low <= high <= 1"),
+            (self.train_questions is None or self.train_questions > 0, "train_questions must be positive"),
         ]
         for ok, message in checks:
             if not ok:
@@ -105,6 +111,16 @@ class TrainRLConfig:
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain data (what `config.json` holds)."""
         return dataclasses.asdict(self)
+
+
+def _range_ok(r: Any) -> bool:
+    if r is None:
+        return True
+    if not isinstance(r, list | tuple) or len(r) != 2:
+        return False
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in r):
+        return False
+    return 0 <= r[0] <= r[1] <= 1
 
 
 def load_rl_config(path: str | Path | None, **overrides: Any) -> TrainRLConfig:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aceforge.artifacts import iter_input
+from aceforge.artifacts import iter_input, mean_pass_rate, rate_ok
 from aceforge.errors import AceforgeError, DataFormatError
 from aceforge.rewards.core import label_of, parse_label
 from aceforge.templates import solve_prompt
@@ -34,6 +34,7 @@ class Question:
     entry_point: str | None = None
     prefix: str = ""  # text the program starts with (HumanEval: the prompt the model continues)
     prompt_text: str | None = None  # a fixed completion prompt (HumanEval); else solve_prompt
+    mean_pass_rate: float | None = None  # the policy's mean test pass rate (score/hard rows)
 
     def prompt(self, chat: bool) -> Any:
         """What the policy sees: the completion form for base models, a user turn for chat ones."""
@@ -83,7 +84,8 @@ def _question(where: str, line: int, row: Any) -> Question:
     extra: dict[str, Any] = info if isinstance(info, dict) else {}
     entry = row.get("entry_point") or extra.get("entry_point") or entry
     id_ = row.get("id") or extra.get("id") or f"{Path(where).stem}/{line}"
-    return _checked(where, line, str(id_), text, tests, entry, field)
+    rate = row.get("mean_pass_rate", extra.get("mean_pass_rate"))
+    return _checked(where, line, str(id_), text, tests, entry, field, rate)
 
 
 def _stage_row(where: str, line: int, row: dict[str, Any]) -> Question:
@@ -95,11 +97,22 @@ def _stage_row(where: str, line: int, row: dict[str, Any]) -> Question:
     except AceforgeError as e:
         raise DataFormatError(where, line, "test_cases", str(e)) from None
     entry = row.get("entry_point")
-    return _checked(where, line, row["id"], row["question"], tests, entry, "test_cases")
+    try:
+        rate = mean_pass_rate(row)
+    except (TypeError, ValueError, KeyError):
+        raise DataFormatError(where, line, "inferences.pass_rate", "must be numbers in [0, 1]") from None
+    return _checked(where, line, row["id"], row["question"], tests, entry, "test_cases", rate)
 
 
 def _checked(
-    where: str, line: int, id_: str, text: str, tests: list[Test], entry: Any, field: str
+    where: str,
+    line: int,
+    id_: str,
+    text: str,
+    tests: list[Test],
+    entry: Any,
+    field: str,
+    rate: Any = None,
 ) -> Question:
     if not text.strip():
         raise DataFormatError(where, line, "question", "empty")
@@ -107,7 +120,9 @@ def _checked(
         raise DataFormatError(where, line, field, "no tests: a question without tests cannot be rewarded")
     if entry is not None and not isinstance(entry, str):
         raise DataFormatError(where, line, "entry_point", "must be a string")
-    return Question(id_, text, tuple(tests), entry or None)
+    if not rate_ok(rate):
+        raise DataFormatError(where, line, "mean_pass_rate", f"must be a number in [0, 1], got {rate!r}")
+    return Question(id_, text, tuple(tests), entry or None, mean_pass_rate=rate)
 
 
 def _prompt_text(where: str, line: int, prompt: Any) -> str:
@@ -148,6 +163,24 @@ def split_held_out(
     """(train, held_out), in input order."""
     held = held_out_ids([q.id for q in questions], fraction, seed)
     return [q for q in questions if q.id not in held], [q for q in questions if q.id in held]
+
+
+def select_training(
+    questions: list[Question], pass_rate: list[float] | None, limit: int | None, seed: int = 0
+) -> list[Question]:
+    """The training questions a run keeps: those whose recorded mean pass rate lies in
+    `pass_rate` ([low, high]; questions without one are left out), then at most `limit` of them
+    chosen by a hash of id and seed. Selection happens after the held-out split, so it never
+    changes which questions are held out."""
+    kept = questions
+    if pass_rate is not None:
+        low, high = pass_rate
+        kept = [q for q in kept if q.mean_pass_rate is not None and low <= q.mean_pass_rate <= high]
+    if limit is not None and len(kept) > limit:
+        ranked = sorted(kept, key=lambda q: hashlib.sha256(f"{seed}:train:{q.id}".encode()).hexdigest())
+        chosen = {q.id for q in ranked[:limit]}
+        kept = [q for q in kept if q.id in chosen]
+    return kept
 
 
 def humaneval_questions(path: str | Path | None = None) -> list[Question]:

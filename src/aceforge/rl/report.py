@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,30 @@ WINDOW = 10  # steps averaged at each end of the reward curve
 
 
 def reward_trend(train: list[dict[str, Any]], window: int = WINDOW) -> dict[str, Any]:
-    """Mean training reward over the first and the last `window` logged steps."""
+    """Mean training reward over the first and the last `window` logged steps, and a bootstrap
+    95% interval of the change (steps resampled within each window): with few questions a step,
+    a step's mean says much about which questions were drawn, and the interval shows how much."""
     rewards = [r["reward"] for r in train]
     if not rewards:
-        return {"first": None, "last": None, "window": 0, "steps": 0}
+        return {"first": None, "last": None, "window": 0, "steps": 0, "delta_ci": None}
     w = min(window, max(1, len(rewards) // 2))
     first, last = rewards[:w], rewards[-w:]
-    return {"first": sum(first) / w, "last": sum(last) / w, "window": w, "steps": len(rewards)}
+    return {
+        "first": sum(first) / w,
+        "last": sum(last) / w,
+        "window": w,
+        "steps": len(rewards),
+        "delta_ci": _window_delta_ci(first, last),
+    }
+
+
+def _window_delta_ci(first: list[float], last: list[float], n: int = 2000, seed: int = 0) -> list[float]:
+    rng = random.Random(seed)
+    deltas = sorted(
+        sum(rng.choice(last) for _ in last) / len(last) - sum(rng.choice(first) for _ in first) / len(first)
+        for _ in range(n)
+    )
+    return [round(deltas[int(0.025 * n)], 4), round(deltas[int(0.975 * n) - 1], 4)]
 
 
 def eval_change(evals: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -84,8 +102,9 @@ def markdown(s: dict[str, Any], plots: list[str]) -> str:
         f"# train-rl: {s['policy']} with the `{s['reward']}` reward",
         "",
         f"{c['steps']} steps in {c['seconds']:.0f} s on {c['train_questions']} training questions "
-        f"({c['prompts_over_max_length']} prompts over max_prompt_length left out); "
-        f"{c['held_out']} held out.",
+        f"({c['prompts_over_max_length']} prompts over max_prompt_length left out"
+        + (f", {c['not_selected']} not selected" if c.get("not_selected") else "")
+        + f"); {c['held_out']} held out.",
         "",
         "## Training reward",
         "",
@@ -93,10 +112,11 @@ def markdown(s: dict[str, Any], plots: list[str]) -> str:
     if t["steps"]:
         lines.append(
             f"Mean reward over the first {t['window']} logged steps: **{t['first']:.3f}**; over the last "
-            f"{t['window']}: **{t['last']:.3f}** ({t['last'] - t['first']:+.3f}). "
+            f"{t['window']}: **{t['last']:.3f}** ({t['last'] - t['first']:+.3f}, bootstrap 95% CI "
+            f"[{t['delta_ci'][0]:+.3f}, {t['delta_ci'][1]:+.3f}] over steps). "
             f"{s['all_passed']} of {s['scored']} training completions passed every test."
         )
-    lines += ["", "## Held-out pass@1 (bootstrap 95% intervals over questions)", ""]
+    lines += ["", "## pass@1 (bootstrap 95% intervals over questions)", ""]
     if s["eval"]:
         lines += [
             "| set | mode | before | after | change (paired 95% CI) | questions |",
@@ -113,6 +133,10 @@ def markdown(s: dict[str, Any], plots: list[str]) -> str:
                 )
         steps = {tuple(e["steps"]) for e in s["eval"].values()}
         lines += ["", f"Before = step {min(a for a, _ in steps)}, after = step {max(b for _, b in steps)}."]
+        lines.append(
+            "`held_out` and `humaneval` questions are never trained on"
+            + ("; `train` is the training questions (`eval_train`)." if "train" in s["eval"] else ".")
+        )
     else:
         lines.append("No held-out evaluation (eval_fraction 0 and no --eval set).")
     lines += ["", "## Reward flags (training completions)", "", "| flag | count |", "|---|---|"]

@@ -27,7 +27,13 @@ from aceforge.artifacts import write_json
 from aceforge.errors import ConfigError, MissingExtraError
 from aceforge.rewards.core import RewardOptions, RewardResult
 from aceforge.rl.configs import RunPaths, TrainRLConfig
-from aceforge.rl.data import Question, humaneval_questions, read_questions, split_held_out
+from aceforge.rl.data import (
+    Question,
+    humaneval_questions,
+    read_questions,
+    select_training,
+    split_held_out,
+)
 from aceforge.rl.evaluate import EvalSettings, evaluate
 from aceforge.rl.policy import load_policy, resolve_policy, stop_token_ids, uses_chat
 from aceforge.types import Executor
@@ -69,14 +75,24 @@ def train_rl(
     cfg.validate()
     paths = RunPaths(Path(output))
     questions = read_questions(data)  # bad rows fail here, before any model loads
-    train_qs, held_qs = split_held_out(questions, cfg.eval_fraction, cfg.seed)
+    held_in, held_qs = split_held_out(questions, cfg.eval_fraction, cfg.seed)
+    train_qs = select_training(held_in, cfg.train_pass_rate, cfg.train_questions, cfg.seed)
     if not train_qs:
-        raise ConfigError(f"{data}: no questions left to train on after holding out {len(held_qs)}")
+        why = f"holding out {len(held_qs)}"
+        if cfg.train_pass_rate is not None:
+            why += f" and keeping mean_pass_rate in {cfg.train_pass_rate}"
+        raise ConfigError(f"{data}: no questions left to train on after {why}")
     paths.root.mkdir(parents=True, exist_ok=True)
     _check_same_run(paths, data, cfg)
     write_json(paths.root / "config.json", {"data": str(data), "train_rl": cfg.to_dict()})
+    chosen = {q.id for q in train_qs}
     write_json(
-        paths.root / "split.json", {"train": [q.id for q in train_qs], "held_out": [q.id for q in held_qs]}
+        paths.root / "split.json",
+        {
+            "train": [q.id for q in train_qs],
+            "held_out": [q.id for q in held_qs],
+            "not_selected": [q.id for q in held_in if q.id not in chosen],
+        },
     )
     from aceforge.execution.factory import make_executor
 
@@ -85,7 +101,7 @@ def train_rl(
     if own:
         ex.start()
     try:
-        return _run(paths, cfg, train_qs, held_qs, ex, say)
+        return _run(paths, cfg, train_qs, held_qs, len(held_in) - len(train_qs), ex, say)
     finally:
         if own:
             ex.close()
@@ -113,6 +129,7 @@ def _run(
     cfg: TrainRLConfig,
     train_qs: list[Question],
     held_qs: list[Question],
+    not_selected: int,
     ex: Executor,
     say: Say,
 ) -> dict[str, Any]:
@@ -133,7 +150,8 @@ def _run(
     rows, too_long = _rows(train_qs, tok, chat, cfg.max_prompt_length)
     if not rows:
         raise ConfigError(f"every training prompt is longer than max_prompt_length={cfg.max_prompt_length}")
-    eval_sets = _eval_sets(cfg, held_qs)
+    trained = {r["id"] for r in rows}
+    eval_sets = _eval_sets(cfg, held_qs, [q for q in train_qs if q.id in trained])
     settings = EvalSettings(
         chat=chat,
         max_new_tokens=cfg.max_completion_length,
@@ -218,6 +236,7 @@ def _run(
         counts={
             "train_questions": len(rows),
             "held_out": len(held_qs),
+            "not_selected": not_selected,
             "prompts_over_max_length": too_long,
             "steps": step,
             "seconds": round(time.time() - started, 1),
@@ -247,14 +266,22 @@ def _rows(qs: list[Question], tok: Any, chat: bool, max_len: int) -> tuple[list[
             too_long += 1
             continue
         rows.append(
-            {"prompt": prompt, "tests": q.label(), "entry_point": q.entry_point, "question": q.question}
+            {
+                "id": q.id,
+                "prompt": prompt,
+                "tests": q.label(),
+                "entry_point": q.entry_point,
+                "question": q.question,
+            }
         )
     return rows, too_long
 
 
-def _eval_sets(cfg: TrainRLConfig, held: list[Question]) -> dict[str, list[Question]]:
+def _eval_sets(cfg: TrainRLConfig, held: list[Question], train: list[Question]) -> dict[str, list[Question]]:
     cap = cfg.eval_max_questions
     sets = {"held_out": held[:cap]} if held else {}
+    if cfg.eval_train:
+        sets["train"] = train[:cap]
     if cfg.eval_humaneval:
         sets["humaneval"] = humaneval_questions()[:cap]
     return sets

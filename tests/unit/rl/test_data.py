@@ -9,8 +9,9 @@ from aceforge.errors import ConfigError, DataFormatError
 from aceforge.rewards.core import label_of
 from aceforge.rewards.datasets import rl_row
 from aceforge.rl.configs import TrainRLConfig, load_rl_config
-from aceforge.rl.data import held_out_ids, read_questions, split_held_out
+from aceforge.rl.data import held_out_ids, read_questions, select_training, split_held_out
 from aceforge.rl.report import eval_change, reward_trend
+from aceforge.rl.train import train_rl
 
 ROW = {
     "id": "q1",
@@ -62,6 +63,8 @@ def read_questions_from_row(row: dict):
         ({"prompt": 5, "tests": ["assert f() == 1"]}, "prompt"),
         ({"prompt": "Write f."}, "tests"),
         ({**ROW, "entry_point": 7}, "entry_point"),
+        ({**ROW, "mean_pass_rate": 1.5}, "mean_pass_rate"),
+        ({**ROW, "inferences": [{"pass_rate": "high"}]}, "inferences.pass_rate"),
     ],
 )
 def test_a_bad_row_names_file_line_and_field(tmp_path: Path, row: dict, field: str) -> None:
@@ -95,6 +98,31 @@ def test_split_keeps_train_and_held_out_apart(tmp_path: Path) -> None:
     assert len(held) == 3 and len(train) == 7 and not {q.id for q in train} & {q.id for q in held}
 
 
+def test_training_selection_by_recorded_pass_rate_and_count(tmp_path: Path) -> None:
+    rows = [{**ROW, "id": f"q{i}", "mean_pass_rate": i / 10} for i in range(11)]
+    rows.append({**ROW, "id": "scored", "inferences": [{"pass_rate": 0.25}, {"pass_rate": 0.75}]})
+    rows.append({**ROW, "id": "unscored"})
+    qs = read_questions(_write(tmp_path / "d.jsonl", rows))
+    rate = {q.id: q.mean_pass_rate for q in qs}
+    assert rate["q3"] == 0.3 and rate["scored"] == 0.5 and rate["unscored"] is None
+    mid = select_training(qs, [0.2, 0.8], None)
+    assert [q.id for q in mid] == [f"q{i}" for i in range(2, 9)] + ["scored"]  # input order kept
+    four = select_training(qs, [0.2, 0.8], 4)
+    assert len(four) == 4 and {q.id for q in four} < {q.id for q in mid}
+    assert four == select_training(list(reversed(qs)), [0.2, 0.8], 4)[::-1]  # by id, not order
+    assert select_training(qs, None, None) == qs
+    # nothing left to train on: a clear error before any model loads, and no run folder
+    out = tmp_path / "run"
+    with pytest.raises(
+        ConfigError, match=r"no questions left to train on .*mean_pass_rate in \[0.95, 0.99\]"
+    ):
+        train_rl(tmp_path / "d.jsonl", out, TrainRLConfig(train_pass_rate=[0.95, 0.99]))
+    assert not out.exists()
+    for bad in ([0.8, 0.2], [0.2], [0, 2], ["a", 1]):
+        with pytest.raises(ConfigError, match="train_pass_rate"):
+            TrainRLConfig(train_pass_rate=bad).validate()
+
+
 def test_config_validation_and_yaml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="multiple of num_generations"):
         TrainRLConfig(num_generations=4, batch_size=6).validate()
@@ -113,7 +141,11 @@ def test_reward_trend_and_paired_change() -> None:
     train = [{"reward": r} for r in [0.0] * 10 + [0.5] * 10]
     t = reward_trend(train)
     assert (t["first"], t["last"], t["window"]) == (0.0, 0.5, 10)
+    assert t["delta_ci"] == [0.5, 0.5]  # constant windows: no spread
     assert reward_trend(train[:4])["window"] == 2
+    noisy = [{"reward": r} for r in [0.0, 1.0] * 5 + [0.0, 1.0, 1.0, 0.0, 1.0] * 2]
+    lo, hi = reward_trend(noisy)["delta_ci"]
+    assert lo < 0 < 0.1 < hi  # a +0.1 change from 10 noisy steps a side is within noise
 
     def ev(step: int, per_q: list[float]) -> dict:
         r = {
