@@ -145,6 +145,11 @@ def _label_field(row: dict[str, Any]) -> tuple[Any, str]:
     return None, "tests"
 
 
+def _hash_key(text: str) -> str:
+    """A stable order that does not depend on file order (ids ranked by their hash)."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def held_out_ids(ids: list[str], fraction: float, seed: int = 0) -> set[str]:
     """A fixed share of ids, chosen by a hash of id and seed: the choice does not depend on
     file order, and a resumed run (or a later stage) sees the same one."""
@@ -153,7 +158,7 @@ def held_out_ids(ids: list[str], fraction: float, seed: int = 0) -> set[str]:
     n = round(len(ids) * fraction)
     if fraction > 0 and len(ids) > 1:
         n = min(max(n, 1), len(ids) - 1)
-    ranked = sorted(ids, key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).hexdigest())
+    ranked = sorted(ids, key=lambda i: _hash_key(f"{seed}:{i}"))
     return set(ranked[:n])
 
 
@@ -177,7 +182,7 @@ def select_training(
         low, high = pass_rate
         kept = [q for q in kept if q.mean_pass_rate is not None and low <= q.mean_pass_rate <= high]
     if limit is not None and len(kept) > limit:
-        ranked = sorted(kept, key=lambda q: hashlib.sha256(f"{seed}:train:{q.id}".encode()).hexdigest())
+        ranked = sorted(kept, key=lambda q: _hash_key(f"{seed}:train:{q.id}"))
         chosen = {q.id for q in ranked[:limit]}
         kept = [q for q in kept if q.id in chosen]
     return kept
