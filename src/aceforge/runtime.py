@@ -12,7 +12,7 @@ from aceforge.generation import ClientConfig, make_client
 from aceforge.generation.base import LLMClient
 from aceforge.generation.cache import ResponseCache, default_cache_path
 from aceforge.generation.generator import Generator
-from aceforge.types import Executor
+from aceforge.execution.base import Executor
 
 Advance = Callable[[int], None]
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Advance]]

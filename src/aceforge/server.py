@@ -29,7 +29,7 @@ from typing import Any
 from aceforge.errors import ConfigError
 from aceforge.rewards import openrlhf
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, parse_label
-from aceforge.types import Executor
+from aceforge.execution.base import Executor
 
 log = logging.getLogger("aceforge.serve")
 

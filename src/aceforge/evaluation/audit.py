@@ -39,7 +39,8 @@ from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_ans
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.parse import entry_calls
 from aceforge.synthesis.signature import params_of
-from aceforge.types import ExecResult, Executor, Job, Limits
+from aceforge.execution.base import Executor
+from aceforge.types import ExecResult, Job, Limits
 
 __all__ = ["AuditConfig", "audit_rows", "run_audit", "summarize", "summary_lines", "write_audit"]
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from aceforge.execution.frames import TestEvent
 from aceforge.execution.plan import EvalError, ExprResult, Plan, Probe, decide
 from aceforge.execution.values import Malformed, decode, normalize_output
 from aceforge.types import TestOutcome
 
 
 def verdict(
-    plan: Plan, ev: dict[str, Any], compare_in_sandbox: bool, rel_tol: float, abs_tol: float
+    plan: Plan, ev: TestEvent, compare_in_sandbox: bool, rel_tol: float, abs_tol: float
 ) -> TestOutcome:
     """The outcome of one test from the child's event `ev` for it."""
     o, t = ev["o"], float(ev.get("t", 0.0))

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult
-from aceforge.types import Executor
+from aceforge.execution.base import Executor
 
 _LOCK = threading.Lock()
 _CORES: dict[RewardOptions, RewardCore] = {}

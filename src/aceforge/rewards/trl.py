@@ -18,7 +18,7 @@ from typing import Any
 
 from aceforge.rewards import engine
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, RMScoreFn, parse_label
-from aceforge.types import Executor
+from aceforge.execution.base import Executor
 
 
 def completion_text(completion: Any) -> str:

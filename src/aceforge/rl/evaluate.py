@@ -15,7 +15,7 @@ from typing import Any
 from aceforge.evaluation.best_of_n import bootstrap
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions
 from aceforge.rl.data import Question
-from aceforge.types import Executor
+from aceforge.execution.base import Executor
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from aceforge.rl.data import (
 )
 from aceforge.rl.evaluate import EvalSettings, evaluate
 from aceforge.rl.policy import load_policy, resolve_policy, stop_token_ids, uses_chat
-from aceforge.types import Executor
+from aceforge.execution.base import Executor
 
 Say = Callable[[str], None]
 

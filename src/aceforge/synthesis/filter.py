@@ -22,7 +22,8 @@ from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import FilterConfig
 from aceforge.synthesis.sample import gen_params, model_inferences
 from aceforge.synthesis.score import inference_jobs, record
-from aceforge.types import ExecResult, Executor, Job, Limits
+from aceforge.execution.base import Executor
+from aceforge.types import ExecResult, Job, Limits
 
 
 async def filter_tests(

@@ -15,7 +15,8 @@ from typing import Any
 from aceforge.artifacts import StageOutput
 from aceforge.extract import extract_code
 from aceforge.synthesis.configs import ScoreConfig
-from aceforge.types import Executor, Job, Limits, pass_rate
+from aceforge.execution.base import Executor
+from aceforge.types import Job, Limits, pass_rate
 
 
 def score_programs(

@@ -39,7 +39,7 @@ from aceforge.synthesis.sample import SampleConfig, sample_programs
 from aceforge.synthesis.score import ScoreConfig, score_programs
 from aceforge.synthesis.seeds import load_seeds
 from aceforge.synthesis.synth import SynthConfig, synthesize
-from aceforge.types import Executor
+from aceforge.execution.base import Executor
 
 
 def _client_cfg(client: Client | None) -> dict[str, Any]:

@@ -40,7 +40,8 @@ from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import params_of, typed_calls
-from aceforge.types import Executor, Limits
+from aceforge.execution.base import Executor
+from aceforge.types import Limits
 
 
 @dataclass
