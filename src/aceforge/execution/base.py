@@ -64,7 +64,7 @@ class BaseExecutor(abc.ABC):
     def isolation_report(self) -> dict[str, object]:
         """Which isolation layers hold."""
 
-    def launch(self) -> None:
+    def launch(self) -> None:  # noqa: B027 (a hook: most engines have nothing to begin early)
         """Begin starting without waiting; by default nothing starts before `start`."""
 
     def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:

@@ -18,9 +18,17 @@ from typing import Any
 
 from aceforge.errors import ConfigError
 from aceforge.execution.base import BaseExecutor
+from aceforge.execution.frames import (
+    ControlFrame,
+    DoneEvent,
+    FrameError,
+    RunFrame,
+    ServerEvent,
+    TestEvent,
+    pack,
+)
 from aceforge.execution.jobspec import planned, wire_limits
 from aceforge.execution.plan import Plan
-from aceforge.execution.frames import ControlFrame, DoneEvent, FrameError, RunFrame, ServerEvent, TestEvent, pack
 from aceforge.execution.sandbox import ISOLATION_LEVELS
 from aceforge.execution.verdict import verdict
 from aceforge.execution.workers import Worker, await_hello, launch_worker, retire

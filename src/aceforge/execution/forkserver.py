@@ -188,7 +188,14 @@ class ForkServer:
         cpu_s = int(limits["import_timeout_s"] + sum(limits["timeout_s"][i] for i in seg)) + 2
         home = not self.iso.private_tmp
         code = codes if not isinstance(codes, str) else None
-        spec: ChildSpec = {"seg": seg, "cpu_s": cpu_s, "workdir": workdir, "set_home": home, "job": job, "code": code}
+        spec: ChildSpec = {
+            "seg": seg,
+            "cpu_s": cpu_s,
+            "workdir": workdir,
+            "set_home": home,
+            "job": job,
+            "code": code,
+        }
         data = marshal.dumps(spec)
         child = self.take_child()
         if not child.start(data):

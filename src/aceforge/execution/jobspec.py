@@ -5,6 +5,7 @@ samples of one question) or limits."""
 from __future__ import annotations
 
 from functools import lru_cache
+
 from aceforge.execution.frames import EvalSpec, TestSpec, WireLimits
 from aceforge.execution.plan import Plan, plan_assert, plan_probe, plan_stdio
 from aceforge.types import Limits, StdioTest

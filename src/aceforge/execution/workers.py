@@ -10,7 +10,6 @@ import sys
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import aceforge
 from aceforge.errors import IsolationUnavailableError, WorkerError

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
         forked_pid: int | None
 
+
 _SIGCHLD, _SIG_DFL = int(signal.SIGCHLD), int(signal.SIG_DFL)
 
 _MSG = struct.Struct("<cii")  # kind (P: forked, X: exited), pid, wait status

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aceforge.errors import ConfigError
-from aceforge.extract import extract_code
 from aceforge.execution.base import Executor
+from aceforge.extract import extract_code
 from aceforge.types import ExecResult, Job, Limits, StdioTest, Test
 
 KINDS = ("binary", "pass_rate", "weighted", "rm", "hybrid")
