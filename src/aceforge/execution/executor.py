@@ -278,7 +278,7 @@ class LocalExecutor(BaseExecutor):
                 self._submit(fresh, track.job, track.attempts + blamed, track.part_of, track.index)
 
     def _on_event(self, ev: ServerEvent) -> ExecResult | None:
-        track = self.tracks.get(ev.get("job", -1))  # type: ignore[arg-type]
+        track = self.tracks.get(ev.get("job", -1))  # type: ignore[call-overload]
         if track is None:
             return None
         if ev["ev"] == "unqueued":

@@ -196,7 +196,7 @@ class ForkServer:
             "job": job,
             "code": code,
         }
-        data = marshal.dumps(spec)
+        data = marshal.dumps(spec)  # type: ignore[arg-type]  # a TypedDict is a plain dict
         child = self.take_child()
         if not child.start(data):
             child.discard(self.iso)

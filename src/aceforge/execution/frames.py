@@ -311,7 +311,7 @@ def event_for_test(jid: int, i: int, report: TestReport | TestEvent, t: float) -
     event: TestEvent = {"ev": "test", "job": jid, "i": i, "o": report["o"], "t": t}
     for key in ("v", "d", "out"):
         if key in report:
-            event[key] = report[key]  # type: ignore[literal-required]
+            event[key] = report[key]  # type: ignore[typeddict-item]
     return event
 
 

@@ -22,9 +22,10 @@ from aceforge.execution.frames import (
     ChildReport,
     ChildSpec,
     Codes,
+    EvalSpec,
+    ExecSpec,
     RunFrame,
     TestReport,
-    TestSpec,
     ValueReport,
     dumps,
     pack,
@@ -149,7 +150,7 @@ def _compiled(source: str, mode: str, code: Any) -> Any:
 
 
 def _eval_test(
-    spec: TestSpec,
+    spec: EvalSpec | ExecSpec,
     codes: Any,
     ns: dict[str, Any],
     timeout_s: float,
@@ -205,8 +206,9 @@ def warm_child(uid: int | None, block_sockets: bool) -> None:
         os._exit(0)
     job, seg = spec["job"], spec["seg"]
     limits = job["limits"]
-    if seg and job["tests"][seg[0]]["k"] == "stdio":
-        _set_stdin(job["tests"][seg[0]]["in"])
+    first = job["tests"][seg[0]] if seg else None
+    if first is not None and first["k"] == "stdio":
+        _set_stdin(first["in"])
     sandbox.apply_child_limits(
         limits["memory_mb"],
         spec["cpu_s"],
@@ -286,7 +288,7 @@ def _child_main(job: RunFrame, indices: list[int], codes: Codes | None) -> None:
         ns = dict(program_ns)  # tests see the program's names but cannot leak their own
         ns["__builtins__"] = _PRISTINE_BUILTINS
         result = _eval_test(
-            tests[i],
+            tests[i],  # type: ignore[arg-type]  # never a stdio test: see above
             codes["t"][i] if codes else None,
             ns,
             limits["timeout_s"][i],

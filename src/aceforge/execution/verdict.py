@@ -19,11 +19,11 @@ def verdict(
     o, t = ev["o"], float(ev.get("t", 0.0))
     detail = ev.get("d")
     if o in ("error", "timeout", "memory", "crashed"):
-        return TestOutcome(o, t, str(detail) if detail is not None else None)
+        return TestOutcome(o, t, str(detail) if detail is not None else None)  # type: ignore[arg-type]
     if o == "value" and plan.kind == "oracle":
         return decide_values(plan, ev.get("v"), t, rel_tol, abs_tol)
     if o in ("passed", "failed") and (plan.kind == "exec" or compare_in_sandbox):
-        return TestOutcome(o, t, None if o == "passed" else str(detail or "AssertionError"))
+        return TestOutcome(o, t, None if o == "passed" else str(detail or "AssertionError"))  # type: ignore[arg-type]
     if o == "stdio" and plan.kind == "stdio":
         same = normalize_output(str(ev.get("out", ""))) == normalize_output(plan.stdout)
         return TestOutcome("passed" if same else "failed", t, None if same else "output differs")

@@ -45,7 +45,8 @@ def test_write_all_completes_a_write_larger_than_a_pipe_holds() -> None:
     r, w = os.pipe()
     os.set_blocking(r, False)
     data = pack({"out": "x" * (1 << 18)})  # 4x a pipe's 64 KiB
-    reader, got = FrameReader(), []
+    reader = FrameReader()
+    got: list[object] = []
     pid = os.fork()
     if pid == 0:  # the writer blocks on a full pipe until the reader drains it
         os.close(r)

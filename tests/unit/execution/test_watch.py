@@ -69,7 +69,9 @@ def _job(n_tests: int, fail_fast: bool = False, timeout_s: float = 1.0) -> frame
             "fail_fast": fail_fast, "child_per_test": False, "fallback": False, "seed": 0}  # fmt: skip
 
 
-def _watch(child: ScriptedChild, job: frames.RunFrame, seg: list[int], server: Server | None = None):
+def _watch(
+    child: ScriptedChild, job: frames.RunFrame, seg: list[int], server: Server | None = None
+) -> tuple[SegmentWatch, JobReport, list[frames.ServerEvent]]:
     emitted: list[frames.ServerEvent] = []
     report = JobReport(5, job, emitted.append)
     watch = SegmentWatch(server or Server(), child, report, seg, time.monotonic())  # type: ignore[arg-type]
