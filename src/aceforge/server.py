@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aceforge.errors import ConfigError
+from aceforge.execution.base import Executor
 from aceforge.rewards import openrlhf
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, parse_label
-from aceforge.types import Executor
 
 log = logging.getLogger("aceforge.serve")
 

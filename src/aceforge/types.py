@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, TypedDict
+from typing import Literal, TypedDict
 
 Outcome = Literal["passed", "failed", "error", "timeout", "memory", "crashed", "not_run"]
 JobStatus = Literal["ok", "syntax_error", "import_error", "import_timeout", "crashed"]
@@ -168,33 +168,3 @@ class ExecResult:
             duration_s=float(row["duration_s"]),  # type: ignore[arg-type]
             isolation=dict(row.get("isolation") or {}),  # type: ignore[call-overload]
         )
-
-
-class Executor(Protocol):
-    """What stages need from an execution engine: ``LocalExecutor`` here, a Ray pool, the
-    result cache around either, or a scripted stand-in in tests. ``run`` yields results as jobs
-    finish (any order); ``run_all`` returns them in job order. ``launch`` begins starting
-    without waiting, ``start`` waits until it can run, ``close`` releases it (each idempotent);
-    a ``with`` block starts and closes it."""
-
-    def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]:
-        """Results as jobs finish, in any order."""
-
-    def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
-        """Results in job order."""
-
-    def launch(self) -> None:
-        """Begin starting, without waiting (idempotent)."""
-
-    def start(self) -> None:
-        """Wait until jobs can run (idempotent)."""
-
-    def close(self) -> None:
-        """Release workers and processes (idempotent)."""
-
-    @property
-    def isolation_report(self) -> dict[str, object]: ...
-
-    def __enter__(self) -> Executor: ...
-
-    def __exit__(self, *exc: object) -> None: ...

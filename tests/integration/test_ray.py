@@ -16,6 +16,7 @@ from llm_servers import free_port
 
 ray = pytest.importorskip("ray")
 
+import aceforge  # noqa: E402
 from aceforge.execution.ray_executor import RayExecutor  # noqa: E402
 from aceforge.types import Job, Limits  # noqa: E402
 
@@ -84,6 +85,13 @@ def test_ray_gives_the_same_outcomes_as_local(cluster, executor) -> None:
     with RayExecutor(address=cluster["address"], batch_size=8) as rex:
         assert len({ray.get(a.node.remote()) for a in rex.actors}) == 2  # one engine per node
         remote = {r.id: (r.status, r.outcomes) for r in rex.run(batch)}
+        # Every node's sandbox runs this checkout's engine (the driver's), not an installed copy.
+        where = Job(
+            "where", "import sys", ("sys.modules['aceforge.execution.harness'].__file__",), probe=True
+        )
+        harness = str(Path(aceforge.__file__).resolve().parent / "execution" / "harness.py")
+        for actor in rex.actors:
+            assert ray.get(actor.run.remote([where]))[0].tests[0].value == harness
     assert remote == local
 
 

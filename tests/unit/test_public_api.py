@@ -13,8 +13,8 @@ def test_every_public_name_resolves(module):
 
 
 def test_local_executor_satisfies_the_executor_protocol():
+    from aceforge.execution.base import Executor
     from aceforge.execution.executor import LocalExecutor
-    from aceforge.types import Executor
 
     executor: Executor = LocalExecutor(workers=1)  # checked by mypy; at runtime, the methods exist
     assert callable(executor.run) and callable(executor.run_all)

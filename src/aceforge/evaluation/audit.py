@@ -32,6 +32,7 @@ from typing import Any
 from aceforge.errors import DataFormatError
 from aceforge.evaluation.audit_report import summarize, summary_lines, write_audit
 from aceforge.evaluation.configs import AuditConfig
+from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
 from aceforge.io import iter_records
 from aceforge.synthesis.domain import InputSpace, test_calls
@@ -39,7 +40,7 @@ from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_ans
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.parse import entry_calls
 from aceforge.synthesis.signature import params_of
-from aceforge.types import ExecResult, Executor, Job, Limits
+from aceforge.types import ExecResult, Job, Limits
 
 __all__ = ["AuditConfig", "audit_rows", "run_audit", "summarize", "summary_lines", "write_audit"]
 

@@ -28,9 +28,10 @@ from typing import Any
 
 from aceforge.errors import DataFormatError
 from aceforge.evaluation.configs import VERDICT_TIMEOUT_S
+from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
 from aceforge.io import iter_records
-from aceforge.types import Executor, Job, Limits
+from aceforge.types import Job, Limits
 
 RMScore = Callable[[list[str], list[str]], list[float]]
 

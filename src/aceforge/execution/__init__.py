@@ -9,7 +9,9 @@ from __future__ import annotations
 from aceforge._lazy import lazy_getattr
 
 __all__ = [
+    "BaseExecutor",
     "CachedExecutor",
+    "Executor",
     "LocalExecutor",
     "RayExecutor",
     "make_executor",
@@ -20,6 +22,8 @@ __all__ = [
 ]
 
 _HOMES = {
+    "Executor": "aceforge.execution.base",
+    "BaseExecutor": "aceforge.execution.base",
     "LocalExecutor": "aceforge.execution.executor",
     "make_executor": "aceforge.execution.factory",
     "RayExecutor": "aceforge.execution.ray_executor",

@@ -13,9 +13,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from aceforge.execution.base import BaseExecutor, Executor
 from aceforge.execution.values import decode, encode
 from aceforge.io import cache_dir
-from aceforge.types import ExecResult, Executor, Job, StdioTest
+from aceforge.types import ExecResult, Job, StdioTest
 
 ENGINE_VERSION = "2"  # bump when verdicts for the same job could change
 
@@ -62,7 +63,7 @@ def job_key(job: Job, salt: str = "") -> str:
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class CachedExecutor:
+class CachedExecutor(BaseExecutor):
     """Wraps any Executor. Probe jobs are cached with their values (tagged JSON, as they came
     from the sandbox). A `crashed` result (which may be the host's fault) is never stored."""
 
@@ -82,7 +83,8 @@ class CachedExecutor:
         """Cache hits, misses and the database path."""
         return {"hits": self.hits, "misses": self.misses, "path": str(self.path)}
 
-    # The wrapped engine belongs to whoever made it: these pass through; `close` closes the cache.
+    # The wrapped engine belongs to whoever made it: these pass through (so a `with` block starts
+    # it, as its first run would); `close` closes the cache.
     def launch(self) -> None:
         """Launch the wrapped engine's workers (no wait)."""
         self.inner.launch()
@@ -94,12 +96,6 @@ class CachedExecutor:
     @property
     def isolation_report(self) -> dict[str, object]:
         return self.inner.isolation_report
-
-    def __enter__(self) -> CachedExecutor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]:
         """Cached results first; each distinct uncached job runs once, even when a batch holds
@@ -132,12 +128,6 @@ class CachedExecutor:
             yield result
             for other in copies.get(result.id, ()):
                 yield dataclasses.replace(result, id=other)
-
-    def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
-        """Results in input order: cached ones from the database, the rest run and stored."""
-        jobs = list(jobs)
-        by_id = {r.id: r for r in self.run(jobs)}
-        return [by_id[j.id] for j in jobs]
 
     def max_runs(self) -> int:
         """The most times any job was executed (1 when no work was ever repeated)."""

@@ -10,10 +10,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from aceforge.execution import sandbox
-from aceforge.execution.protocol import FrameReader, write_all
+from aceforge.execution.frames import FrameReader, write_all
 
 if TYPE_CHECKING:
-    from aceforge.execution.forkserver import ForkServer
     from aceforge.execution.zygote import Zygote
 
 PIPE_READ = 1 << 16  # a pipe holds 64 KiB: asking for more only allocates a larger buffer
@@ -24,7 +23,7 @@ class Child:
 
     def __init__(self, zygote: Zygote, fd: int, ctrl: int, out: int, err: int, bell: int) -> None:
         self.zygote = zygote
-        self._pid: int | None = None  # set by the zygote's answer
+        self.forked_pid: int | None = None  # set by the zygote's answer
         self.fd, self.ctrl, self.out, self.err, self.bell = fd, ctrl, out, err, bell
         self.reader = FrameReader()
         self.eof = False
@@ -36,15 +35,16 @@ class Child:
         self.poller.register(fd, 0)
 
     @classmethod
-    def fork_warm(cls, server: ForkServer) -> Child:
+    def fork_warm(cls, zygote: Zygote, devnull: int) -> Child:
+        """A child asked of `zygote`, waiting for its spec (its pid comes when first needed)."""
         out = os.memfd_create("stdout", os.MFD_CLOEXEC)
         err = os.memfd_create("stderr", os.MFD_CLOEXEC)
         ctrl_r, ctrl_w = os.pipe()
         res_r, res_w = os.pipe()
         bell_r, bell_w = os.pipe()
         # The child gets these as fds 0..5: stdin, stdout, stderr, results, spec, bell.
-        child = cls(server.zygote, res_r, ctrl_w, out, err, bell_r)
-        server.zygote.request(child, [server.devnull, out, err, res_w, ctrl_r, bell_w])
+        child = cls(zygote, res_r, ctrl_w, out, err, bell_r)
+        zygote.request(child, [devnull, out, err, res_w, ctrl_r, bell_w])
         for fd in (ctrl_r, res_w, bell_w):  # in flight to the zygote: the kernel holds them
             os.close(fd)
         os.set_blocking(res_r, False)
@@ -53,10 +53,10 @@ class Child:
 
     @property
     def pid(self) -> int:
-        if self._pid is None:
+        if self.forked_pid is None:
             self.zygote.resolve(self)
-        assert self._pid is not None
-        return self._pid
+        assert self.forked_pid is not None
+        return self.forked_pid
 
     def start(self, spec: bytes) -> bool:
         try:

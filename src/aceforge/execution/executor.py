@@ -17,11 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aceforge.errors import ConfigError
-from aceforge.execution.jobspec import planned, wire_limits
-from aceforge.execution.plan import (
-    Plan,
+from aceforge.execution.base import BaseExecutor
+from aceforge.execution.frames import (
+    ControlFrame,
+    DoneEvent,
+    FrameError,
+    RunFrame,
+    ServerEvent,
+    TestEvent,
+    pack,
 )
-from aceforge.execution.protocol import ProtocolError, pack
+from aceforge.execution.jobspec import planned, wire_limits
+from aceforge.execution.plan import Plan
 from aceforge.execution.sandbox import ISOLATION_LEVELS
 from aceforge.execution.verdict import verdict
 from aceforge.execution.workers import Worker, await_hello, launch_worker, retire
@@ -58,7 +65,7 @@ class _Spread:
     parts: dict[int, ExecResult] = field(default_factory=dict)
 
 
-class LocalExecutor:
+class LocalExecutor(BaseExecutor):
     """Runs jobs on `workers` fork servers on this machine.
 
     isolation: "auto" uses every layer the host allows and reports which; "strict" refuses to
@@ -82,13 +89,6 @@ class LocalExecutor:
         self._loading: list[subprocess.Popen[bytes]] = []  # launched, hello not read yet
 
     # ---- lifecycle ---------------------------------------------------------------------------
-    def __enter__(self) -> LocalExecutor:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def launch(self) -> None:
         """Start every fork server loading (~0.1 s each) without waiting for it, so the caller
         can read its input meanwhile; `start` (or the first run) waits for them."""
@@ -145,12 +145,6 @@ class LocalExecutor:
         self._loading = []
 
     # ---- running -----------------------------------------------------------------------------
-    def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
-        """Run and return results in input order."""
-        jobs = list(jobs)
-        by_id = {r.id: r for r in self.run(jobs)}
-        return [by_id[j.id] for j in jobs]
-
     def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]:
         """Run jobs in parallel; yield each result as soon as its job finishes."""
         self.start()
@@ -198,7 +192,7 @@ class LocalExecutor:
             plans, tests = planned(job.tests, job.probe, job.compare_in_sandbox)
         except TypeError:  # tests passed as a list (unhashable): planned every time
             plans, tests = planned.__wrapped__(job.tests, job.probe, job.compare_in_sandbox)
-        spec = {
+        spec: RunFrame = {
             "op": "run",
             "job": jid,
             "program": job.program,
@@ -228,7 +222,7 @@ class LocalExecutor:
                     self._send(w, {"op": "unqueue", "job": jid})
                     idle -= 1
 
-    def _send(self, w: Worker, frame: dict[str, Any]) -> None:
+    def _send(self, w: Worker, frame: RunFrame | ControlFrame) -> None:
         w.outbuf += pack(frame)
         self._flush(w)
 
@@ -257,7 +251,7 @@ class LocalExecutor:
             if chunk:
                 try:
                     frames = w.reader.feed(chunk)
-                except ProtocolError:
+                except FrameError:
                     chunk = b""
             for frame in frames:
                 result = self._on_event(frame)
@@ -283,42 +277,50 @@ class LocalExecutor:
             else:
                 self._submit(fresh, track.job, track.attempts + blamed, track.part_of, track.index)
 
-    def _on_event(self, ev: dict[str, Any]) -> ExecResult | None:
-        track = self.tracks.get(ev.get("job", -1))
+    def _on_event(self, ev: ServerEvent) -> ExecResult | None:
+        track = self.tracks.get(ev.get("job", -1))  # type: ignore[call-overload]
         if track is None:
             return None
-        kind = ev["ev"]
-        if kind == "unqueued":
-            jid = ev["job"]
-            del self.tracks[jid]
-            track.worker.inflight.remove(jid)
-            target = min(self.workers, key=lambda w: len(w.inflight))
-            self._submit(target, track.job, track.attempts, track.part_of, track.index)
-        elif kind == "status":
+        if ev["ev"] == "unqueued":
+            self._requeue(track, ev["job"])
+        elif ev["ev"] == "status":
             track.status, track.error = ev["status"], ev.get("error")
-        elif kind == "test":
-            i = ev["i"]
-            if track.stopped_at is not None and i > track.stopped_at:
-                return None
-            outcome = verdict(track.plans[i], ev, track.job.compare_in_sandbox, self.rel_tol, self.abs_tol)
-            track.outcomes[i] = outcome
-            if track.job.fail_fast and not outcome.passed and track.stopped_at is None:
-                track.stopped_at = i
-                self._send(track.worker, {"op": "abort", "job": ev["job"]})
-        elif kind == "done":
-            for inner in ev.get("events", ()):
-                self._on_event(inner)
-            jid = ev["job"]
-            del self.tracks[jid]
-            track.worker.inflight.remove(jid)
-            stdout, stderr, t = ev.get("stdout", ""), ev.get("stderr", ""), float(ev.get("t", 0.0))
-            rest = ev.get("rest")
-            if type(rest) is int and 0 < rest < len(track.plans) and track.part_of is None:
-                self._spread_rest(track, rest, stdout, stderr, t)
-                return None
-            result = self._finish(track, track.status or "crashed", stdout, stderr, t, error=track.error)
-            return self._complete(track, result)
+        elif ev["ev"] == "test":
+            self._on_test(track, ev)
+        elif ev["ev"] == "done":
+            return self._on_done(track, ev)
         return None
+
+    def _requeue(self, track: _Track, jid: int) -> None:
+        """A job its worker gave back unstarted: to the least busy worker."""
+        del self.tracks[jid]
+        track.worker.inflight.remove(jid)
+        target = min(self.workers, key=lambda w: len(w.inflight))
+        self._submit(target, track.job, track.attempts, track.part_of, track.index)
+
+    def _on_test(self, track: _Track, ev: TestEvent) -> None:
+        i = ev["i"]
+        if track.stopped_at is not None and i > track.stopped_at:
+            return
+        outcome = verdict(track.plans[i], ev, track.job.compare_in_sandbox, self.rel_tol, self.abs_tol)
+        track.outcomes[i] = outcome
+        if track.job.fail_fast and not outcome.passed and track.stopped_at is None:
+            track.stopped_at = i
+            self._send(track.worker, {"op": "abort", "job": ev["job"]})
+
+    def _on_done(self, track: _Track, ev: DoneEvent) -> ExecResult | None:
+        for inner in ev.get("events", ()):
+            self._on_event(inner)
+        jid = ev["job"]
+        del self.tracks[jid]
+        track.worker.inflight.remove(jid)
+        stdout, stderr, t = ev.get("stdout", ""), ev.get("stderr", ""), float(ev.get("t", 0.0))
+        rest = ev.get("rest")
+        if type(rest) is int and 0 < rest < len(track.plans) and track.part_of is None:
+            self._spread_rest(track, rest, stdout, stderr, t)
+            return None
+        result = self._finish(track, track.status or "crashed", stdout, stderr, t, error=track.error)
+        return self._complete(track, result)
 
     def _spread_rest(self, track: _Track, rest: int, stdout: str, stderr: str, t: float) -> None:
         """The job's worker stopped at a hang or crash: queue each test from `rest` on as a job

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from aceforge.errors import ConfigError
-from aceforge.types import Executor
+from aceforge.execution.base import Executor
 
 
 def make_executor(

@@ -18,7 +18,19 @@ import time
 from typing import Any
 
 from aceforge.execution import sandbox
-from aceforge.execution.protocol import dumps, pack, write_all
+from aceforge.execution.frames import (
+    ChildReport,
+    ChildSpec,
+    Codes,
+    EvalSpec,
+    ExecSpec,
+    RunFrame,
+    TestReport,
+    ValueReport,
+    dumps,
+    pack,
+    write_all,
+)
 from aceforge.execution.values import Unserializable, encode
 
 RESULT_FD = 3
@@ -44,7 +56,7 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise SoftTimeout()
 
 
-def _send(obj: dict[str, Any]) -> None:
+def _send(obj: ChildReport) -> None:
     obj["ts"] = _mono()  # when this phase ended; the fork server clamps it to what it saw
     write_all(RESULT_FD, pack(obj))
 
@@ -92,7 +104,7 @@ def _run_timed(fn: Any, timeout_s: float) -> tuple[str, Any, float]:
     return "ok", value, elapsed
 
 
-def _encode_value(value: Any, max_bytes: int | None) -> dict[str, Any]:
+def _encode_value(value: Any, max_bytes: int | None) -> ValueReport:
     """{"v": encoded} or {"u": why not}. Sized here only when `max_bytes` is given (the caller
     must know now); otherwise `_send_test` sizes the whole frame at once."""
     try:
@@ -104,7 +116,7 @@ def _encode_value(value: Any, max_bytes: int | None) -> dict[str, Any]:
     return _sized(enc, max_bytes) if max_bytes is not None else {"v": enc}
 
 
-def _sized(enc: Any, max_bytes: int) -> dict[str, Any]:
+def _sized(enc: Any, max_bytes: int) -> ValueReport:
     # In characters of the frame's own JSON (json.dumps would cost a fresh child ~30 page
     # copies more, every program).
     try:
@@ -115,7 +127,7 @@ def _sized(enc: Any, max_bytes: int) -> dict[str, Any]:
     return {"v": enc}
 
 
-def _send_test(result: dict[str, Any], max_bytes: int) -> None:
+def _send_test(result: TestReport, max_bytes: int) -> None:
     """A test's frame. A frame within the cap holds no value over it, so values are sized one
     by one only when the frame is larger (encoding every value twice cost every test)."""
     result["ts"] = _mono()
@@ -138,16 +150,15 @@ def _compiled(source: str, mode: str, code: Any) -> Any:
 
 
 def _eval_test(
-    spec: dict[str, Any],
+    spec: EvalSpec | ExecSpec,
     codes: Any,
     ns: dict[str, Any],
     timeout_s: float,
     max_bytes: int,
     allow_fallback: bool,
-) -> dict[str, Any]:
+) -> TestReport:
     """Run one test; `codes` holds what the fork server compiled for it (None: compile here)."""
-    kind = spec["k"]
-    if kind == "exec":
+    if spec["k"] == "exec":
 
         def run_exec() -> None:
             exec(_compiled(spec["src"], "exec", codes), ns)
@@ -160,7 +171,7 @@ def _eval_test(
             return {"o": outcome, "d": _etype(payload)}
         return {"o": status, "d": payload}
 
-    values: list[dict[str, Any]] = []
+    values: list[ValueReport] = []
     deadline_left = timeout_s
     for j, src in enumerate(spec["x"]):
         if deadline_left <= 0:  # setitimer(0) would disarm the alarm, not fire it
@@ -195,8 +206,9 @@ def warm_child(uid: int | None, block_sockets: bool) -> None:
         os._exit(0)
     job, seg = spec["job"], spec["seg"]
     limits = job["limits"]
-    if seg and job["tests"][seg[0]]["k"] == "stdio":
-        _set_stdin(job["tests"][seg[0]]["in"])
+    first = job["tests"][seg[0]] if seg else None
+    if first is not None and first["k"] == "stdio":
+        _set_stdin(first["in"])
     sandbox.apply_child_limits(
         limits["memory_mb"],
         spec["cpu_s"],
@@ -217,7 +229,7 @@ def warm_child(uid: int | None, block_sockets: bool) -> None:
         os._exit(0)
 
 
-def _read_spec() -> dict[str, Any] | None:
+def _read_spec() -> ChildSpec | None:
     """The spec, marshalled by the fork server (trusted, so marshal is fine in this direction;
     it decodes in C, touching far fewer pages of a fresh fork than json), up to EOF."""
     chunks = []
@@ -229,7 +241,7 @@ def _read_spec() -> dict[str, Any] | None:
     os.close(CTRL_FD)
     if not chunks:  # the fork server went away
         return None
-    spec: dict[str, Any] = marshal.loads(b"".join(chunks))
+    spec: ChildSpec = marshal.loads(b"".join(chunks))
     return spec
 
 
@@ -241,7 +253,7 @@ def _set_stdin(text: str) -> None:
     os.close(fd)
 
 
-def _child_main(job: dict[str, Any], indices: list[int], codes: dict[str, Any] | None) -> None:
+def _child_main(job: RunFrame, indices: list[int], codes: Codes | None) -> None:
     """`codes`: the program and tests as the fork server compiled them (None: compile here)."""
     random.seed(job.get("seed", 0))
     limits = job["limits"]
@@ -276,14 +288,14 @@ def _child_main(job: dict[str, Any], indices: list[int], codes: dict[str, Any] |
         ns = dict(program_ns)  # tests see the program's names but cannot leak their own
         ns["__builtins__"] = _PRISTINE_BUILTINS
         result = _eval_test(
-            tests[i],
+            tests[i],  # type: ignore[arg-type]  # never a stdio test: see above
             codes["t"][i] if codes else None,
             ns,
             limits["timeout_s"][i],
             limits["max_value_bytes"],
             job.get("fallback", False),
         )
-        result.update(k="test", i=i)
+        result["k"], result["i"] = "test", i
         _flush()
         _send_test(result, limits["max_value_bytes"])
         if result["o"] == "timeout":  # the tests after a timeout each get a fresh child

@@ -5,8 +5,8 @@ samples of one question) or limits."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
+from aceforge.execution.frames import EvalSpec, TestSpec, WireLimits
 from aceforge.execution.plan import Plan, plan_assert, plan_probe, plan_stdio
 from aceforge.types import Limits, StdioTest
 
@@ -17,10 +17,10 @@ def plan_test(test: str | StdioTest, probe: bool = False) -> Plan:
     return plan_probe(test) if probe else plan_assert(test)
 
 
-def sandbox_spec(plan: Plan, fallback: bool) -> dict[str, Any]:
+def sandbox_spec(plan: Plan, fallback: bool) -> TestSpec:
     """The part of a test that enters the sandbox — never an expected value (unless opted in)."""
     if plan.kind == "oracle":
-        spec: dict[str, Any] = {"k": "eval", "x": list(plan.exprs)}
+        spec: EvalSpec = {"k": "eval", "x": list(plan.exprs)}
         if fallback:
             spec["fb"] = plan.source
         return spec
@@ -32,7 +32,7 @@ def sandbox_spec(plan: Plan, fallback: bool) -> dict[str, Any]:
 @lru_cache(maxsize=4096)
 def planned(
     tests: tuple[str | StdioTest, ...], probe: bool, in_sandbox: bool
-) -> tuple[tuple[Plan, ...], tuple[dict[str, Any], ...]]:
+) -> tuple[tuple[Plan, ...], tuple[TestSpec, ...]]:
     """The tests' plans and sandbox parts, made once for every job that shares the tests (the
     samples of one question do). Shared, so never modified: they are only encoded."""
     plans = tuple(plan_test(t, probe) for t in tests)
@@ -40,7 +40,7 @@ def planned(
 
 
 @lru_cache(maxsize=64)
-def wire_limits(lim: Limits, n_tests: int) -> dict[str, Any]:
+def wire_limits(lim: Limits, n_tests: int) -> WireLimits:
     """A job's limits as its worker reads them (shared by every job with the same limits)."""
     return {
         "timeout_s": [lim.timeout_s] * n_tests,

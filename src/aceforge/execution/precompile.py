@@ -12,13 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 from aceforge.execution import harness
+from aceforge.execution.frames import Codes, RunFrame
 
 PRECOMPILE_MAX_CHARS = 1 << 16
 PRECOMPILED_TESTS_MAX = 8192
 PRECOMPILED_PROGRAMS_MAX = 256  # samples of one question arrive together; duplicates are common
 
 
-def precompile(job: dict[str, Any]) -> dict[str, Any] | None:
+def precompile(job: RunFrame) -> Codes | str | None:
     """Compiles the job's program and tests here, to ship them marshalled in the spec: a child
     that compiles nothing never wakes the parser and compiler, which in a fresh fork costs
     ~0.6 ms and ~70 page copies per program (measured here; compiling here costs ~40 us). A
@@ -30,11 +31,10 @@ def precompile(job: dict[str, Any]) -> dict[str, Any] | None:
     them under its limits) or hold a set constant (marshal rebuilds it in another insertion
     order, which can change its iteration order).
 
-    Returns {"p": program, "t": per-test code}, {"error": syntax error}, or None (the child
-    compiles everything)."""
+    Returns the codes, the program's syntax error, or None (the child compiles everything)."""
     error, program = _program_for_child(job["program"])
     if error is not None:
-        return {"error": error}
+        return error
     if program is None:
         return None
     tests: list[Any] = []

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aceforge.errors import MissingExtraError, WorkerError
+from aceforge.execution.base import BaseExecutor
 from aceforge.types import ExecResult, Job, TestOutcome
 
 
@@ -57,7 +58,7 @@ class _Batch:
     attempts: int = 1
 
 
-class RayExecutor:
+class RayExecutor(BaseExecutor):
     """The `Executor` interface over a Ray cluster: one long-lived actor per node owns a local
     engine; jobs go out in batches with back pressure; a lost actor's unfinished batch is split
     and rerun elsewhere, and a job that keeps killing actors is reported `crashed`.
@@ -82,16 +83,6 @@ class RayExecutor:
         self.inflight_per_actor, self.max_attempts = inflight_per_actor, max_attempts
         self.actors: list[Any] = []
         self.replaced = 0
-
-    def __enter__(self) -> RayExecutor:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def launch(self) -> None:
-        """Nothing to begin early: actors start in `start`."""
 
     @property
     def isolation_report(self) -> dict[str, object]:
@@ -132,12 +123,6 @@ class RayExecutor:
             except Exception:  # already dead
                 pass
         self.actors = []
-
-    def run_all(self, jobs: Iterable[Job]) -> list[ExecResult]:
-        """Results in input order."""
-        jobs = list(jobs)
-        by_id = {r.id: r for r in self.run(jobs)}
-        return [by_id[j.id] for j in jobs]
 
     def run(self, jobs: Iterable[Job]) -> Iterator[ExecResult]:
         """Results as they finish, in completion order."""

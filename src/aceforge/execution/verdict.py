@@ -6,23 +6,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from aceforge.execution.frames import TestEvent
 from aceforge.execution.plan import EvalError, ExprResult, Plan, Probe, decide
 from aceforge.execution.values import Malformed, decode, normalize_output
 from aceforge.types import TestOutcome
 
 
 def verdict(
-    plan: Plan, ev: dict[str, Any], compare_in_sandbox: bool, rel_tol: float, abs_tol: float
+    plan: Plan, ev: TestEvent, compare_in_sandbox: bool, rel_tol: float, abs_tol: float
 ) -> TestOutcome:
     """The outcome of one test from the child's event `ev` for it."""
     o, t = ev["o"], float(ev.get("t", 0.0))
     detail = ev.get("d")
     if o in ("error", "timeout", "memory", "crashed"):
-        return TestOutcome(o, t, str(detail) if detail is not None else None)
+        return TestOutcome(o, t, str(detail) if detail is not None else None)  # type: ignore[arg-type]
     if o == "value" and plan.kind == "oracle":
         return decide_values(plan, ev.get("v"), t, rel_tol, abs_tol)
     if o in ("passed", "failed") and (plan.kind == "exec" or compare_in_sandbox):
-        return TestOutcome(o, t, None if o == "passed" else str(detail or "AssertionError"))
+        return TestOutcome(o, t, None if o == "passed" else str(detail or "AssertionError"))  # type: ignore[arg-type]
     if o == "stdio" and plan.kind == "stdio":
         same = normalize_output(str(ev.get("out", ""))) == normalize_output(plan.stdout)
         return TestOutcome("passed" if same else "failed", t, None if same else "output differs")

@@ -10,11 +10,10 @@ import sys
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import aceforge
 from aceforge.errors import IsolationUnavailableError, WorkerError
-from aceforge.execution.protocol import FrameReader
+from aceforge.execution.frames import FrameReader, HelloEvent
 from aceforge.execution.sandbox import NO_PID_NAMESPACE_ENV, NO_USER_NAMESPACE_ENV, PIN_WORKERS_ENV
 
 
@@ -68,7 +67,7 @@ def await_hello(proc: subprocess.Popen[bytes], isolation: str) -> Worker:
     """The started worker, once its hello frame says which isolation layers held."""
     assert proc.stdout is not None
     reader = FrameReader()
-    hello: Any = None
+    hello: HelloEvent | None = None
     while hello is None:
         chunk = os.read(proc.stdout.fileno(), 1 << 16)
         if not chunk:

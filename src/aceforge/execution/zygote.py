@@ -10,9 +10,18 @@ import os
 import signal
 import socket
 import struct
+from typing import TYPE_CHECKING
 
 from aceforge.execution import harness, sandbox
-from aceforge.execution.child import Child
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class AwaitsFork(Protocol):
+        """What asked for a fork (a ``child.Child``): the answer fills in its pid."""
+
+        forked_pid: int | None
+
 
 _SIGCHLD, _SIG_DFL = int(signal.SIGCHLD), int(signal.SIG_DFL)
 
@@ -36,7 +45,7 @@ class Zygote:
     def __init__(self, iso: sandbox.Isolation) -> None:
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.exits: dict[int, int] = {}
-        self.pending: collections.deque[Child] = collections.deque()
+        self.pending: collections.deque[AwaitsFork] = collections.deque()
         self.live: set[int] = set()  # children forked and not reported exited
         self.pid = os.fork()
         if self.pid == 0:
@@ -54,7 +63,7 @@ class Zygote:
             except (OSError, ValueError):  # no readable count: every program ends with a sweep
                 pass
 
-    def request(self, child: Child, fds: list[int]) -> None:
+    def request(self, child: AwaitsFork, fds: list[int]) -> None:
         """Ask for a child without waiting: its pid is read when first needed, so the fork
         overlaps with the program that is running now."""
         try:
@@ -63,8 +72,8 @@ class Zygote:
             raise ZygoteLost("the zygote died") from None
         self.pending.append(child)
 
-    def resolve(self, child: Child) -> None:
-        while child._pid is None:
+    def resolve(self, child: AwaitsFork) -> None:
+        while child.forked_pid is None:
             self._handle(self._recv())
 
     def settle(self) -> None:
@@ -93,7 +102,7 @@ class Zygote:
             # A reused pid: the status of the process that had it before (reported after the
             # server forgot it) must not make the new child look dead.
             self.exits.pop(pid, None)
-            self.pending.popleft()._pid = pid
+            self.pending.popleft().forked_pid = pid
             self.live.add(pid)
             if self.pids is not None:
                 self.pids.forked(pid)

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aceforge.errors import ConfigError
+from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
-from aceforge.types import ExecResult, Executor, Job, Limits, StdioTest, Test
+from aceforge.types import ExecResult, Job, Limits, StdioTest, Test
 
 KINDS = ("binary", "pass_rate", "weighted", "rm", "hybrid")
 _THINK_FORMAT = re.compile(r"^\s*<think>.+?</think>\s*\S", re.S)

@@ -10,8 +10,8 @@ import atexit
 import threading
 from collections.abc import Sequence
 
+from aceforge.execution.base import Executor
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult
-from aceforge.types import Executor
 
 _LOCK = threading.Lock()
 _CORES: dict[RewardOptions, RewardCore] = {}

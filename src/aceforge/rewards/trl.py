@@ -16,9 +16,9 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from aceforge.execution.base import Executor
 from aceforge.rewards import engine
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, RMScoreFn, parse_label
-from aceforge.types import Executor
 
 
 def completion_text(completion: Any) -> str:

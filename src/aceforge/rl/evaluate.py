@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from aceforge.evaluation.best_of_n import bootstrap
+from aceforge.execution.base import Executor
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions
 from aceforge.rl.data import Question
-from aceforge.types import Executor
 
 
 @dataclass(frozen=True)

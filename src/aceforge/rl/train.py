@@ -25,6 +25,7 @@ from typing import Any
 
 from aceforge.artifacts import write_json
 from aceforge.errors import ConfigError, MissingExtraError
+from aceforge.execution.base import Executor
 from aceforge.rewards.core import RewardOptions, RewardResult
 from aceforge.rl.configs import RunPaths, TrainRLConfig
 from aceforge.rl.data import (
@@ -36,7 +37,6 @@ from aceforge.rl.data import (
 )
 from aceforge.rl.evaluate import EvalSettings, evaluate
 from aceforge.rl.policy import load_policy, resolve_policy, stop_token_ids, uses_chat
-from aceforge.types import Executor
 
 Say = Callable[[str], None]
 

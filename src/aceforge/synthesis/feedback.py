@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aceforge.execution.base import Executor
 from aceforge.execution.values import values_equal
-from aceforge.types import ExecResult, Executor, Job, Limits
+from aceforge.types import ExecResult, Job, Limits
 
 MAX_EXPECTED_CHARS = 1000  # longer expected values are not worth a test
 

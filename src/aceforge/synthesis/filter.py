@@ -17,12 +17,13 @@ from typing import Any
 
 from aceforge.artifacts import StageOutput
 from aceforge.errors import ConfigError
+from aceforge.execution.base import Executor
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import FilterConfig
 from aceforge.synthesis.sample import gen_params, model_inferences
 from aceforge.synthesis.score import inference_jobs, record
-from aceforge.types import ExecResult, Executor, Job, Limits
+from aceforge.types import ExecResult, Job, Limits
 
 
 async def filter_tests(

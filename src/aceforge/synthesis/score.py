@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from aceforge.artifacts import StageOutput
+from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
 from aceforge.synthesis.configs import ScoreConfig
-from aceforge.types import Executor, Job, Limits, pass_rate
+from aceforge.types import Job, Limits, pass_rate
 
 
 def score_programs(

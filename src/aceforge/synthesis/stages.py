@@ -21,6 +21,7 @@ from aceforge.artifacts import (
     write_table,
 )
 from aceforge.errors import BudgetExceededError
+from aceforge.execution.base import Executor
 from aceforge.generation import ClientConfig
 from aceforge.generation.generator import Generator
 from aceforge.runtime import Advance, Client, Runtime
@@ -39,7 +40,6 @@ from aceforge.synthesis.sample import SampleConfig, sample_programs
 from aceforge.synthesis.score import ScoreConfig, score_programs
 from aceforge.synthesis.seeds import load_seeds
 from aceforge.synthesis.synth import SynthConfig, synthesize
-from aceforge.types import Executor
 
 
 def _client_cfg(client: Client | None) -> dict[str, Any]:

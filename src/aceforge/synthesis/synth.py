@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from aceforge.artifacts import StageOutput, empty_row
+from aceforge.execution.base import Executor
 from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
@@ -40,7 +41,7 @@ from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import params_of, typed_calls
-from aceforge.types import Executor, Limits
+from aceforge.types import Limits
 
 
 @dataclass

@@ -22,7 +22,7 @@ def _zygote_without_process() -> Zygote:
 
 def _pending_child(zygote: Zygote) -> Child:
     child = object.__new__(Child)
-    child._pid = None
+    child.forked_pid = None
     zygote.pending.append(child)
     return child
 
@@ -35,7 +35,7 @@ def test_a_reused_pid_does_not_inherit_the_old_exit_status() -> None:
     # The kernel hands 4242 to a new warm child: it must not look dead.
     child = _pending_child(zygote)
     zygote._handle(_MSG.pack(b"P", 4242, 0))
-    assert child._pid == 4242
+    assert child.forked_pid == 4242
     assert 4242 not in zygote.exits
     # Its own exit, reported later, is recorded.
     zygote._handle(_MSG.pack(b"X", 4242, 0))
@@ -48,7 +48,7 @@ def test_fork_answers_are_matched_to_requests_in_order() -> None:
     zygote._handle(_MSG.pack(b"X", 7, 0))  # an exit report in between changes nothing
     zygote._handle(_MSG.pack(b"P", 101, 0))
     zygote._handle(_MSG.pack(b"P", 102, 0))
-    assert (first._pid, second._pid) == (101, 102)
+    assert (first.forked_pid, second.forked_pid) == (101, 102)
     assert not zygote.pending
 
 

@@ -1,0 +1,36 @@
+"""Fork servers start from a scrubbed environment that still imports this very aceforge (the
+caller's, not an installed copy), say hello with their isolation, and retire on EOF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import aceforge
+from aceforge.execution.sandbox import NO_PID_NAMESPACE_ENV
+from aceforge.execution.workers import await_hello, launch_worker, retire, worker_env
+
+
+def test_the_worker_environment_is_scrubbed_but_imports_the_callers_aceforge(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SECRET_TOKEN", "x")
+    monkeypatch.setenv("PYTHONPATH", "/somewhere/else")
+    monkeypatch.setenv(NO_PID_NAMESPACE_ENV, "1")
+    env = worker_env()
+    assert "SECRET_TOKEN" not in env
+    assert env["PYTHONPATH"] == str(Path(aceforge.__file__).resolve().parent.parent)
+    assert env[NO_PID_NAMESPACE_ENV] == "1"  # a switch the launcher reads passes through
+
+
+def test_a_worker_says_hello_runs_this_code_and_retires_on_eof() -> None:
+    worker = await_hello(launch_worker("minimal", 1), "minimal")
+    try:
+        assert worker.isolation["level"] == "minimal"
+        environ = Path(f"/proc/{worker.proc.pid}/environ").read_bytes().split(b"\0")
+        src = str(Path(aceforge.__file__).resolve().parent.parent).encode()
+        assert b"PYTHONPATH=" + src in environ
+    finally:
+        retire(worker)
+    assert worker.proc.returncode == 0
