@@ -92,7 +92,7 @@ def main() -> None:
     previous = json.loads((out / "results.json").read_text()) if (out / "results.json").is_file() else {}
     with LocalExecutor() as local:
         ex = CachedExecutor(local, args.exec_cache)  # a rerun skips finished programs
-        results = judge_all(problems, ex, log)
+        results = judge_all(problems, ex, log, args.n if args.rm != "train" else None)
         rm_scores = reward_scores(problems, results, args, out, log)
         bon, gen = [], generated_tests(codet)
         for i, p in enumerate(problems):
@@ -113,14 +113,16 @@ def main() -> None:
     write_report(tables, bon, args, previous, log, out)
 
 
-def judge_all(problems: list, ex: CachedExecutor, log: dict) -> dict:
-    """Every sample's verdict on the hidden tests (even problems: every test, for pass rates)."""
+def judge_all(problems: list, ex: CachedExecutor, log: dict, n: int | None = None) -> dict:
+    """Every sample's verdict on the hidden tests (even problems: every test, for the RM's pass
+    rates); with `n`, only the first n samples of the odd problems (no RM to train)."""
     t = time.perf_counter()
     limits = Limits(timeout_s=2.0, import_timeout_s=3.0)
-    jobs = [  # even problems: every test (pass rates for pairs); odd ones: the verdict is enough
+    jobs = [
         Job(f"{i}:{k}", p.prompt + s, tuple(p.tests), limits, fail_fast=bool(i % 2))
         for i, p in enumerate(problems)
-        for k, s in enumerate(p.samples)
+        if n is None or i % 2
+        for k, s in enumerate(p.samples[:n])
     ]
     results = {r.id: r for r in ex.run(jobs)}
     log["execute_s"] = round(time.perf_counter() - t, 1)

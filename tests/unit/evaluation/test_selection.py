@@ -128,11 +128,11 @@ def test_rank_programs_through_the_local_engine(executor) -> None:
     assert ranking.top == [1, 3]  # both pass the examples and agree on every input
     assert ranking.order[-1] == 2 and len(ranking.inputs) >= 6
     assert ranking.example_tests == ["assert add(2, 3) == 5", "assert add(10, 4) == 14"]
-    # without the examples, and with one model test that is wrong: the behaviour still decides
+    # without the examples, with model tests of which one is wrong (only `a - b` passes it)
+    tests = ["assert add(1, 1) == 2", "assert add(2, 2) == 4", "assert add(5, 5) == 0"]
     ranking = rank_programs(
-        programs, QUESTION, examples=[], model_tests=["assert add(5, 5) == 0"], method="coevolve",
-        executor=executor,
-    )  # fmt: skip
+        programs, QUESTION, examples=[], model_tests=tests, method="coevolve", executor=executor
+    )
     assert ranking.top == [1, 3]
     with pytest.raises(ConfigError, match="unknown selection method"):
         rank_programs(programs, QUESTION, method="vote", executor=executor)
