@@ -21,7 +21,7 @@ from aceforge.synthesis.signature import Param, params_of, typed_calls
 
 MAX_LITERAL_CHARS = 2000
 # what separates a call from its expected value in prose examples
-_ARROWS = r"(?:==|➞|=>|->|should return|returns?)"
+_ARROWS = r"(?:==>|=>|==|➞|->|→|(?:#\s*)?(?:should return|returns?|should be))"
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def _doctest_examples(question: str, entry: str) -> list[Example]:
 
 
 def _prose_examples(question: str, entry: str) -> list[Example]:
-    """``f(x) == y``, ``f(x) ➞ y``, ``f(x) should return y`` on one line."""
+    """``f(x) == y``, ``f(x) ==> y``, ``f(x) ➞ y``, ``f(x)  # returns y`` on one line."""
     out = []
     for line in question.splitlines():
         if ">>>" in line:

@@ -100,6 +100,8 @@ QUESTION = '''def add(a: int, b: int) -> int:
     >>> add(2, 3)
     5
     Also add(10, 4) == 14.
+    add(1, 1) ==> 2
+    add(0, 7)   # returns 7
     """
 '''
 
@@ -107,9 +109,14 @@ QUESTION = '''def add(a: int, b: int) -> int:
 def test_inputs_and_examples_come_from_the_question() -> None:
     assert entry_of(QUESTION) == "add"
     exs = question_examples(QUESTION, "add")
-    assert [(e.call, e.expected) for e in exs] == [("add(2, 3)", "5"), ("add(10, 4)", "14")]
+    assert [(e.call, e.expected) for e in exs] == [
+        ("add(2, 3)", "5"),
+        ("add(10, 4)", "14"),
+        ("add(1, 1)", "2"),
+        ("add(0, 7)", "7"),
+    ]
     calls = selection_inputs(QUESTION, "add", params_of(QUESTION, "add"), ["assert add(7, 1) == 8"], 12)
-    assert calls[:3] == ["add(2, 3)", "add(10, 4)", "add(7, 1)"]
+    assert calls[:5] == ["add(2, 3)", "add(10, 4)", "add(1, 1)", "add(0, 7)", "add(7, 1)"]
     assert 6 <= len(calls) <= 12 and len(set(calls)) == len(calls)
     assert all(c.startswith("add(") and c.count(",") == 1 for c in calls)
 
@@ -127,7 +134,7 @@ def test_rank_programs_through_the_local_engine(executor) -> None:
     ranking = rank_programs(programs, QUESTION, "add", method="alphacode", executor=executor)
     assert ranking.top == [1, 3]  # both pass the examples and agree on every input
     assert ranking.order[-1] == 2 and len(ranking.inputs) >= 6
-    assert ranking.example_tests == ["assert add(2, 3) == 5", "assert add(10, 4) == 14"]
+    assert ranking.example_tests[:2] == ["assert add(2, 3) == 5", "assert add(10, 4) == 14"]
     # without the examples, with model tests of which one is wrong (only `a - b` passes it)
     tests = ["assert add(1, 1) == 2", "assert add(2, 2) == 4", "assert add(5, 5) == 0"]
     ranking = rank_programs(
