@@ -18,7 +18,7 @@ Scores are tuples compared lexicographically, so a tie-break never outweighs the
               test are dropped, then, each round, the tests that most surviving programs fail,
               then the programs that fail a surviving test or disagree with the survivors'
               plurality output; the largest behaviour cluster of the survivors wins
-  hybrid      any method above, ties (and only ties) broken by the reward model's score
+  hybrid      coevolve (or any method above), ties (and only ties) broken by the reward model's score
 
 A program that produced no value on any input (syntax error, crash, every call raising) is
 *dead*: every method ranks it below every live program.
@@ -232,7 +232,7 @@ def coevolve(m: ExecutionMatrix, rounds: int = 3, test_floor: float = 0.6) -> li
     return _ranked_alive(m, [(float(i in programs), *inner[i], tests_passed[i]) for i in range(m.n)])
 
 
-def hybrid(m: ExecutionMatrix, base: Method = alphacode) -> list[Score]:
+def hybrid(m: ExecutionMatrix, base: Method = coevolve) -> list[Score]:
     """`base`'s scores with the reward model's score as the last tie-break (equal to `base`
     without reward scores)."""
     rm = m.rm_scores if m.rm_scores is not None else [0.0] * m.n
