@@ -25,7 +25,8 @@ from aceforge.evaluation.question_inputs import (
     selection_inputs,
 )
 from aceforge.evaluation.selection import FAILED, METHODS, ExecutionMatrix, Score, rank, top
-from aceforge.types import ExecResult, Executor, Job, Limits
+from aceforge.execution.base import Executor
+from aceforge.types import ExecResult, Job, Limits
 
 FLOAT_DIGITS = 9  # floats that agree to this many significant digits are the same output
 
