@@ -105,19 +105,24 @@ def _parse_test(value: Any, line: int, index: int, errors: _Errors) -> Test | No
     return None
 
 
-def _format_tests(label: dict[str, Any], path: str, line: int, errors: _Errors) -> list[Any] | None:
-    """A row's tests in another format, as aceforge's own (see ``aceforge.formats``)."""
+def _format_tests(rec: dict[str, Any], path: str, line: int, errors: _Errors) -> dict[str, Any] | None:
+    """The row with its tests, in another format, as aceforge's own, and its program after what
+    the format's judge puts before every program (see ``aceforge.formats``)."""
     from aceforge.formats import Where, read_label  # the readers sit above io
 
     try:
-        read = read_label(label, where=Where(path, line, "tests"))
+        read = read_label(rec["tests"], where=Where(path, line, "tests"))
     except DataFormatError as e:
         errors.items.append(e)
         return None
-    return [
+    tests = [
         t if isinstance(t, str) else {"input": t.input, "output": t.output, "compare": t.compare}
         for t in read.tests
     ]
+    program = rec.get("program")
+    if read.prelude and isinstance(program, str):
+        program = read.prelude + program
+    return {**rec, "tests": tests, "program": program}
 
 
 def read_exec_rows(path: str | Path) -> list[ExecRow]:
@@ -131,10 +136,10 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
             continue
         ok = True
         if isinstance(rec.get("tests"), dict):  # a dataset's label (APPS, LiveCodeBench, ...)
-            converted = _format_tests(rec["tests"], str(path), line, errors)
+            converted = _format_tests(rec, str(path), line, errors)
             if converted is None:
                 continue
-            rec = {**rec, "tests": converted}
+            rec = converted
         for field, kind in (("id", str), ("program", str), ("tests", list)):
             if field not in rec:
                 errors.add(line, field, "missing")

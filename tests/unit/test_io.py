@@ -127,6 +127,10 @@ def test_exec_rows_read_dataset_formats_and_compare_modes(tmp_path):
     )
     a, b = read_exec_rows(p)
     assert a.tests == (StdioTest("1\n", "2\n", "lenient"),)
+    assert a.program.startswith("from string import *\n") and a.program.endswith(
+        "\nx"
+    )  # APPS's judge imports
+    assert b.program == "x"
     assert b.tests == (StdioTest("1", "2", "tokens:1e-3"),)
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aceforge.execution.outputs import CompareModeError, parse_mode
-from aceforge.formats.competitive import read_apps, read_codecontests, read_lcb
+from aceforge.formats.competitive import JUDGE_IMPORTS, read_apps, read_codecontests, read_lcb
 from aceforge.formats.lcb_private import decode_private_tests, load_data_pickle
 from aceforge.formats.pytest_module import read_pytest_module
 from aceforge.formats.python_tests import read_humaneval, read_mbpp
@@ -52,9 +52,14 @@ FORMATS = ("aceforge", "apps", "lcb", "codecontests", "kodcode", "humaneval", "m
 
 @dataclass(frozen=True)
 class ReadLabel:
+    """A label's tests and entry point; `prelude`: what the format's own judge puts before every
+    program (APPS/PRIME and LiveCodeBench star-import the standard library and ``typing``, so
+    ``List[int]`` in a LeetCode answer resolves); prepend it to judge as they do."""
+
     tests: tuple[Test, ...]
     entry_point: str | None
     format: str
+    prelude: str = ""
 
 
 def detect_format(label: Any) -> str | None:
@@ -92,9 +97,12 @@ def read_label(label: Any, format: str | None = None, where: Where | None = None
         try:
             label = json.loads(label)
         except json.JSONDecodeError as e:
-            raise where.error(
-                None, f"the label is not JSON ({e.msg}); expected an object or a list"
-            ) from None
+            text = label.decode("utf-8", "replace") if isinstance(label, bytes) else label
+            if format not in (None, "kodcode") or not ("def test" in text or "class Test" in text):
+                raise where.error(
+                    None, f"the label is not JSON ({e.msg}); expected an object or a list"
+                ) from None
+            label = {"test": text}  # a bare pytest module (rllm's KodCode ground truth)
     if format is not None and format not in FORMATS:
         raise where.error(None, f"unknown test format {format!r}; known: {', '.join(FORMATS)}")
     name = format or detect_format(label)
@@ -108,7 +116,7 @@ def read_label(label: Any, format: str | None = None, where: Where | None = None
     tests, entry = _READERS[name](label, where)
     if not tests and name != "aceforge":  # aceforge's own labels may be empty, as before
         raise where.error(None, f"the {name} label has no tests")
-    return ReadLabel(tuple(tests), entry, name)
+    return ReadLabel(tuple(tests), entry, name, JUDGE_IMPORTS if name in ("apps", "lcb") else "")
 
 
 def _read_aceforge(label: Any, where: Where) -> tuple[list[Test], str | None]:

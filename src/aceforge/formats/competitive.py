@@ -21,6 +21,17 @@ from aceforge.formats.where import Where
 from aceforge.types import StdioTest, Test
 
 JUDGE_COMPARE = "lenient"
+# What LiveCodeBench's runner puts before every program (``lcb_runner/evaluation/testing_util.py``,
+# ``import_string``); verl's ``prime_code`` puts the same imports (and a recursion limit of 6e5).
+JUDGE_IMPORTS = "".join(
+    f"from {m} import *\n"
+    for m in ("string", "re", "datetime", "collections", "heapq", "bisect", "copy", "math", "random",
+              "statistics", "itertools", "functools", "operator", "io", "sys", "json", "builtins", "typing")
+) + "".join(
+    f"import {m}\n"
+    for m in ("string", "re", "datetime", "collections", "heapq", "bisect", "copy", "math", "random",
+              "statistics", "itertools", "functools", "operator", "io", "sys", "json")
+) + "sys.setrecursionlimit(50000)\n"  # fmt: skip
 CODECONTESTS_SPLITS = ("public_tests", "private_tests", "generated_tests")
 
 

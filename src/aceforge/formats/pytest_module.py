@@ -53,34 +53,43 @@ def read_pytest_module(source: str, where: Where, field: str = "test") -> tuple[
         module = ast.parse(source)
     except SyntaxError as e:
         raise where.error(field, f"the test module does not parse: {e.msg} (line {e.lineno})") from None
-    tests_fns, classes, prelude, fixtures = [], [], [], {}
-    for stmt in module.body:
-        if isinstance(stmt, ast.FunctionDef) and stmt.name.startswith("test"):
-            tests_fns.append(stmt)
-        elif isinstance(stmt, ast.ClassDef) and stmt.name.startswith("Test"):
-            classes.append(stmt)
-        elif _is_main_guard(stmt):
-            continue
-        else:
-            if isinstance(stmt, ast.FunctionDef) and _is_fixture(stmt):
-                fixtures[stmt.name] = any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(stmt))
-                stmt.decorator_list = [d for d in stmt.decorator_list if not _is_pytest_attr(d, "fixture")]
-            prelude.append(stmt)
+    body = [s for s in module.body if not _is_main_guard(s)]
+    tests_fns = [s for s in body if isinstance(s, ast.FunctionDef) and s.name.startswith("test")]
+    classes = [s for s in body if isinstance(s, ast.ClassDef) and s.name.startswith("Test")]
     if not tests_fns and not classes:
         raise where.error(field, "the test module defines no test_ function or Test class")
-    simple = all(_solution_import(s) for s in prelude)
-    head = "".join(ast.unparse(s) + "\n" for s in prelude)
+    fixtures = {
+        s.name: any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(s))
+        for s in body
+        if isinstance(s, ast.FunctionDef) and _is_fixture(s)
+    }
+    others = [s for s in body if s not in tests_fns and s not in classes]
+    simple = all(_solution_import(s) for s in others)
+    calls = {fn.name: _call_lines(fn, fixtures, where, field) for fn in tests_fns if not _skipped(fn)}
+    for s in body:  # the module as pytest imports it, without pytest's decorators
+        if isinstance(s, ast.FunctionDef):
+            s.decorator_list = [d for d in s.decorator_list if not _is_pytest_attr_any(d)]
+    head = ast.unparse(ast.Module(body=body, type_ignores=[])) + "\n"
     tests: list[Test] = []
     for fn in tests_fns:
-        if _skipped(fn):
+        if fn.name not in calls:
             continue
         if simple and _only_asserts(fn):
             tests.extend(ast.unparse(s) for s in fn.body if isinstance(s, ast.Assert))
         else:
-            tests.append(head + _function_test(fn, fixtures, where, field))
+            tests.append(head + calls[fn.name])
     for cls in classes:
-        tests.extend(head + t for t in _class_tests(cls, fixtures, where, field))
-    return tests, _entry_point(prelude)
+        tests.extend(head + t for t in _class_calls(cls, where, field))
+    return tests, _entry_point(others)
+
+
+def _is_pytest_attr_any(node: ast.expr) -> bool:
+    """Whether `node` is a pytest decorator (``pytest.fixture``, ``pytest.mark.…``)."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id == "pytest"
 
 
 def _skipped(fn: ast.FunctionDef) -> bool:
@@ -97,7 +106,8 @@ def _only_asserts(fn: ast.FunctionDef) -> bool:
     )
 
 
-def _function_test(fn: ast.FunctionDef, fixtures: dict[str, bool], where: Where, field: str) -> str:
+def _call_lines(fn: ast.FunctionDef, fixtures: dict[str, bool], where: Where, field: str) -> str:
+    """The call of a test function: in loops over its parametrize values, fixtures as calls."""
     params = [
         p
         for d in fn.decorator_list
@@ -114,8 +124,7 @@ def _function_test(fn: ast.FunctionDef, fixtures: dict[str, bool], where: Where,
         else:
             raise where.error(field, f"{fn.name} uses the fixture {a.arg!r}, which aceforge cannot provide")
     loops = [d for d in fn.decorator_list if _is_pytest_attr(d, "mark", "parametrize")]
-    fn.decorator_list = []
-    lines = [ast.unparse(fn)]
+    lines = []
     indent = ""
     for d in loops:
         assert isinstance(d, ast.Call)
@@ -138,7 +147,7 @@ def _param_names(d: ast.expr, where: Where, field: str) -> list[str]:
     raise where.error(field, f"unsupported parametrize names: {ast.unparse(names):.80}")
 
 
-def _class_tests(cls: ast.ClassDef, fixtures: dict[str, bool], where: Where, field: str) -> list[str]:
+def _class_calls(cls: ast.ClassDef, where: Where, field: str) -> list[str]:
     methods = [s for s in cls.body if isinstance(s, ast.FunctionDef)]
     setup = next((m for m in methods if m.name == "setup_method"), None)
     out = []
@@ -150,7 +159,7 @@ def _class_tests(cls: ast.ClassDef, fixtures: dict[str, bool], where: Where, fie
         call = f"_t = {cls.name}()\n"
         if setup is not None:  # pytest passes the test method when setup_method takes it
             call += f"_t.setup_method({'_t.' + m.name if len(setup.args.args) > 1 else ''})\n"
-        out.append(f"{ast.unparse(cls)}\n{call}_t.{m.name}()\n")
+        out.append(f"{call}_t.{m.name}()\n")
     return out
 
 
