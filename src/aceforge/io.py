@@ -120,8 +120,8 @@ def _format_tests(rec: dict[str, Any], path: str, line: int, errors: _Errors) ->
         for t in read.tests
     ]
     program = rec.get("program")
-    if read.prelude and isinstance(program, str):
-        program = read.prelude + program
+    if isinstance(program, str):
+        program = read.program(program)
     return {**rec, "tests": tests, "program": program}
 
 

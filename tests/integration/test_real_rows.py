@@ -60,7 +60,7 @@ def test_rllm_rows_through_the_verl_reward_face(executor) -> None:
     row = next(r for r in data if r["id"] == lcb)
     read = read_label(row["ground_truth"])
     code = extract_code(row["completion"], read.entry_point).code
-    (ok,) = executor.run_all([Job(lcb, read.prelude + code, read.tests)])
+    (ok,) = executor.run_all([Job(lcb, read.program(code), read.tests)])
     assert ok.all_passed and read.prelude.startswith("from string import *")
 
 

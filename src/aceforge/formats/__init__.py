@@ -30,7 +30,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from aceforge.execution.outputs import CompareModeError, parse_mode
-from aceforge.formats.competitive import JUDGE_IMPORTS, read_apps, read_codecontests, read_lcb
+from aceforge.formats.competitive import (
+    JUDGE_IMPORTS,
+    judge_program,
+    read_apps,
+    read_codecontests,
+    read_lcb,
+)
 from aceforge.formats.lcb_private import decode_private_tests, load_data_pickle
 from aceforge.formats.pytest_module import read_pytest_module
 from aceforge.formats.python_tests import read_humaneval, read_mbpp
@@ -60,6 +66,10 @@ class ReadLabel:
     entry_point: str | None
     format: str
     prelude: str = ""
+
+    def program(self, code: str) -> str:
+        """`code` as the format's judge runs it: after the prelude (see ``judge_program``)."""
+        return judge_program(code) if self.prelude else code
 
 
 def detect_format(label: Any) -> str | None:

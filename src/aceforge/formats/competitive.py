@@ -13,6 +13,8 @@ Standard-input tests are compared ``lenient``ly, as these datasets' own judges d
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
 from typing import Any
 
 from aceforge.formats.calls import call_test, check_name, json_lines, json_value, with_tuple
@@ -32,6 +34,27 @@ JUDGE_IMPORTS = "".join(
     for m in ("string", "re", "datetime", "collections", "heapq", "bisect", "copy", "math", "random",
               "statistics", "itertools", "functools", "operator", "io", "sys", "json")
 ) + "sys.setrecursionlimit(50000)\n"  # fmt: skip
+_STATISTICS = ("from statistics import *\n", "import statistics\n")
+
+
+@lru_cache(maxsize=1)
+def _statistics_names() -> frozenset[str]:
+    import statistics
+
+    return frozenset([*statistics.__all__, "statistics"])
+
+
+def judge_program(code: str) -> str:
+    """`code` after JUDGE_IMPORTS. ``statistics`` (the one module there that aceforge's workers do
+    not load ahead: it pulls in fractions and decimal, ~8 ms a child) is imported only when the
+    code names one of its names, so it binds exactly what the full prelude would."""
+    prelude = JUDGE_IMPORTS
+    if _statistics_names().isdisjoint(re.findall(r"[A-Za-z_]\w*", code)):
+        for line in _STATISTICS:
+            prelude = prelude.replace(line, "")
+    return prelude + code
+
+
 CODECONTESTS_SPLITS = ("public_tests", "private_tests", "generated_tests")
 
 

@@ -261,3 +261,13 @@ def test_aceforge_labels_keep_their_compare_mode() -> None:
     with pytest.raises(DataFormatError, match="unknown compare mode 'fuzzy'") as e:
         read_label({"tests": [{"input": "1", "output": "1", "compare": "fuzzy"}]})
     assert e.value.field == "tests[0].compare"
+
+
+def test_the_judge_prelude_binds_what_the_judges_bind() -> None:
+    read = read_label({"inputs": ["1"], "outputs": ["1"]})
+    plain = read.program("print(1)")
+    assert plain.startswith("from string import *\n") and "from typing import *\n" in plain
+    assert "statistics" not in plain  # nothing here names it: not loaded
+    uses = read.program("print(mean([1, 2]))")
+    assert "from statistics import *\n" in uses and "import statistics\n" in uses
+    assert read_label({"test_list": ["assert f() == 1"]}).program("x") == "x"  # MBPP's harness adds nothing
