@@ -2,6 +2,10 @@
 
     python benchmarks/formats_vs_prime_code.py [--copies 12] [--workers 2]
 
+verl 0.7.0 installed (``pip install --no-deps verl==0.7.0``) or unpacked in ACEFORGE_VERL_DIR
+(``pip install --no-deps --target DIR verl==0.7.0``; its wheel has a top-level ``tests``
+package that must not land in a shared environment).
+
 The workload is the real rows in tests/data/formats: verl's two ``prime_code`` fixtures (11
 stdin tests; one right, one with a wrong expected output) and rllm's two TACO call-based rows
 (written in PRIME's layout: JSON lines in, a JSON string out, which is what ``prime_code``
@@ -24,6 +28,7 @@ import argparse
 import importlib.metadata
 import importlib.util
 import json
+import os
 import sys
 import time
 import types
@@ -53,9 +58,11 @@ def _pyext_stand_in() -> None:
 
 def load_prime_code() -> Any:
     _pyext_stand_in()
-    root = Path(
-        str(importlib.metadata.distribution("verl").locate_file("verl/utils/reward_score/prime_code"))
-    )
+    relative = "verl/utils/reward_score/prime_code"
+    try:
+        root = Path(str(importlib.metadata.distribution("verl").locate_file(relative)))
+    except importlib.metadata.PackageNotFoundError:  # unpacked with pip install --target DIR
+        root = Path(os.environ["ACEFORGE_VERL_DIR"]) / relative
     spec = importlib.util.spec_from_file_location(
         "verl_prime_code", root / "__init__.py", submodule_search_locations=[str(root)]
     )

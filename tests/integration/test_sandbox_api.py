@@ -9,9 +9,9 @@ fetch_files: []}`` and retries on 504; ``_process_single_case`` (174-446) wraps 
 error → -4, Failed with run TimeLimitExceeded → -3, run Error or a non-zero return code → -2,
 Success with ``stdout.rstrip("\\n") == expected.rstrip("\\n")`` → True, else False;
 ``check_correctness`` (449-578) sends one request per test, concurrently. That module is loaded
-from the installed verl distribution by file (verl's package ``__init__`` needs torch and
-tensordict, which this client does not use); without verl installed those tests skip, and the
-direct HTTP tests below still pin the contract.
+by file from verl's distribution (see ``verl_file``; verl's package ``__init__`` needs torch and
+tensordict, which this client does not use); without verl those tests skip, and the direct HTTP
+tests below still pin the contract.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 import httpx
@@ -57,13 +58,22 @@ def server() -> Iterator[str]:
         proc.wait(timeout=60)
 
 
+def verl_file(relative: str) -> Path | None:
+    """A file of verl's distribution: installed (``pip install --no-deps verl==0.7.0``) or
+    unpacked where ACEFORGE_VERL_DIR says (``pip install --no-deps --target DIR verl==0.7.0``:
+    verl's wheel ships a top-level ``tests`` package, which on sys.path would shadow ours)."""
+    try:
+        return Path(str(importlib.metadata.distribution("verl").locate_file(relative)))
+    except importlib.metadata.PackageNotFoundError:
+        root = os.environ.get("ACEFORGE_VERL_DIR")
+        return Path(root) / relative if root and (Path(root) / relative).is_file() else None
+
+
 @pytest.fixture(scope="module")
 def verl_client() -> ModuleType:
-    try:
-        dist = importlib.metadata.distribution("verl")
-    except importlib.metadata.PackageNotFoundError:
-        pytest.skip("verl is not installed (pip install --no-deps verl==0.7.0)")
-    path = dist.locate_file("verl/utils/reward_score/sandbox_fusion/utils.py")
+    path = verl_file("verl/utils/reward_score/sandbox_fusion/utils.py")
+    if path is None:
+        pytest.skip("verl is not installed (pip install --no-deps verl==0.7.0, or ACEFORGE_VERL_DIR)")
     spec = importlib.util.spec_from_file_location("verl_sandbox_fusion_utils", str(path))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
