@@ -92,9 +92,37 @@ def _parse_test(value: Any, line: int, index: int, errors: _Errors) -> Test | No
             if not isinstance(value[k], str):
                 errors.add(line, f"{field}.{k}", f"must be a string, got {type(value[k]).__name__}")
                 return None
-        return StdioTest(value["input"], value["output"])
+        compare = value.get("compare", "lines")
+        from aceforge.execution.outputs import CompareModeError, parse_mode
+
+        try:
+            parse_mode(compare if isinstance(compare, str) else repr(compare))
+        except CompareModeError as e:
+            errors.add(line, f"{field}.compare", str(e))
+            return None
+        return StdioTest(value["input"], value["output"], compare)
     errors.add(line, field, f"must be an assert string or {{'input', 'output'}}, got {type(value).__name__}")
     return None
+
+
+def _format_tests(rec: dict[str, Any], path: str, line: int, errors: _Errors) -> dict[str, Any] | None:
+    """The row with its tests, in another format, as aceforge's own, and its program after what
+    the format's judge puts before every program (see ``aceforge.formats``)."""
+    from aceforge.formats import Where, read_label  # the readers sit above io
+
+    try:
+        read = read_label(rec["tests"], where=Where(path, line, "tests"))
+    except DataFormatError as e:
+        errors.items.append(e)
+        return None
+    tests = [
+        t if isinstance(t, str) else {"input": t.input, "output": t.output, "compare": t.compare}
+        for t in read.tests
+    ]
+    program = rec.get("program")
+    if isinstance(program, str):
+        program = read.program(program)
+    return {**rec, "tests": tests, "program": program}
 
 
 def read_exec_rows(path: str | Path) -> list[ExecRow]:
@@ -107,6 +135,11 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
             errors.add(line, None, f"each row must be an object, got {type(rec).__name__}")
             continue
         ok = True
+        if isinstance(rec.get("tests"), dict):  # a dataset's label (APPS, LiveCodeBench, ...)
+            converted = _format_tests(rec, str(path), line, errors)
+            if converted is None:
+                continue
+            rec = converted
         for field, kind in (("id", str), ("program", str), ("tests", list)):
             if field not in rec:
                 errors.add(line, field, "missing")

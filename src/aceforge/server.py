@@ -30,6 +30,7 @@ from aceforge.errors import ConfigError
 from aceforge.execution.base import Executor
 from aceforge.rewards import openrlhf
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, parse_label
+from aceforge.sandbox_api import add_sandbox_routes
 
 log = logging.getLogger("aceforge.serve")
 
@@ -139,6 +140,7 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
 
     app = FastAPI(title="aceforge reward server", lifespan=lifespan)
     app.add_middleware(BodyLimit, max_bytes=int(settings.max_body_mb * (1 << 20)))
+    add_sandbox_routes(app, settings)  # SandboxFusion's /run_code, on an engine of its own
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Any:

@@ -14,10 +14,12 @@ JOB_STATUSES: tuple[str, ...] = ("ok", "syntax_error", "import_error", "import_t
 
 @dataclass(frozen=True)
 class StdioTest:
-    """A competitive-programming test: feed `input` on stdin, expect `output` on stdout."""
+    """A competitive-programming test: feed `input` on stdin, expect `output` on stdout,
+    compared by `compare` (see ``aceforge.execution.outputs``: lines, exact, lenient, tokens[:TOL])."""
 
     input: str
     output: str
+    compare: str = "lines"
 
 
 Test = str | StdioTest

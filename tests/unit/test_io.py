@@ -109,3 +109,43 @@ def test_config_is_written_next_to_the_output(tmp_path):
     path = write_config(tmp_path / "out.jsonl", {"timeout_s": 1.0})
     assert path.name == "out.jsonl.config.json"
     assert json.loads(path.read_text()) == {"timeout_s": 1.0}
+
+
+def test_exec_rows_read_dataset_formats_and_compare_modes(tmp_path):
+    p = write_lines(
+        tmp_path / "in.jsonl",
+        [
+            json.dumps({"id": "a", "program": "x", "tests": {"inputs": ["1\n"], "outputs": ["2\n"]}}),
+            json.dumps(
+                {
+                    "id": "b",
+                    "program": "x",
+                    "tests": [{"input": "1", "output": "2", "compare": "tokens:1e-3"}],
+                }
+            ),
+        ],
+    )
+    a, b = read_exec_rows(p)
+    assert a.tests == (StdioTest("1\n", "2\n", "lenient"),)
+    assert a.program.startswith("from string import *\n") and a.program.endswith(
+        "\nx"
+    )  # APPS's judge imports
+    assert b.program == "x"
+    assert b.tests == (StdioTest("1", "2", "tokens:1e-3"),)
+
+
+def test_exec_rows_with_bad_dataset_labels_name_line_and_field(tmp_path):
+    p = write_lines(
+        tmp_path / "in.jsonl",
+        [
+            json.dumps({"id": "a", "program": "x", "tests": {"inputs": ["1"], "outputs": []}}),
+            json.dumps(
+                {"id": "b", "program": "x", "tests": [{"input": "1", "output": "2", "compare": "fuzzy"}]}
+            ),
+        ],
+    )
+    with pytest.raises(DataFormatError) as e:
+        read_exec_rows(p)
+    text = str(e.value)
+    assert f"{p}:1: field 'tests.outputs': 0 outputs for 1 inputs" in text
+    assert f"{p}:2: field 'tests[0].compare': unknown compare mode 'fuzzy'" in text

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from aceforge.errors import ConfigError
 from aceforge.execution.frames import EvalSpec, TestSpec, WireLimits
+from aceforge.execution.outputs import CompareModeError, parse_mode
 from aceforge.execution.plan import Plan, plan_assert, plan_probe, plan_stdio
 from aceforge.types import Limits, StdioTest
 
 
 def plan_test(test: str | StdioTest, probe: bool = False) -> Plan:
     if isinstance(test, StdioTest):
-        return plan_stdio(test.input, test.output)
+        try:
+            parse_mode(test.compare)
+        except CompareModeError as e:
+            raise ConfigError(str(e)) from None
+        return plan_stdio(test.input, test.output, test.compare)
     return plan_probe(test) if probe else plan_assert(test)
 
 

@@ -92,6 +92,7 @@ class Plan:
     node: Node | None = None
     stdin: str = ""
     stdout: str = ""
+    compare: str = "lines"  # stdio: how stdout is compared (see outputs)
 
 
 _COMPARE_OPS = {
@@ -232,8 +233,8 @@ def plan_probe(source: str) -> Plan:
     return Plan("oracle", source, exprs=(source,), node=Probe())
 
 
-def plan_stdio(stdin: str, stdout: str) -> Plan:
-    return Plan("stdio", "", stdin=stdin, stdout=stdout)
+def plan_stdio(stdin: str, stdout: str, compare: str = "lines") -> Plan:
+    return Plan("stdio", "", stdin=stdin, stdout=stdout, compare=compare)
 
 
 # ---- parent-side verdicts -------------------------------------------------------------------

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from aceforge.execution.frames import TestEvent
+from aceforge.execution.outputs import outputs_match
 from aceforge.execution.plan import EvalError, ExprResult, Plan, Probe, decide
-from aceforge.execution.values import Malformed, decode, normalize_output
+from aceforge.execution.values import Malformed, decode
 from aceforge.types import TestOutcome
 
 
@@ -25,7 +26,7 @@ def verdict(
     if o in ("passed", "failed") and (plan.kind == "exec" or compare_in_sandbox):
         return TestOutcome(o, t, None if o == "passed" else str(detail or "AssertionError"))  # type: ignore[arg-type]
     if o == "stdio" and plan.kind == "stdio":
-        same = normalize_output(str(ev.get("out", ""))) == normalize_output(plan.stdout)
+        same = outputs_match(plan.compare, str(ev.get("out", "")), plan.stdout)
         return TestOutcome("passed" if same else "failed", t, None if same else "output differs")
     return TestOutcome("failed", t, "malformed result from the sandbox")
 

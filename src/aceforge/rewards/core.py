@@ -23,9 +23,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aceforge.errors import ConfigError
+from aceforge.errors import ConfigError, DataFormatError
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
+from aceforge.formats import read_label
 from aceforge.types import ExecResult, Job, Limits, StdioTest, Test
 
 KINDS = ("binary", "pass_rate", "weighted", "rm", "hybrid")
@@ -96,40 +97,29 @@ class RewardResult:
 
 def parse_tests(label: Any) -> list[Test]:
     """Tests from a label: a JSON string (or object) ``{"tests": [...]}`` or a bare list; each
-    test an assert string or ``{"input", "output"}`` for stdin/stdout."""
+    test an assert string or ``{"input", "output", "compare"?}`` for stdin/stdout; or any
+    dataset format ``aceforge.formats`` reads (APPS/TACO/PRIME, LiveCodeBench, ...)."""
     return parse_label(label)[0]
 
 
 def parse_label(label: Any) -> tuple[list[Test], str | None]:
     """A label's tests and its ``entry_point`` (None when the label names none)."""
-    if isinstance(label, str):
-        try:
-            label = json.loads(label)
-        except json.JSONDecodeError:
-            raise ConfigError("label is not JSON: expected {'tests': [...]} or a list of tests") from None
-    entry = None
-    if isinstance(label, dict):
-        entry = label.get("entry_point") or None
-        if entry is not None and not isinstance(entry, str):
-            raise ConfigError(f"label entry_point must be a string, got {entry!r:.80}")
-        label = label.get("tests")
-    if not isinstance(label, list):
-        raise ConfigError("label must be {'tests': [...]} or a list of tests")
-    tests: list[Test] = []
-    for t in label:
-        if isinstance(t, str):
-            tests.append(t)
-        elif isinstance(t, dict) and isinstance(t.get("input"), str) and isinstance(t.get("output"), str):
-            tests.append(StdioTest(t["input"], t["output"]))
-        else:
-            raise ConfigError(f"a test must be an assert string or {{'input', 'output'}}, got {t!r:.80}")
-    return tests, entry
+    try:
+        read = read_label(label)
+    except DataFormatError as e:
+        raise ConfigError(" ".join(x for x in ("label", e.field, e.problem) if x)) from None
+    return list(read.tests), read.entry_point
 
 
 def label_of(tests: Sequence[Test], **extra: Any) -> str:
     """The label layout every adapter reads: a JSON string of {"tests": [...], ...}."""
-    items = [t if isinstance(t, str) else {"input": t.input, "output": t.output} for t in tests]
+    items = [t if isinstance(t, str) else _stdio_item(t) for t in tests]
     return json.dumps({"tests": items, **extra}, ensure_ascii=False)
+
+
+def _stdio_item(t: StdioTest) -> dict[str, str]:
+    item = {"input": t.input, "output": t.output}
+    return item if t.compare == "lines" else {**item, "compare": t.compare}
 
 
 class RewardCore:

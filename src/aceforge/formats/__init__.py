@@ -1,0 +1,172 @@
+"""Test formats people train on, read into aceforge tests.
+
+    ``read_label(label, format=None)`` → ``ReadLabel(tests, entry_point, format)``
+
+Formats (``format`` names one; ``None`` detects it from the label's keys):
+
+=============  =====================================================================
+aceforge       ``{"tests": [assert | {"input", "output", "compare"?}], "entry_point"?}``
+               or a bare list of them
+apps           APPS / TACO / PRIME (verl ``prime_code``): ``{"inputs", "outputs",
+               "fn_name"?}``, or a row whose ``input_output`` holds it
+lcb            LiveCodeBench: a row with ``public_test_cases`` / ``private_test_cases``
+               (compressed ones decoded without running pickled code) / ``metadata``,
+               or DeepCoder's list of ``{"input", "output", "testtype"}``
+codecontests   ``public_tests`` / ``private_tests`` / ``generated_tests``
+kodcode        ``{"test": <pytest module importing from solution>}``
+humaneval      ``{"test": <def check(candidate)>, "entry_point"}``
+mbpp           ``{"test_list", "test_setup_code"?, "test_imports"?}``
+=============  =====================================================================
+
+A label may be given as JSON text. Bad labels raise ``DataFormatError`` naming the source,
+row and field (``where``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aceforge.execution.outputs import CompareModeError, parse_mode
+from aceforge.formats.competitive import (
+    JUDGE_IMPORTS,
+    judge_program,
+    read_apps,
+    read_codecontests,
+    read_lcb,
+)
+from aceforge.formats.lcb_private import decode_private_tests, load_data_pickle
+from aceforge.formats.pytest_module import read_pytest_module
+from aceforge.formats.python_tests import read_humaneval, read_mbpp
+from aceforge.formats.where import Where
+from aceforge.types import StdioTest, Test
+
+__all__ = [
+    "FORMATS",
+    "ReadLabel",
+    "Where",
+    "decode_private_tests",
+    "detect_format",
+    "load_data_pickle",
+    "read_label",
+]
+
+FORMATS = ("aceforge", "apps", "lcb", "codecontests", "kodcode", "humaneval", "mbpp")
+
+
+@dataclass(frozen=True)
+class ReadLabel:
+    """A label's tests and entry point; `prelude`: what the format's own judge puts before every
+    program (APPS/PRIME and LiveCodeBench star-import the standard library and ``typing``, so
+    ``List[int]`` in a LeetCode answer resolves); prepend it to judge as they do."""
+
+    tests: tuple[Test, ...]
+    entry_point: str | None
+    format: str
+    prelude: str = ""
+
+    def program(self, code: str) -> str:
+        """`code` as the format's judge runs it: after the prelude (see ``judge_program``)."""
+        return judge_program(code) if self.prelude else code
+
+
+def detect_format(label: Any) -> str | None:
+    """The format a (decoded) label is in, from its keys; None when nothing fits."""
+    if isinstance(label, list):
+        if label and all(isinstance(t, dict) and "testtype" in t for t in label):
+            return "lcb"
+        return "aceforge"
+    if not isinstance(label, dict):
+        return None
+    keys = set(label)
+    if "tests" in keys:
+        return "aceforge"
+    if {"inputs", "outputs"} <= keys or "input_output" in keys:
+        return "apps"
+    if "public_test_cases" in keys:
+        return "lcb"
+    if keys & {"public_tests", "private_tests", "generated_tests"}:
+        return "codecontests"
+    if "test_list" in keys:
+        return "mbpp"
+    test = label.get("test")
+    if isinstance(test, str):
+        if "entry_point" in keys and "def check(" in test:
+            return "humaneval"
+        if "def test" in test or "class Test" in test:
+            return "kodcode"
+    return None
+
+
+def read_label(label: Any, format: str | None = None, where: Where | None = None) -> ReadLabel:
+    """The tests (and entry point) of one label, in the named or detected format."""
+    where = where or Where()
+    if isinstance(label, str | bytes):
+        try:
+            label = json.loads(label)
+        except json.JSONDecodeError as e:
+            text = label.decode("utf-8", "replace") if isinstance(label, bytes) else label
+            if format not in (None, "kodcode") or not ("def test" in text or "class Test" in text):
+                raise where.error(
+                    None, f"the label is not JSON ({e.msg}); expected an object or a list"
+                ) from None
+            label = {"test": text}  # a bare pytest module (rllm's KodCode ground truth)
+    if format is not None and format not in FORMATS:
+        raise where.error(None, f"unknown test format {format!r}; known: {', '.join(FORMATS)}")
+    name = format or detect_format(label)
+    if name is None:
+        keys = sorted(label)[:8] if isinstance(label, dict) else type(label).__name__
+        raise where.error(
+            None, f"cannot tell the test format (keys {keys}); name one of {', '.join(FORMATS)}"
+        )
+    if name not in ("aceforge", "lcb") and not isinstance(label, dict):
+        raise where.error(None, f"a {name} label must be an object, got {type(label).__name__}")
+    tests, entry = _READERS[name](label, where)
+    if not tests and name != "aceforge":  # aceforge's own labels may be empty, as before
+        raise where.error(None, f"the {name} label has no tests")
+    return ReadLabel(tuple(tests), entry, name, JUDGE_IMPORTS if name in ("apps", "lcb") else "")
+
+
+def _read_aceforge(label: Any, where: Where) -> tuple[list[Test], str | None]:
+    entry = None
+    if isinstance(label, dict):
+        entry = label.get("entry_point") or None
+        if entry is not None and not isinstance(entry, str):
+            raise where.error("entry_point", f"must be a string, got {entry!r:.80}")
+        label = label.get("tests")
+    if not isinstance(label, list):
+        raise where.error("tests", "must be a list of tests")
+    return [_aceforge_test(t, where, f"tests[{k}]") for k, t in enumerate(label)], entry
+
+
+def _aceforge_test(t: Any, where: Where, field: str) -> Test:
+    if isinstance(t, str):
+        return t
+    if isinstance(t, dict) and isinstance(t.get("input"), str) and isinstance(t.get("output"), str):
+        compare = t.get("compare", "lines")
+        try:
+            parse_mode(compare if isinstance(compare, str) else repr(compare))
+        except CompareModeError as e:
+            raise where.error(f"{field}.compare", str(e)) from None
+        return StdioTest(t["input"], t["output"], compare)
+    raise where.error(field, f"must be an assert string or {{'input', 'output'}}, got {t!r:.80}")
+
+
+_READERS: dict[str, Callable[[Any, Where], tuple[list[Test], str | None]]] = {
+    "aceforge": _read_aceforge,
+    "apps": read_apps,
+    "lcb": read_lcb,
+    "codecontests": read_codecontests,
+    "kodcode": lambda label, where: read_pytest_module(_kodcode_test(label, where), where),
+    "humaneval": read_humaneval,
+    "mbpp": read_mbpp,
+}
+
+
+def _kodcode_test(label: dict[str, Any], where: Where) -> str:
+    test = label.get("test")
+    if not isinstance(test, str):
+        raise where.error("test", "must be a string holding a pytest module")
+    return test
