@@ -39,7 +39,6 @@ def train_rl_command(
     here override the config file's settings."""
     from aceforge.errors import ConfigError
     from aceforge.rl.configs import load_rl_config, yaml_paths
-    from aceforge.rl.train import train_rl
 
     if eval not in (None, "humaneval"):
         raise ConfigError(f"--eval takes 'humaneval', got {eval!r}")
@@ -51,6 +50,8 @@ def train_rl_command(
     if eval == "humaneval":
         overrides["eval_humaneval"] = True
     cfg = load_rl_config(config, **overrides)
+    from aceforge.rl.train import train_rl  # torch and TRL load once the settings are known good
+
     summary = train_rl(data, out, cfg, say=console.print)
     t = summary["reward_trend"]
     if t["steps"]:
