@@ -96,13 +96,13 @@ def test_load_reports_every_problem_at_once_with_its_source() -> None:
 
 def test_read_yaml_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
-    with pytest.raises(ConfigError, match="c.yaml: config file not found"):
+    with pytest.raises(ConfigError, match=r"c\.yaml: config file not found"):
         read_yaml(path)
     path.write_text("a: [unclosed\n")
-    with pytest.raises(ConfigError, match="c.yaml: invalid YAML"):
+    with pytest.raises(ConfigError, match=r"c\.yaml: invalid YAML"):
         read_yaml(path)
     path.write_text("- 1\n")
-    with pytest.raises(ConfigError, match="c.yaml: top level: must be a mapping"):
+    with pytest.raises(ConfigError, match=r"c\.yaml: top level: must be a mapping"):
         read_yaml(path)
     path.write_text("")
     assert read_yaml(path) == {}

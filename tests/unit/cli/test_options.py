@@ -55,14 +55,39 @@ def demo_app(**kw: Any) -> tuple[typer.Typer, list[Any]]:
 def test_help_shows_each_field_with_its_default_and_help() -> None:
     cli, _ = demo_app()
     out = runner.invoke(cli, ["--help"], env={"COLUMNS": "200", "NO_COLOR": "1"}).output
-    for text in ("-n", "--n", "Samples per question.", "[default: 16]", "--temperature", "[default: 0.7]",
-                 "--strict", "--no-strict", "Strict comparison.", "--name", "--band", "--column", "--label"):
+    for text in (
+        "-n",
+        "--n",
+        "Samples per question.",
+        "[default: 16]",
+        "--temperature",
+        "[default: 0.7]",
+        "--strict",
+        "--no-strict",
+        "Strict comparison.",
+        "--name",
+        "--band",
+        "--column",
+        "--label",
+    ):
         assert text in out, text  # fmt: skip
 
 
 def test_the_command_receives_the_dataclass() -> None:
     cli, seen = demo_app()
-    args = ["-n", "3", "--no-strict", "--band", "0.2", "--band", "0.8", "--column", "program=code", "--label", "y"]
+    args = [
+        "-n",
+        "3",
+        "--no-strict",
+        "--band",
+        "0.2",
+        "--band",
+        "0.8",
+        "--column",
+        "program=code",
+        "--label",
+        "y",
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert seen == [(Demo(n=3, strict=False, band=(0.2, 0.8), columns={"program": "code"}), "y")]
@@ -73,7 +98,9 @@ def test_the_command_receives_the_dataclass() -> None:
 
 
 def test_only_exclude_overrides_and_help_given_by_the_command() -> None:
-    cli, seen = demo_app(only=("n", "temperature"), help={"temperature": "Sampling temperature."}, overrides=True)
+    cli, seen = demo_app(
+        only=("n", "temperature"), help={"temperature": "Sampling temperature."}, overrides=True
+    )
     out = runner.invoke(cli, ["--help"], env={"COLUMNS": "200"}).output
     assert "Sampling temperature." in out and "--strict" not in out and "[default: (16)]" in out
     assert runner.invoke(cli, ["--temperature", "0.1"]).exit_code == 0
