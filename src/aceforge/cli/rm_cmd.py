@@ -11,7 +11,7 @@ from rich.console import Console
 from aceforge.artifacts import write_json, write_rows, write_text
 from aceforge.cli.options import with_client_options, with_engine_options, with_settings
 from aceforge.config import EngineConfig
-from aceforge.evaluation.configs import BonConfig
+from aceforge.evaluation.configs import BonConfig, BonSampleConfig
 from aceforge.generation import ClientConfig
 from aceforge.reward_model.configs import TrainRMConfig
 
@@ -86,20 +86,11 @@ def bon_command(
 
 
 @with_client_options()
+@with_settings(BonSampleConfig, "cfg")
 def bon_sample_command(
     client: ClientConfig,
+    cfg: BonSampleConfig,
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL for `aceforge bon`.")],
-    benchmark: Annotated[
-        str, typer.Option(help="humaneval | mbpp | humaneval+ | mbpp+ | livecodebench | bigcodebench.")
-    ] = "humaneval",
-    benchmark_file: Annotated[
-        Path | None, typer.Option(help="Problems in HumanEval layout (JSONL), offline.")
-    ] = None,
-    n: Annotated[int, typer.Option("-n", "--n", help="Samples per problem (plus one greedy).")] = 16,
-    temperature: Annotated[float, typer.Option()] = 1.0,
-    top_p: Annotated[float, typer.Option()] = 0.95,
-    max_tokens: Annotated[int, typer.Option()] = 512,
-    limit: Annotated[int | None, typer.Option(help="First N problems only.")] = None,
 ) -> None:
     """Sample N programs (and a greedy one) per benchmark problem with any client, for `bon`."""
     import asyncio
@@ -109,9 +100,9 @@ def bon_sample_command(
     from aceforge.generation import GenParams
     from aceforge.runtime import Runtime
 
-    problems = load_benchmark(benchmark, benchmark_file)[:limit]
+    problems = load_benchmark(cfg.benchmark, cfg.benchmark_file)[: cfg.limit]
     gen = Runtime().generator(client)
-    params = GenParams(max_tokens=max_tokens, temperature=temperature, top_p=top_p)
-    rows = asyncio.run(sample_benchmark(problems, gen, n, params))
+    params = GenParams(max_tokens=cfg.max_tokens, temperature=cfg.temperature, top_p=cfg.top_p)
+    rows = asyncio.run(sample_benchmark(problems, gen, cfg.n, params))
     write_rows(output, rows)
-    console.print(f"wrote {len(rows)} problems × {n + 1} samples to {output}")
+    console.print(f"wrote {len(rows)} problems × {cfg.n + 1} samples to {output}")

@@ -4,6 +4,7 @@ module the CLI makes its options from."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aceforge.errors import ConfigError
 
@@ -36,3 +37,23 @@ class BonConfig:
     def validate(self) -> None:
         if self.timeout_s <= 0:
             raise ConfigError("bon timeout_s must be positive")
+
+
+@dataclass(frozen=True)
+class BonSampleConfig:
+    """`bon-sample` settings: which benchmark, and how its answers are sampled."""
+
+    benchmark: str = field(
+        default="humaneval",
+        metadata={"help": "humaneval | mbpp | humaneval+ | mbpp+ | livecodebench | bigcodebench."},
+    )
+    benchmark_file: Path | None = field(
+        default=None, metadata={"help": "Problems in HumanEval layout (JSONL), offline."}
+    )
+    n: int = field(
+        default=16, metadata={"help": "Samples per problem (plus one greedy).", "flags": ("-n", "--n")}
+    )
+    temperature: float = 1.0
+    top_p: float = 0.95
+    max_tokens: int = 512
+    limit: int | None = field(default=None, metadata={"help": "First N problems only."})

@@ -15,7 +15,7 @@ from aceforge.cli import app
 from aceforge.cli.options import with_settings
 from aceforge.config import EngineConfig, SeedsConfig
 from aceforge.errors import ConfigError
-from aceforge.evaluation.configs import AuditConfig, BonConfig
+from aceforge.evaluation.configs import AuditConfig, BonConfig, BonSampleConfig
 from aceforge.generation import ClientConfig
 from aceforge.reward_model.configs import TrainRMConfig
 from aceforge.synthesis.configs import (
@@ -150,6 +150,7 @@ COMMANDS: dict[str, list[tuple[type, tuple[str, ...]]]] = {
     "audit": [(AuditConfig, ()), (EngineConfig, ("executor", "ray_address"))],
     "train-rm": [(TrainRMConfig, ("held_out",))],  # held_out: the run's rm stage only
     "bon": [(BonConfig, ()), (EngineConfig, ())],
+    "bon-sample": [(BonSampleConfig, ()), (ClientConfig, ("n_ctx",))],
 }  # fmt: skip
 
 
