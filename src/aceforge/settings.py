@@ -4,12 +4,14 @@ into one, checking every key against the field's type.
 
 The settings classes:
 
-    config.py                 RunConfig (``aceforge run``): seeds, models, engine, and one section per stage
+    config.py                 RunConfig (``aceforge run``): SeedsConfig, ModelsConfig, EngineConfig and
+                              one section per stage
     synthesis/configs.py      SynthConfig, FilterConfig, SampleConfig, ScoreConfig, PairsConfig, HardConfig
     reward_model/configs.py   TrainRMConfig (``train-rm`` and the run's ``rm`` stage)
-    evaluation/configs.py     AuditConfig, BonConfig
+    evaluation/configs.py     AuditConfig, BonConfig (``bon`` and the run's ``bon`` stage), BonSampleConfig
     rl/configs.py             TrainRLConfig (``train-rl`` and the run's ``rl`` stage)
     generation/__init__.py    ClientConfig (which model answers)
+    rewards/core.py           RewardOptions; server.py: ServeSettings; types.py: Limits (the engine's)
 
 A field's command-line help lives in its metadata, ``field(default=..., metadata={"help": ...})``,
 with ``"flags": ("-n", "--n")`` where the option is not spelled ``--field-name``;
