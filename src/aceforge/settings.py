@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import types
 import typing
@@ -89,6 +90,7 @@ def build(cls: type, data: Any, where: str, errors: list[str], base: Any = None)
     return dataclasses.replace(defaults, **values)
 
 
+@functools.cache  # classes do not change; the CLI asks for some a dozen times at import
 def field_types(cls: type) -> dict[str, Any]:
     """Each init field of the dataclass `cls` and its type (string annotations resolved)."""
     hints = typing.get_type_hints(cls)

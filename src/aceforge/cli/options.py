@@ -154,7 +154,7 @@ def _option(
     kind, convert = _option_type(target, s.name, s.kind, names[-1] if names else None)
     text = help or s.metadata.get("help")
     if overrides:
-        shown = "None" if s.default is None else str(s.default)
+        shown: bool | str = False if s.default is None else str(s.default)
         return _Option(s.name, Annotated[kind | None, typer.Option(*names, help=text, show_default=shown)],
                        None, convert)  # fmt: skip
     default = list(s.default) if isinstance(s.default, tuple) else s.default
