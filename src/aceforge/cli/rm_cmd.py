@@ -31,6 +31,7 @@ def train_rm_command(
     from aceforge.method import rm_backbone
     from aceforge.reward_model.train import train_reward_model
 
+    cfg.validate()
     meta = train_reward_model(pairs, rm_backbone(cfg.base_model), output, cfg)
     console.print(
         f"trained on {meta['pairs_used']} of {meta['pairs']} pairs ({meta['pairs_over_max_length']} over "
