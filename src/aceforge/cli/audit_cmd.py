@@ -8,16 +8,19 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from aceforge.cli.options import WorkersOpt
+from aceforge.cli.options import with_engine_options, with_settings
 from aceforge.cli.synth_cmd import runtime
+from aceforge.config import EngineConfig
 from aceforge.evaluation.configs import AuditConfig
 
 console = Console(stderr=True)
 
-_AUDIT = AuditConfig()  # option defaults come from the settings
 
-
+@with_settings(AuditConfig, "cfg")
+@with_engine_options(only=("workers",))
 def audit_command(
+    cfg: AuditConfig,
+    engine: EngineConfig,
     input: Annotated[
         str,
         typer.Argument(help="A stage folder, a JSONL/Parquet file of questions, or hf:OWNER/NAME[:split]."),
@@ -34,11 +37,6 @@ def audit_command(
         ),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Audit the first N questions.")] = None,
-    n_mutants: Annotated[
-        int, typer.Option(help="Mutants of each reference (0: no mutation score).")
-    ] = _AUDIT.n_mutants,
-    timeout_s: Annotated[float, typer.Option(help="Per test.")] = _AUDIT.timeout_s,
-    workers: WorkersOpt = 0,
 ) -> None:
     """Measure every suite: duplicate, trivial and flaky tests, precision against the reference,
     mutation score, per-test discrimination, proxy pass counts, and TPR/TNR given --solutions.
@@ -48,7 +46,6 @@ def audit_command(
     """
     from aceforge.evaluation.audit import run_audit, summary_lines
 
-    cfg = AuditConfig(n_mutants=n_mutants, timeout_s=timeout_s)
-    summary = run_audit(input, output, cfg, solutions, codet_dir, limit, runtime(None, True, workers))
+    summary = run_audit(input, output, cfg, solutions, codet_dir, limit, runtime(None, True, engine))
     console.print("\n".join(summary_lines(summary)))
     console.print(f"report: {output / 'report.md'}")

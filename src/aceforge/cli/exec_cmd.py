@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,57 +24,57 @@ from rich.table import Table
 from rich.text import Text
 
 from aceforge.artifacts import JsonlWriter, write_config
+from aceforge.cli.options import with_engine_options, with_settings
+from aceforge.config import EngineConfig
 from aceforge.errors import ConfigError
+from aceforge.execution.factory import make_executor
 from aceforge.io import ExecRow, read_exec_rows
 from aceforge.types import Job, Limits
 
 console = Console(stderr=True)
-_LIMITS = Limits()  # option defaults come from the engine's own
+# The engine's settings keep their help in docstrings: here it is, for the options.
+_LIMITS_HELP = {
+    "timeout_s": "Per-test timeout in seconds.",
+    "import_timeout_s": "Program import timeout [default: max(1, timeout)].",
+    "memory_mb": "Address-space limit per program.",
+}
+_JOB_HELP = {
+    "fail_fast": "Stop a program at its first failing test (all-or-nothing rewards).",
+    "child_per_test": "Run every test in a fresh process.",
+    "compare_in_sandbox": "Compare unserializable return values inside the sandbox "
+    "(the expected value enters it).",
+}
+_EXECUTOR_HELP = {
+    "isolation": "auto | strict (refuse without namespaces) | minimal.",
+    "rel_tol": "Relative tolerance for float comparisons.",
+    "abs_tol": "Absolute tolerance for float comparisons.",
+}
 
 
+@with_settings(Limits, "limits", only=tuple(_LIMITS_HELP), help=_LIMITS_HELP)
+@with_settings(Job, "job", only=tuple(_JOB_HELP), help=_JOB_HELP, as_dict=True)
+@with_engine_options()
+@with_settings(make_executor, "checks", only=tuple(_EXECUTOR_HELP), help=_EXECUTOR_HELP)
 def exec_command(
+    limits: Limits,
+    job: dict[str, bool],
+    engine: EngineConfig,
+    checks: dict[str, Any],
     input: Annotated[Path, typer.Argument(help="JSONL or Parquet rows: {id, program, tests, [timeout_s]}.")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="JSONL results; rows already there are skipped.")
     ],
-    workers: Annotated[int, typer.Option(help="Parallel fork servers (default: CPU count).")] = 0,
-    timeout_s: Annotated[float, typer.Option(help="Per-test timeout in seconds.")] = _LIMITS.timeout_s,
-    import_timeout_s: Annotated[
-        float | None, typer.Option(help="Program import timeout [default: max(1, timeout)].")
-    ] = None,
-    memory_mb: Annotated[int, typer.Option(help="Address-space limit per program.")] = _LIMITS.memory_mb,
-    isolation: Annotated[
-        str, typer.Option(help="auto | strict (refuse without namespaces) | minimal.")
-    ] = "auto",
-    fail_fast: Annotated[
-        bool, typer.Option(help="Stop a program at its first failing test (all-or-nothing rewards).")
-    ] = False,
-    child_per_test: Annotated[bool, typer.Option(help="Run every test in a fresh process.")] = False,
-    compare_in_sandbox: Annotated[
-        bool,
-        typer.Option(
-            help="Compare unserializable return values inside the sandbox (the expected value enters it)."
-        ),
-    ] = False,
-    executor_kind: Annotated[
-        str, typer.Option("--executor", help="local (this machine) | ray (a Ray cluster).")
-    ] = "local",
-    ray_address: Annotated[
-        str | None, typer.Option(help="Ray cluster address (host:port) for --executor ray.")
-    ] = None,
-    rel_tol: Annotated[float, typer.Option(help="Relative tolerance for float comparisons.")] = 1e-9,
-    abs_tol: Annotated[float, typer.Option(help="Absolute tolerance for float comparisons.")] = 0.0,
 ) -> None:
     """Execute programs against assert or stdin/stdout tests; write per-test outcomes as JSONL.
 
     Every input row is validated before anything runs. Results stream to OUTPUT as they finish;
     re-running with the same OUTPUT skips finished ids, so an interrupted run resumes.
     """
-    from aceforge.execution.factory import make_executor
-
-    if timeout_s <= 0:
+    if limits.timeout_s <= 0:
         raise ConfigError("--timeout-s must be positive")
-    executor = make_executor(executor_kind, workers or None, isolation, ray_address, rel_tol, abs_tol)
+    executor = make_executor(
+        engine.executor, engine.workers or None, ray_address=engine.ray_address, **checks
+    )
     executor.launch()  # the fork servers load while the input is read and checked
     try:
         rows = read_exec_rows(input)
@@ -81,32 +83,34 @@ def exec_command(
         executor.close()
         raise
     todo = [r for r in rows if r.id not in writer.done_ids]
-    limits = Limits(timeout_s=timeout_s, import_timeout_s=import_timeout_s, memory_mb=memory_mb)
-    jobs = (_job(r, limits, fail_fast, child_per_test, compare_in_sandbox) for r in todo)
+    if len(todo) < len(rows):
+        console.print(f"resuming: {len(rows) - len(todo)} of {len(rows)} rows already in {output}")
     config = {
         "stage": "exec",
         "input": str(input),
-        "executor": executor_kind,
-        "workers": getattr(executor, "n_workers", workers),
-        "timeout_s": timeout_s,
+        "executor": engine.executor,
+        "workers": getattr(executor, "n_workers", engine.workers),
+        "timeout_s": limits.timeout_s,
         "import_timeout_s": limits.import_timeout,
-        "memory_mb": memory_mb,
-        "isolation": isolation,
-        "fail_fast": fail_fast,
-        "child_per_test": child_per_test,
-        "compare_in_sandbox": compare_in_sandbox,
-        "rel_tol": rel_tol,
-        "abs_tol": abs_tol,
+        "memory_mb": limits.memory_mb,
+        **checks,
+        **job,
     }
-    if len(todo) < len(rows):
-        console.print(f"resuming: {len(rows) - len(todo)} of {len(rows)} rows already in {output}")
+    jobs = (_job(r, limits, job) for r in todo)
+    _execute(executor, writer, jobs, len(todo), config, output)
+
+
+def _execute(
+    executor: Any, writer: JsonlWriter, jobs: Iterator[Job], total: int, config: dict[str, Any], output: Path
+) -> None:
+    """Run `jobs`, streaming each result to `writer`; a summary table at the end."""
     stats = _Stats()
     started = time.perf_counter()
     try:
         with executor, writer, _progress() as progress:
             config["isolation_report"] = executor.isolation_report
             write_config(output, config)
-            task = progress.add_task("executing", total=len(todo))
+            task = progress.add_task("executing", total=total)
             for result in executor.run(jobs):
                 row = result.to_row()
                 writer.write(row)
@@ -118,18 +122,10 @@ def exec_command(
     stats.show(time.perf_counter() - started, output)
 
 
-def _job(row: ExecRow, limits: Limits, fail_fast: bool, child_per_test: bool, in_sandbox: bool) -> Job:
+def _job(row: ExecRow, limits: Limits, flags: dict[str, bool]) -> Job:
     if row.timeout_s is not None:
-        limits = Limits(**{**limits.__dict__, "timeout_s": row.timeout_s})
-    return Job(
-        row.id,
-        row.program,
-        row.tests,
-        limits,
-        fail_fast=fail_fast,
-        child_per_test=child_per_test,
-        compare_in_sandbox=in_sandbox,
-    )
+        limits = dataclasses.replace(limits, timeout_s=row.timeout_s)
+    return Job(row.id, row.program, row.tests, limits, **flags)
 
 
 class _RateColumn(ProgressColumn):

@@ -1,65 +1,111 @@
-"""Options several commands share, declared once.
+"""Command-line options made from the settings dataclasses, so each setting is declared once.
 
-``@with_client_options`` adds the LLM-client options (``--client``, ``--model``, ``--base-url``,
-retries, budget…) to a command's signature, so every model-using command offers the same flags
-with the same help, and hands them to the command as ``client: ClientConfig``.
+``@with_settings(SampleConfig, "cfg")`` adds one option per field of ``SampleConfig`` to the
+command (``--max-tokens`` for ``max_tokens``; the field's default; the help in the field's
+``metadata={"help": ...}``; ``metadata={"flags": ("-n", "--n")}`` for other spellings) and
+hands the command ``cfg: SampleConfig`` built from them. ``@with_client_options()`` does this
+for ``ClientConfig``, ``@with_engine_options()`` for the engine (workers, executor, Ray).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
+import types
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from aceforge.config import EngineConfig
+from aceforge.errors import ConfigError
 from aceforge.generation import ClientConfig
+from aceforge.settings import field_types
 
-CLIENT_OPTIONS: list[tuple[str, Any, Any]] = [
-    ("client", Annotated[str, typer.Option("--client", help="llamacpp (embedded default) | openai | transformers | vllm.")], "llamacpp"),  # noqa: E501
-    ("model", Annotated[str | None, typer.Option("--model", help="Model name/path [llamacpp default: embedded Gemma 3 270M].")], None),  # noqa: E501
-    ("base_url", Annotated[str, typer.Option(help="OpenAI-compatible endpoint (openai client).")], "http://127.0.0.1:8080/v1"),
-    ("api_key_env", Annotated[str, typer.Option(help="Environment variable holding the API key.")], "OPENAI_API_KEY"),  # noqa: E501
-    ("prompt_style", Annotated[str, typer.Option(help="auto | chat | completion (few-shot, for base models).")], "auto"),  # noqa: E501
-    ("max_in_flight", Annotated[int, typer.Option(help="Requests in flight at once (openai client).")], 8),
-    ("request_timeout_s", Annotated[float, typer.Option(help="Per-request timeout in seconds.")], 120.0),
-    ("max_retries", Annotated[int, typer.Option(help="Retries per request on 429/5xx/timeouts/resets.")], 6),
-    ("max_cost_usd", Annotated[float | None, typer.Option(help="Stop cleanly once this many USD are spent.")], None),  # noqa: E501
-    ("max_total_tokens", Annotated[int | None, typer.Option(help="Stop cleanly after this many tokens in all.")], None),  # noqa: E501
-    ("usd_per_mtok_in", Annotated[float, typer.Option(help="USD per million prompt tokens (for --max-cost-usd).")], 0.0),  # noqa: E501
-    ("usd_per_mtok_out", Annotated[float, typer.Option(help="USD per million completion tokens.")], 0.0),
-]  # fmt: skip
-
+Command = Callable[..., Any]
 CacheOpt = Annotated[Path | None, typer.Option(help="Response cache file [default: ~/.cache/aceforge/…].")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the response cache.")]
-WorkersOpt = Annotated[int, typer.Option(help="Engine workers (default: CPU count).")]
-ExecutorOpt = Annotated[
-    str, typer.Option("--executor", help="local | ray (a Ray cluster, see --ray-address).")
-]
-RayAddressOpt = Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray.")]
 
 
-def with_client_options(
+@dataclasses.dataclass(frozen=True)
+class _Option:
+    name: str
+    annotation: Any
+    default: Any
+    convert: Callable[[Any], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Setting:
+    name: str
+    kind: Any
+    default: Any
+    metadata: Any
+
+
+_REQUIRED = object()
+
+
+def with_settings(
+    target: Any,
+    param: str,
+    *,
+    only: tuple[str, ...] | None = None,
     exclude: tuple[str, ...] = (),
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorate a command taking ``client: ClientConfig``; `exclude` names options the command
-    declares itself (e.g. ``model`` as a repeatable list) — it receives them as usual and
-    `client` holds their default."""
-    shared = [(name, ann, default) for name, ann, default in CLIENT_OPTIONS if name not in exclude]
+    help: dict[str, str] | None = None,
+    flags: dict[str, tuple[str, ...]] | None = None,
+    overrides: bool = False,
+    as_dict: bool = False,
+) -> Callable[[Command], Command]:
+    """Decorate a command taking ``param``: the fields of the dataclass `target` (or the
+    parameters of the function `target`), those in `only` less `exclude`, become options, and
+    the command receives the dataclass built from them (a dict of them: with `as_dict`, or for
+    a function). `help` and `flags` stand in for metadata the target's own module does not
+    keep. With `overrides`, every option defaults to None (the setting's default is shown) and
+    the command receives a dict of only the options given, to lay over a config file's values.
+    """
+    settings = _settings(target, only, exclude)
+    options = [
+        _option(target, s, (help or {}).get(s.name), (flags or {}).get(s.name), overrides) for s in settings
+    ]
+    whole = dataclasses.is_dataclass(target) and not as_dict and not overrides
 
-    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        own = [p for p in inspect.signature(fn, eval_str=True).parameters.values() if p.name != "client"]
-        added = [
-            inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
-            for n, a, d in shared
-        ]
+    def make(kwargs: dict[str, Any]) -> Any:
+        values = {o.name: o.convert(kwargs.pop(o.name)) for o in options}
+        if overrides:
+            return {k: v for k, v in values.items() if v is not None}
+        return target(**values) if whole else values
+
+    return _decorator(param, options, make)
+
+
+def with_client_options(exclude: tuple[str, ...] = ()) -> Callable[[Command], Command]:
+    """Decorate a command taking ``client: ClientConfig``; `exclude` names options the command
+    declares itself (e.g. ``model`` as a repeatable list): `client` holds their default."""
+    return with_settings(ClientConfig, "client", exclude=("n_ctx", *exclude))
+
+
+def with_engine_options(only: tuple[str, ...] | None = None) -> Callable[[Command], Command]:
+    """Decorate a command taking ``engine: EngineConfig`` (workers, executor, Ray address)."""
+    return with_settings(EngineConfig, "engine", only=only)
+
+
+def _decorator(param: str, options: list[_Option], make: Callable[[dict[str, Any]], Any]) -> Any:
+    def decorate(fn: Command) -> Command:
+        own = [p for p in inspect.signature(fn, eval_str=True).parameters.values() if p.name != param]
+        clash = {p.name for p in own} & {o.name for o in options}
+        if clash:
+            raise TypeError(f"{fn.__name__}: options {sorted(clash)} are declared twice")
+        kw = inspect.Parameter.KEYWORD_ONLY
+        added = [inspect.Parameter(o.name, kw, default=o.default, annotation=o.annotation) for o in options]
 
         @functools.wraps(fn)
         def command(**kwargs: Any) -> Any:
-            client = ClientConfig(**{name: kwargs.pop(name) for name, _, _ in shared})
-            return fn(client=client, **kwargs)
+            built = make(kwargs)
+            return fn(**{param: built}, **kwargs)
 
         params = own + added
         command.__signature__ = inspect.Signature(params, return_annotation=None)  # type: ignore[attr-defined]
@@ -68,3 +114,86 @@ def with_client_options(
         return command
 
     return decorate
+
+
+def _settings(target: Any, only: tuple[str, ...] | None, exclude: tuple[str, ...]) -> list[_Setting]:
+    """The settings of a dataclass (its init fields) or a function (its parameters), in order."""
+    if dataclasses.is_dataclass(target):
+        kinds = field_types(target)  # type: ignore[arg-type]
+        found = [
+            _Setting(f.name, kinds[f.name], _field_default(f), f.metadata)
+            for f in dataclasses.fields(target)
+            if f.init
+        ]
+    else:
+        found = [
+            _Setting(p.name, p.annotation, _REQUIRED if p.default is p.empty else p.default, {})
+            for p in inspect.signature(target, eval_str=True).parameters.values()
+        ]
+    names = {s.name for s in found}
+    unknown = (set(only or ()) | set(exclude)) - names
+    if unknown:
+        raise TypeError(f"{target.__name__} has no setting(s) {sorted(unknown)}")
+    return [s for s in found if s.name not in exclude and (only is None or s.name in only)]
+
+
+def _field_default(f: dataclasses.Field[Any]) -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return _REQUIRED
+
+
+def _option(
+    target: Any, s: _Setting, help: str | None, flags: tuple[str, ...] | None, overrides: bool
+) -> _Option:
+    if s.default is _REQUIRED:
+        raise TypeError(f"{target.__name__}.{s.name} has no default: exclude it")
+    names = flags or s.metadata.get("flags", ())
+    kind, convert = _option_type(target, s.name, s.kind, names[-1] if names else None)
+    text = help or s.metadata.get("help")
+    # typer's older form (the option as the default) costs a third of `Annotated[...]` at import
+    if overrides:
+        shown: bool | str = False if s.default is None else str(s.default)
+        option = typer.Option(None, *names, help=text, show_default=shown)
+        return _Option(s.name, kind | None, option, convert)
+    default = list(s.default) if isinstance(s.default, tuple) else s.default
+    return _Option(s.name, kind, typer.Option(default, *names, help=text), convert)
+
+
+def _option_type(target: Any, name: str, kind: Any, flag: str | None) -> tuple[Any, Callable[[Any], Any]]:
+    """The type typer parses for a field of type `kind`, and how its value becomes the field's."""
+    args = [a for a in typing.get_args(kind) if a is not type(None)]
+    optional = typing.get_origin(kind) in (typing.Union, types.UnionType)
+    inner = args[0] if optional and len(args) == 1 else kind
+    origin = typing.get_origin(inner)
+    if inner in (str, int, float, bool, Path):
+        return (inner | None if optional else inner), _same
+    if origin in (list, tuple) and typing.get_args(inner)[0] in (str, int, float):
+        item = typing.get_args(inner)[0]
+        return list[item] | None, (_to_tuple if origin is tuple else _same)  # type: ignore[valid-type]
+    if origin is dict and typing.get_args(inner) == (str, str):
+        return list[str] | None, functools.partial(_to_dict, flag or f"--{name.replace('_', '-')}")
+    raise TypeError(f"{target.__name__}.{name}: no command-line form for {kind}; exclude it")
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _to_tuple(value: Any) -> Any:
+    return None if value is None else tuple(value)
+
+
+def _to_dict(flag: str, value: list[str] | None) -> dict[str, str] | None:
+    """Repeated ``--flag NAME=VALUE`` options as a mapping."""
+    if not value:
+        return None
+    out = {}
+    for item in value:
+        key, sep, v = item.partition("=")
+        if not sep or not key or not v:
+            raise ConfigError(f"{flag} takes NAME=COLUMN, got {item!r}")
+        out[key] = v
+    return out

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
+from aceforge.cli.options import with_settings
+from aceforge.rl.configs import TrainRLConfig
+
 console = Console(stderr=True)
 
 
+@with_settings(TrainRLConfig, "overrides", exclude=("eval_humaneval",), overrides=True)
 def train_rl_command(
+    overrides: dict[str, Any],
     data: Annotated[
         str | None,
         typer.Argument(
@@ -25,29 +30,15 @@ def train_rl_command(
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="YAML settings (see configs/rl_quickstart.yaml).")
     ] = None,
-    policy: Annotated[
-        str | None, typer.Option(help="'embedded' (Gemma 3 270M base, offline), a hub id or a folder.")
-    ] = None,
-    reward: Annotated[str | None, typer.Option(help="binary | pass_rate | weighted | rm | hybrid.")] = None,
-    rm: Annotated[Path | None, typer.Option(help="Reward-model checkpoint (for --reward rm/hybrid).")] = None,
-    max_steps: Annotated[int | None, typer.Option(help="Optimizer steps (paper: 80).")] = None,
-    time_budget: Annotated[
-        float | None, typer.Option("--time-budget", help="Seconds; stop cleanly (with a checkpoint) after.")
-    ] = None,
     eval: Annotated[
         str | None, typer.Option("--eval", help="Also evaluate on 'humaneval' (offline copy).")
     ] = None,
-    learning_rate: Annotated[float | None, typer.Option(help="Paper: 5e-7 (7B, full fine-tune).")] = None,
-    lora: Annotated[
-        bool | None, typer.Option(help="Train LoRA adapters (merged into the saved policy).")
-    ] = None,
-    seed: Annotated[int | None, typer.Option()] = None,
 ) -> None:
     """RL from a policy and questions with tests: TRL's GRPOTrainer with aceforge's rewards, held-out
-    pass@1 before/during/after, resumable (re-run the same command to continue)."""
+    pass@1 before/during/after, resumable (re-run the same command to continue). Options given
+    here override the config file's settings."""
     from aceforge.errors import ConfigError
     from aceforge.rl.configs import load_rl_config, yaml_paths
-    from aceforge.rl.train import train_rl
 
     if eval not in (None, "humaneval"):
         raise ConfigError(f"--eval takes 'humaneval', got {eval!r}")
@@ -56,18 +47,11 @@ def train_rl_command(
     out = output or (Path(named["output"]) if "output" in named else None)
     if data is None or out is None:
         raise ConfigError("train-rl needs DATA and --output (or `data:` and `output:` in --config)")
-    cfg = load_rl_config(
-        config,
-        policy=policy,
-        reward=reward,
-        rm=str(rm) if rm else None,
-        max_steps=max_steps,
-        time_budget_s=time_budget,
-        eval_humaneval=True if eval == "humaneval" else None,
-        learning_rate=learning_rate,
-        lora=lora,
-        seed=seed,
-    )
+    if eval == "humaneval":
+        overrides["eval_humaneval"] = True
+    cfg = load_rl_config(config, **overrides)
+    from aceforge.rl.train import train_rl  # torch and TRL load once the settings are known good
+
     summary = train_rl(data, out, cfg, say=console.print)
     t = summary["reward_trend"]
     if t["steps"]:

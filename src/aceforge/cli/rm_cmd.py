@@ -9,49 +9,30 @@ import typer
 from rich.console import Console
 
 from aceforge.artifacts import write_json, write_rows, write_text
-from aceforge.cli.options import with_client_options
-from aceforge.evaluation.configs import VERDICT_TIMEOUT_S
+from aceforge.cli.options import with_client_options, with_engine_options, with_settings
+from aceforge.config import EngineConfig
+from aceforge.evaluation.configs import BonConfig, BonSampleConfig
 from aceforge.generation import ClientConfig
+from aceforge.reward_model.configs import TrainRMConfig
 
 console = Console(stderr=True)
 
 
+@with_settings(TrainRMConfig, "cfg", exclude=("held_out",))
 def train_rm_command(
+    cfg: TrainRMConfig,
     pairs: Annotated[
         Path, typer.Argument(help="A pairs folder/file (trl, openrlhf or llamafactory layout).")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Checkpoint folder.")],
-    base_model: Annotated[str, typer.Option(help="Hub id or folder of the backbone.")],
-    epochs: Annotated[float, typer.Option()] = 1.0,
-    learning_rate: Annotated[float, typer.Option()] = 1e-5,
-    lr_scheduler: Annotated[str, typer.Option()] = "cosine",
-    warmup_ratio: Annotated[float, typer.Option()] = 0.1,
-    batch_size: Annotated[int, typer.Option()] = 8,
-    grad_accum: Annotated[int, typer.Option()] = 1,
-    max_length: Annotated[int, typer.Option(help="Longer pairs are counted and left out.")] = 1024,
-    max_steps: Annotated[int, typer.Option(help="Stop after this many steps (-1: the epochs).")] = -1,
-    lora: Annotated[bool, typer.Option(help="Train LoRA adapters (merged into the saved model).")] = False,
-    lora_r: Annotated[int, typer.Option()] = 16,
-    deepspeed: Annotated[str | None, typer.Option(help="DeepSpeed config passed to the trainer.")] = None,
 ) -> None:
     """Train a Bradley-Terry reward model with TRL's RewardTrainer (paper defaults: 1 epoch, lr 1e-5,
     cosine, warmup 0.1). The checkpoint is a standard sequence classifier plus aceforge_rm.json."""
-    from aceforge.reward_model.train import TrainRMConfig, train_reward_model
+    from aceforge.method import rm_backbone
+    from aceforge.reward_model.train import train_reward_model
 
-    cfg = TrainRMConfig(
-        epochs=epochs,
-        learning_rate=learning_rate,
-        lr_scheduler=lr_scheduler,
-        warmup_ratio=warmup_ratio,
-        batch_size=batch_size,
-        grad_accum=grad_accum,
-        max_length=max_length,
-        max_steps=max_steps,
-        lora=lora,
-        lora_r=lora_r,
-        deepspeed=deepspeed,
-    )
-    meta = train_reward_model(pairs, base_model, output, cfg)
+    cfg.validate()
+    meta = train_reward_model(pairs, rm_backbone(cfg.base_model), output, cfg)
     console.print(
         f"trained on {meta['pairs_used']} of {meta['pairs']} pairs ({meta['pairs_over_max_length']} over "
         f"max_length left out), {meta['steps']} steps, loss {meta['first_loss']} → {meta['last_loss']}"
@@ -59,16 +40,16 @@ def train_rm_command(
     console.print(f"checkpoint: {output}")
 
 
+@with_settings(BonConfig, "cfg")
+@with_engine_options()
 def bon_command(
+    cfg: BonConfig,
+    engine: EngineConfig,
     input: Annotated[
         Path, typer.Argument(help="JSONL: {task_id, question, tests, samples, generated_tests?}.")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Report folder.")],
     rm: Annotated[Path | None, typer.Option(help="Reward model checkpoint to score samples with.")] = None,
-    timeout_s: Annotated[float, typer.Option(help="Per-test timeout for verdicts.")] = VERDICT_TIMEOUT_S,
-    workers: Annotated[int, typer.Option(help="Engine workers.")] = 0,
-    executor: Annotated[str, typer.Option("--executor", help="local | ray.")] = "local",
-    ray_address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray.")] = None,
 ) -> None:
     """Best-of-N: greedy, average, oracle, RM best-of-k, CodeT and majority vote, each as pass@1
     with bootstrap intervals; writes report.md, results.json and best_of_k.png."""
@@ -83,6 +64,7 @@ def bon_command(
     )
     from aceforge.execution.factory import make_executor
 
+    cfg.validate()
     problems = read_bon(input)
     if rm is not None:
         from aceforge.reward_model.scorer import RMScorer
@@ -90,8 +72,8 @@ def bon_command(
         scorer = RMScorer(rm)
         for p in problems:
             p.rm_scores = scorer([p.question] * len(p.programs), p.programs)
-    with make_executor(executor, workers or None, ray_address=ray_address) as ex:
-        judge(problems, ex, timeout_s)
+    with make_executor(engine.executor, engine.workers or None, ray_address=engine.ray_address) as ex:
+        judge(problems, ex, cfg.timeout_s)
         extra = agreement(problems, ex) if any(p.generated_tests for p in problems) else {}
     table = per_problem(problems, extra)
     rows = summarize(table)
@@ -105,20 +87,11 @@ def bon_command(
 
 
 @with_client_options()
+@with_settings(BonSampleConfig, "cfg")
 def bon_sample_command(
     client: ClientConfig,
+    cfg: BonSampleConfig,
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL for `aceforge bon`.")],
-    benchmark: Annotated[
-        str, typer.Option(help="humaneval | mbpp | humaneval+ | mbpp+ | livecodebench | bigcodebench.")
-    ] = "humaneval",
-    benchmark_file: Annotated[
-        Path | None, typer.Option(help="Problems in HumanEval layout (JSONL), offline.")
-    ] = None,
-    n: Annotated[int, typer.Option("-n", "--n", help="Samples per problem (plus one greedy).")] = 16,
-    temperature: Annotated[float, typer.Option()] = 1.0,
-    top_p: Annotated[float, typer.Option()] = 0.95,
-    max_tokens: Annotated[int, typer.Option()] = 512,
-    limit: Annotated[int | None, typer.Option(help="First N problems only.")] = None,
 ) -> None:
     """Sample N programs (and a greedy one) per benchmark problem with any client, for `bon`."""
     import asyncio
@@ -128,9 +101,9 @@ def bon_sample_command(
     from aceforge.generation import GenParams
     from aceforge.runtime import Runtime
 
-    problems = load_benchmark(benchmark, benchmark_file)[:limit]
+    problems = load_benchmark(cfg.benchmark, cfg.benchmark_file)[: cfg.limit]
     gen = Runtime().generator(client)
-    params = GenParams(max_tokens=max_tokens, temperature=temperature, top_p=top_p)
-    rows = asyncio.run(sample_benchmark(problems, gen, n, params))
+    params = GenParams(max_tokens=cfg.max_tokens, temperature=cfg.temperature, top_p=cfg.top_p)
+    rows = asyncio.run(sample_benchmark(problems, gen, cfg.n, params))
     write_rows(output, rows)
-    console.print(f"wrote {len(rows)} problems × {n + 1} samples to {output}")
+    console.print(f"wrote {len(rows)} problems × {cfg.n + 1} samples to {output}")

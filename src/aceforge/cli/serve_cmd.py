@@ -4,65 +4,69 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
+from aceforge.cli.options import with_engine_options, with_settings
+from aceforge.config import EngineConfig
 from aceforge.rewards.core import RewardOptions
-from aceforge.server import ServeSettings
+from aceforge.server import ServeSettings, serve
 
 console = Console(stderr=True)
-_REWARD, _SERVE = RewardOptions(), ServeSettings()  # option defaults come from the settings
+# RewardOptions and ServeSettings keep their help in comments: here it is, for the options.
+_REWARD_HELP = {
+    "kind": "binary (paper) | pass_rate | weighted.",
+    "timeout_s": "Per-test timeout.",
+    "format_weight": "Bonus for <think>…</think> answers (0: off).",
+}
+_SERVE_HELP = {
+    "max_batch": "Items per engine batch.",
+    "batch_wait_ms": "How long a batch waits for more requests.",
+    "max_pending": "Requests waiting before 503.",
+    "max_body_mb": "Largest request body.",
+}
 
 
+@with_settings(
+    serve, "listen", only=("host", "port"), help={"host": "Interface to listen on.", "port": "Port."}
+)
+@with_settings(RewardOptions, "options", only=tuple(_REWARD_HELP), help=_REWARD_HELP)
+@with_engine_options()
+@with_settings(ServeSettings, "limits", only=tuple(_SERVE_HELP), help=_SERVE_HELP, as_dict=True)
 def serve_command(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    kind: Annotated[str, typer.Option(help="binary (paper) | pass_rate | weighted.")] = _REWARD.kind,
-    timeout_s: Annotated[float, typer.Option(help="Per-test timeout.")] = _REWARD.timeout_s,
-    format_weight: Annotated[
-        float, typer.Option(help="Bonus for <think>…</think> answers (0: off).")
-    ] = _REWARD.format_weight,
-    workers: Annotated[int, typer.Option(help="Engine workers (default: CPU count).")] = 0,
-    executor: Annotated[str, typer.Option("--executor", help="local | ray.")] = "local",
-    ray_address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray.")] = None,
+    listen: dict[str, Any],
+    options: RewardOptions,
+    engine: EngineConfig,
+    limits: dict[str, Any],
     token_env: Annotated[
         str | None, typer.Option(help="Require 'Authorization: Bearer $VAR' (name of the variable).")
     ] = None,
-    max_batch: Annotated[int, typer.Option(help="Items per engine batch.")] = _SERVE.max_batch,
-    batch_wait_ms: Annotated[
-        float, typer.Option(help="How long a batch waits for more requests.")
-    ] = _SERVE.batch_wait_ms,
-    max_pending: Annotated[int, typer.Option(help="Requests waiting before 503.")] = _SERVE.max_pending,
-    max_body_mb: Annotated[float, typer.Option(help="Largest request body.")] = _SERVE.max_body_mb,
 ) -> None:
     """Serve rewards over HTTP: OpenRLHF's POST /get_reward, a plain POST /reward, GET /health."""
     from aceforge.errors import ConfigError
-    from aceforge.server import serve
 
     token = None
     if token_env:
         token = os.environ.get(token_env)
         if not token:
             raise ConfigError(f"--token-env {token_env}: that environment variable is empty")
-    options = RewardOptions(kind=kind, timeout_s=timeout_s, format_weight=format_weight)
     options.validate()
-    if kind in ("rm", "hybrid"):
+    if options.kind in ("rm", "hybrid"):
         raise ConfigError("the server serves execution rewards (binary, pass_rate, weighted) for now")
     settings = ServeSettings(
         reward=options,
-        workers=workers or None,
-        executor=executor,
-        ray_address=ray_address,
+        workers=engine.workers or None,
+        executor=engine.executor,
+        ray_address=engine.ray_address,
         token=token,
-        max_batch=max_batch,
-        batch_wait_ms=batch_wait_ms,
-        max_pending=max_pending,
-        max_body_mb=max_body_mb,
+        **limits,
     )
-    console.print(f"aceforge reward server on http://{host}:{port} (reward: {kind})")
-    serve(settings, host, port)
+    console.print(
+        f"aceforge reward server on http://{listen['host']}:{listen['port']} (reward: {options.kind})"
+    )
+    serve(settings, **listen)
 
 
 def export_rl_command(

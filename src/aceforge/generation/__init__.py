@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aceforge._lazy import lazy_getattr
 from aceforge.errors import ConfigError
@@ -36,19 +36,35 @@ class ClientConfig:
     `prompt_style`: auto (chat when the model has a chat template / for openai), chat, completion.
     """
 
-    client: str = "llamacpp"
-    model: str | None = None
-    base_url: str = "http://127.0.0.1:8080/v1"
-    api_key_env: str = "OPENAI_API_KEY"
-    prompt_style: str = "auto"
-    max_in_flight: int = 8
-    request_timeout_s: float = 120.0
-    max_retries: int = 6
-    max_total_tokens: int | None = None
-    max_cost_usd: float | None = None
-    usd_per_mtok_in: float = 0.0
-    usd_per_mtok_out: float = 0.0
-    n_ctx: int = 4096
+    client: str = field(
+        default="llamacpp", metadata={"help": "llamacpp (embedded default) | openai | transformers | vllm."}
+    )
+    model: str | None = field(
+        default=None, metadata={"help": "Model name/path [llamacpp default: embedded Gemma 3 270M]."}
+    )
+    base_url: str = field(
+        default="http://127.0.0.1:8080/v1", metadata={"help": "OpenAI-compatible endpoint (openai client)."}
+    )
+    api_key_env: str = field(
+        default="OPENAI_API_KEY", metadata={"help": "Environment variable holding the API key."}
+    )
+    prompt_style: str = field(
+        default="auto", metadata={"help": "auto | chat | completion (few-shot, for base models)."}
+    )
+    max_in_flight: int = field(default=8, metadata={"help": "Requests in flight at once (openai client)."})
+    request_timeout_s: float = field(default=120.0, metadata={"help": "Per-request timeout in seconds."})
+    max_retries: int = field(default=6, metadata={"help": "Retries per request on 429/5xx/timeouts/resets."})
+    max_cost_usd: float | None = field(
+        default=None, metadata={"help": "Stop cleanly once this many USD are spent."}
+    )
+    max_total_tokens: int | None = field(
+        default=None, metadata={"help": "Stop cleanly after this many tokens in all."}
+    )
+    usd_per_mtok_in: float = field(
+        default=0.0, metadata={"help": "USD per million prompt tokens (for --max-cost-usd)."}
+    )
+    usd_per_mtok_out: float = field(default=0.0, metadata={"help": "USD per million completion tokens."})
+    n_ctx: int = 4096  # llamacpp context window
 
 
 def _chat(style: str) -> bool | None:

@@ -11,38 +11,16 @@ The text of each side comes from ``aceforge.templates`` — the same function sc
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from aceforge.artifacts import write_json
 from aceforge.errors import ConfigError, DataFormatError, MissingExtraError
 from aceforge.io import iter_records
+from aceforge.reward_model.configs import TrainRMConfig
 from aceforge.reward_model.scorer import META
-from aceforge.templates import DEFAULT_RM_TEMPLATE, check_template, render_for
-
-
-@dataclass(frozen=True)
-class TrainRMConfig:
-    """`train-rm` settings; the defaults are the paper's (1 epoch, lr 1e-5, cosine, warmup 0.1)."""
-
-    epochs: float = 1.0
-    learning_rate: float = 1e-5
-    lr_scheduler: str = "cosine"
-    warmup_ratio: float = 0.1
-    batch_size: int = 8
-    grad_accum: int = 1
-    max_length: int = 1024
-    max_steps: int = -1
-    lora: bool = False
-    lora_r: int = 16
-    lora_alpha: int = 32
-    bf16: bool | None = None  # None: on when the GPU supports it
-    center_rewards: float | None = None  # TRL's center_rewards_coefficient
-    template: str = DEFAULT_RM_TEMPLATE
-    logging_steps: int = 10
-    seed: int = 0
-    deepspeed: str | None = None  # a DeepSpeed config passed through to the trainer
+from aceforge.templates import check_template, render_for
 
 
 def read_pairs(path: str | Path) -> list[tuple[str, str, str]]:

@@ -22,59 +22,110 @@ from typing import Any
 
 from aceforge.errors import ConfigError
 from aceforge.rewards.core import KINDS
+from aceforge.settings import build, raise_problems, read_yaml
 
 EMBEDDED_POLICY = "embedded"  # the Gemma 3 270M base GGUF, converted once for transformers
 LOSS_TYPES = ("grpo", "dr_grpo", "dapo", "bnpo", "cispo", "sapo")
 SCALE_REWARDS = ("group", "batch", "none")
 PROMPT_FORMATS = ("auto", "completion", "chat")
+PATH_KEYS = ("data", "output")  # a config file's run paths, beside its settings
 
 
 @dataclass(frozen=True)
 class TrainRLConfig:
     """`train-rl` settings; see the module docstring for how the paper's map onto TRL's."""
 
-    policy: str = EMBEDDED_POLICY  # "embedded", a hub id or a local folder (any HF causal LM)
-    reward: str = "binary"  # binary | pass_rate | weighted | rm | hybrid
-    rm: str | None = None  # reward-model checkpoint for rm / hybrid
-    rm_weight: float = 0.5  # hybrid: binary + rm_weight * sigmoid(rm score)
-    reward_timeout_s: float = 1.0  # per test
-    prompt_format: str = "auto"  # auto: chat when the tokenizer has a chat template
+    policy: str = field(
+        default=EMBEDDED_POLICY,
+        metadata={"help": "'embedded' (Gemma 3 270M base, offline), a hub id or a folder."},
+    )
+    reward: str = field(default="binary", metadata={"help": "binary | pass_rate | weighted | rm | hybrid."})
+    rm: str | None = field(
+        default=None, metadata={"help": "Reward-model checkpoint (for --reward rm/hybrid)."}
+    )
+    rm_weight: float = field(
+        default=0.5, metadata={"help": "hybrid: binary + rm_weight * sigmoid(rm score)."}
+    )
+    reward_timeout_s: float = field(default=1.0, metadata={"help": "Per-test timeout of the reward."})
+    prompt_format: str = field(
+        default="auto",
+        metadata={"help": "auto (chat when the tokenizer has a chat template) | completion | chat."},
+    )
     # optimisation (the paper's values; see the module docstring)
-    learning_rate: float = 5e-7
-    lr_scheduler: str = "linear"  # TRL's default; "constant" keeps short runs at the set rate
-    beta: float = 0.01
-    num_generations: int = 8
-    batch_size: int = 16  # completions per optimizer step (a multiple of num_generations)
+    learning_rate: float = field(default=5e-7, metadata={"help": "Paper: 5e-7 (7B, full fine-tune)."})
+    lr_scheduler: str = field(
+        default="linear", metadata={"help": "TRL's default; 'constant' keeps short runs at the set rate."}
+    )
+    beta: float = field(default=0.01, metadata={"help": "KL coefficient (paper: 0.01)."})
+    num_generations: int = field(default=8, metadata={"help": "Samples per question (paper: 8)."})
+    batch_size: int = field(
+        default=16, metadata={"help": "Completions per optimizer step (a multiple of num_generations)."}
+    )
     grad_accum: int = 1
-    max_steps: int = 80
-    num_iterations: int = 1
-    loss_type: str = "dapo"
-    scale_rewards: str = "batch"
+    max_steps: int = field(default=80, metadata={"help": "Optimizer steps (paper: 80)."})
+    num_iterations: int = field(
+        default=1, metadata={"help": "Optimizer passes over each batch of completions."}
+    )
+    loss_type: str = field(
+        default="dapo",
+        metadata={"help": "TRL's loss aggregation: grpo | dr_grpo | dapo | bnpo | cispo | sapo."},
+    )
+    scale_rewards: str = field(
+        default="batch", metadata={"help": "Advantage scaling: group | batch (REINFORCE++-like) | none."}
+    )
     temperature: float = 1.0
     top_p: float = 1.0
-    max_prompt_length: int = 512
-    max_completion_length: int = 256
-    lora: bool = False
+    max_prompt_length: int = field(
+        default=512, metadata={"help": "Longer training prompts are left out (tokens)."}
+    )
+    max_completion_length: int = field(default=256, metadata={"help": "Tokens per completion."})
+    lora: bool = field(
+        default=False, metadata={"help": "Train LoRA adapters (merged into the saved policy)."}
+    )
     lora_r: int = 16
     lora_alpha: int = 32
-    lora_targets: str = "all-linear"  # PEFT target_modules: every linear layer of the blocks
-    bf16: bool | None = None  # None: on when the GPU supports it
-    use_vllm: bool = False  # TRL's colocated vLLM generation (GPU)
+    lora_targets: str = field(
+        default="all-linear",
+        metadata={"help": "PEFT target_modules (all-linear: every linear layer of the blocks)."},
+    )
+    bf16: bool | None = field(
+        default=None, metadata={"help": "bf16 training [default: when the GPU supports it]."}
+    )
+    use_vllm: bool = field(default=False, metadata={"help": "TRL's colocated vLLM generation (GPU)."})
     gradient_checkpointing: bool = False
     # held-out evaluation
-    eval_fraction: float = 0.2  # share of DATA held out (by a hash of id; never trained on)
-    eval_every: int = 20  # steps; 0: only before and after
-    eval_samples: int = 4  # sampled pass@1 uses this many samples per question (plus greedy)
-    eval_max_questions: int | None = None  # cap per eval set (None: all)
+    eval_fraction: float = field(
+        default=0.2, metadata={"help": "Share of DATA held out (by a hash of id; never trained on)."}
+    )
+    eval_every: int = field(
+        default=20, metadata={"help": "Evaluate every N steps (0: only before and after)."}
+    )
+    eval_samples: int = field(
+        default=4, metadata={"help": "Sampled pass@1 uses this many samples per question (plus greedy)."}
+    )
+    eval_max_questions: int | None = field(
+        default=None, metadata={"help": "At most this many questions per eval set."}
+    )
     eval_humaneval: bool = False
-    eval_train: bool = False  # also the training questions: did the policy learn what it was rewarded for?
+    eval_train: bool = field(default=False, metadata={"help": "Also evaluate on the training questions."})
     # which training questions (after the held-out split, so it never changes that)
-    train_pass_rate: list[float] | None = None  # [low, high] of the rows' mean_pass_rate (score/hard)
-    train_questions: int | None = None  # at most this many (chosen by a hash of id and seed)
+    train_pass_rate: list[float] | None = field(
+        default=None,
+        metadata={"help": "Train on rows whose mean_pass_rate is in [low, high] (give it twice)."},
+    )
+    train_questions: int | None = field(
+        default=None,
+        metadata={"help": "Train on at most this many questions (chosen by a hash of id and seed)."},
+    )
     # run control
-    save_every: int = 10  # checkpoint every N steps (resume restarts from the last one)
-    keep_checkpoints: int = 2
-    time_budget_s: float | None = None  # stop cleanly (and save) after this long
+    save_every: int = field(
+        default=10, metadata={"help": "Checkpoint every N steps (resume restarts from the last one)."}
+    )
+    keep_checkpoints: int = field(default=2, metadata={"help": "Checkpoints kept."})
+    time_budget_s: float | None = field(
+        default=None,
+        metadata={"help": "Seconds; stop cleanly (with a checkpoint) after.", "flags": ("--time-budget",)},
+    )
     logging_steps: int = 1
     seed: int = 0
 
@@ -113,6 +164,46 @@ class TrainRLConfig:
         return dataclasses.asdict(self)
 
 
+# TrainRLConfig field → TRL GRPOConfig argument, for the settings that pass through as they are.
+GRPO_ARGS = {
+    "max_steps": "max_steps",
+    "learning_rate": "learning_rate",
+    "lr_scheduler": "lr_scheduler_type",
+    "beta": "beta",
+    "num_generations": "num_generations",
+    "batch_size": "per_device_train_batch_size",
+    "grad_accum": "gradient_accumulation_steps",
+    "num_iterations": "num_iterations",
+    "loss_type": "loss_type",
+    "scale_rewards": "scale_rewards",
+    "temperature": "temperature",
+    "top_p": "top_p",
+    "max_completion_length": "max_completion_length",
+    "save_every": "save_steps",
+    "keep_checkpoints": "save_total_limit",
+    "logging_steps": "logging_steps",
+    "seed": "seed",
+    "use_vllm": "use_vllm",
+}
+GRPO_FIXED: dict[str, Any] = {
+    "num_train_epochs": 10_000,  # max_steps decides
+    "save_strategy": "steps",
+    "report_to": [],
+    "vllm_mode": "colocate",
+    "disable_tqdm": True,  # RunCallback prints one line per step instead
+}
+
+
+def grpo_args(cfg: TrainRLConfig, output_dir: Path, cuda: bool, bf16_supported: bool) -> dict[str, Any]:
+    """TRL ``GRPOConfig`` keyword arguments for `cfg` on this machine."""
+    args = {arg: getattr(cfg, name) for name, arg in GRPO_ARGS.items()}
+    args.update(GRPO_FIXED, output_dir=str(output_dir), use_cpu=not cuda)
+    args["bf16"] = cfg.bf16 if cfg.bf16 is not None else bf16_supported
+    if cfg.gradient_checkpointing:  # named only when on: transformers 5 warns about the old name
+        args["gradient_checkpointing"] = True
+    return args
+
+
 def _range_ok(r: Any) -> bool:
     if r is None:
         return True
@@ -124,46 +215,34 @@ def _range_ok(r: Any) -> bool:
 
 
 def load_rl_config(path: str | Path | None, **overrides: Any) -> TrainRLConfig:
-    """A YAML file's ``train_rl:`` section (or the whole file), then command-line overrides."""
-    values: dict[str, Any] = {}
+    """A YAML file's ``train_rl:`` section (or the whole file), then command-line overrides (None:
+    not given); every problem is reported with its key path, as ``aceforge run`` does."""
+    errors: list[str] = []
+    cfg = TrainRLConfig()
     if path is not None:
-        values = _yaml_section(Path(path))
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    names = {f.name for f in dataclasses.fields(TrainRLConfig)}
-    unknown = sorted(set(values) - names)
-    if unknown:
-        where = f"{path}: " if path else ""
-        raise ConfigError(f"{where}unknown train-rl setting(s) {unknown}; known: {sorted(names)}")
-    cfg = TrainRLConfig(**values)
+        section, where = _yaml_section(Path(path))
+        cfg = build(TrainRLConfig, section, where, errors)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    cfg = build(TrainRLConfig, given, "", errors, base=cfg)
+    raise_problems(str(path) if path is not None else "train-rl", errors)
     cfg.validate()
     return cfg
 
 
-def _yaml_section(path: Path) -> dict[str, Any]:
-    import yaml
-
-    if not path.is_file():
-        raise ConfigError(f"{path}: config file not found")
-    try:
-        doc = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from None
-    if not isinstance(doc, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings")
-    section = doc.get("train_rl", doc)
-    if not isinstance(section, dict):
-        raise ConfigError(f"{path}: train_rl must be a mapping")
-    return {k: v for k, v in section.items() if k not in ("data", "output")}
+def _yaml_section(path: Path) -> tuple[dict[str, Any], str]:
+    """The settings in a config file and their key path: ``train_rl:``, or the whole file."""
+    doc = read_yaml(path)
+    if "train_rl" not in doc:
+        return {k: v for k, v in doc.items() if k not in PATH_KEYS}, ""
+    return doc["train_rl"], "train_rl"
 
 
 def yaml_paths(path: str | Path | None) -> dict[str, str]:
     """``data:`` and ``output:`` from a config file, when it names them."""
     if path is None:
         return {}
-    import yaml
-
-    doc = yaml.safe_load(Path(path).read_text()) or {}
-    return {k: str(doc[k]) for k in ("data", "output") if isinstance(doc, dict) and doc.get(k)}
+    doc = read_yaml(path)
+    return {k: str(doc[k]) for k in PATH_KEYS if doc.get(k)}
 
 
 @dataclass

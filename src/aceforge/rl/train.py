@@ -17,17 +17,17 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from aceforge.artifacts import write_json
 from aceforge.errors import ConfigError, MissingExtraError
 from aceforge.execution.base import Executor
-from aceforge.rewards.core import RewardOptions, RewardResult
-from aceforge.rl.configs import RunPaths, TrainRLConfig
+from aceforge.rewards.core import RewardOptions
+from aceforge.rl.callbacks import Evaluator, RunCallback, Say
+from aceforge.rl.configs import RunPaths, TrainRLConfig, grpo_args
 from aceforge.rl.data import (
     Question,
     humaneval_questions,
@@ -35,33 +35,9 @@ from aceforge.rl.data import (
     select_training,
     split_held_out,
 )
-from aceforge.rl.evaluate import EvalSettings, evaluate
+from aceforge.rl.evaluate import EvalSettings
+from aceforge.rl.metrics import MetricsLog, RewardTally
 from aceforge.rl.policy import load_policy, resolve_policy, stop_token_ids, uses_chat
-
-Say = Callable[[str], None]
-
-
-@dataclass
-class RewardTally:
-    """What the reward saw since the last log line: flags (no_code, timeout, ...) and how many
-    completions passed every test. Emptied into each "train" metrics line."""
-
-    flags: Counter[str] = field(default_factory=Counter)
-    all_passed: int = 0
-    scored: int = 0
-
-    def add(self, results: list[RewardResult]) -> None:
-        """Count one batch of reward results."""
-        for r in results:
-            self.scored += 1
-            self.all_passed += bool(r.outcomes) and all(x == "passed" for x in r.outcomes)
-            self.flags.update(r.flags or ["ran"])
-
-    def drain(self) -> dict[str, Any]:
-        """The counts since the last call, then start again from zero."""
-        out = {"flags": dict(self.flags), "all_passed": self.all_passed, "scored": self.scored}
-        self.flags, self.all_passed, self.scored = Counter(), 0, 0
-        return out
 
 
 def train_rl(
@@ -124,6 +100,17 @@ def _check_same_run(paths: RunPaths, data: str | Path, cfg: TrainRLConfig) -> No
         )
 
 
+@dataclass
+class _Policy:
+    """The policy being trained and how it is prompted."""
+
+    model: Any
+    tok: Any
+    chat: bool
+    stops: list[int]
+    original_eos: Any  # the model's own stop tokens, restored before saving
+
+
 def _run(
     paths: RunPaths,
     cfg: TrainRLConfig,
@@ -135,87 +122,25 @@ def _run(
 ) -> dict[str, Any]:
     try:
         import torch
-        from datasets import Dataset
-        from trl import GRPOConfig, GRPOTrainer
+        import trl  # noqa: F401  (a missing extra fails here, before a model loads)
     except ImportError:
         raise MissingExtraError("train-rl", "rl", "trl") from None
     torch.manual_seed(cfg.seed)
-    say(f"policy: {cfg.policy}")
-    model_path = resolve_policy(cfg.policy)
-    model, tok = load_policy(model_path)
-    chat = uses_chat(tok, cfg.prompt_format)
-    stops = stop_token_ids(tok) if not chat else []
-    original_eos = model.generation_config.eos_token_id
-    model.generation_config.eos_token_id = _eos_list(original_eos, tok.eos_token_id) + stops
-    rows, too_long = _rows(train_qs, tok, chat, cfg.max_prompt_length)
+    policy = _load(cfg, say)
+    rows, too_long = _rows(train_qs, policy.tok, policy.chat, cfg.max_prompt_length)
     if not rows:
         raise ConfigError(f"every training prompt is longer than max_prompt_length={cfg.max_prompt_length}")
     trained = {r["id"] for r in rows}
     eval_sets = _eval_sets(cfg, held_qs, [q for q in train_qs if q.id in trained])
-    settings = EvalSettings(
-        chat=chat,
-        max_new_tokens=cfg.max_completion_length,
-        samples=cfg.eval_samples,
-        temperature=cfg.temperature,
-        top_p=cfg.top_p,
-        stop_ids=tuple(stops),
-        timeout_s=cfg.reward_timeout_s,
-        seed=cfg.seed,
-    )
     metrics = MetricsLog(paths.metrics)
     resume = _last_checkpoint(paths)
     metrics.truncate_after(_checkpoint_step(resume) if resume else 0)
-    tally = RewardTally()
-    reward_fn = _reward_function(cfg, ex, tally)
-    bf16 = (
-        cfg.bf16
-        if cfg.bf16 is not None
-        else bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
-    )
-    args = GRPOConfig(
-        output_dir=str(paths.checkpoints),
-        max_steps=cfg.max_steps,
-        num_train_epochs=10_000,  # max_steps decides
-        learning_rate=cfg.learning_rate,
-        lr_scheduler_type=cfg.lr_scheduler,
-        beta=cfg.beta,
-        num_generations=cfg.num_generations,
-        per_device_train_batch_size=cfg.batch_size,
-        gradient_accumulation_steps=cfg.grad_accum,
-        num_iterations=cfg.num_iterations,
-        loss_type=cfg.loss_type,
-        scale_rewards=cfg.scale_rewards,
-        temperature=cfg.temperature,
-        top_p=cfg.top_p,
-        max_completion_length=cfg.max_completion_length,
-        save_strategy="steps",
-        save_steps=cfg.save_every,
-        save_total_limit=cfg.keep_checkpoints,
-        logging_steps=cfg.logging_steps,
-        report_to=[],
-        seed=cfg.seed,
-        bf16=bf16,
-        use_cpu=not torch.cuda.is_available(),
-        use_vllm=cfg.use_vllm,
-        vllm_mode="colocate",
-        disable_tqdm=True,
-        **_checkpointing(cfg),
-    )
     started = time.time()
-    evaluator = Evaluator(model, tok, eval_sets, ex, settings, metrics, say)
-    trainer = GRPOTrainer(
-        model=model,
-        args=args,
-        reward_funcs=[reward_fn],
-        train_dataset=Dataset.from_list(rows),
-        processing_class=tok,
-        peft_config=_lora(cfg) if cfg.lora else None,
-        callbacks=[RunCallback(cfg, metrics, tally, evaluator, started, say)],
-    )
+    evaluator = Evaluator(policy.model, policy.tok, eval_sets, ex, _eval_settings(cfg, policy), metrics, say)
+    tally = RewardTally()
+    callback = RunCallback(cfg, metrics, tally, evaluator, started, say)
+    trainer = _trainer(paths, cfg, policy, rows, _reward_function(cfg, ex, tally), callback)
     evaluator.model = trainer.model
-    from transformers import PrinterCallback
-
-    trainer.remove_callback(PrinterCallback)  # RunCallback prints one line per step instead
     if not metrics.has_eval(0):
         evaluator.run(0)
     say(
@@ -226,28 +151,73 @@ def _run(
     step = trainer.state.global_step
     if not metrics.has_eval(step):
         evaluator.run(step)
-    _save_policy(trainer, tok, paths.policy, cfg.lora, original_eos)
+    _save_policy(trainer, policy, paths.policy, cfg.lora)
     from aceforge.rl.report import write_rl_report
 
-    summary = write_rl_report(
-        paths,
-        cfg,
-        metrics.read(),
-        counts={
-            "train_questions": len(rows),
-            "held_out": len(held_qs),
-            "not_selected": not_selected,
-            "prompts_over_max_length": too_long,
-            "steps": step,
-            "seconds": round(time.time() - started, 1),
-        },
+    counts = {
+        "train_questions": len(rows),
+        "held_out": len(held_qs),
+        "not_selected": not_selected,
+        "prompts_over_max_length": too_long,
+        "steps": step,
+        "seconds": round(time.time() - started, 1),
+    }
+    return write_rl_report(paths, cfg, metrics.read(), counts=counts)
+
+
+def _load(cfg: TrainRLConfig, say: Say) -> _Policy:
+    """The policy, with its prompt form's stop tokens added for training."""
+    say(f"policy: {cfg.policy}")
+    model, tok = load_policy(resolve_policy(cfg.policy))
+    chat = uses_chat(tok, cfg.prompt_format)
+    stops = stop_token_ids(tok) if not chat else []
+    original_eos = model.generation_config.eos_token_id
+    model.generation_config.eos_token_id = _eos_list(original_eos, tok.eos_token_id) + stops
+    return _Policy(model, tok, chat, stops, original_eos)
+
+
+def _eval_settings(cfg: TrainRLConfig, policy: _Policy) -> EvalSettings:
+    return EvalSettings(
+        chat=policy.chat,
+        max_new_tokens=cfg.max_completion_length,
+        samples=cfg.eval_samples,
+        temperature=cfg.temperature,
+        top_p=cfg.top_p,
+        stop_ids=tuple(policy.stops),
+        timeout_s=cfg.reward_timeout_s,
+        seed=cfg.seed,
     )
-    return summary
 
 
-def _checkpointing(cfg: TrainRLConfig) -> dict[str, Any]:
-    """Named only when on: transformers 5 warns about the old name even when it is False."""
-    return {"gradient_checkpointing": True} if cfg.gradient_checkpointing else {}
+def _trainer(
+    paths: RunPaths,
+    cfg: TrainRLConfig,
+    policy: _Policy,
+    rows: list[dict[str, Any]],
+    reward_fn: Callable[..., Any],
+    callback: RunCallback,
+) -> Any:
+    """TRL's GRPOTrainer for `cfg`, printing through `callback` only."""
+    try:
+        import torch
+        from datasets import Dataset
+        from transformers import PrinterCallback
+        from trl import GRPOConfig, GRPOTrainer
+    except ImportError:
+        raise MissingExtraError("train-rl", "rl", "trl") from None
+    cuda = torch.cuda.is_available()
+    bf16_ok = bool(cuda and torch.cuda.is_bf16_supported())
+    trainer = GRPOTrainer(
+        model=policy.model,
+        args=GRPOConfig(**grpo_args(cfg, paths.checkpoints, cuda, bf16_ok)),
+        reward_funcs=[reward_fn],
+        train_dataset=Dataset.from_list(rows),
+        processing_class=policy.tok,
+        peft_config=_lora(cfg) if cfg.lora else None,
+        callbacks=[callback],
+    )
+    trainer.remove_callback(PrinterCallback)  # RunCallback prints one line per step instead
+    return trainer
 
 
 def _eos_list(eos: Any, tok_eos: int | None) -> list[int]:
@@ -313,13 +283,13 @@ def _lora(cfg: TrainRLConfig) -> Any:
     )
 
 
-def _save_policy(trainer: Any, tok: Any, out: Path, lora: bool, eos: Any) -> None:
+def _save_policy(trainer: Any, policy: _Policy, out: Path, lora: bool) -> None:
     model = trainer.model
     if lora:
         model = model.merge_and_unload()
-    model.generation_config.eos_token_id = eos  # the stop tokens were for training only
+    model.generation_config.eos_token_id = policy.original_eos  # the stop tokens were for training only
     model.save_pretrained(out)
-    tok.save_pretrained(out)
+    policy.tok.save_pretrained(out)
 
 
 def _last_checkpoint(paths: RunPaths) -> Path | None:
@@ -329,118 +299,3 @@ def _last_checkpoint(paths: RunPaths) -> Path | None:
 
 def _checkpoint_step(path: Path) -> int:
     return int(path.name.rsplit("-", 1)[1])
-
-
-class MetricsLog:
-    """``metrics.jsonl``: appended as the run goes; on resume, lines after the checkpoint's step
-    are dropped, since those steps are trained again."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def read(self) -> list[dict[str, Any]]:
-        """Every record so far."""
-        if not self.path.exists():
-            return []
-        return [json.loads(line) for line in self.path.read_text().splitlines() if line.strip()]
-
-    def append(self, record: dict[str, Any]) -> None:
-        """Add one record (a line of JSON)."""
-        with self.path.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(record) + "\n")
-
-    def truncate_after(self, step: int) -> None:
-        """Keep only the records of steps up to `step`."""
-        keep = [r for r in self.read() if r["step"] <= step]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text("".join(json.dumps(r) + "\n" for r in keep))
-
-    def has_eval(self, step: int) -> bool:
-        """Whether an evaluation at `step` is already recorded."""
-        return any(r["kind"] == "eval" and r["step"] == step for r in self.read())
-
-
-class Evaluator:
-    """Held-out pass@1 of the model being trained, on each eval set, into `metrics.jsonl`."""
-
-    def __init__(
-        self,
-        model: Any,
-        tok: Any,
-        sets: dict[str, list[Question]],
-        ex: Executor,
-        settings: EvalSettings,
-        metrics: MetricsLog,
-        say: Say,
-    ) -> None:
-        self.model, self.tok, self.sets, self.ex = model, tok, sets, ex
-        self.settings, self.metrics, self.say = settings, metrics, say
-
-    def run(self, step: int) -> None:
-        """Evaluate every set at `step` and log the results."""
-        for name, qs in self.sets.items():
-            t = time.time()
-            result = evaluate(self.model, self.tok, qs, self.ex, self.settings)
-            self.metrics.append(
-                {"kind": "eval", "step": step, "set": name, **result, "seconds": round(time.time() - t, 1)}
-            )
-            g, s = result["greedy"], result["sampled"]
-            self.say(
-                f"step {step} {name} ({g['questions']} questions): pass@1 greedy {_ci(g)}, sampled {_ci(s)}"
-            )
-
-
-def _ci(r: dict[str, Any]) -> str:
-    return f"{r['pass@1']:.3f} [{r['ci_low']:.3f}, {r['ci_high']:.3f}]"
-
-
-def _callback_base() -> type:
-    from transformers import TrainerCallback
-
-    return TrainerCallback
-
-
-class RunCallback(_callback_base()):  # type: ignore[misc]
-    """metrics.jsonl lines, evaluations every ``eval_every`` steps, and the time budget."""
-
-    def __init__(
-        self,
-        cfg: TrainRLConfig,
-        metrics: MetricsLog,
-        tally: RewardTally,
-        evaluator: Evaluator,
-        started: float,
-        say: Say,
-    ) -> None:
-        self.cfg, self.metrics, self.tally, self.evaluator = cfg, metrics, tally, evaluator
-        self.started, self.say = started, say
-
-    def on_log(
-        self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kw: Any
-    ) -> None:
-        """Write a "train" line for each step TRL logs."""
-        if not logs or "reward" not in logs:
-            return
-        record = {"kind": "train", "step": state.global_step, **_numbers(logs), **self.tally.drain()}
-        self.metrics.append(record)
-        self.say(
-            f"step {state.global_step}/{state.max_steps}: reward {logs['reward']:.3f}, "
-            f"{record['all_passed']}/{record['scored']} completions passed every test"
-        )
-
-    def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> Any:
-        """Evaluate every `eval_every` steps; stop (with a checkpoint) when the time budget is spent."""
-        step = state.global_step
-        every = self.cfg.eval_every
-        if every and step % every == 0 and step < state.max_steps:
-            self.evaluator.run(step)
-        budget = self.cfg.time_budget_s
-        if budget is not None and time.time() - self.started >= budget:
-            self.say(f"time budget of {budget:.0f} s reached at step {step}: saving and stopping")
-            control.should_save = True
-            control.should_training_stop = True
-        return control
-
-
-def _numbers(logs: dict[str, Any]) -> dict[str, float]:
-    return {k: float(v) for k, v in logs.items() if isinstance(v, int | float)}

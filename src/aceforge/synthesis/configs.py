@@ -1,10 +1,11 @@
 """Every data stage's settings, in one leaf module: the stages, the run config (``config.py``)
-and the CLI (whose option defaults are these defaults) all import them from here. Defaults
-follow the paper where it gives one (see each stage's module)."""
+and the CLI (whose options are made from these fields, help in each field's metadata: see
+``aceforge.settings``) all import them from here. Defaults follow the paper where it gives one
+(see each stage's module)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aceforge.errors import ConfigError
 from aceforge.templates import DEFAULT_RM_TEMPLATE
@@ -18,21 +19,42 @@ FORMATS = ("trl", "openrlhf", "llamafactory")
 class SynthConfig:
     """`synth` settings: the mode (tests or inputs), tests per question, sampling, feedback."""
 
-    mode: str = "inputs"  # "tests" (paper) | "inputs" (seed computes expected outputs)
-    n_tests: int = 20
-    keep_name: bool = True  # ask for the seed function's name and signature (enables the seed as oracle)
-    guess_inputs: bool = True  # inputs mode: add calls built from the seed's signature
+    mode: str = field(
+        default="inputs",
+        metadata={"help": "inputs (seed computes expected values) | tests (paper: imagined asserts)."},
+    )
+    n_tests: int = field(default=20, metadata={"help": "Tests to ask for per question."})
+    # ask for the seed function's name and signature (enables the seed as oracle)
+    keep_name: bool = field(
+        default=True, metadata={"help": "Ask to keep the seed function's name and signature."}
+    )
+    guess_inputs: bool = field(
+        default=True, metadata={"help": "inputs mode: add calls built from the signature."}
+    )
     max_tokens: int = 512
     temperature: float = 0.2
     top_p: float = 0.95
-    seed: int = 0
-    timeout_s: float = 2.0  # per input, when the seed program computes expected values
-    max_ref_s: float = 0.2  # inputs the seed answers more slowly are dropped (naive solutions time out)
-    feedback: bool = True  # inputs mode: mutants of the seed steer the search and the minimized suite
-    n_mutants: int = 30
-    search_rounds: int = 2
-    mutant_timeout_s: float = 0.5
-    chunk_size: int = 16
+    seed: int = field(default=0, metadata={"help": "Sampling seed."})
+    timeout_s: float = field(
+        default=2.0,
+        metadata={"help": "inputs mode: per input, when the seed program computes expected values."},
+    )
+    # inputs the seed answers more slowly are dropped (naive solutions time out)
+    max_ref_s: float = field(
+        default=0.2, metadata={"help": "inputs mode: inputs the seed answers more slowly are dropped."}
+    )
+    feedback: bool = field(
+        default=True,
+        metadata={"help": "inputs mode: mutants of the seed steer an input search; the suite is minimized."},
+    )
+    n_mutants: int = field(default=30, metadata={"help": "inputs mode: mutants of each seed program."})
+    search_rounds: int = field(
+        default=2, metadata={"help": "inputs mode: rounds of the mutant-guided input search."}
+    )
+    mutant_timeout_s: float = field(
+        default=0.5, metadata={"help": "inputs mode: per test, when running mutants."}
+    )
+    chunk_size: int = field(default=16, metadata={"help": "Questions per model batch (and per resume step)."})
 
     def validate(self) -> None:
         """Raise `ConfigError` naming the first setting that cannot work."""
@@ -50,16 +72,20 @@ class FilterConfig:
     minimum tests a question keeps.
     """
 
-    k: int = 1  # proxy samples per question
-    temperature: float = 0.0  # greedy, as in the paper; use > 0 with k > 1
+    k: int = field(default=1, metadata={"help": "Proxy samples per question (majority vote when > 1)."})
+    # greedy, as in the paper; use > 0 with k > 1
+    temperature: float = field(default=0.0, metadata={"help": "Proxy temperature (0 = greedy)."})
     top_p: float = 0.95
     max_tokens: int = 512
-    seed: int = 0
-    oracle: str = "any"
-    min_tests: int = 5
-    timeout_s: float = 2.0
-    chunk_size: int = 16
-    learn_from_proxy: bool = True  # with a trusted seed: tests that catch proxy programs the suite accepts
+    seed: int = field(default=0, metadata={"help": "Sampling seed."})
+    oracle: str = field(default="any", metadata={"help": "proxy (paper) | reference | any | all."})
+    min_tests: int = field(default=5, metadata={"help": "Drop questions left with fewer tests."})
+    timeout_s: float = field(default=2.0, metadata={"help": "Per-test timeout."})
+    chunk_size: int = field(default=16, metadata={"help": "Questions per batch (and per resume step)."})
+    learn_from_proxy: bool = field(
+        default=True,
+        metadata={"help": "With a trusted seed: add tests that catch proxy programs the suite accepts."},
+    )
 
     def validate(self) -> None:
         """Raise `ConfigError` naming the first setting that cannot work."""
@@ -77,13 +103,25 @@ class FilterConfig:
 class SampleConfig:
     """`sample` settings: programs per question and how they are sampled."""
 
-    n: int = 16  # samples per question and model (paper: 16)
+    n: int = field(
+        default=16,
+        metadata={
+            "help": "Programs per question and model (paper: 16).",
+            "flags": (
+                "-n",
+                "--n",
+            ),
+        },
+    )
     temperature: float = 1.0
     top_p: float = 1.0
     max_tokens: int = 1024
-    seed: int = 0
-    show_test: bool = True  # put one test in the prompt (function name and call shape)
-    chunk_size: int = 16
+    seed: int = field(default=0, metadata={"help": "Sample i uses seed + i."})
+    # put one test in the prompt (function name and call shape)
+    show_test: bool = field(
+        default=True, metadata={"help": "Show one test in the prompt (names the function)."}
+    )
+    chunk_size: int = field(default=16, metadata={"help": "Questions per batch (and per resume step)."})
 
     def validate(self) -> None:
         """Raise `ConfigError` naming the first setting that cannot work."""
@@ -95,9 +133,11 @@ class SampleConfig:
 class ScoreConfig:
     """`score` settings: the per-test time and memory limits."""
 
-    timeout_s: float = 2.0  # per test
-    memory_mb: int = 2048
-    chunk_size: int = 64  # questions per engine batch (and per resume step)
+    timeout_s: float = field(default=2.0, metadata={"help": "Per-test timeout."})
+    memory_mb: int = field(default=2048, metadata={"help": "Address-space limit per program."})
+    chunk_size: int = field(
+        default=64, metadata={"help": "Questions per engine batch (and per resume step)."}
+    )
 
     def validate(self) -> None:
         """Raise `ConfigError` naming the first setting that cannot work."""
@@ -109,15 +149,24 @@ class ScoreConfig:
 class PairsConfig:
     """`pairs` settings: the paper's rule (gap, chosen and rejected floors), scope, export layout."""
 
-    gap: float = 0.4
-    chosen_min: float = 0.8
-    rejected_min: float = 0.0
-    strict: bool = True
-    scope: str = "model"  # "model" | "all"
-    max_per_question: int | None = None
-    format: str = "trl"
-    chat: bool = False  # trl: prompt/chosen/rejected as chat messages instead of text
-    template: str = DEFAULT_RM_TEMPLATE
+    gap: float = field(
+        default=0.4, metadata={"help": "Chosen pass rate must exceed rejected by more than this."}
+    )
+    chosen_min: float = field(default=0.8, metadata={"help": "Chosen pass rate must exceed this."})
+    rejected_min: float = field(default=0.0, metadata={"help": "Rejected pass rate must exceed this."})
+    strict: bool = field(
+        default=True, metadata={"help": "Strict '>' (paper); --no-strict uses '>=' (official code)."}
+    )
+    scope: str = field(default="model", metadata={"help": "model (pairs within one model's samples) | all."})
+    max_per_question: int | None = field(
+        default=None, metadata={"help": "Keep at most this many (largest margins)."}
+    )
+    format: str = field(default="trl", metadata={"help": "trl | openrlhf | llamafactory."})
+    chat: bool = field(default=False, metadata={"help": "trl: prompt/chosen/rejected as chat messages."})
+    template: str = field(
+        default=DEFAULT_RM_TEMPLATE,
+        metadata={"help": "How the reward model sees a pair's sides (see aceforge.templates)."},
+    )
     seed: int = 0
 
     def validate(self) -> None:
@@ -136,8 +185,12 @@ class HardConfig:
     the highest variance.
     """
 
-    low_fraction: float = 0.5
-    var_fraction: float = 0.5
+    low_fraction: float = field(
+        default=0.5, metadata={"help": "Keep this fraction with the lowest mean pass rate."}
+    )
+    var_fraction: float = field(
+        default=0.5, metadata={"help": "Of those, this fraction with the highest variance."}
+    )
 
     def validate(self) -> None:
         """Raise `ConfigError` naming the first setting that cannot work."""
