@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aceforge.evaluation.best_of_n import bootstrap
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions
 from aceforge.rl.data import Question
+from aceforge.stats import bootstrap
 from aceforge.types import Executor
 
 
