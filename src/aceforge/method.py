@@ -19,6 +19,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from aceforge import splits
 from aceforge.artifacts import read_stage_rows, write_json, write_rows, write_text
 from aceforge.errors import ConfigError, MissingExtraError
 from aceforge.evaluation.configs import BonConfig
@@ -41,9 +42,7 @@ def rm_backbone(base_model: str) -> str:
 
 
 def held_out_ids(score_dir: Path, fraction: float, seed: int) -> set[str]:
-    from aceforge.rl.data import held_out_ids as pick
-
-    return pick([r["id"] for r in read_stage_rows(score_dir)], fraction, seed)
+    return splits.held_out_ids([r["id"] for r in read_stage_rows(score_dir)], fraction, seed)
 
 
 def run_rm(pairs_dir: Path, score_dir: Path, out: Path, cfg: TrainRMConfig) -> dict[str, Any]:

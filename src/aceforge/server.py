@@ -105,15 +105,37 @@ class Batcher:
             start += len(batch)
 
 
+@dataclass
+class ServerState:
+    """What the routes share: the settings, the requests in flight, the batcher once started."""
+
+    settings: ServeSettings
+    pending: int = 0
+    batcher: Batcher | None = None
+
+
 def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any:
+    """The FastAPI app: the engine (`executor`, or one started from the settings) lives as long
+    as the app; the routes are in the module docstring."""
     try:
-        from fastapi import FastAPI, HTTPException, Request
-        from fastapi.responses import JSONResponse
+        from fastapi import FastAPI
     except ImportError:
         from aceforge.errors import MissingExtraError
 
         raise MissingExtraError("aceforge serve", "serve", "fastapi") from None
-    state: dict[str, Any] = {"pending": 0}
+    state = ServerState(settings)
+    app = FastAPI(title="aceforge reward server", lifespan=_lifespan(state, executor))
+    app.add_middleware(BodyLimit, max_bytes=int(settings.max_body_mb * (1 << 20)))
+    app.middleware("http")(_guard(state))
+    _add_reward_routes(app, state)
+    _add_health_route(app, state)
+    add_sandbox_routes(app, settings)  # SandboxFusion's /run_code, on an engine of its own
+    return app
+
+
+def _lifespan(state: ServerState, executor: Executor | None) -> Any:
+    """Start the engine (unless given) and the batcher with the app; stop both with it."""
+    settings = state.settings
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
@@ -129,7 +151,7 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
                 RewardCore(ex, settings.reward), settings.max_batch, settings.batch_wait_ms / 1000
             )
             task = asyncio.create_task(batcher.run())
-            state["batcher"], state["executor"] = batcher, ex
+            state.batcher = batcher
             log.info(json.dumps({"event": "ready", "reward": settings.reward.kind}))
             try:
                 yield
@@ -138,51 +160,48 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    app = FastAPI(title="aceforge reward server", lifespan=lifespan)
-    app.add_middleware(BodyLimit, max_bytes=int(settings.max_body_mb * (1 << 20)))
-    add_sandbox_routes(app, settings)  # SandboxFusion's /run_code, on an engine of its own
+    return lifespan
 
-    @app.middleware("http")
+
+def _guard(state: ServerState) -> Any:
+    """HTTP middleware: bearer token (401), back-pressure (503), one log line per request."""
+    from fastapi import Request
+    from fastapi.responses import JSONResponse
+
+    settings = state.settings
+
     async def guard(request: Request, call_next: Any) -> Any:
         started = time.perf_counter()
         if settings.token is not None and request.url.path != "/health":
             given = request.headers.get("authorization", "")
             if not secrets.compare_digest(given, f"Bearer {settings.token}"):
                 return JSONResponse({"detail": "missing or wrong bearer token"}, status_code=401)
-        if state["pending"] >= settings.max_pending:
+        if state.pending >= settings.max_pending:
             return JSONResponse({"detail": "server busy"}, status_code=503, headers={"Retry-After": "1"})
-        state["pending"] += 1
+        state.pending += 1
         try:
             response = await call_next(request)
         finally:
-            state["pending"] -= 1
-        log.info(
-            json.dumps(
-                {
-                    "path": request.url.path,
-                    "status": response.status_code,
-                    "ms": round((time.perf_counter() - started) * 1000, 2),
-                    "items": getattr(request.state, "items", 0),
-                    "located": getattr(request.state, "located", None),
-                }
-            )
-        )
+            state.pending -= 1
+        log.info(json.dumps(_log_line(request, response.status_code, started)))
         return response
 
-    async def score(request: Request, items: list[RewardItem]) -> list[RewardResult]:
-        if len(items) > settings.max_items:
-            raise HTTPException(413, f"{len(items)} items; at most {settings.max_items} per request")
-        request.state.items = len(items)
-        results: list[RewardResult] = await state["batcher"].submit(items)
-        located = collections.Counter(r.located for r in results)  # how each response was found
-        request.state.located = dict(located)
-        return results
+    return guard
 
-    def label_of(label: Any, where: str) -> tuple[Any, str | None]:
-        try:
-            return parse_label(label)
-        except ConfigError as e:
-            raise HTTPException(400, f"{where}: {e}") from None
+
+def _log_line(request: Any, status: int, started: float) -> dict[str, Any]:
+    return {
+        "path": request.url.path,
+        "status": status,
+        "ms": round((time.perf_counter() - started) * 1000, 2),
+        "items": getattr(request.state, "items", 0),
+        "located": getattr(request.state, "located", None),
+    }
+
+
+def _add_reward_routes(app: Any, state: ServerState) -> None:
+    """POST /get_reward (OpenRLHF's wire format) and POST /reward (our items)."""
+    from fastapi import HTTPException, Request
 
     @app.post("/get_reward")
     async def get_reward(request: Request) -> dict[str, Any]:
@@ -191,7 +210,7 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
             items = openrlhf.request_items(body.get("query"), body.get("prompts"), body.get("labels"))
         except openrlhf.WireError as e:
             raise HTTPException(e.status, str(e)) from None
-        return openrlhf.response_body(await score(request, items))
+        return openrlhf.response_body(await _score(state, request, items))
 
     @app.post("/reward")
     async def reward(request: Request) -> dict[str, Any]:
@@ -199,35 +218,53 @@ def create_app(settings: ServeSettings, executor: Executor | None = None) -> Any
         raw = body.get("items")
         if not isinstance(raw, list):
             raise HTTPException(422, "body needs a list 'items'")
-        items = []
-        for k, it in enumerate(raw):
-            if not isinstance(it, dict) or not isinstance(it.get("completion"), str):
-                raise HTTPException(422, f"items[{k}] needs a string 'completion'")
-            tests, entry = label_of(it.get("tests", it.get("label")), f"items[{k}].tests")
-            items.append(
-                RewardItem(
-                    it["completion"],
-                    tests,
-                    it.get("entry_point") or entry,
-                    it.get("question"),
-                    it.get("group"),
-                )
-            )
-        results = await score(request, items)
+        items = [_reward_item(k, it) for k, it in enumerate(raw)]
+        results = await _score(state, request, items)
         return {"results": [r.to_dict() for r in results]}
 
+
+def _add_health_route(app: Any, state: ServerState) -> None:
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        batcher = state.get("batcher")
+        batcher = state.batcher
         return {
             "status": "ok" if batcher is not None else "starting",
-            "reward": settings.reward.kind,
-            "pending": state["pending"],
+            "reward": state.settings.reward.kind,
+            "pending": state.pending,
             "batches": batcher.batches if batcher else 0,
             "items": batcher.items if batcher else 0,
         }
 
-    return app
+
+async def _score(state: ServerState, request: Any, items: list[RewardItem]) -> list[RewardResult]:
+    """Queue one request's items for the next engine batch; note its size and how each response
+    was found for the log line."""
+    from fastapi import HTTPException
+
+    limit = state.settings.max_items
+    if len(items) > limit:
+        raise HTTPException(413, f"{len(items)} items; at most {limit} per request")
+    if state.batcher is None:
+        raise HTTPException(503, "server starting")
+    request.state.items = len(items)
+    results = await state.batcher.submit(items)
+    request.state.located = dict(collections.Counter(r.located for r in results))
+    return results
+
+
+def _reward_item(k: int, it: Any) -> RewardItem:
+    """Item `k` of a /reward body; a malformed one is a 422 (shape) or 400 (label) naming it."""
+    from fastapi import HTTPException
+
+    if not isinstance(it, dict) or not isinstance(it.get("completion"), str):
+        raise HTTPException(422, f"items[{k}] needs a string 'completion'")
+    try:
+        tests, entry = parse_label(it.get("tests", it.get("label")))
+    except ConfigError as e:
+        raise HTTPException(400, f"items[{k}].tests: {e}") from None
+    return RewardItem(
+        it["completion"], tests, it.get("entry_point") or entry, it.get("question"), it.get("group")
+    )
 
 
 class BodyLimit:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -21,6 +22,9 @@ ALWAYS_EQUAL = "```python\nclass Eq:\n    def __eq__(self, other):\n        retu
 EXIT = "```python\nimport sys\n\ndef add(a, b):\n    sys.exit(0)\n```"
 HARD_EXIT = "```python\nimport os\n\ndef add(a, b):\n    os._exit(0)\n```"
 NO_CODE = "I would add the numbers."
+SYNTAX = "```python\ndef add(a, b)\n    return a + b\n```"  # no colon: code that does not parse
+THINK = "<think>add them</think>\n"
+P, F, N = "passed", "failed", "not_run"
 
 
 def test_binary_and_pass_rate_rewards(executor) -> None:
@@ -39,6 +43,71 @@ def test_weighted_rewards_favour_tests_the_group_fails(executor) -> None:
     r = RewardCore(executor, RewardOptions("weighted")).score(group)
     # test 0: failed by nobody (weight 1); test 1: failed by 2 of 3 (weight 1 + 2/3)
     assert r[0].reward == 1.0 and r[1].reward == pytest.approx(1 / (1 + 5 / 3))
+
+
+def test_each_kind_over_one_batch_follows_its_rule(executor) -> None:
+    """Rewards of every kind for one group of answers, computed here from the kinds' rules:
+    floor for answers the kind has no reward for, then the format bonus, once."""
+    answers = [RIGHT, HALF, SYNTAX, NO_CODE, THINK + RIGHT, THINK + NO_CODE]
+    floor, bonus, rm_weight = -0.5, 0.25, 0.5
+    ran = [True, True, False, False, True, False]
+    formatted = [False, False, False, False, True, True]
+    outcomes = [[P] * 4, [P, F, P, F], [N] * 4, [N] * 4, [P] * 4, [N] * 4]  # HALF: right when a > 0
+    stopped = [[P] * 4, [P, F, N, N], [N] * 4, [N] * 4, [P] * 4, [N] * 4]  # binary stops at a failure
+
+    def rm_score(program: str) -> float:
+        return -1.0 if "else 1" in program else 2.0
+
+    n = len(answers)
+    weights = [1 + sum(o[t] != P for o in outcomes) / n for t in range(4)]
+    rule = {
+        "binary": [float(all(x == P for x in o)) for o in stopped],
+        "pass_rate": [o.count(P) / 4 for o in outcomes],
+        "weighted": [
+            sum(w for w, x in zip(weights, o, strict=True) if x == P) / sum(weights) for o in outcomes
+        ],
+        "rm": [rm_score(RIGHT), rm_score(HALF), 0, 0, rm_score(RIGHT), 0],
+        "hybrid": [
+            float(all(x == P for x in o)) + rm_weight / (1 + math.exp(-s))
+            for o, s in zip(
+                outcomes, [rm_score(RIGHT), rm_score(HALF), 0, 0, rm_score(RIGHT), 0], strict=True
+            )
+        ],
+    }
+    items = [RewardItem(a, TESTS, question="Add.", group="q") for a in answers]
+    for kind, values in rule.items():
+        options = RewardOptions(kind, floor=floor, format_weight=bonus, rm_weight=rm_weight)
+        core = RewardCore(executor, options, rm=lambda qs, ps: [rm_score(p) for p in ps])
+        got = core.score(items)
+        want = [
+            (v if r else floor) + (bonus if fmt else 0.0)
+            for v, r, fmt in zip(values, ran, formatted, strict=True)
+        ]
+        assert [r.reward for r in got] == pytest.approx(want), kind
+        assert [r.outcomes for r in got] == (stopped if kind == "binary" else outcomes), kind
+        assert [r.flags for r in got][2:4] == [["syntax_error", "bad_format"], ["no_code", "bad_format"]]
+        scored = [True, True, False, False, True, False] if core.kind.needs_rm else [False] * n  # has code
+        assert [r.rm_score is not None for r in got] == scored, kind
+
+
+def test_faces_give_the_cores_rewards(executor) -> None:
+    """TRL and OpenRLHF group by prompt, verl rewards each item alone: each gives what the core
+    gives for the same items and grouping."""
+    answers = [RIGHT, HALF, SYNTAX, NO_CODE]
+    label = label_of(TESTS)
+    for kind in ("binary", "pass_rate", "weighted"):
+        options = RewardOptions(kind, floor=-1.0)
+        core = RewardCore(executor, options)
+        grouped = [r.reward for r in core.score([RewardItem(a, TESTS, group="p") for a in answers])]
+        alone = [r.reward for r in core.score([RewardItem(a, TESTS) for a in answers])]
+        assert trl_reward(options)(["p"] * 4, answers, tests=[label] * 4) == grouped, kind
+        assert (
+            openrlhf_reward(["p" + a for a in answers], ["p"] * 4, [label] * 4, options)["rewards"] == grouped
+        )
+        extra = {"reward": {"kind": kind, "floor": -1.0}}
+        verl = compute_score_batch(["a"] * 4, answers, [label] * 4, [extra] * 4)
+        assert [v["score"] for v in verl] == alone, kind
+    assert grouped[2:] == [-1.0, -1.0] and grouped[1] != alone[1]  # weighted: the group weighs HALF's tests
 
 
 def test_format_reward_and_stdio_tests(executor) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import json
-import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from aceforge.evaluation.configs import VERDICT_TIMEOUT_S
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
 from aceforge.io import iter_records
+from aceforge.stats import bootstrap
 from aceforge.types import Job, Limits
 
 RMScore = Callable[[list[str], list[str]], list[float]]
@@ -192,13 +192,6 @@ def per_problem(
     for name, values in (extra or {}).items():
         out[name] = values
     return out
-
-
-def bootstrap(values: list[float], n: int = 1000, seed: int = 0) -> tuple[float, float]:
-    """95% bootstrap interval of the mean of `values` (resampled `n` times, seeded)."""
-    rng = random.Random(seed)
-    means = sorted(sum(rng.choice(values) for _ in values) / len(values) for _ in range(n))
-    return means[int(0.025 * n)], means[int(0.975 * n) - 1]
 
 
 def summarize(table: dict[str, list[float]], seed: int = 0) -> list[dict[str, Any]]:

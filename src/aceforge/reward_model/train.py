@@ -56,32 +56,83 @@ def train_reward_model(
     standard sequence classifier and `aceforge_rm.json` to `output`; return that metadata.
     """
     try:
-        import torch
         from datasets import Dataset
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
-        from trl import RewardConfig, RewardTrainer
+        from transformers import AutoTokenizer
+        from trl import RewardTrainer
     except ImportError:
         raise MissingExtraError("train-rm", "train", "trl") from None
     check_template(cfg.template)
     out = Path(output)
-    tok = AutoTokenizer.from_pretrained(base_model)
+    tok = _padded(AutoTokenizer.from_pretrained(base_model))
+    pairs = read_pairs(pairs_path)
+    rows = _rendered(tok, pairs, cfg.max_length)
+    trainer = RewardTrainer(
+        model=_classifier(base_model, tok),
+        args=_trainer_args(cfg, out / "trainer"),
+        train_dataset=Dataset.from_list(rows),
+        processing_class=tok,
+        peft_config=_lora(cfg) if cfg.lora else None,
+    )
+    result = trainer.train()
+    final: Any = trainer.model
+    if cfg.lora:
+        final = final.merge_and_unload()  # a plain sequence classifier, loadable without peft
+    final.save_pretrained(out)
+    tok.save_pretrained(out)
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    meta = {
+        "template": cfg.template,
+        "base_model": base_model,
+        "pairs": len(pairs),
+        "pairs_used": len(rows),
+        "pairs_over_max_length": len(pairs) - len(rows),
+        "steps": trainer.state.global_step,
+        "train_loss": round(float(result.training_loss), 6),
+        "first_loss": losses[0] if losses else None,
+        "last_loss": losses[-1] if losses else None,
+        "config": asdict(cfg),
+    }
+    write_json(out / META, meta)
+    return meta
+
+
+def _padded(tok: Any) -> Any:
+    """The tokenizer with an end-of-sequence and a padding token (the trainer needs both)."""
     if tok.eos_token is None:  # encoders (BERT-style) end sequences with their separator
         tok.eos_token = tok.sep_token
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
-    pairs = read_pairs(pairs_path)
-    rows, truncated = [], 0
+    return tok
+
+
+def _rendered(tok: Any, pairs: list[tuple[str, str, str]], max_length: int) -> list[dict[str, str]]:
+    """Each pair as the trainer's {"chosen", "rejected"} texts, leaving out pairs with a side
+    over `max_length` tokens (the trainer would drop them silently)."""
+    rows = []
     for prompt, chosen, rejected in pairs:
         a, b = render_for(tok, prompt, chosen), render_for(tok, prompt, rejected)
-        if max(len(tok(a).input_ids), len(tok(b).input_ids)) > cfg.max_length:
-            truncated += 1
-            continue
-        rows.append({"chosen": a, "rejected": b})
+        if max(len(tok(a).input_ids), len(tok(b).input_ids)) <= max_length:
+            rows.append({"chosen": a, "rejected": b})
     if not rows:
-        raise ConfigError(f"all {len(pairs)} pairs are longer than max_length={cfg.max_length}")
+        raise ConfigError(f"all {len(pairs)} pairs are longer than max_length={max_length}")
+    return rows
+
+
+def _classifier(base_model: str, tok: Any) -> Any:
+    """`base_model` with a one-output head, padding as the tokenizer does."""
+    from transformers import AutoModelForSequenceClassification
+
     model = AutoModelForSequenceClassification.from_pretrained(base_model, num_labels=1)
     if model.config.pad_token_id is None:
         model.config.pad_token_id = tok.pad_token_id
+    return model
+
+
+def _trainer_args(cfg: TrainRMConfig, output_dir: Path) -> Any:
+    """TRL's RewardConfig from our settings (bf16 when the GPU has it, unless set)."""
+    import torch
+    from trl import RewardConfig
+
     bf16 = (
         cfg.bf16
         if cfg.bf16 is not None
@@ -93,8 +144,8 @@ def train_reward_model(
         if "warmup_ratio" not in RewardConfig.__dataclass_fields__
         else {"warmup_ratio": cfg.warmup_ratio}
     )
-    args = RewardConfig(
-        output_dir=str(out / "trainer"),
+    return RewardConfig(
+        output_dir=str(output_dir),
         num_train_epochs=cfg.epochs,
         max_steps=cfg.max_steps,
         learning_rate=cfg.learning_rate,
@@ -112,35 +163,6 @@ def train_reward_model(
         deepspeed=cfg.deepspeed,
         use_cpu=not torch.cuda.is_available(),
     )
-    peft_config = _lora(cfg) if cfg.lora else None
-    trainer = RewardTrainer(
-        model=model,
-        args=args,
-        train_dataset=Dataset.from_list(rows),
-        processing_class=tok,
-        peft_config=peft_config,
-    )
-    result = trainer.train()
-    final: Any = trainer.model
-    if cfg.lora:
-        final = final.merge_and_unload()
-    final.save_pretrained(out)
-    tok.save_pretrained(out)
-    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
-    meta = {
-        "template": cfg.template,
-        "base_model": base_model,
-        "pairs": len(pairs),
-        "pairs_used": len(rows),
-        "pairs_over_max_length": truncated,
-        "steps": trainer.state.global_step,
-        "train_loss": round(float(result.training_loss), 6),
-        "first_loss": losses[0] if losses else None,
-        "last_loss": losses[-1] if losses else None,
-        "config": asdict(cfg),
-    }
-    write_json(out / META, meta)
-    return meta
 
 
 def _lora(cfg: TrainRMConfig) -> Any:

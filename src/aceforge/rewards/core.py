@@ -1,24 +1,18 @@
 """One reward core behind every RL framework: (completion, tests, options) → reward.
 
-Kinds:
-  binary     1.0 iff every test passes, else 0.0 — the paper's rule reward, no bonus.
-  pass_rate  passed / tests.
-  weighted   per-test weights from the group: a test that more of the group's programs fail
-             weighs more (VeRPO-style), weight_t = 1 + failures_t / group size; reward =
-             Σ w_t·passed_t / Σ w_t. Items share a group when they share `group` (e.g. a prompt).
-  rm         the reward model's score of (question, extracted program), from a scorer you pass.
-  hybrid     binary + rm_weight · sigmoid(rm score): passing dominates; the RM orders the rest.
-An optional format reward (R1-style ``<think>…</think>`` before the answer) is added with weight
-`format_weight`. Answers without code get `floor` and a flag, never an exception.
-A batch goes to the engine in one call.
+A batch goes to the engine in one call; the reward kind (``rewards.kinds``: binary, pass_rate,
+weighted, rm, hybrid) turns the outcomes (and for rm/hybrid the scores of a reward model you
+pass) into rewards. Then, once, for every kind: an answer the kind has no reward for (no code,
+code that does not parse, no tests to run it on) gets `floor` and a flag, never an exception;
+and an optional format reward (R1-style ``<think>…</think>`` before the answer) is added with
+weight `format_weight`. Items share a group (for `weighted`) when they share `group`, e.g. a
+prompt.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +21,10 @@ from aceforge.errors import ConfigError, DataFormatError
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
 from aceforge.formats import read_label
+from aceforge.rewards.kinds import REGISTRY, Evidence, kind_named
 from aceforge.types import ExecResult, Job, Limits, StdioTest, Test
 
-KINDS = ("binary", "pass_rate", "weighted", "rm", "hybrid")
+KINDS = tuple(REGISTRY)  # the reward kinds' names
 _THINK_FORMAT = re.compile(r"^\s*<think>.+?</think>\s*\S", re.S)
 RMScoreFn = Callable[[list[str], list[str]], list[float]]  # (questions, programs) → scores
 
@@ -39,7 +34,7 @@ class RewardOptions:
     """The reward's kind and knobs (see the module docstring); hashable, so cores are shared."""
 
     kind: str = "binary"
-    floor: float = 0.0  # reward when the answer holds no runnable code
+    floor: float = 0.0  # reward when the kind has none: no runnable code (or no tests for it)
     format_weight: float = 0.0  # added when the answer is <think>…</think> then the answer
     rm_weight: float = 0.5  # hybrid
     timeout_s: float = 1.0  # per test
@@ -47,15 +42,14 @@ class RewardOptions:
     fail_fast: bool | None = None  # default: True for binary (stop at the first failing test)
 
     def validate(self) -> None:
-        """Raise `ConfigError` for an unknown kind or a non-positive timeout."""
-        if self.kind not in KINDS:
-            raise ConfigError(f"reward kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
+        """Raise `ConfigError` for an unknown kind ("did you mean") or a non-positive timeout."""
+        kind_named(self.kind)
         if self.timeout_s <= 0:
             raise ConfigError("reward timeout_s must be positive")
 
     @property
     def stop_early(self) -> bool:
-        return self.kind == "binary" if self.fail_fast is None else self.fail_fast
+        return kind_named(self.kind).stops_early if self.fail_fast is None else self.fail_fast
 
 
 @dataclass(frozen=True)
@@ -131,80 +125,72 @@ class RewardCore:
         self.executor = executor
         self.options = options or RewardOptions()
         self.options.validate()
-        if self.options.kind in ("rm", "hybrid") and rm is None:
+        self.kind = kind_named(self.options.kind)
+        if self.kind.needs_rm and rm is None:
             raise ConfigError(f"reward kind {self.options.kind!r} needs a reward-model scorer")
         self.rm = rm
 
     def score(self, items: Sequence[RewardItem]) -> list[RewardResult]:
-        """One result per item, in order; a completion without code gets `floor` and a flag."""
-        opts = self.options
-        limits = Limits(timeout_s=opts.timeout_s, memory_mb=opts.memory_mb)
+        """One result per item, in order: the kind's reward, `floor` where the kind has none
+        (no code, or no tests to run it on), then the format bonus."""
         codes = [
             extract_code(i.completion, i.entry_point, script=any(isinstance(t, StdioTest) for t in i.tests))
             for i in items
         ]
-        jobs = [
-            Job(str(k), c.code, tuple(item.tests), limits, fail_fast=opts.stop_early)
-            for k, (item, c) in enumerate(zip(items, codes, strict=True))
-            if c.code.strip() and item.tests
-        ]
-        results = {r.id: r for r in self.executor.run_all(jobs)} if jobs else {}
-        out = [
-            self._one(item, c.code, c.reason, results.get(str(k)))
-            for k, (item, c) in enumerate(zip(items, codes, strict=True))
-        ]
-        if opts.kind == "weighted":
-            self._weight(items, out)
-        if opts.kind in ("rm", "hybrid"):
+        runs = self._run(items, [c.code for c in codes])
+        out = [_result(item, c.code, c.reason, r) for item, c, r in zip(items, codes, runs, strict=True)]
+        if self.kind.needs_rm:
             self._add_rm(items, out)
-        if opts.format_weight:
-            for item, r in zip(items, out, strict=True):
-                if _THINK_FORMAT.match(item.completion):
-                    r.reward += opts.format_weight
-                else:
-                    r.flags.append("bad_format")
+        evidence = [
+            _evidence(k, item, r, ran=run is not None)
+            for k, (item, r, run) in enumerate(zip(items, out, runs, strict=True))
+        ]
+        rewards = self.kind.reward(evidence, self.options.rm_weight)
+        for item, r, value in zip(items, out, rewards, strict=True):
+            r.reward = self.options.floor if value is None else value
+            self._format_bonus(item, r)
         return out
 
-    def _one(self, item: RewardItem, code: str, reason: str | None, r: ExecResult | None) -> RewardResult:
-        if r is None:
-            flag = "no_tests" if not item.tests else (reason or "no_code")
-            return RewardResult(
-                self.options.floor, 0.0, ["not_run"] * len(item.tests), code, [flag], located=item.located
-            )
-        flags: list[str] = [] if r.status == "ok" else [str(r.status)]
-        rate = r.pass_rate
-        reward = 1.0 if r.all_passed else 0.0
-        if self.options.kind == "pass_rate":
-            reward = rate
-        return RewardResult(reward, rate, r.outcomes, code, flags, located=item.located)
-
-    def _weight(self, items: Sequence[RewardItem], out: list[RewardResult]) -> None:
-        groups: dict[str, list[int]] = defaultdict(list)
-        for k, item in enumerate(items):
-            groups[item.group if item.group is not None else f"#{k}"].append(k)
-        for members in groups.values():
-            n = len(members)
-            width = max(len(out[k].outcomes) for k in members)
-            fails = [
-                sum(1 for k in members if t < len(out[k].outcomes) and out[k].outcomes[t] != "passed")
-                for t in range(width)
-            ]
-            weights = [1.0 + f / n for f in fails]
-            for k in members:
-                o = out[k].outcomes
-                if "no_code" in out[k].flags or not o:
-                    continue
-                total = sum(weights[: len(o)])
-                out[k].reward = sum(w for w, x in zip(weights, o, strict=False) if x == "passed") / total
+    def _run(self, items: Sequence[RewardItem], codes: list[str]) -> list[ExecResult | None]:
+        """Every item that has code and tests, on the engine in one call (None: not run)."""
+        opts = self.options
+        limits = Limits(timeout_s=opts.timeout_s, memory_mb=opts.memory_mb)
+        jobs = [
+            Job(str(k), code, tuple(item.tests), limits, fail_fast=opts.stop_early)
+            for k, (item, code) in enumerate(zip(items, codes, strict=True))
+            if code.strip() and item.tests
+        ]
+        results = {r.id: r for r in self.executor.run_all(jobs)} if jobs else {}
+        return [results.get(str(k)) for k in range(len(items))]
 
     def _add_rm(self, items: Sequence[RewardItem], out: list[RewardResult]) -> None:
+        """The RM's score of every item that has code (one scorer call)."""
         assert self.rm is not None
-        scores = self.rm([i.question or "" for i in items], [r.code for r in out])
-        for r, s in zip(out, scores, strict=True):
-            r.rm_score = float(s)
-            if self.options.kind == "rm":
-                r.reward = float(s)
-            else:
-                r.reward = (1.0 if r.outcomes and all(x == "passed" for x in r.outcomes) else 0.0) + (
-                    self.options.rm_weight / (1.0 + math.exp(-float(s)))
-                )
+        scored = [k for k, r in enumerate(out) if r.code.strip()]
+        if not scored:
+            return
+        scores = self.rm([items[k].question or "" for k in scored], [out[k].code for k in scored])
+        for k, s in zip(scored, scores, strict=True):
+            out[k].rm_score = float(s)
+
+    def _format_bonus(self, item: RewardItem, r: RewardResult) -> None:
+        if not self.options.format_weight:
+            return
+        if _THINK_FORMAT.match(item.completion):
+            r.reward += self.options.format_weight
+        else:
+            r.flags.append("bad_format")
+
+
+def _result(item: RewardItem, code: str, reason: str | None, r: ExecResult | None) -> RewardResult:
+    """The evidence of one item, its reward not yet set."""
+    if r is None:
+        flag = "no_tests" if not item.tests else (reason or "no_code")
+        return RewardResult(0.0, 0.0, ["not_run"] * len(item.tests), code, [flag], located=item.located)
+    flags: list[str] = [] if r.status == "ok" else [str(r.status)]
+    return RewardResult(0.0, r.pass_rate, r.outcomes, code, flags, located=item.located)
+
+
+def _evidence(k: int, item: RewardItem, r: RewardResult, ran: bool) -> Evidence:
+    group = item.group if item.group is not None else f"#{k}"  # no group: an item weighs only itself
+    return Evidence(tuple(r.outcomes), bool(r.code.strip()), ran, group, r.rm_score)

@@ -1,4 +1,5 @@
-"""RL questions from any layout aceforge writes or reads, and the held-out split.
+"""RL questions from any layout aceforge writes or reads, and their held-out split (by the
+rule in ``aceforge.splits``).
 
 Accepted rows (JSONL/Parquet file, a stage folder, or ``hf:OWNER/NAME``):
   * stage rows / AceCode-87K: ``question`` + ``test_cases`` (``hard``, ``score``, ``filter``)
@@ -10,7 +11,6 @@ A malformed row stops the run before any model loads, with the file, line and fi
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from aceforge.artifacts import iter_input, mean_pass_rate, rate_ok
 from aceforge.errors import AceforgeError, DataFormatError
 from aceforge.rewards.core import label_of, parse_label
+from aceforge.splits import chosen_ids, held_out_ids
 from aceforge.templates import solve_prompt
 from aceforge.types import Test
 
@@ -145,23 +146,6 @@ def _label_field(row: dict[str, Any]) -> tuple[Any, str]:
     return None, "tests"
 
 
-def _hash_key(text: str) -> str:
-    """A stable order that does not depend on file order (ids ranked by their hash)."""
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def held_out_ids(ids: list[str], fraction: float, seed: int = 0) -> set[str]:
-    """A fixed share of ids, chosen by a hash of id and seed: the choice does not depend on
-    file order, and a resumed run (or a later stage) sees the same one."""
-    if not 0 <= fraction < 1:
-        raise ValueError(f"held-out fraction must be in [0, 1), got {fraction}")
-    n = round(len(ids) * fraction)
-    if fraction > 0 and len(ids) > 1:
-        n = min(max(n, 1), len(ids) - 1)
-    ranked = sorted(ids, key=lambda i: _hash_key(f"{seed}:{i}"))
-    return set(ranked[:n])
-
-
 def split_held_out(
     questions: list[Question], fraction: float, seed: int = 0
 ) -> tuple[list[Question], list[Question]]:
@@ -182,8 +166,7 @@ def select_training(
         low, high = pass_rate
         kept = [q for q in kept if q.mean_pass_rate is not None and low <= q.mean_pass_rate <= high]
     if limit is not None and len(kept) > limit:
-        ranked = sorted(kept, key=lambda q: _hash_key(f"{seed}:train:{q.id}"))
-        chosen = {q.id for q in ranked[:limit]}
+        chosen = chosen_ids([q.id for q in kept], limit, seed)
         kept = [q for q in kept if q.id in chosen]
     return kept
 

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aceforge.evaluation.best_of_n import bootstrap
 from aceforge.execution.base import Executor
 from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions
 from aceforge.rl.data import Question
+from aceforge.stats import bootstrap
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from aceforge.artifacts import write_json, write_text
 from aceforge.rl.configs import RunPaths, TrainRLConfig
+from aceforge.stats import bootstrap, bootstrap_difference
 
 WINDOW = 10  # steps averaged at each end of the reward curve
 
@@ -31,13 +31,9 @@ def reward_trend(train: list[dict[str, Any]], window: int = WINDOW) -> dict[str,
     }
 
 
-def _window_delta_ci(first: list[float], last: list[float], n: int = 2000, seed: int = 0) -> list[float]:
-    rng = random.Random(seed)
-    deltas = sorted(
-        sum(rng.choice(last) for _ in last) / len(last) - sum(rng.choice(first) for _ in first) / len(first)
-        for _ in range(n)
-    )
-    return [round(deltas[int(0.025 * n)], 4), round(deltas[int(0.975 * n) - 1], 4)]
+def _window_delta_ci(first: list[float], last: list[float]) -> list[float]:
+    lo, hi = bootstrap_difference(first, last)
+    return [round(lo, 4), round(hi, 4)]
 
 
 def eval_change(evals: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -66,8 +62,6 @@ def _paired_delta_ci(before: list[float], after: list[float]) -> list[float] | N
     """Bootstrap 95% interval of the pass@1 change, resampling questions (paired)."""
     if not before or len(before) != len(after):
         return None
-    from aceforge.evaluation.best_of_n import bootstrap
-
     lo, hi = bootstrap([b - a for a, b in zip(before, after, strict=True)])
     return [round(lo, 4), round(hi, 4)]
 

@@ -9,7 +9,7 @@ from aceforge.errors import ConfigError, DataFormatError
 from aceforge.rewards.core import label_of
 from aceforge.rewards.datasets import rl_row
 from aceforge.rl.configs import TrainRLConfig, load_rl_config
-from aceforge.rl.data import held_out_ids, read_questions, select_training, split_held_out
+from aceforge.rl.data import read_questions, select_training, split_held_out
 from aceforge.rl.report import eval_change, reward_trend
 from aceforge.rl.train import train_rl
 
@@ -77,18 +77,6 @@ def test_a_bad_row_names_file_line_and_field(tmp_path: Path, row: dict, field: s
 def test_duplicate_ids_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="duplicate id"):
         read_questions(_write(tmp_path / "d.jsonl", [ROW, ROW]))
-
-
-def test_held_out_split_is_fixed_by_id_not_order() -> None:
-    ids = [f"q{i}" for i in range(50)]
-    a = held_out_ids(ids, 0.2)
-    assert len(a) == 10 and a == held_out_ids(list(reversed(ids)), 0.2)
-    assert held_out_ids(ids, 0.2, seed=1) != a
-    assert (
-        held_out_ids(["a", "b"], 0.01) == held_out_ids(["b", "a"], 0.01)
-        and len(held_out_ids(["a", "b"], 0.01)) == 1
-    )
-    assert held_out_ids(ids, 0.0) == set()
 
 
 def test_split_keeps_train_and_held_out_apart(tmp_path: Path) -> None:
