@@ -1,10 +1,9 @@
-"""Reading validated inputs (JSONL and Parquet records, exec rows) and where caches live.
+"""Reading validated inputs (JSONL and Parquet records, exec rows).
 Everything written goes through `aceforge.artifacts`."""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,12 +13,6 @@ from aceforge.errors import DataFormatError
 from aceforge.types import StdioTest, Test
 
 MAX_REPORTED_ERRORS = 20
-CACHE_ENV = "ACEFORGE_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    """Where caches live by default: $ACEFORGE_CACHE_DIR, else ~/.cache/aceforge."""
-    return Path(os.environ.get(CACHE_ENV) or os.path.join(os.path.expanduser("~"), ".cache", "aceforge"))
 
 
 def iter_records(path: str | Path) -> Iterator[tuple[int, Any]]:

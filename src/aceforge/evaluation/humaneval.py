@@ -7,13 +7,13 @@ nothing but asserts; otherwise the whole check function plus a call is one test.
 
 from __future__ import annotations
 
-import ast
 import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from aceforge.errors import DataFormatError
+from aceforge.formats.python_tests import split_check
 from aceforge.types import Job, Limits
 
 PROBLEMS_FILE = "humaneval_problems.jsonl"
@@ -81,30 +81,6 @@ def load_codet_humaneval(codet_dir: str | Path) -> list[HumanEvalProblem]:
             )
         )
     return problems
-
-
-class _Rename(ast.NodeTransformer):
-    def __init__(self, old: str, new: str) -> None:
-        self.old, self.new = old, new
-
-    def visit_Name(self, node: ast.Name) -> ast.Name:
-        return ast.Name(self.new, node.ctx) if node.id == self.old else node
-
-
-def split_check(test: str, entry_point: str) -> list[str]:
-    """Single asserts when the check body allows it, else ``[test + check(entry_point)]``."""
-    whole = [f"{test}\ncheck({entry_point})\n"]
-    module = ast.parse(test)
-    checks = [s for s in module.body if isinstance(s, ast.FunctionDef) and s.name == "check"]
-    others = [s for s in module.body if not isinstance(s, ast.FunctionDef | ast.Assign | ast.Expr)]
-    if len(checks) != 1 or others:
-        return whole
-    body = [s for s in checks[0].body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-    if not body or not all(isinstance(s, ast.Assert) for s in body):
-        return whole
-    arg = checks[0].args.args[0].arg if checks[0].args.args else "candidate"
-    rename = _Rename(arg, entry_point)
-    return [ast.unparse(rename.visit(ast.Assert(s.test, None))) for s in body]  # type: ignore[attr-defined]
 
 
 def humaneval_jobs(

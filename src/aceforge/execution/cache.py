@@ -15,7 +15,7 @@ from typing import Any
 
 from aceforge.execution.base import BaseExecutor, Executor
 from aceforge.execution.values import decode, encode
-from aceforge.io import cache_dir
+from aceforge.paths import cache_dir
 from aceforge.types import ExecResult, Job, StdioTest
 
 ENGINE_VERSION = "2"  # bump when verdicts for the same job could change

@@ -109,9 +109,7 @@ def read_label(label: Any, format: str | None = None, where: Where | None = None
         except json.JSONDecodeError as e:
             text = label.decode("utf-8", "replace") if isinstance(label, bytes) else label
             if format not in (None, "kodcode") or not ("def test" in text or "class Test" in text):
-                raise where.error(
-                    None, f"is not JSON ({e.msg}); expected an object or a list"
-                ) from None
+                raise where.error(None, f"is not JSON ({e.msg}); expected an object or a list") from None
             label = {"test": text}  # a bare pytest module (rllm's KodCode ground truth)
     if format is not None and format not in FORMATS:
         raise where.error(None, f"unknown test format {format!r}; known: {', '.join(FORMATS)}")

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from aceforge.generation.base import Completion, GenParams, Prompt
-from aceforge.io import cache_dir
+from aceforge.paths import cache_dir
 
 
 def default_cache_path() -> Path:

@@ -12,7 +12,7 @@ import shutil
 from typing import Any
 
 from aceforge.errors import MissingExtraError
-from aceforge.io import cache_dir
+from aceforge.paths import cache_dir
 from aceforge.rl.configs import EMBEDDED_POLICY
 
 # Newline runs end a base model's answer to the completion prompt (templates.COMPLETION_STOPS)
