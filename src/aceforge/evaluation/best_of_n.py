@@ -114,18 +114,24 @@ def selection_matrices(
     """Each problem's execution matrix for label-free selection, from one engine batch: the
     samples run on inputs read from the question and the generated tests, on those tests, and
     (with `cfg.use_examples`) on the examples written in the question."""
-    tasks = []
-    for p in problems:
+    tasks = [_selection_task(p, cfg) for p in problems]
+    return execution_matrices(tasks, executor, Limits(timeout_s=cfg.select_timeout_s))
+
+
+def _selection_task(p: BonProblem, cfg: BonConfig) -> SelectionTask:
+    """What to run `p`'s samples on; the generated tests alone when there is no function to
+    call (no entry point anywhere, or stdin/stdout tests)."""
+    task = SelectionTask(list(p.programs), model_tests=list(p.generated_tests))
+    if all(isinstance(t, str) for t in p.generated_tests):
         examples = None if cfg.use_examples else ()
         try:
             task = selection_task(
                 p.programs, p.question, p.entry_point, examples, p.generated_tests, cfg.max_inputs
             )
-        except ConfigError:  # no entry point anywhere: the generated tests alone
-            task = SelectionTask(list(p.programs), model_tests=list(p.generated_tests))
-        task.rm_scores = p.rm_scores
-        tasks.append(task)
-    return execution_matrices(tasks, executor, Limits(timeout_s=cfg.select_timeout_s))
+        except ConfigError:
+            pass
+    task.rm_scores = p.rm_scores
+    return task
 
 
 def selection_methods(problems: list[BonProblem], select: Sequence[str]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Which label-free rows `bon` reports, and how its settings are checked (no engine needed)."""
+"""Which label-free rows `bon` reports, and how its settings are checked."""
 
 from __future__ import annotations
 
@@ -6,9 +6,16 @@ import pytest
 
 from aceforge.config import load_run_config
 from aceforge.errors import ConfigError
-from aceforge.evaluation.best_of_n import BonProblem, rankings, selection_methods, selection_table
+from aceforge.evaluation.best_of_n import (
+    BonProblem,
+    rankings,
+    selection_matrices,
+    selection_methods,
+    selection_table,
+)
 from aceforge.evaluation.configs import BonConfig
 from aceforge.evaluation.selection import ExecutionMatrix
+from aceforge.types import StdioTest
 
 
 def problem(generated: list[str], rm: list[float] | None = None) -> BonProblem:
@@ -47,3 +54,14 @@ def test_the_run_config_checks_the_bon_section(tmp_path) -> None:
     path.write_text("run_dir: x\nrm: {}\nbon: {select: [b4, alphacode], use_examples: false}\n")
     bon = load_run_config(path).bon
     assert bon is not None and bon.select == ("b4", "alphacode") and not bon.use_examples
+
+
+def test_stdin_programs_are_selected_by_their_tests_alone(executor) -> None:
+    """No function to call: CodeT's groups still form from the stdin/stdout tests."""
+    programs = ["print(int(input()) * 2)", "n = int(input())\nprint(n + n)", "print(int(input()) + 2)"]
+    tests = [StdioTest("3\n", "6\n"), StdioTest("5\n", "10\n"), StdioTest("2\n", "4\n")]
+    p = BonProblem("double", "Read n, print 2n.", [], programs, generated_tests=tests)  # type: ignore[arg-type]
+    p.correct = [True, True, False]
+    (matrix,) = selection_matrices([p], executor, BonConfig())
+    assert [list(r) for r in matrix.passes] == [[True] * 3, [True] * 3, [False, False, True]]
+    assert selection_table([p], [matrix], {"codet": "dual"}) == {"codet": [1.0]}
