@@ -9,10 +9,10 @@ selection from the execution matrix.
    `--rm skip` leaves 2-3 out (minutes instead of ~10) and carries the previous rm@k rows over;
    `--rm reuse` reads the scores a training run saved in rm_scores.json.
 4. On the odd-index problems, the first N samples are reranked: RM best-of-k vs random choice,
-   CodeT (model-written tests), majority vote, oracle, and every label-free method of
-   `aceforge.evaluation.selection` twice: with CodeT's prompts (no examples) and with
-   HumanEval's prompts as published (examples in the docstring). Same programs in both; only what
-   the selector may read differs. pass@1 with bootstrap 95% intervals, seconds per problem.
+   oracle, and every label-free method of `aceforge.evaluation.selection` (CodeT is `dual`,
+   majority vote `cluster`) twice: with CodeT's prompts (no examples) and with HumanEval's
+   prompts as published (examples in the docstring). Same programs in both; only what the
+   selector may read differs. pass@1 with bootstrap 95% intervals, seconds per problem.
 
     python benchmarks/bon_humaneval.py [--n 16] [--rm train|reuse|skip] [--prompts codet,published]
 """
@@ -29,7 +29,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from aceforge.evaluation.best_of_n import BonProblem, agreement, markdown, per_problem, plot_curve, summarize
+from aceforge.evaluation.best_of_n import BonProblem, markdown, per_problem, plot_curve, summarize
 from aceforge.evaluation.humaneval import load_codet_humaneval
 from aceforge.evaluation.ranking import execution_matrices, selection_task
 from aceforge.evaluation.selection import METHODS, expected_pick
@@ -104,11 +104,9 @@ def main() -> None:
             bp.correct = [results[f"{i}:{k}"].all_passed for k in range(len(programs))]
             bp.rm_scores = rm_scores.get(p.task_id)
             bon.append(bp)
-        extra = agreement(bon, ex)
         tables = {}
-        for prompts in args.prompts.split(","):
-            table = label_free(bon, prompts, ex, args.max_inputs, log)
-            tables[prompts] = per_problem(bon, {**extra, **table} if prompts == "codet" else table)
+        for prompts in args.prompts.split(","):  # CodeT and majority vote are `dual` and `cluster`
+            tables[prompts] = per_problem(bon, label_free(bon, prompts, ex, args.max_inputs, log))
         log["exec_cache"] = ex.stats()
     write_report(tables, bon, args, previous, log, out)
 

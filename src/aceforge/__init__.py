@@ -23,6 +23,7 @@ __all__ = [
     "LLMClient",
     "Limits",
     "PairsConfig",
+    "Ranking",
     "RunConfig",
     "Runtime",
     "SampleConfig",
@@ -31,6 +32,7 @@ __all__ = [
     "SynthConfig",
     "TestOutcome",
     "load_run_config",
+    "rank_programs",
     "run_filter",
     "run_hard",
     "run_pairs",
@@ -71,6 +73,8 @@ _HOMES = {
     "Limits": "aceforge.types",
     "StdioTest": "aceforge.types",
     "TestOutcome": "aceforge.types",
+    "Ranking": "aceforge.evaluation.ranking",
+    "rank_programs": "aceforge.evaluation.ranking",
 }
 
 

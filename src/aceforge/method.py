@@ -3,7 +3,8 @@
     07-rm    a Bradley-Terry reward model (``train-rm``) on the run's pairs, leaving out the pairs
              of held-out questions (a share of the scored questions, chosen by a hash of id)
     08-bon   best-of-N on those held-out questions: the score stage's samples, picked by the RM,
-             by CodeT and by majority vote, against average and oracle (``aceforge bon``'s table)
+             by CodeT, by majority vote and by the label-free methods ``bon.select`` names,
+             against average and oracle (``aceforge bon``'s table)
     09-rl    ``train-rl`` on the hard subset, its own held-out split inside
 
 CodeT needs tests that are not the verdict's: each held-out question's suite is split in two,
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from aceforge import splits
-from aceforge.artifacts import read_stage_rows, write_json, write_rows, write_text
+from aceforge.artifacts import read_stage_rows, write_json, write_rows
 from aceforge.errors import ConfigError, MissingExtraError
 from aceforge.evaluation.configs import BonConfig
 from aceforge.execution.base import Executor
@@ -79,8 +80,10 @@ def run_rm(pairs_dir: Path, score_dir: Path, out: Path, cfg: TrainRMConfig) -> d
 
 
 def run_bon(score_dir: Path, rm_dir: Path, out: Path, cfg: BonConfig, ex: Executor) -> dict[str, Any]:
-    """Best-of-N on held-out questions with the score stage's samples (nothing is sampled again)."""
-    from aceforge.evaluation.best_of_n import agreement, judge, markdown, per_problem, plot_curve, summarize
+    """Best-of-N on held-out questions with the score stage's samples (nothing is sampled again):
+    the RM's pick, CodeT, majority vote and `cfg.select`'s label-free methods, which read inputs
+    and examples from each question and its entry point."""
+    from aceforge.evaluation.best_of_n import evaluate
     from aceforge.reward_model.scorer import RMScorer
 
     cfg.validate()
@@ -92,16 +95,8 @@ def run_bon(score_dir: Path, rm_dir: Path, out: Path, cfg: BonConfig, ex: Execut
     scorer = RMScorer(rm_dir / "model")
     for p in problems:
         p.rm_scores = scorer([p.question] * len(p.programs), p.programs)
-    judge(problems, ex, cfg.timeout_s)
-    table = per_problem(problems, agreement(problems, ex))
-    rows = summarize(table)
-    out.mkdir(parents=True, exist_ok=True)
-    text = markdown(
-        rows, f"Best-of-N on {len(problems)} held-out questions (judged on the odd-position tests)"
-    )
-    png = plot_curve(table, problems, out / "best_of_k.png")
-    write_text(out / "report.md", text + (f"\n![best-of-k]({png.name})\n" if png else ""))
-    write_json(out / "results.json", {"rows": rows, "per_problem": table})
+    title = f"Best-of-N on {len(problems)} held-out questions (judged on the odd-position tests)"
+    _, rows = evaluate(problems, ex, cfg, out, title)
     counts: dict[str, Any] = {"questions": len(problems), "left_out_under_two_tests": skipped}
     counts.update({f"pass@1 {r['method']}": round(r["pass@1"], 4) for r in rows})
     return {"stage": "bon", "complete": True, "config": asdict(cfg), "counts": counts,

@@ -148,7 +148,9 @@ def test_the_run_continues_into_rm_bon_and_rl(tmp_path: Path, server: FaultServe
     assert rm_counts["pairs_used"] == len(details) - rm_counts["pairs_of_held_out_questions_left_out"]
     assert (run / "07-rm/model/config.json").exists()
     bon = json.loads((run / "08-bon/results.json").read_text())
-    assert {r["method"] for r in bon["rows"]} >= {"average", "oracle", "codet"}
+    assert {r["method"] for r in bon["rows"]} >= {"average", "oracle", "codet", "majority", "coevolve"}
+    assert "| coevolve |" in (run / "08-bon/report.md").read_text()
+    assert 0.0 <= manifests["bon"]["counts"]["pass@1 coevolve"] <= manifests["bon"]["counts"]["pass@1 oracle"]
     assert manifests["bon"]["counts"]["questions"] == 2
     assert manifests["rl"]["counts"]["steps"] == 2 and (run / "09-rl/policy/config.json").exists()
     report = (run / "report.md").read_text()

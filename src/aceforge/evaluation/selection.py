@@ -26,6 +26,7 @@ A program that produced no value on any input (syntax error, crash, every call r
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
@@ -248,6 +249,15 @@ METHODS: dict[str, Method] = {
     "coevolve": coevolve,
     "hybrid": hybrid,
 }
+
+
+def unknown_method(name: str) -> str | None:
+    """Why `name` is not a selection method (with a "did you mean"), or None when it is one."""
+    if name in METHODS:
+        return None
+    close = difflib.get_close_matches(name, list(METHODS), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown selection method {name!r}{hint}; choose one of {', '.join(METHODS)}"
 
 
 def rank(scores: Sequence[Score]) -> list[int]:
