@@ -42,10 +42,10 @@ class ServeSettings:
     executor: str = "local"  # or "ray"
     ray_address: str | None = None
     token: str | None = None
-    max_batch: int = 512  # items per engine call
-    batch_wait_ms: float = 5.0  # how long a batch waits for company
-    max_pending: int = 4096  # requests waiting before 503
-    max_body_mb: float = 32.0
+    max_batch: int = field(default=512, metadata={"help": "Items per engine batch."})
+    batch_wait_ms: float = field(default=5.0, metadata={"help": "How long a batch waits for more requests."})
+    max_pending: int = field(default=4096, metadata={"help": "Requests waiting before 503."})
+    max_body_mb: float = field(default=32.0, metadata={"help": "Largest request body."})
     max_items: int = 4096  # items per request
 
 

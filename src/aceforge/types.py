@@ -44,9 +44,11 @@ IMPORT_FLOOR_S = 1.0
 class Limits:
     """Per-job resource limits. `timeout_s` is per test; the import phase gets `import_timeout_s`."""
 
-    timeout_s: float = 1.0
-    import_timeout_s: float | None = None  # None: the one rule, max(timeout_s, IMPORT_FLOOR_S)
-    memory_mb: int = 2048
+    timeout_s: float = field(default=1.0, metadata={"help": "Per-test timeout in seconds."})
+    import_timeout_s: float | None = field(  # None: the one rule, max(timeout_s, IMPORT_FLOOR_S)
+        default=None, metadata={"help": "Program import timeout [default: max(1, timeout)]."}
+    )
+    memory_mb: int = field(default=2048, metadata={"help": "Address-space limit per program."})
     max_processes: int = 64
     max_open_files: int = 256
     max_file_mb: int = 16
@@ -80,9 +82,16 @@ class Job:
     program: str
     tests: tuple[Test, ...]
     limits: Limits = field(default_factory=Limits)
-    fail_fast: bool = False
-    child_per_test: bool = False
-    compare_in_sandbox: bool = False
+    fail_fast: bool = field(
+        default=False, metadata={"help": "Stop a program at its first failing test (all-or-nothing rewards)."}
+    )
+    child_per_test: bool = field(default=False, metadata={"help": "Run every test in a fresh process."})
+    compare_in_sandbox: bool = field(
+        default=False,
+        metadata={
+            "help": "Compare unserializable return values inside the sandbox (the expected value enters it)."
+        },
+    )
     probe: bool = False
     random_seed: int = 0
 

@@ -32,18 +32,7 @@ from aceforge.io import ExecRow, read_exec_rows
 from aceforge.types import Job, Limits
 
 console = Console(stderr=True)
-# The engine's settings keep their help in docstrings: here it is, for the options.
-_LIMITS_HELP = {
-    "timeout_s": "Per-test timeout in seconds.",
-    "import_timeout_s": "Program import timeout [default: max(1, timeout)].",
-    "memory_mb": "Address-space limit per program.",
-}
-_JOB_HELP = {
-    "fail_fast": "Stop a program at its first failing test (all-or-nothing rewards).",
-    "child_per_test": "Run every test in a fresh process.",
-    "compare_in_sandbox": "Compare unserializable return values inside the sandbox "
-    "(the expected value enters it).",
-}
+# make_executor's parameters have no metadata to hold their help: here it is, for the options.
 _EXECUTOR_HELP = {
     "isolation": "auto | strict (refuse without namespaces) | minimal.",
     "rel_tol": "Relative tolerance for float comparisons.",
@@ -51,8 +40,8 @@ _EXECUTOR_HELP = {
 }
 
 
-@with_settings(Limits, "limits", only=tuple(_LIMITS_HELP), help=_LIMITS_HELP)
-@with_settings(Job, "job", only=tuple(_JOB_HELP), help=_JOB_HELP, as_dict=True)
+@with_settings(Limits, "limits", only=("timeout_s", "import_timeout_s", "memory_mb"))
+@with_settings(Job, "job", only=("fail_fast", "child_per_test", "compare_in_sandbox"), as_dict=True)
 @with_engine_options()
 @with_settings(make_executor, "checks", only=tuple(_EXECUTOR_HELP), help=_EXECUTOR_HELP)
 def exec_command(

@@ -15,26 +15,16 @@ from aceforge.rewards.core import RewardOptions
 from aceforge.server import ServeSettings, serve
 
 console = Console(stderr=True)
-# RewardOptions and ServeSettings keep their help in comments: here it is, for the options.
-_REWARD_HELP = {
-    "kind": "binary (paper) | pass_rate | weighted.",
-    "timeout_s": "Per-test timeout.",
-    "format_weight": "Bonus for <think>…</think> answers (0: off).",
-}
-_SERVE_HELP = {
-    "max_batch": "Items per engine batch.",
-    "batch_wait_ms": "How long a batch waits for more requests.",
-    "max_pending": "Requests waiting before 503.",
-    "max_body_mb": "Largest request body.",
-}
 
 
 @with_settings(
     serve, "listen", only=("host", "port"), help={"host": "Interface to listen on.", "port": "Port."}
 )
-@with_settings(RewardOptions, "options", only=tuple(_REWARD_HELP), help=_REWARD_HELP)
+@with_settings(RewardOptions, "options", only=("kind", "timeout_s", "format_weight"))
 @with_engine_options()
-@with_settings(ServeSettings, "limits", only=tuple(_SERVE_HELP), help=_SERVE_HELP, as_dict=True)
+@with_settings(
+    ServeSettings, "limits", only=("max_batch", "batch_wait_ms", "max_pending", "max_body_mb"), as_dict=True
+)
 def serve_command(
     listen: dict[str, Any],
     options: RewardOptions,

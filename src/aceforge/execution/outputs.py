@@ -19,6 +19,7 @@ Stdlib only: the engine imports it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from aceforge.execution.values import normalize_output
@@ -74,17 +75,17 @@ def _decimals(line: str) -> list[Decimal] | None:
     return values if all(v.is_finite() for v in values) else None
 
 
+def _pairwise(got: list[str], want: list[str], close: Callable[[str, str], bool]) -> bool:
+    """Equal lengths, and each pair equal as text or `close`."""
+    return len(got) == len(want) and all(g == w or close(g, w) for g, w in zip(got, want, strict=True))
+
+
 def _lenient(actual: str, expected: str) -> bool:
-    got, want = _stripped_lines(actual), _stripped_lines(expected)
-    if len(got) != len(want):
-        return False
-    for g, w in zip(got, want, strict=True):
-        if g == w:
-            continue
+    def same_numbers(g: str, w: str) -> bool:
         dg, dw = _decimals(g), _decimals(w)
-        if dg is None or dw is None or dg != dw:
-            return False
-    return True
+        return dg is not None and dw is not None and dg == dw
+
+    return _pairwise(_stripped_lines(actual), _stripped_lines(expected), same_numbers)
 
 
 def _number(token: str) -> float | None:
@@ -96,12 +97,8 @@ def _number(token: str) -> float | None:
 
 
 def _tokens(got: list[str], want: list[str], tol: float) -> bool:
-    if len(got) != len(want):
-        return False
-    for g, w in zip(got, want, strict=True):
-        if g == w:
-            continue
+    def within(g: str, w: str) -> bool:
         a, b = _number(g), _number(w)
-        if a is None or b is None or abs(a - b) > tol * max(1.0, abs(b)):
-            return False
-    return True
+        return a is not None and b is not None and abs(a - b) <= tol * max(1.0, abs(b))
+
+    return _pairwise(got, want, within)

@@ -33,11 +33,15 @@ RMScoreFn = Callable[[list[str], list[str]], list[float]]  # (questions, program
 class RewardOptions:
     """The reward's kind and knobs (see the module docstring); hashable, so cores are shared."""
 
-    kind: str = "binary"
+    kind: str = field(
+        default="binary", metadata={"help": "binary (paper) | pass_rate | weighted | rm | hybrid."}
+    )
     floor: float = 0.0  # reward when the kind has none: no runnable code (or no tests for it)
-    format_weight: float = 0.0  # added when the answer is <think>…</think> then the answer
+    format_weight: float = field(  # added when the answer is <think>…</think> then the answer
+        default=0.0, metadata={"help": "Bonus for <think>…</think> answers (0: off)."}
+    )
     rm_weight: float = 0.5  # hybrid
-    timeout_s: float = 1.0  # per test
+    timeout_s: float = field(default=1.0, metadata={"help": "Per-test timeout."})
     memory_mb: int = 2048
     fail_fast: bool | None = None  # default: True for binary (stop at the first failing test)
 
