@@ -4,6 +4,10 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 CODET  ?= ../shared/data/codet
 DEMO   ?= runs/quickstart
+# llama.cpp built for the CPU it compiles on (GGML_NATIVE) segfaulted on its first token here
+# (0.3.35 and 0.3.36 on this VM's AVX-512 Xeon); a portable AVX2 build does not. --no-cache-dir
+# in the install keeps pip from reusing a native wheel it built before.
+LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_SSE42=ON)
 
 .PHONY: docs demo demo-rl rl-quickstart demo-exec test test-all lint bench bench-deps bench-fidelity bench-rl clean
 
@@ -11,6 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q 'torch==2.13.0' || $(PY) -m pip install -q torch  # CPU build from this machine's disk when there
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install -q --no-cache-dir 'llama-cpp-python[server]>=0.3.2'
 	$(PY) -m pip install -q -e '.[dev,local,serve,rl,train,ray,docs]'
 	touch $@
 
