@@ -74,9 +74,12 @@ def write_mbpp(work: Path, codet: str, limit: int | None) -> int:
     return n
 
 
-def write_inputs(work: Path, problems: list, samples: int, workers: int) -> dict[str, dict[str, int]]:
-    """seeds.jsonl, and solutions.jsonl labeled by HumanEval's own tests."""
-    prompts = full_prompts()
+def write_inputs(
+    work: Path, problems: list, samples: int, workers: int, docstrings: str = "published"
+) -> dict[str, dict[str, int]]:
+    """seeds.jsonl (prompts as published, or CodeT's copies without the examples), and
+    solutions.jsonl labeled by HumanEval's own tests."""
+    prompts = full_prompts() if docstrings == "published" else {p.task_id: p.prompt for p in problems}
     with (work / "seeds.jsonl").open("w") as f:
         for p in problems:
             program = prompts[p.task_id] + p.canonical_solution
@@ -175,7 +178,11 @@ def measure(folder: Path, work: Path, workers: int) -> dict[str, object]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--codet-dir", default=str(ROOT.parent / "shared" / "data" / "codet"))
-    ap.add_argument("--split", choices=["even", "odd", "mbpp"], default="even")
+    ap.add_argument("--split", choices=["even", "odd", "mbpp", "pool"], default="even")
+    ap.add_argument("--docstrings", choices=["published", "none"], default="published",
+                    help="HumanEval prompts as published, or CodeT's copies without the examples")  # fmt: skip
+    ap.add_argument("--pool", default=str(ROOT / "benchmarks" / "data" / "dev_pool.jsonl"),
+                    help="--split pool: documented third-party functions with alternatives and bugs")  # fmt: skip
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--samples", type=int, default=20, help="CodeGen-16B samples per problem")
     ap.add_argument("--modes", default="before,domain,feedback,paper")
@@ -184,21 +191,26 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
-    work = Path(a.work) / a.split
+    name = a.split + ("_noex" if a.docstrings == "none" and a.split in ("even", "odd") else "")
+    work = Path(a.work) / name
     work.mkdir(parents=True, exist_ok=True)
+    labels: dict[str, dict[str, int]] = {}
     if a.split == "mbpp":
         problems: list = [None] * write_mbpp(work, a.codet_dir, a.limit)
-        labels: dict[str, dict[str, int]] = {}
+    elif a.split == "pool":
+        problems = [None] * write_pool(work, Path(a.pool), a.limit)
+        labels = pool_counts(work)
     else:
         problems = select(load_codet_humaneval(a.codet_dir), a.split, a.limit)
-        labels = write_inputs(work, problems, a.samples, a.workers)
+        labels = write_inputs(work, problems, a.samples, a.workers, a.docstrings)
     cache = work / "llm-cache.sqlite"
-    report: dict[str, object] = {"split": a.split, "problems": len(problems), "samples_per_problem": a.samples,
+    report: dict[str, object] = {"split": a.split, "docstrings": a.docstrings, "problems": len(problems),
+                                 "samples_per_problem": a.samples,
                                  "correct": sum(c["correct"] for c in labels.values()),
                                  "wrong": sum(c["wrong"] for c in labels.values()), "anchor": ANCHOR, "modes": {}}  # fmt: skip
     modes = a.modes.split(",")
     llm_s = 0.0
-    if any(m != "paper" for m in modes):  # the inputs-mode prompts are the same in every inputs mode
+    if "before" in modes:  # the inputs-mode prompts are the same in every inputs mode
         _, cold = run_mode("before", work, len(problems), cache, a.before_rev, a.workers, "-cold")
         _, warm = run_mode("before", work, len(problems), cache, a.before_rev, a.workers, "-warm")
         llm_s = max(0.0, cold - warm)
@@ -206,13 +218,15 @@ def main() -> None:
     for mode in modes:
         folder, seconds = run_mode(mode, work, len(problems), cache, a.before_rev, a.workers)
         row = measure(folder, work, a.workers)
-        own = seconds + (0.0 if mode == "paper" else llm_s)  # paper mode paid its own LLM calls
+        # Without the `before` runs the first inputs mode pays the LLM calls itself (cold cache).
+        own = seconds + (0.0 if mode == "paper" else llm_s)
         row["seconds_per_question"] = round(own / len(problems), 2)
         report["modes"][mode] = row  # type: ignore[index]
-        print(f"{mode:9s} TPR {row['tpr']}  TNR {row['tnr']}  mutation {row['mutation_score']}  "
-              f"coverage {row['coverage']}  (all: TPR {row['tpr_all']} TNR {row['tnr_all']})  "
-              f"{row['seconds_per_question']} s/question", flush=True)  # fmt: skip
-    out = Path(a.out or ROOT / "benchmarks" / "results" / f"test_fidelity_{a.split}.json")
+        print(f"{mode:9s} TPR {row['tpr']}  TNR {row['tnr']}  mutation {row['mutation_score']} "
+              f"(realistic {row.get('realistic_mutation_score')})  coverage {row['coverage']}  "
+              f"(all: TPR {row['tpr_all']} TNR {row['tnr_all']})  {row['seconds_per_question']} s/question",
+              flush=True)  # fmt: skip
+    out = Path(a.out or ROOT / "benchmarks" / "results" / f"test_fidelity_{name}.json")
     out.write_text(json.dumps(report, indent=1) + "\n")
     out.with_suffix(".md").write_text(table(report) + "\n")
     print(table(report))

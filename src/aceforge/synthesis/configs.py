@@ -4,7 +4,7 @@ follow the paper where it gives one (see each stage's module)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aceforge.errors import ConfigError
 from aceforge.templates import DEFAULT_RM_TEMPLATE
@@ -33,6 +33,11 @@ class SynthConfig:
     search_rounds: int = 2
     mutant_timeout_s: float = 0.5
     chunk_size: int = 16
+    n_edges: int = field(
+        default=40,
+        metadata={"help": "inputs mode: edge-case inputs tried per round (empty, single, bounds, "
+                  "whitespace, non-ASCII, None for Optional), each inside the stated domain; 0 turns them off"},
+    )  # fmt: skip
 
     def validate(self) -> None:
         """Raise `ConfigError` naming the first setting that cannot work."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aceforge.synthesis.parse import check_call, entry_calls
+from aceforge.synthesis.prose import Constraint, Prose
 from aceforge.synthesis.signature import ANY, Param, Spec, conforms, format_call, parse_args
 
 MAX_STR = 200
@@ -36,6 +37,7 @@ class Domain:
     values: list[Any]
     spec: Spec = ANY
     element: bool = False  # elements of a container: a few positive examples still allow 0
+    rule: Constraint | None = None  # what the docstring's prose says (see ``prose``)
     kinds: set[str] = field(init=False)
     floor: float | None = field(init=False, default=None)  # 0 (all >= 0) or 1 (all > 0)
     upper: float | None = field(init=False, default=None)
@@ -68,12 +70,28 @@ class Domain:
         if seqs and len(seqs) == len(vals):
             elems = [e for s in seqs for e in s]
             inner = self.spec.args[0] if self.spec.kind in ("list",) and self.spec.args else ANY
-            self.elements = Domain(elems, inner, element=True) if elems else None
+            self.elements = Domain(elems, inner, element=True, rule=self._inner_rule()) if elems else None
             long = [s for s in seqs if len(s) >= 2]
             self.sorted_ = bool(long) and len(long) >= 2 and all(_is_sorted(s) for s in long)
+        if self.rule is not None:
+            self.nonempty = self.nonempty or self.rule.nonempty or self.rule.min_len > 0
+            self.sorted_ = self.sorted_ or self.rule.sorted_
+            self.chars = self.chars or _rule_chars(self.rule)
+            if self.rule.max_len is not None:
+                self.max_len = min(self.max_len, self.rule.max_len)
+
+            if self.rule.low is not None:
+                self.floor = self.rule.low  # an open bound is left to `contains`
+            if self.rule.high is not None:
+                self.upper = self.rule.high
+
+    def _inner_rule(self) -> Constraint | None:
+        return self.rule.inner() if self.rule is not None else None
 
     def contains(self, v: Any) -> bool:
         if not conforms(v, self.spec):
+            return False
+        if self.rule is not None and not self.rule.allows(v):
             return False
         if not self.values:
             return True
@@ -101,6 +119,18 @@ def _is_sorted(xs: Any) -> bool:
         return all(a <= b for a, b in itertools.pairwise(xs))
     except TypeError:
         return False
+
+
+def _rule_chars(rule: Constraint) -> str:
+    """The alphabet mutation draws from when the prose names one."""
+    c = rule.element or rule
+    if c.chars is not None:
+        return c.chars
+    if c.case == "lower":
+        return string.ascii_lowercase + " "
+    if c.case == "upper":
+        return string.ascii_uppercase + " "
+    return ""
 
 
 def _charset(text: str) -> str:
@@ -229,10 +259,17 @@ class InputSpace:
     params: list[Param]
     domains: list[Domain]
     arity: int | None
+    prose: Prose = field(default_factory=Prose)
 
     @classmethod
-    def build(cls, entry: str, params: list[Param], observed: list[str]) -> InputSpace:
+    def build(
+        cls, entry: str, params: list[Param], observed: list[str], prose: Prose | None = None
+    ) -> InputSpace:
+        """`prose`: the docstring's rules (see ``prose.read_prose``), kept where the observed
+        calls do not contradict them."""
         rows = [parse_args(c) for c in observed]
+        names = [p.name for p in params]
+        rules = (prose or Prose()).consistent_with(rows, names)
         arities = {len(a) for a, kw in rows if not kw}
         arity = arities.pop() if len(arities) == 1 else None
         n = arity if arity is not None else len(params)
@@ -240,8 +277,13 @@ class InputSpace:
         for i in range(n):
             spec = params[i].spec if i < len(params) else ANY
             vals = [a[i] for a, kw in rows if not kw and len(a) == n]
-            domains.append(Domain([v for v in vals if conforms(v, spec)], spec))
-        return cls(entry, params, domains, arity)
+            rule = rules.params.get(names[i]) if i < len(names) else None
+            domains.append(Domain([v for v in vals if conforms(v, spec)], spec, rule=rule))
+        return cls(entry, params, domains, arity, rules)
+
+    def rebuild(self, observed: list[str]) -> InputSpace:
+        """The same parameters and prose rules, observed domains from other calls."""
+        return InputSpace.build(self.entry, self.params, observed, self.prose)
 
     def fits(self, call: str) -> bool:
         """The call has the observed arity and every argument lies in its domain."""
@@ -254,6 +296,8 @@ class InputSpace:
         if self.arity is not None and len(args) != self.arity:
             return False
         if self.arity is None and self.params and not self._arity_ok(len(args)):
+            return False
+        if not self.prose.allows(args, [p.name for p in self.params]):
             return False
         return all(i >= len(self.domains) or self.domains[i].contains(a) for i, a in enumerate(args))
 

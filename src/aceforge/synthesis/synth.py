@@ -13,6 +13,7 @@ Two modes:
 
 from __future__ import annotations
 
+import ast
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
 from aceforge.synthesis.domain import InputSpace
+from aceforge.synthesis.edges import edge_calls, guesses
 from aceforge.synthesis.examples import assigned_calls, example_calls
 from aceforge.synthesis.feedback import (
     Answers,
@@ -38,8 +40,9 @@ from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
+from aceforge.synthesis.prose import read_prose, silent_sign
 from aceforge.synthesis.seeds import Seed
-from aceforge.synthesis.signature import params_of, typed_calls
+from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.types import Executor, Limits
 
 
@@ -155,7 +158,12 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     text = f"{seed.program}\n{seed.instruction}"
     examples = example_calls(text, entry) or assigned_calls(text, entry, [p.name for p in params])
     origin = dict.fromkeys(examples, "example")
-    space = InputSpace.build(entry, params, list(origin))
+    fn = entry_function(seed.program, entry)
+    doc = (ast.get_docstring(fn) if fn is not None else None) or seed.instruction
+    prose = read_prose(doc, params)
+    if not examples:  # examples show the sign of every number; without them, silence means >= 0
+        prose = silent_sign(doc, params, prose)
+    space = InputSpace.build(entry, params, list(origin), prose)
     rejected = []
     for item in items:
         call, why = check_call(item, entry)
@@ -166,12 +174,16 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
         else:
             origin.setdefault(call, "model")
     if not origin and cfg.guess_inputs:
-        guesses = typed_calls(params, entry) or guess_calls(seed.program, entry)
-        origin.update(dict.fromkeys(guesses, "signature"))
+        origin.update(dict.fromkeys(_guesses(space, seed.program), "signature"))
     return _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
 
 
-_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "mutation": 3}
+_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "edge": 3, "mutation": 3}
+
+
+def _guesses(space: InputSpace, program: str) -> list[str]:
+    """In-domain calls from the annotations, else from the parameter names."""
+    return guesses(space) or [c for c in guess_calls(program, space.entry) if space.fits(c)]
 
 
 def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig, out: StageOutput) -> None:
@@ -194,7 +206,7 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
         ok = _one_signature([c for c in d.calls if c in ans.found], d.origin)
         d.answers = Answers({c: ans.found[c] for c in ok}, set(), ans.failed)
         if d.space is not None and not any(o == "example" for o in d.origin.values()):
-            d.space = InputSpace.build(d.entry, d.space.params, ok)  # the model's inputs define it
+            d.space = d.space.rebuild(ok)  # the model's inputs define it
         live.append(d)
     _widen(live, executor, limits, cfg, "ref1")
     if cfg.feedback:
@@ -226,12 +238,8 @@ def _last_resort(
     guesses = []
     for i in todo:
         d = drafts[i]
-        params = d.space.params if d.space is not None else []
-        new = [
-            c
-            for c in typed_calls(params, d.entry) or guess_calls(d.seed.program, d.entry)
-            if c not in d.origin
-        ]
+        found = _guesses(d.space, d.seed.program) if d.space is not None else []
+        new = [c for c in found if c not in d.origin]
         d.origin.update(dict.fromkeys(new, "signature"))
         d.calls += new
         guesses.append(new)
@@ -259,12 +267,19 @@ def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
     known = list(d.answers.found)
     assert d.space is not None
     grown = d.space.grow(known, len(known) + cfg.n_tests * 2, f"{d.seed.id}/{tag}")[len(known) :]
-    edges = d.space.boundaries(known)[: cfg.n_tests]
-    new = [c for c in dict.fromkeys(grown + edges) if c not in d.answers.found and c not in d.answers.failed]
+    bounds = d.space.boundaries(known)[: cfg.n_tests]
+    edges = edge_calls(d.space, known, cfg.n_edges) if cfg.n_edges else []
+    new = [
+        c
+        for c in dict.fromkeys(grown + bounds + edges)
+        if c not in d.answers.found and c not in d.answers.failed
+    ]
     for c in grown:
         d.origin.setdefault(c, "mutation")
-    for c in edges:
+    for c in bounds:
         d.origin.setdefault(c, "boundary")
+    for c in edges:
+        d.origin.setdefault(c, "edge")
     return new
 
 

@@ -1,0 +1,143 @@
+"""Edge cases inside a question's domain, systematically per type and stated rule.
+
+Per argument: empty, single, duplicate and unsorted containers; 0, 1, -1, the stated bounds and
+large numbers; whitespace, punctuation, mixed case and non-ASCII letters in strings; ``None``
+where the annotation is Optional. Every candidate is kept only if the argument's domain (its
+annotation, the seed's examples, the docstring's prose) contains it, so an edge the docstring
+rules out is never tested — and a call only when the whole call fits. The seed then answers
+each one; inputs it raises on are dropped (or become exception tests, see ``raises``).
+
+Also the typed guesses used when neither examples nor the model give an input: values of the
+annotated types, drawn from the stated alphabet and bounds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from aceforge.synthesis.domain import Domain, InputSpace
+from aceforge.synthesis.signature import Spec, format_call, parse_args, typed_values
+
+LARGE_INT = 10**6
+_TEXT_EDGES = ["", " ", "a", "A", "aa", "ab ba", "  lead and trail  ", "Hello, World!", "a\tb\nc",
+               "ÄÖü éñ", "ß", "İstanbul", "x" * 60, "MiXeD CaSe", "123", "a-b_c.d"]  # fmt: skip
+
+
+def value_edges(v: Any, dom: Domain) -> list[Any]:
+    """Edge values of the same kind as `v` (an observed value), before the domain check."""
+    if isinstance(v, bool):
+        return [not v]
+    if isinstance(v, int):
+        return _int_edges(v, dom)
+    if isinstance(v, float):
+        lo = dom.floor if dom.floor is not None else -2.5
+        return [0.0, 1.0, -1.0, 0.5, float(lo), 1e6, -1e6, v * 10]
+    if isinstance(v, str):
+        return _str_edges(v, dom)
+    if isinstance(v, list | tuple):
+        out = [list(x) if isinstance(v, list) else tuple(x) for x in _seq_edges(list(v), dom)]
+        return out
+    if isinstance(v, dict):
+        return [{}, dict(list(v.items())[:1])] if v else []
+    return []
+
+
+def _int_edges(v: int, dom: Domain) -> list[Any]:
+    out = [0, 1, -1, 2, v + 1, v - 1, -v, LARGE_INT, -LARGE_INT]
+    if dom.floor is not None:
+        out += [int(dom.floor), int(dom.floor) + 1]
+    if dom.rule is not None and dom.rule.high is not None:
+        out += [int(dom.rule.high), int(dom.rule.high) - 1]
+    return out
+
+
+def _str_edges(v: str, dom: Domain) -> list[str]:
+    alphabet = dom.chars or ""
+    out = ["", v[:1], v + v[:1], v.upper(), v.lower(), v.swapcase(), f" {v} ", v.replace(" ", "  ")]
+    if alphabet:
+        a, b = alphabet[0], alphabet[-1]
+        out += [a, a * 5, b * 5, (a + b) * 4, alphabet[: min(len(alphabet), 30)]]
+    return out + _TEXT_EDGES
+
+
+def _seq_edges(xs: list[Any], dom: Domain) -> list[list[Any]]:
+    out: list[list[Any]] = [[], xs[:1]]
+    if xs:
+        out += [xs + xs[:1], [xs[0]] * 3, xs[::-1], xs[1:] + xs[:1]]
+        out += [xs * max(1, 30 // max(1, len(xs)))]
+    elems = dom.elements
+    if xs and elems is not None:
+        for e in value_edges(xs[0], elems)[:6]:
+            out.append([e, *xs[1:]])
+    return out
+
+
+def edge_calls(space: InputSpace, calls: list[str], limit: int = 40) -> list[str]:
+    """Calls that replace one argument of a known call with an edge value its domain contains,
+    plus `None` for Optional parameters; deduplicated, in catalogue order, at most `limit`."""
+    out: list[str] = []
+    for call in calls:
+        try:
+            args, kwargs = parse_args(call)
+        except (SyntaxError, ValueError, AssertionError):
+            continue
+        if kwargs:
+            continue
+        for i, a in enumerate(args):
+            dom = space.domains[i] if i < len(space.domains) else Domain([a])
+            for b in _optional_none(space, i) + value_edges(a, dom):
+                new = format_call(space.entry, [*args[:i], b, *args[i + 1 :]])
+                if new != call and new not in out and space.fits(new):
+                    out.append(new)
+    return out[:limit]
+
+
+def _optional_none(space: InputSpace, i: int) -> list[Any]:
+    if i < len(space.params):
+        spec = space.params[i].spec
+        if spec.kind == "union" and any(s.kind == "none" for s in spec.args):
+            return [None]
+    return []
+
+
+def guesses(space: InputSpace, limit: int = 20) -> list[str]:
+    """Calls built from the annotations, each value inside its parameter's domain (strings
+    from the stated alphabet); empty when a parameter has neither annotation nor rule."""
+    choices = []
+    for i, p in enumerate(space.params):
+        dom = space.domains[i] if i < len(space.domains) else None
+        vals = [p.default] if p.has_default else []
+        vals += typed_values(p.spec) + _from_rule(p.spec, dom)
+        if dom is not None:
+            vals = [v for v in vals if dom.contains(v)]
+        if not vals:
+            return []
+        choices.append(list(dict.fromkeys(map(repr, vals))))
+    if not choices:
+        return []
+    out: list[str] = []
+    for i in range(limit * 4):
+        args = [vals[(i * (j + 1) + i // len(vals)) % len(vals)] for j, vals in enumerate(choices)]
+        call = f"{space.entry}({', '.join(args)})"
+        if call not in out and space.fits(call):
+            out.append(call)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _from_rule(spec: Spec, dom: Domain | None) -> list[Any]:
+    """Strings over the stated alphabet (and lists of them) when the prose names one."""
+    if dom is None or not dom.chars:
+        return []
+    a = dom.chars
+    words = ["".join(itertools.islice(itertools.cycle(a[k % len(a) :] + a[: k % len(a)]), n))
+             for k, n in ((0, 1), (1, 2), (0, 3), (2, 5), (1, 6), (3, 4))]  # fmt: skip
+    words += [a[-1] * 3, a[0] + a[-1] + a[0]]
+    if spec.kind in ("list", "tuple"):
+        return [words[:3], words[2:5], [words[0]]]
+    if spec.kind in ("str", "any"):
+        return words
+    return []
+

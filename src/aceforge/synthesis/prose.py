@@ -1,0 +1,349 @@
+"""The domain a docstring states in words.
+
+Seeds in the wild rarely carry ``>>>`` examples, but their prose often says what a valid input
+is: "two strings consisting only of 1s and 0s", "a string of '<' and '>'", "a positive
+integer", "1 <= n <= 10^5", "a sorted list", "a non-empty list", "strings of equal length",
+"lowercase letters". This module reads those common phrasings deterministically into a
+`Constraint` per parameter (and call-wide rules such as equal lengths). A constraint only
+narrows a domain; the caller cross-checks it against the seed's own examples and drops any the
+examples contradict. Sentences about the output ("Return ...") are not read.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from aceforge.synthesis.signature import Param
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """What the prose says about one argument. Scalar rules (characters, case, sign, bounds)
+    apply to the argument itself and to every string or number inside a container; size rules
+    (non-empty, minimum length, sorted) to the argument itself."""
+
+    chars: str | None = None  # every character of every string is one of these
+    case: str | None = None  # "lower" | "upper": letters only in that case
+    low: float | None = None  # numbers >= low (> low when low_open)
+    low_open: bool = False
+    high: float | None = None  # numbers <= high
+    nonempty: bool = False
+    min_len: int = 0
+    max_len: int | None = None
+    sorted_: bool = False
+    element: Constraint | None = None  # rules stated for the elements only ("arr[i] >= 0")
+
+    def allows(self, v: Any) -> bool:
+        """Whether `v` satisfies every rule (values of other types pass the scalar rules)."""
+        if isinstance(v, list | tuple | set | frozenset | dict):
+            if not self._size_ok(v):
+                return False
+            if self.sorted_ and isinstance(v, list | tuple) and not _is_sorted(v):
+                return False
+            items = list(v.values()) if isinstance(v, dict) else list(v)
+            inner = self.inner()
+            return all(inner.allows(x) for x in items)
+        if isinstance(v, str):
+            return self._size_ok(v) and self._text_ok(v)
+        if isinstance(v, bool):
+            return True
+        if isinstance(v, int | float):
+            return self._number_ok(v)
+        return True
+
+    def scalar(self) -> Constraint:
+        """Only the rules that reach into containers."""
+        return Constraint(self.chars, self.case, self.low, self.low_open, self.high)
+
+    def inner(self) -> Constraint:
+        """The rules every element of a container must meet: the scalar ones, and the ones
+        stated for elements (which win where both speak)."""
+        base, e = self.scalar(), self.element
+        if e is None:
+            return base
+        pick = lambda a, b: a if a is not None else b  # noqa: E731
+        low_open = e.low_open if e.low is not None else base.low_open
+        return replace(e, chars=pick(e.chars, base.chars), case=pick(e.case, base.case),
+                       low=pick(e.low, base.low), low_open=low_open, high=pick(e.high, base.high))  # fmt: skip
+
+    def _size_ok(self, v: Any) -> bool:
+        n = len(v)
+        if (self.nonempty and n == 0) or n < self.min_len:
+            return False
+        return self.max_len is None or n <= self.max_len
+
+    def _text_ok(self, s: str) -> bool:
+        if self.chars is not None and not set(s) <= set(self.chars):
+            return False
+        if self.case == "lower" and s != s.lower():
+            return False
+        return not (self.case == "upper" and s != s.upper())
+
+    def _number_ok(self, x: float) -> bool:
+        if self.low is not None and (x < self.low or (self.low_open and x == self.low)):
+            return False
+        return self.high is None or x <= self.high
+
+    @property
+    def empty(self) -> bool:
+        return self == Constraint()
+
+
+def _is_sorted(xs: Any) -> bool:
+    try:
+        return all(a <= b for a, b in zip(xs, list(xs)[1:], strict=False))
+    except TypeError:
+        return False
+
+
+@dataclass
+class Prose:
+    """The docstring's rules: per parameter name, and whether str/list arguments share a length."""
+
+    params: dict[str, Constraint] = field(default_factory=dict)
+    equal_length: bool = False
+
+    def allows(self, args: list[Any], names: list[str]) -> bool:
+        for name, v in zip(names, args, strict=False):
+            c = self.params.get(name)
+            if c is not None and not c.allows(v):
+                return False
+        if self.equal_length:
+            sized = [len(a) for a in args if isinstance(a, str | list | tuple)]
+            if len(set(sized)) > 1:
+                return False
+        return True
+
+    def alphabet(self, name: str) -> str | None:
+        """The characters a string argument may be built from, when the prose says."""
+        c = self.params.get(name)
+        if c is None:
+            return None
+        c = c.element or c
+        if c.chars is not None:
+            return c.chars
+        if c.case == "lower":
+            return string.ascii_lowercase
+        if c.case == "upper":
+            return string.ascii_uppercase
+        return None
+
+    def consistent_with(self, calls: list[tuple[list[Any], dict[str, Any]]], names: list[str]) -> Prose:
+        """The rules the seed's own example calls do not contradict (a misread phrase loses)."""
+        kept = {}
+        for name, c in self.params.items():
+            if name not in names:
+                continue
+            i = names.index(name)
+            if all(c.allows(a[i]) for a, _ in calls if len(a) > i):
+                kept[name] = c
+        equal = self.equal_length and all(Prose({}, True).allows(a, names) for a, _ in calls)
+        return Prose(kept, equal)
+
+
+# ---- reading ------------------------------------------------------------------------------------
+
+_OUTPUT = re.compile(r"^\s*(?:and\s+)?(?:return|returns|output|outputs|print|prints|the output|the result)\b", re.I)
+_NUM = r"-?\d+(?:\.\d+)?(?:\s*(?:\^|\*\*)\s*\d+|e\d+)?"
+_RANGE = re.compile(
+    rf"(?:({_NUM})\s*(<=|<|≤)\s*)?([A-Za-z_][\w.]*(?:\[\w*\])?(?:\([\w.]+\))?(?:\.\w+)?)\s*(<=|<|≤)\s*({_NUM})"
+    rf"|({_NUM})\s*(<=|<|≤)\s*([A-Za-z_][\w.]*(?:\[\w*\])?(?:\([\w.]+\))?(?:\.\w+)?)"
+    rf"|([A-Za-z_][\w.]*(?:\[\w*\])?)\s*(>=|>|≥)\s*({_NUM})"
+)
+_QUOTED_CHAR = re.compile(r"""["'`](.)["'`]""")
+_CHARSET = re.compile(
+    r"(?:consist\w*|contain\w*|made up|compos\w*|string|strings|characters?|comprised)\s+"
+    r"(?:(?:only|solely|entirely|just)\s+)?of\s+(?:(?:only|the characters?|characters?)\s+)?"
+    r"((?:[\"'`].[\"'`](?:\s*,\s*|\s+and\s+|\s+or\s+|\s*,\s*and\s+|\s*,\s*or\s+)?){2,})",
+    re.I,
+)
+_BINARY = re.compile(r"\b(?:of|only)\s+(?:the\s+)?(?:1s and 0s|0s and 1s|ones and zeros|zeros and ones)\b"
+                     r"|\bbinary (?:string|number)s?\b", re.I)  # fmt: skip
+_DIGITS = re.compile(r"\b(?:consist\w*|contain\w*|made up|compos\w*)\s+(?:only\s+)?of\s+(?:only\s+)?digits\b"
+                     r"|\bstring of digits\b|\bonly digits\b", re.I)  # fmt: skip
+_LETTERS_ONLY = re.compile(r"\b(?:only|consist\w* (?:only )?of|contain\w* only)\s+(lowercase|uppercase|lower-case|upper-case)?\s*"
+                           r"(?:english |latin |ascii )?(?:letters|alphabets?|characters)\b", re.I)  # fmt: skip
+_CASE = re.compile(r"\b(lower|upper)[- ]?case\b", re.I)
+# "a positive integer", "list of non-negative numbers", "n is positive" (not "count the positive ones")
+_POSITIVE = re.compile(
+    r"\b(?:a|an|given|two|three|of|is|are|be|all|takes?|accepts?|receives?|only|always)\s+(?:\w+\s+)?"
+    r"(non[- ]?negative|positive|strictly positive|natural)\b",
+    re.I,
+)
+_NONEMPTY = re.compile(r"\bnon[- ]?empty\b|\bnot empty\b|\bis never empty\b", re.I)
+_AT_LEAST = re.compile(r"\b(?:of )?(?:length|size) (?:of )?at least (\w+)|\bat least (\w+) (?:elements|items|numbers|values)\b", re.I)
+_SORTED = re.compile(r"\b(?:sorted|in (?:ascending|increasing|non-decreasing) order)\b", re.I)
+_EQUAL = re.compile(r"\b(?:of )?(?:equal|the same|same) length\b", re.I)
+
+
+def read_prose(doc: str, params: list[Param]) -> Prose:
+    """The rules `doc` states about `params` (by name, or by the only parameter of a kind)."""
+    out = Prose()
+    if not doc or not params:
+        return out
+    for sentence in _sentences(doc):
+        if _OUTPUT.match(sentence):
+            continue
+        _read_sentence(sentence, params, out)
+    return out
+
+
+def silent_sign(doc: str, params: list[Param], prose: Prose) -> Prose:
+    """Number parameters of a docstring that never speaks of negative values (and shows no
+    negative number) are taken as non-negative: correct programs disagree on what gcd(-4, 6)
+    or 2^-3 mod 5 is, and a test there would be a guess."""
+    if re.search(r"negative|(?<![\w)\]])-\s?\d", doc or "", re.I):
+        return prose
+    for p in params:
+        c = prose.params.get(p.name, Constraint())
+        if _kind(p) in ("int", "float") and c.low is None:
+            prose.params[p.name] = replace(c, low=0)
+    return prose
+
+
+def _sentences(doc: str) -> list[str]:
+    text = re.sub(r"\s+", " ", doc)
+    # Bullet and constraint lists ("* 1 <= n <= 10") are separate sentences too.
+    parts = re.split(r"(?<=[.;!?])\s+(?=[A-Z*\-\d])|\s[*\-•]\s", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _merge(out: Prose, name: str, **rules: Any) -> None:
+    out.params[name] = replace(out.params.get(name, Constraint()), **rules)
+
+
+def _read_sentence(s: str, params: list[Param], out: Prose) -> None:
+    _read_ranges(s, params, out)
+    chars = _charset(s)
+    if chars is not None:
+        for p in _targets(s, params, ("str", "list")):
+            _merge(out, p.name, chars=chars)
+    case = _case(s)
+    if case is not None:
+        for p in _targets(s, params, ("str", "list")):
+            _merge(out, p.name, case=case)
+    m = _POSITIVE.search(s)
+    if m and not re.search(r"\b(?:or|and) (?:negative|zero)\b|\bnegative or\b", s, re.I):
+        strict = not m.group(1).lower().startswith("non")
+        for p in _targets(s, params, ("int", "float", "list")):
+            _merge(out, p.name, low=0, low_open=strict)
+    if _NONEMPTY.search(s):
+        for p in _targets(s, params, ("str", "list")):
+            _merge(out, p.name, nonempty=True)
+    m = _AT_LEAST.search(s)
+    if m:
+        word = (m.group(1) or m.group(2)).lower()
+        n = _NUMBER_WORDS.get(word) or (int(word) if word.isdigit() else 0)
+        for p in _targets(s, params, ("str", "list")):
+            _merge(out, p.name, min_len=n, nonempty=n > 0)
+    if _SORTED.search(s) and not re.search(r"\bnot sorted\b|\bunsorted\b", s, re.I):
+        for p in _targets(s, params, ("list",)):
+            _merge(out, p.name, sorted_=True)
+    if _EQUAL.search(s) and sum(p.spec.kind in ("str", "list", "any") for p in params) >= 2:
+        out.equal_length = True
+
+
+def _charset(s: str) -> str | None:
+    if _BINARY.search(s):
+        return "01"
+    m = _CHARSET.search(s)
+    if m:
+        return "".join(sorted(set(_QUOTED_CHAR.findall(m.group(1)))))
+    if _DIGITS.search(s):
+        return string.digits
+    m = _LETTERS_ONLY.search(s)
+    if m:
+        case = (m.group(1) or "").lower()
+        if case.startswith("lower"):
+            return string.ascii_lowercase
+        if case.startswith("upper"):
+            return string.ascii_uppercase
+        return string.ascii_letters if "letter" in m.group(0).lower() or "alphabet" in m.group(0).lower() else None
+    return None
+
+
+def _case(s: str) -> str | None:
+    """"lowercase"/"uppercase" said of the input (not "regardless of case", not "convert to")."""
+    m = _CASE.search(s)
+    if not m or re.search(r"regardless|ignor\w+ case|case[- ]insensitive|convert|change|flip|swap|both", s, re.I):
+        return None
+    return m.group(1).lower()
+
+
+def _kind(p: Param) -> str:
+    k = p.spec.kind
+    if k == "union":
+        kinds = [a.kind for a in p.spec.args if a.kind != "none"]
+        k = kinds[0] if len(kinds) == 1 else "any"
+    return {"tuple": "list", "set": "list", "frozenset": "list", "bool": "other"}.get(k, k)
+
+
+def _targets(s: str, params: list[Param], kinds: tuple[str, ...]) -> list[Param]:
+    """The parameters a sentence speaks of: those it names, else those of a fitting kind
+    (unannotated ones fit any kind)."""
+    fitting = [p for p in params if _kind(p) in kinds or _kind(p) == "any"]
+    named = [p for p in params if re.search(rf"(?<![\w.]){re.escape(p.name)}(?![\w(])", s)]
+    return [p for p in fitting if p in named] if named else fitting
+
+
+def _number(text: str) -> float:
+    t = text.replace(" ", "")
+    for op in ("^", "**"):
+        if op in t:
+            base, exp = t.split(op)
+            return int(base) ** int(exp) if base.lstrip("-").isdigit() else float(base) ** int(exp)
+    v = float(t)
+    return int(v) if v.is_integer() else v
+
+
+def _read_ranges(s: str, params: list[Param], out: Prose) -> None:
+    """``1 <= n <= 10^5``, ``0 <= arr[i]``, ``1 <= len(arr) <= 100``, ``n > 0``."""
+    for m in _RANGE.finditer(s):
+        if m.group(3):
+            lo, lop, name, hop, hi = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
+        elif m.group(8):
+            lo, lop, name, hop, hi = m.group(6), m.group(7), m.group(8), None, None
+        else:
+            name, lop, lo, hop, hi = m.group(9), m.group(10), m.group(11), None, None
+            lop = "<" if lop in (">",) else "<="
+        _apply_range(name, lo, lop, hi, hop, params, out)
+
+
+def _apply_range(
+    name: str, lo: str | None, lop: str | None, hi: str | None, hop: str | None, params: list[Param], out: Prose
+) -> None:
+    names = [p.name for p in params]
+    length = re.fullmatch(r"len\((\w+)\)|(\w+)\.(?:length|size)", name)
+    element = re.fullmatch(r"(\w+)\[\w*\]|(\w+)\.value", name)
+    base = (length or element).group(1) or (length or element).group(2) if (length or element) else name
+    if base not in names:
+        containers = [p.name for p in params if _kind(p) in ("list", "str", "any")]
+        if not (length or element) or len(containers) != 1:
+            return
+        base = containers[0]
+    low = _number(lo) if lo is not None else None
+    high = _number(hi) if hi is not None else None
+    if hop == "<" and high is not None:
+        high = high - 1 if isinstance(high, int) else high
+    if length:
+        rules: dict[str, Any] = {}
+        if low is not None:
+            rules["min_len"] = int(low) + (lop == "<")
+            rules["nonempty"] = rules["min_len"] > 0
+        if high is not None:
+            rules["max_len"] = int(high)
+        _merge(out, base, **rules)
+        return
+    rules = {"low": low, "low_open": lop == "<"} if low is not None else {}
+    if high is not None:
+        rules["high"] = high
+    if element:
+        cur = out.params.get(base, Constraint())
+        out.params[base] = replace(cur, element=replace(cur.element or Constraint(), **rules))
+    else:
+        _merge(out, base, **rules)
