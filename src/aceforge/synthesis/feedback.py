@@ -33,6 +33,7 @@ class Answers:
     found: dict[str, tuple[str, Any]] = field(default_factory=dict)
     unstable: set[str] = field(default_factory=set)  # answered differently on the second run
     failed: set[str] = field(default_factory=set)  # raised, hung, slow or not a literal
+    raised: dict[str, str] = field(default_factory=dict)  # call → exception type, the same twice
 
 
 def reference_answers(
@@ -57,8 +58,12 @@ def reference_answers(
         a, b = runs[f"{tag}/{i}/a"], runs[f"{tag}/{i}/b"]
         first = _values(a, cs)
         second = _values(b, list(reversed(cs)))
+        errors = _errors(a, cs), _errors(b, list(reversed(cs)))
         for call in cs:
             x, y = first.get(call), second.get(call)
+            name = errors[0].get(call)
+            if name is not None and name == errors[1].get(call):
+                out[i].raised[call] = name
             if x is None or y is None or max(x[1], y[1]) > max_ref_s:
                 out[i].failed.add(call)
             elif not values_equal(x[0], y[0], 0.0, 0.0):
@@ -91,12 +96,37 @@ def assert_test(call: str, expected: str) -> str:
     return f"assert {call} is None" if expected == "None" else f"assert {call} == {expected}"
 
 
+def raises_test(call: str, exception: str) -> str:
+    """A test that `call` raises `exception`, in the one multi-line shape the engine judges in
+    the parent (from the exception's type name; see ``execution.plan``)."""
+    return (
+        f"try:\n    {call}\nexcept {exception}:\n    pass\n"
+        f"else:\n    raise AssertionError({f'{call} should raise {exception}'!r})"
+    )
+
+
+def _errors(result: ExecResult, calls: list[str]) -> dict[str, str]:
+    """Calls whose expression raised quickly (not a hang, not memory): call → exception type."""
+    if result.status != "ok":
+        return {}
+    return {
+        c: t.detail
+        for c, t in zip(calls, result.tests, strict=True)
+        if t.outcome == "error" and t.detail and t.detail.isidentifier()
+    }
+
+
 def _values(result: ExecResult, calls: list[str]) -> dict[str, tuple[Any, float]]:
     if result.status != "ok":
         return {}
     return {
         c: (t.value, t.duration_s) for c, t in zip(calls, result.tests, strict=True) if t.outcome == "passed"
     }
+
+
+def exception_last(calls: list[str], answers: Answers) -> list[str]:
+    """Mutant jobs stop at their first exception: calls the reference raises on go last."""
+    return [c for c in calls if c not in answers.raised] + [c for c in calls if c in answers.raised]
 
 
 def kill_sets(
@@ -118,14 +148,17 @@ def kill_sets(
     for r in executor.run_all(jobs):
         _, q_s, m_s = r.id.split("/")
         q, m = int(q_s), int(m_s)
-        ref = answers[q].found
+        ref, raised = answers[q].found, answers[q].raised
         if r.status != "ok":  # the mutant does not even import: every input kills it
             out[q][m] = set(calls[q])
             continue
         for call, t in zip(calls[q], r.tests, strict=True):
             if t.outcome == "not_run":
                 continue
-            if t.outcome != "passed" or not values_equal(t.value, ref[call][1]):
+            if call in raised and call not in ref:  # an exception test: the same type, or killed
+                if not (t.outcome == "error" and t.detail == raised[call]):
+                    out[q][m].add(call)
+            elif t.outcome != "passed" or not values_equal(t.value, ref[call][1]):
                 out[q][m].add(call)
     return out
 
@@ -135,12 +168,12 @@ def minimize(ordered: list[str], kills: list[set[str]], answers: Answers, n: int
     in `ordered`), then the remaining calls in order, new expected values first."""
     rank = {c: i for i, c in enumerate(ordered)}
     chosen = cover(ordered, kills, n)
-    seen_values = {answers.found[c][0] for c in chosen}
+    seen_values = {answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}" for c in chosen}
     rest = [c for c in ordered if c not in chosen]
     fresh: list[str] = []
     stale: list[str] = []
     for c in rest:
-        text = answers.found[c][0]
+        text = answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}"
         (stale if text in seen_values else fresh).append(c)
         seen_values.add(text)
     chosen += (fresh + stale)[: max(0, n - len(chosen))]

@@ -31,9 +31,11 @@ from aceforge.synthesis.examples import assigned_calls, example_calls
 from aceforge.synthesis.feedback import (
     Answers,
     assert_test,
+    exception_last,
     kill_sets,
     minimize,
     mutation_score,
+    raises_test,
     reference_answers,
 )
 from aceforge.synthesis.mutants import make_mutants
@@ -41,6 +43,7 @@ from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
 from aceforge.synthesis.prose import read_prose, silent_sign
+from aceforge.synthesis.raises import cap_exceptions, intended_exceptions
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.types import Executor, Limits
@@ -61,6 +64,7 @@ class _Draft:
     answers: Answers = field(default_factory=Answers)
     kills: list[set[str]] = field(default_factory=list)  # per mutant of the seed: calls that kill it
     stats: dict[str, Any] = field(default_factory=dict)
+    exceptions: set[str] = field(default_factory=set)  # what the seed raises on purpose (``raises``)
 
 
 async def synthesize(
@@ -175,7 +179,9 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
             origin.setdefault(call, "model")
     if not origin and cfg.guess_inputs:
         origin.update(dict.fromkeys(_guesses(space, seed.program), "signature"))
-    return _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
+    draft = _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
+    draft.exceptions = intended_exceptions(fn, doc)
+    return draft
 
 
 _RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "edge": 3, "mutation": 3}
@@ -203,19 +209,22 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
                 {"question": d.question, "calls": sorted(ans.unstable)[:5]},
             )
             continue
-        ok = _one_signature([c for c in d.calls if c in ans.found], d.origin)
-        d.answers = Answers({c: ans.found[c] for c in ok}, set(), ans.failed)
+        ok = _one_signature([c for c in d.calls if c in ans.found or c in ans.raised], d.origin)
+        d.answers = Answers({c: ans.found[c] for c in ok if c in ans.found}, set(), ans.failed,
+                            _intended(d, ans.raised, ok))  # fmt: skip
         if d.space is not None and not any(o == "example" for o in d.origin.values()):
-            d.space = d.space.rebuild(ok)  # the model's inputs define it
+            d.space = d.space.rebuild([c for c in ok if c in d.answers.found])  # the model's inputs define it
         live.append(d)
     _widen(live, executor, limits, cfg, "ref1")
     if cfg.feedback:
         _feedback(live, executor, limits, cfg)
     for d in live:
-        ordered = sorted(d.answers.found, key=lambda c: _RANK[d.origin.get(c, "mutation")])
+        pool = [*d.answers.found, *d.answers.raised]
+        ordered = sorted(pool, key=lambda c: _RANK[d.origin.get(c, "mutation")])
         chosen = (
             minimize(ordered, d.kills, d.answers, cfg.n_tests) if cfg.feedback else ordered[: cfg.n_tests]
         )
+        chosen = cap_exceptions(chosen, d.answers.raised, cfg.n_tests)
         if not chosen:
             out.reject(d.seed.id, "no_valid_inputs", {"question": d.question, "rejected_inputs": d.rejected})
             continue
@@ -226,7 +235,24 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
             inputs_dropped=len(d.answers.failed),
         )  # fmt: skip
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
-        _keep(out, d, [assert_test(c, d.answers.found[c][0]) for c in chosen], cfg)
+        d.stats["exception_tests"] = sum(c in d.answers.raised for c in chosen)
+        _keep(out, d, [_test(d.answers, c) for c in chosen], cfg)
+
+
+def _test(answers: Answers, call: str) -> str:
+    if call in answers.found:
+        return assert_test(call, answers.found[call][0])
+    return raises_test(call, answers.raised[call])
+
+
+def _intended(d: _Draft, raised: dict[str, str], calls: list[str]) -> dict[str, str]:
+    """Calls in the domain on which the seed raised an exception it raises on purpose."""
+    ok = set(calls)
+    return {
+        c: name
+        for c, name in raised.items()
+        if name in d.exceptions and c in ok and (d.space is None or d.space.fits(c))
+    }
 
 
 def _last_resort(
@@ -249,6 +275,7 @@ def _last_resort(
         answers[i].found.update(found.found)
         answers[i].unstable |= found.unstable
         answers[i].failed |= found.failed
+        answers[i].raised.update(found.raised)
 
 
 def _answer(
@@ -272,7 +299,7 @@ def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
     new = [
         c
         for c in dict.fromkeys(grown + bounds + edges)
-        if c not in d.answers.found and c not in d.answers.failed
+        if c not in d.answers.found and c not in d.answers.failed and c not in d.answers.raised
     ]
     for c in grown:
         d.origin.setdefault(c, "mutation")
@@ -295,7 +322,9 @@ def _widen(
         added = [c for c in new if c in ans.found and c not in ans.unstable]
         d.answers.found.update({c: ans.found[c] for c in added})
         d.answers.failed |= ans.failed | ans.unstable
-        new[:] = added
+        raised = _intended(d, ans.raised, [c for c in new if c not in ans.unstable])
+        d.answers.raised.update(raised)
+        new[:] = exception_last(added + list(raised), d.answers)
     return proposals
 
 
@@ -304,7 +333,7 @@ def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: Syn
     for inputs that tell the surviving mutants apart from the seed."""
     mlimits = replace(limits, timeout_s=min(limits.timeout_s, cfg.mutant_timeout_s))
     mutants = [[m.program for m in make_mutants(d.seed.program, d.seed.id, cfg.n_mutants)] for d in drafts]
-    pools = [list(d.answers.found) for d in drafts]
+    pools = [exception_last([*d.answers.found, *d.answers.raised], d.answers) for d in drafts]
     for d, kills in zip(
         drafts, kill_sets(mutants, pools, [d.answers for d in drafts], executor, mlimits), strict=True
     ):

@@ -1,0 +1,49 @@
+"""Exceptions are behaviour: which exceptions a seed means to raise.
+
+An input on which the seed raises is usually outside the question's domain (``max([])``), and
+is dropped. But a seed that raises on purpose — an explicit ``raise ValueError(...)`` in its
+code, or an exception its docstring documents ("Raises ValueError if n is negative") — defines
+behaviour a correct program must share, and a bug that returns a default instead is real. Those
+inputs become exception tests (``feedback.raises_test``); they never make up more than a share
+of a suite, and a suite with them always keeps value tests, so a program that raises on every
+input cannot pass.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+
+MAX_SHARE = 0.25  # of a suite's tests at most this share checks exceptions (at least one may)
+
+
+def _builtin_exception(name: str) -> bool:
+    cls = getattr(builtins, name, None)
+    return isinstance(cls, type) and issubclass(cls, Exception)
+
+
+def intended_exceptions(fn: ast.FunctionDef | None, doc: str) -> set[str]:
+    """Builtin exception types the function raises explicitly or its docstring names."""
+    names: set[str] = set()
+    if fn is not None:
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                if isinstance(exc, ast.Name):
+                    names.add(exc.id)
+    names |= set(re.findall(r"\b([A-Z]\w*(?:Error|Exception))\b", doc or ""))
+    return {n for n in names if _builtin_exception(n)}
+
+
+def cap_exceptions(chosen: list[str], raised: dict[str, str], n: int) -> list[str]:
+    """`chosen` with at most ``max(1, MAX_SHARE * n)`` exception tests, and none unless a value
+    test stays beside them (the suite's other tests still need values)."""
+    values = [c for c in chosen if c not in raised]
+    if not values:
+        return []
+    room = max(1, int(MAX_SHARE * n))
+    kept = set(values) | {c for c in chosen if c in raised}
+    exc = [c for c in chosen if c in raised]
+    kept -= set(exc[room:])
+    return [c for c in chosen if c in kept]
