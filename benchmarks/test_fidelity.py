@@ -74,6 +74,30 @@ def write_mbpp(work: Path, codet: str, limit: int | None) -> int:
     return n
 
 
+def write_pool(work: Path, pool: Path, limit: int | None) -> int:
+    """Seeds from the third-party pool (the function's source as published) and, as labeled
+    solutions, its correct alternatives and its bugs (kinds in kinds.json)."""
+    rows = [json.loads(line) for line in pool.read_text().splitlines() if line.strip()][:limit]
+    kinds: dict[str, list[str]] = {}
+    with (work / "seeds.jsonl").open("w") as f, (work / "solutions.jsonl").open("w") as g:
+        for r in rows:
+            fn = next(n for n in ast.walk(ast.parse(r["seed"])) if isinstance(n, ast.FunctionDef)
+                      and n.name == r["entry_point"])  # fmt: skip
+            f.write(json.dumps({"id": r["id"], "instruction": ast.get_docstring(fn) or "",
+                                "program": r["seed"]}) + "\n")  # fmt: skip
+            progs = [(p, "correct") for p in r["correct"]] + [(b["source"], b["kind"]) for b in r["bugs"]]
+            for prog, kind in progs:
+                g.write(json.dumps({"id": r["id"], "program": prog, "label": kind == "correct"}) + "\n")
+                kinds.setdefault(r["id"], []).append(kind)
+    (work / "kinds.json").write_text(json.dumps(kinds))
+    return len(rows)
+
+
+def pool_counts(work: Path) -> dict[str, dict[str, int]]:
+    kinds = json.loads((work / "kinds.json").read_text())
+    return {q: {"correct": ks.count("correct"), "wrong": len(ks) - ks.count("correct")} for q, ks in kinds.items()}
+
+
 def write_inputs(
     work: Path, problems: list, samples: int, workers: int, docstrings: str = "published"
 ) -> dict[str, dict[str, int]]:

@@ -11,6 +11,9 @@ For each row (AceCode-87K schema: ``test_cases``, optional ``reference``, ``entr
 * ``precision`` — the fraction of tests the reference passes;
 * ``mutation_score`` — mutants of the reference the suite kills, over the non-equivalent ones
   (killed by the suite, or by an input found by an in-domain search around the suite's calls);
+  ``realistic_mutation_score`` the same for realistic mutants (``synthesis.realistic``: bugs
+  people write — boundaries, truthiness for ``is None``, empty-input guards, ignored optional
+  parameters, swallowed exceptions...), which predicts missed real bugs better;
 * ``discrimination`` — per test, its pass rate among the top 27% of inferences by pass rate
   minus that among the bottom 27% (the classic item-discrimination index; None under 4);
 * ``models`` — per model, programs and how many pass every test (the proxy's pass count is the
@@ -37,6 +40,7 @@ from aceforge.io import iter_records
 from aceforge.synthesis.domain import InputSpace, test_calls
 from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_answers
 from aceforge.synthesis.mutants import make_mutants
+from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.parse import entry_calls
 from aceforge.synthesis.signature import params_of
 from aceforge.types import ExecResult, Executor, Job, Limits
@@ -172,7 +176,8 @@ class _Q:
     entry: str | None
     tests: list[str]
     programs: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, model/label, program)
-    mutants: list[str] = field(default_factory=list)
+    mutants: list[str] = field(default_factory=list)  # classic ones first, then realistic ones
+    classic: int = 0
     audit: dict[str, Any] = field(default_factory=dict)
 
 
@@ -214,6 +219,9 @@ def _question(row: dict[str, Any], cfg: AuditConfig, solutions: dict[str, list[S
         q.programs.append(("solution", "correct" if s.label else "wrong", s.program))
     if ref and cfg.n_mutants:
         q.mutants = [m.program for m in make_mutants(ref, str(row.get("id")), cfg.n_mutants)]
+        q.classic = len(q.mutants)
+        if entry:
+            q.mutants += [m.program for m in make_realistic(ref, entry, str(row.get("id")), cfg.n_mutants)]
     q.audit = {"tests": len(tests), "duplicate_tests": duplicate_tests(tests, entry)}
     return q
 
@@ -330,9 +338,14 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
                 ks[m] = k
             kn.extend(nw)
     for q, ks in zip(todo, kills, strict=True):
-        killed, live = mutation_score(ks, ["suite"])
-        q.audit.update(mutants=len(ks), mutants_killed=killed, mutants_equivalent=len(ks) - live,
+        killed, live = mutation_score(ks[: q.classic], ["suite"])
+        q.audit.update(mutants=q.classic, mutants_killed=killed, mutants_equivalent=q.classic - live,
                        mutation_score=round(killed / live, 4) if live else None)  # fmt: skip
+        r = ks[q.classic :]
+        r_killed, r_live = mutation_score(r, ["suite"])
+        q.audit.update(realistic_mutants=len(r), realistic_killed=r_killed,
+                       realistic_equivalent=len(r) - r_live,
+                       realistic_mutation_score=round(r_killed / r_live, 4) if r_live else None)  # fmt: skip
     for q in qs:
         q.audit.pop("suite_kills", None)
 

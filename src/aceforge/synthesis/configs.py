@@ -30,6 +30,12 @@ class SynthConfig:
     max_ref_s: float = 0.2  # inputs the seed answers more slowly are dropped (naive solutions time out)
     feedback: bool = True  # inputs mode: mutants of the seed steer the search and the minimized suite
     n_mutants: int = 30
+    n_realistic: int = field(
+        default=30,
+        metadata={"help": "inputs mode with feedback: realistic mutants of the seed (boundary, off-by-one, "
+                  "`if not x` for `is None`, empty-input guard, abs, sorted, case folding, optional parameter "
+                  "ignored, exception swallowed, ...) whose killing inputs the suite keeps"},
+    )  # fmt: skip
     search_rounds: int = 2
     mutant_timeout_s: float = 0.5
     chunk_size: int = 16
@@ -45,8 +51,8 @@ class SynthConfig:
             raise ConfigError(f"synth mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.n_tests < 1 or self.chunk_size < 1:
             raise ConfigError("n_tests and chunk_size must be at least 1")
-        if self.n_mutants < 0 or self.search_rounds < 0:
-            raise ConfigError("n_mutants and search_rounds must be at least 0")
+        if self.n_mutants < 0 or self.n_realistic < 0 or self.search_rounds < 0 or self.n_edges < 0:
+            raise ConfigError("n_mutants, n_realistic, n_edges and search_rounds must be at least 0")
 
 
 @dataclass(frozen=True)

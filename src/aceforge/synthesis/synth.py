@@ -39,6 +39,7 @@ from aceforge.synthesis.feedback import (
     reference_answers,
 )
 from aceforge.synthesis.mutants import make_mutants
+from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
@@ -65,6 +66,7 @@ class _Draft:
     kills: list[set[str]] = field(default_factory=list)  # per mutant of the seed: calls that kill it
     stats: dict[str, Any] = field(default_factory=dict)
     exceptions: set[str] = field(default_factory=set)  # what the seed raises on purpose (``raises``)
+    classic: int = 0  # kills[:classic] are classic mutants, the rest realistic ones
 
 
 async def synthesize(
@@ -228,10 +230,13 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
         if not chosen:
             out.reject(d.seed.id, "no_valid_inputs", {"question": d.question, "rejected_inputs": d.rejected})
             continue
-        killed, live_mutants = mutation_score(d.kills, chosen)
+        killed, live_mutants = mutation_score(d.kills[: d.classic], chosen)
+        r_killed, r_live = mutation_score(d.kills[d.classic :], chosen)
         d.stats.update(
-            mutants=len(d.kills), mutants_killed=killed, mutants_equivalent=len(d.kills) - live_mutants,
+            mutants=d.classic, mutants_killed=killed, mutants_equivalent=d.classic - live_mutants,
             mutation_score=round(killed / live_mutants, 4) if live_mutants else None,
+            realistic_mutants=len(d.kills) - d.classic, realistic_killed=r_killed,
+            realistic_mutation_score=round(r_killed / r_live, 4) if r_live else None,
             inputs_dropped=len(d.answers.failed),
         )  # fmt: skip
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
@@ -332,7 +337,11 @@ def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: Syn
     """Mutants of each seed against its pool; then rounds of in-domain search around the pool
     for inputs that tell the surviving mutants apart from the seed."""
     mlimits = replace(limits, timeout_s=min(limits.timeout_s, cfg.mutant_timeout_s))
-    mutants = [[m.program for m in make_mutants(d.seed.program, d.seed.id, cfg.n_mutants)] for d in drafts]
+    mutants = []
+    for d in drafts:
+        classic = [m.program for m in make_mutants(d.seed.program, d.seed.id, cfg.n_mutants)]
+        d.classic = len(classic)
+        mutants.append(classic + [m.program for m in make_realistic(d.seed.program, d.entry, d.seed.id, cfg.n_realistic)])
     pools = [exception_last([*d.answers.found, *d.answers.raised], d.answers) for d in drafts]
     for d, kills in zip(
         drafts, kill_sets(mutants, pools, [d.answers for d in drafts], executor, mlimits), strict=True
