@@ -88,10 +88,11 @@ class Domain:
     def _inner_rule(self) -> Constraint | None:
         return self.rule.inner() if self.rule is not None else None
 
-    def contains(self, v: Any) -> bool:
+    def contains(self, v: Any, stated: bool = True) -> bool:
+        """Whether `v` lies in the domain (`stated`: also the docstring's rules)."""
         if not conforms(v, self.spec):
             return False
-        if self.rule is not None and not self.rule.allows(v):
+        if stated and self.rule is not None and not self.rule.allows(v):
             return False
         if not self.values:
             return True
@@ -109,7 +110,7 @@ class Domain:
         if isinstance(v, list | tuple):
             if self.sorted_ and not _is_sorted(v):
                 return False
-            if self.elements is not None and not all(self.elements.contains(e) for e in v):
+            if self.elements is not None and not all(self.elements.contains(e, stated) for e in v):
                 return False
         return True
 
@@ -270,13 +271,17 @@ class InputSpace:
         rows = [parse_args(c) for c in observed]
         names = [p.name for p in params]
         rules = (prose or Prose()).consistent_with(rows, names)
+        if _equal_lengths(rows):  # every observed call pairs strings (or lists) of one length
+            rules = Prose(rules.params, True)
         arities = {len(a) for a, kw in rows if not kw}
-        arity = arities.pop() if len(arities) == 1 else None
+        # Optional parameters may be given or left out, whatever the observed calls did.
+        fixed = len(arities) == 1 and not any(p.has_default for p in params)
+        arity = arities.pop() if fixed else None
         n = arity if arity is not None else len(params)
         domains = []
         for i in range(n):
             spec = params[i].spec if i < len(params) else ANY
-            vals = [a[i] for a, kw in rows if not kw and len(a) == n]
+            vals = [a[i] for a, kw in rows if not kw and len(a) > i]
             rule = rules.params.get(names[i]) if i < len(names) else None
             domains.append(Domain([v for v in vals if conforms(v, spec)], spec, rule=rule))
         return cls(entry, params, domains, arity, rules)
@@ -285,8 +290,9 @@ class InputSpace:
         """The same parameters and prose rules, observed domains from other calls."""
         return InputSpace.build(self.entry, self.params, observed, self.prose)
 
-    def fits(self, call: str) -> bool:
-        """The call has the observed arity and every argument lies in its domain."""
+    def fits(self, call: str, stated: bool = True) -> bool:
+        """The call has the observed arity and every argument lies in its domain (`stated`:
+        also inside what the docstring's prose allows)."""
         try:
             args, kwargs = parse_args(call)
         except (SyntaxError, ValueError, AssertionError):
@@ -297,9 +303,9 @@ class InputSpace:
             return False
         if self.arity is None and self.params and not self._arity_ok(len(args)):
             return False
-        if not self.prose.allows(args, [p.name for p in self.params]):
+        if stated and not self.prose.allows(args, [p.name for p in self.params]):
             return False
-        return all(i >= len(self.domains) or self.domains[i].contains(a) for i, a in enumerate(args))
+        return all(i >= len(self.domains) or self.domains[i].contains(a, stated) for i, a in enumerate(args))
 
     def _arity_ok(self, n: int) -> bool:
         required = sum(not p.has_default for p in self.params)
@@ -343,6 +349,18 @@ class InputSpace:
                     if new not in out and new != call and self.fits(new):
                         out.append(new)
         return out
+
+
+def _equal_lengths(rows: list[tuple[list[Any], dict[str, Any]]]) -> bool:
+    """Whether the calls all pass two or more strings (or lists) of equal length, and nothing
+    else of that size."""
+    if not rows:
+        return False
+    for args, _ in rows:
+        sized = [a for a in args if isinstance(a, str | list | tuple)]
+        if len(sized) < 2 or len({type(a) for a in sized}) > 1 or len({len(a) for a in sized}) > 1:
+            return False
+    return True
 
 
 def _ties(v: Any, args: list[Any], i: int) -> list[Any]:

@@ -73,9 +73,11 @@ def _seq_edges(xs: list[Any], dom: Domain) -> list[list[Any]]:
     return out
 
 
-def edge_calls(space: InputSpace, calls: list[str], limit: int = 40) -> list[str]:
+def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: bool = True) -> list[str]:
     """Calls that replace one argument of a known call with an edge value its domain contains,
-    plus `None` for Optional parameters; deduplicated, in catalogue order, at most `limit`."""
+    plus `None` for Optional parameters; deduplicated, in catalogue order, at most `limit`.
+    With `stated` False: only the edges the docstring's prose rules out (probes for the
+    exceptions a seed documents)."""
     out: list[str] = []
     for call in calls:
         try:
@@ -84,13 +86,56 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40) -> list[str
             continue
         if kwargs:
             continue
+        for new in _optional_given(space, args) + _paired(space, args):
+            ok = space.fits(new) if stated else space.fits(new, False) and not space.fits(new)
+            if new not in out and ok:
+                out.append(new)
         for i, a in enumerate(args):
             dom = space.domains[i] if i < len(space.domains) else Domain([a])
             for b in _optional_none(space, i) + value_edges(a, dom):
                 new = format_call(space.entry, [*args[:i], b, *args[i + 1 :]])
-                if new != call and new not in out and space.fits(new):
+                ok = space.fits(new) if stated else space.fits(new, False) and not space.fits(new)
+                if new != call and new not in out and ok:
                     out.append(new)
     return out[:limit]
+
+
+def _paired(space: InputSpace, args: list[Any]) -> list[str]:
+    """Strings or lists that must share a length, cut or grown together."""
+    if not space.prose.equal_length:
+        return []
+    out = []
+    for f in (lambda x: x[:0], lambda x: x[:1], lambda x: x[:-1], lambda x: x + x, lambda x: x + x[:1]):
+        out.append(format_call(space.entry, [f(a) if isinstance(a, str | list | tuple) else a for a in args]))
+    return out
+
+
+def _optional_values(default: Any) -> list[Any]:
+    """Values for an optional parameter: falsy ones first (`if x:` for `is None` bugs)."""
+    if isinstance(default, bool):
+        return [not default]
+    if isinstance(default, int | float):
+        return [0, 1, default + 1, -1, 2 * default + 3]
+    if isinstance(default, str):
+        return ["", "x", default + "-", " "]
+    return [0, "", "x", 1, False, True, 3]
+
+
+def _optional_given(space: InputSpace, args: list[Any]) -> list[str]:
+    """A call that leaves optional parameters out gets each one given in turn, then all of
+    them given together (`ignored optional parameter` and `given together` bugs)."""
+    params = space.params
+    if len(args) >= len(params) or any(not p.has_default for p in params[len(args) :]):
+        return []
+    rest = params[len(args) :]
+    out = []
+    for k in range(1, len(rest) + 1):  # the first k optional ones given (positional)
+        for v in _optional_values(rest[k - 1].default):
+            given = [p.default for p in rest[: k - 1]] + [v]
+            out.append(format_call(space.entry, [*args, *given]))
+    together = [_optional_values(p.default)[1 % len(_optional_values(p.default))] for p in rest]
+    out.append(format_call(space.entry, [*args, *together]))
+    return out
 
 
 def _optional_none(space: InputSpace, i: int) -> list[Any]:

@@ -148,7 +148,12 @@ class Prose:
 
 # ---- reading ------------------------------------------------------------------------------------
 
-_OUTPUT = re.compile(r"^\s*(?:and\s+)?(?:return|returns|output|outputs|print|prints|the output|the result)\b", re.I)
+# Sentences about the output or about failures say nothing about the valid inputs.
+_OUTPUT = re.compile(
+    r"^\s*(?:and\s+)?(?:return|returns|output|outputs|print|prints|the output|the result|raise|raises|"
+    r"throws?|:raises?|:returns?|:rtype)\b",
+    re.I,
+)
 _NUM = r"-?\d+(?:\.\d+)?(?:\s*(?:\^|\*\*)\s*\d+|e\d+)?"
 _RANGE = re.compile(
     rf"(?:({_NUM})\s*(<=|<|≤)\s*)?([A-Za-z_][\w.]*(?:\[\w*\])?(?:\([\w.]+\))?(?:\.\w+)?)\s*(<=|<|≤)\s*({_NUM})"
@@ -209,7 +214,7 @@ def silent_sign(doc: str, params: list[Param], prose: Prose) -> Prose:
 def _sentences(doc: str) -> list[str]:
     text = re.sub(r"\s+", " ", doc)
     # Bullet and constraint lists ("* 1 <= n <= 10") are separate sentences too.
-    parts = re.split(r"(?<=[.;!?])\s+(?=[A-Z*\-\d])|\s[*\-•]\s", text)
+    parts = re.split(r"(?<=[\w)\]'\"`][.;!?])\s+|\s[*\-•]\s", text)
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -221,16 +226,16 @@ def _read_sentence(s: str, params: list[Param], out: Prose) -> None:
     _read_ranges(s, params, out)
     chars = _charset(s)
     if chars is not None:
-        for p in _targets(s, params, ("str", "list")):
+        for p in _targets(s, params, ("str", "list"), _first(s, (_BINARY, _CHARSET, _DIGITS, _LETTERS_ONLY))):
             _merge(out, p.name, chars=chars)
     case = _case(s)
     if case is not None:
         for p in _targets(s, params, ("str", "list")):
             _merge(out, p.name, case=case)
     m = _POSITIVE.search(s)
-    if m and not re.search(r"\b(?:or|and) (?:negative|zero)\b|\bnegative or\b", s, re.I):
+    if m and not re.search(r"\b(?:or|and) (?:negative|zero)\b|\bnegative or\b|\bnot (?:a )?(?:positive|non)", s, re.I):
         strict = not m.group(1).lower().startswith("non")
-        for p in _targets(s, params, ("int", "float", "list")):
+        for p in _targets(s, params, ("int", "float", "list"), m.start(1)):
             _merge(out, p.name, low=0, low_open=strict)
     if _NONEMPTY.search(s):
         for p in _targets(s, params, ("str", "list")):
@@ -283,12 +288,24 @@ def _kind(p: Param) -> str:
     return {"tuple": "list", "set": "list", "frozenset": "list", "bool": "other"}.get(k, k)
 
 
-def _targets(s: str, params: list[Param], kinds: tuple[str, ...]) -> list[Param]:
-    """The parameters a sentence speaks of: those it names, else those of a fitting kind
+def _first(s: str, patterns: tuple[re.Pattern[str], ...]) -> int | None:
+    hits = [m.start() for pat in patterns if (m := pat.search(s))]
+    return min(hits) if hits else None
+
+
+def _targets(s: str, params: list[Param], kinds: tuple[str, ...], pos: int | None = None) -> list[Param]:
+    """The parameters a sentence speaks of: those it names (only the one named nearest to the
+    phrase at `pos`, unless the sentence speaks of two or all), else those of a fitting kind
     (unannotated ones fit any kind)."""
     fitting = [p for p in params if _kind(p) in kinds or _kind(p) == "any"]
-    named = [p for p in params if re.search(rf"(?<![\w.]){re.escape(p.name)}(?![\w(])", s)]
-    return [p for p in fitting if p in named] if named else fitting
+    where = {p.name: [m.start() for m in re.finditer(rf"(?<![\w.]){re.escape(p.name)}(?![\w(])", s)]
+             for p in fitting}  # fmt: skip
+    named = [p for p in fitting if where[p.name]]
+    if not any(re.search(rf"(?<![\w.]){re.escape(p.name)}(?![\w(])", s) for p in params):
+        return fitting
+    if pos is None or len(named) < 2 or re.search(r"\b(?:two|both|all|each|three|every)\b", s, re.I):
+        return named
+    return [min(named, key=lambda p: min(abs(i - pos) for i in where[p.name]))]
 
 
 def _number(text: str) -> float:

@@ -170,23 +170,26 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     if not examples:  # examples show the sign of every number; without them, silence means >= 0
         prose = silent_sign(doc, params, prose)
     space = InputSpace.build(entry, params, list(origin), prose)
+    exceptions = intended_exceptions(fn, doc)
     rejected = []
     for item in items:
         call, why = check_call(item, entry)
         if call is not None and not space.fits(call):
+            if exceptions and space.fits(call, stated=False):  # may be a documented exception case
+                origin.setdefault(call, "probe")
             call, why = None, "outside_domain"
         if call is None:
             rejected.append({"test": str(item)[:500], "reason": why or "invalid"})
         else:
             origin.setdefault(call, "model")
-    if not origin and cfg.guess_inputs:
+    if not any(o != "probe" for o in origin.values()) and cfg.guess_inputs:
         origin.update(dict.fromkeys(_guesses(space, seed.program), "signature"))
     draft = _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
-    draft.exceptions = intended_exceptions(fn, doc)
+    draft.exceptions = exceptions
     return draft
 
 
-_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "edge": 3, "mutation": 3}
+_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "edge": 3, "probe": 3, "mutation": 3}
 
 
 def _guesses(space: InputSpace, program: str) -> list[str]:
@@ -212,8 +215,8 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
             )
             continue
         ok = _one_signature([c for c in d.calls if c in ans.found or c in ans.raised], d.origin)
-        d.answers = Answers({c: ans.found[c] for c in ok if c in ans.found}, set(), ans.failed,
-                            _intended(d, ans.raised, ok))  # fmt: skip
+        d.answers = Answers({c: ans.found[c] for c in ok if c in ans.found and d.origin.get(c) != "probe"},
+                            set(), ans.failed, _intended(d, ans.raised, ok))  # fmt: skip
         if d.space is not None and not any(o == "example" for o in d.origin.values()):
             d.space = d.space.rebuild([c for c in ok if c in d.answers.found])  # the model's inputs define it
         live.append(d)
@@ -256,7 +259,7 @@ def _intended(d: _Draft, raised: dict[str, str], calls: list[str]) -> dict[str, 
     return {
         c: name
         for c, name in raised.items()
-        if name in d.exceptions and c in ok and (d.space is None or d.space.fits(c))
+        if name in d.exceptions and c in ok and (d.space is None or d.space.fits(c, stated=False))
     }
 
 
@@ -301,6 +304,10 @@ def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
     grown = d.space.grow(known, len(known) + cfg.n_tests * 2, f"{d.seed.id}/{tag}")[len(known) :]
     bounds = d.space.boundaries(known)[: cfg.n_tests]
     edges = edge_calls(d.space, known, cfg.n_edges) if cfg.n_edges else []
+    if d.exceptions and cfg.n_edges:  # values the prose rules out: documented exception cases?
+        for c in edge_calls(d.space, known, cfg.n_edges // 4, stated=False):
+            d.origin.setdefault(c, "probe")
+            edges.append(c)
     new = [
         c
         for c in dict.fromkeys(grown + bounds + edges)
@@ -311,7 +318,7 @@ def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
     for c in bounds:
         d.origin.setdefault(c, "boundary")
     for c in edges:
-        d.origin.setdefault(c, "edge")
+        d.origin.setdefault(c, "edge")  # (probes were marked above)
     return new
 
 
@@ -324,7 +331,7 @@ def _widen(
     for d, ans, new in zip(
         drafts, _answer(drafts, proposals, executor, limits, cfg, tag), proposals, strict=True
     ):
-        added = [c for c in new if c in ans.found and c not in ans.unstable]
+        added = [c for c in new if c in ans.found and c not in ans.unstable and d.origin.get(c) != "probe"]
         d.answers.found.update({c: ans.found[c] for c in added})
         d.answers.failed |= ans.failed | ans.unstable
         raised = _intended(d, ans.raised, [c for c in new if c not in ans.unstable])
