@@ -42,7 +42,8 @@ from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_ans
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.parse import entry_calls
-from aceforge.synthesis.signature import params_of
+from aceforge.synthesis.raises import returns_iterator
+from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.types import ExecResult, Executor, Job, Limits
 
 __all__ = ["AuditConfig", "audit_rows", "run_audit", "summarize", "summary_lines", "write_audit"]
@@ -321,6 +322,7 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
         for q, p, c in zip(todo, progs, calls, strict=True)
     ]
     kills = [[{"suite"} if k else set() for k in q.audit.get("suite_kills", [])] for q in todo]
+    wraps = [returns_iterator(entry_function(p, q.entry or "")) for q, p in zip(todo, progs, strict=True)]
     known = [list(c) for c in calls]
     mlimits = _mutant_limits(limits)
     for r in range(cfg.search_rounds):
@@ -328,11 +330,11 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
         for q, sp, kn in zip(todo, spaces, known, strict=True):
             grown = sp.grow(kn, len(kn) + 40, f"{q.row.get('id')}/audit{r}")[len(kn) :]
             proposals.append([c for c in dict.fromkeys(grown + sp.boundaries(kn)) if c not in kn])
-        answers = reference_answers(progs, proposals, executor, limits, 1.0, f"audit{r}")
+        answers = reference_answers(progs, proposals, executor, limits, 1.0, f"audit{r}", wraps)
         alive = [[m for m, k in enumerate(ks) if not k] for ks in kills]
         new = [[c for c in p if c in a.found] for p, a in zip(proposals, answers, strict=True)]
         found = kill_sets([[q.mutants[m] for m in al] for q, al in zip(todo, alive, strict=True)], new,
-                          answers, executor, mlimits)  # fmt: skip
+                          answers, executor, mlimits, wraps)  # fmt: skip
         for ks, al, f, kn, nw in zip(kills, alive, found, known, new, strict=True):
             for m, k in zip(al, f, strict=True):
                 ks[m] = k

@@ -261,6 +261,7 @@ class InputSpace:
     domains: list[Domain]
     arity: int | None
     prose: Prose = field(default_factory=Prose)
+    constants: dict[str, list[Any]] = field(default_factory=dict)  # per parameter (``edges.harvest``)
 
     @classmethod
     def build(
@@ -288,7 +289,9 @@ class InputSpace:
 
     def rebuild(self, observed: list[str]) -> InputSpace:
         """The same parameters and prose rules, observed domains from other calls."""
-        return InputSpace.build(self.entry, self.params, observed, self.prose)
+        space = InputSpace.build(self.entry, self.params, observed, self.prose)
+        space.constants = self.constants
+        return space
 
     def fits(self, call: str, stated: bool = True) -> bool:
         """The call has the observed arity and every argument lies in its domain (`stated`:

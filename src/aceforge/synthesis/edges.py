@@ -13,11 +13,12 @@ annotated types, drawn from the stated alphabet and bounds.
 
 from __future__ import annotations
 
+import ast
 import itertools
 from typing import Any
 
 from aceforge.synthesis.domain import Domain, InputSpace
-from aceforge.synthesis.signature import Spec, format_call, parse_args, typed_values
+from aceforge.synthesis.signature import Spec, entry_function, format_call, parse_args, typed_values
 
 LARGE_INT = 10**6
 _TEXT_EDGES = ["", " ", "a", "A", "aa", "ab ba", "  lead and trail  ", "Hello, World!", "a\tb\nc",
@@ -73,6 +74,35 @@ def _seq_edges(xs: list[Any], dom: Domain) -> list[list[Any]]:
     return out
 
 
+def harvest(program: str, entry: str) -> dict[str, list[Any]]:
+    """Constants the seed compares a parameter with (``align == "center"``, ``x in ("a", "b")``,
+    ``n > 100``): per parameter, the values where its behaviour changes."""
+    fn = entry_function(program, entry)
+    if fn is None:
+        return {}
+    names = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    out: dict[str, list[Any]] = {}
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+            continue
+        left, right = node.left, node.comparators[0]
+        for a, b in ((left, right), (right, left)):
+            if isinstance(a, ast.Name) and a.id in names:
+                for v in _constants(b):
+                    if v not in out.setdefault(a.id, []):
+                        out[a.id].append(v)
+    return out
+
+
+def _constants(node: ast.expr) -> list[Any]:
+    try:
+        v = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return []
+    items = list(v) if isinstance(v, list | tuple | set | frozenset) else [v]
+    return [x for x in items if isinstance(x, str | int | float) and not isinstance(x, bool)][:8]
+
+
 def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: bool = True) -> list[str]:
     """Calls that replace one argument of a known call with an edge value its domain contains,
     plus `None` for Optional parameters; deduplicated, in catalogue order, at most `limit`.
@@ -92,7 +122,8 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
                 out.append(new)
         for i, a in enumerate(args):
             dom = space.domains[i] if i < len(space.domains) else Domain([a])
-            for b in _optional_none(space, i) + value_edges(a, dom):
+            near = _near(space.constants.get(space.params[i].name, []) if i < len(space.params) else [])
+            for b in _optional_none(space, i) + near + value_edges(a, dom):
                 new = format_call(space.entry, [*args[:i], b, *args[i + 1 :]])
                 ok = space.fits(new) if stated else space.fits(new, False) and not space.fits(new)
                 if new != call and new not in out and ok:
@@ -116,8 +147,8 @@ def _optional_values(default: Any) -> list[Any]:
         return [not default]
     if isinstance(default, int | float):
         return [0, 1, default + 1, -1, 2 * default + 3]
-    if isinstance(default, str):
-        return ["", "x", default + "-", " "]
+    if isinstance(default, str):  # not "" or " ": what an empty separator means is seldom documented
+        return [c for c in ("-", "_", "|", "x") if c != default][:2] + [default * 2]
     return [0, "", "x", 1, False, True, 3]
 
 
@@ -138,6 +169,14 @@ def _optional_given(space: InputSpace, args: list[Any]) -> list[str]:
     return out
 
 
+def _near(constants: list[Any]) -> list[Any]:
+    """Each constant, and for numbers the values either side of it."""
+    out: list[Any] = []
+    for c in constants:
+        out += [c, c - 1, c + 1] if isinstance(c, int | float) else [c]
+    return out
+
+
 def _optional_none(space: InputSpace, i: int) -> list[Any]:
     if i < len(space.params):
         spec = space.params[i].spec
@@ -153,7 +192,7 @@ def guesses(space: InputSpace, limit: int = 20) -> list[str]:
     for i, p in enumerate(space.params):
         dom = space.domains[i] if i < len(space.domains) else None
         vals = [p.default] if p.has_default else []
-        vals += typed_values(p.spec) + _from_rule(p.spec, dom)
+        vals += space.constants.get(p.name, []) + typed_values(p.spec) + _from_rule(p.spec, dom)
         if dom is not None:
             vals = [v for v in vals if dom.contains(v)]
         if not vals:

@@ -43,13 +43,17 @@ def reference_answers(
     limits: Limits,
     max_ref_s: float,
     tag: str = "ref",
+    wraps: Sequence[bool] | None = None,
 ) -> list[Answers]:
-    """Run each program on its calls twice (forward and reversed) and keep stable answers."""
+    """Run each program on its calls twice (forward and reversed) and keep stable answers.
+    `wraps[i]`: question i's function returns an iterator, so its calls are run as
+    ``list(call)`` (the answers stay keyed by the bare call)."""
     jobs = []
     for i, (prog, cs) in enumerate(zip(programs, calls, strict=True)):
         if cs:
-            jobs.append(Job(f"{tag}/{i}/a", prog, tuple(cs), limits, probe=True))
-            jobs.append(Job(f"{tag}/{i}/b", prog, tuple(reversed(cs)), limits, probe=True, random_seed=1))
+            w = [expression(c, bool(wraps and wraps[i])) for c in cs]
+            jobs.append(Job(f"{tag}/{i}/a", prog, tuple(w), limits, probe=True))
+            jobs.append(Job(f"{tag}/{i}/b", prog, tuple(reversed(w)), limits, probe=True, random_seed=1))
     runs: dict[str, ExecResult] = {r.id: r for r in executor.run_all(jobs)}
     out = [Answers() for _ in programs]
     for i, cs in enumerate(calls):
@@ -92,13 +96,20 @@ def literal(value: Any) -> str | None:
     return text if values_equal(back, value, 0.0, 0.0) else None
 
 
-def assert_test(call: str, expected: str) -> str:
+def expression(call: str, wrap: bool) -> str:
+    """What a test evaluates: the call, or ``list(call)`` for a function returning an iterator."""
+    return f"list({call})" if wrap else call
+
+
+def assert_test(call: str, expected: str, wrap: bool = False) -> str:
+    call = expression(call, wrap)
     return f"assert {call} is None" if expected == "None" else f"assert {call} == {expected}"
 
 
-def raises_test(call: str, exception: str) -> str:
+def raises_test(call: str, exception: str, wrap: bool = False) -> str:
     """A test that `call` raises `exception`, in the one multi-line shape the engine judges in
     the parent (from the exception's type name; see ``execution.plan``)."""
+    call = expression(call, wrap)
     return (
         f"try:\n    {call}\nexcept {exception}:\n    pass\n"
         f"else:\n    raise AssertionError({f'{call} should raise {exception}'!r})"
@@ -135,11 +146,13 @@ def kill_sets(
     answers: Sequence[Answers],
     executor: Executor,
     limits: Limits,
+    wraps: Sequence[bool] | None = None,
 ) -> list[list[set[str]]]:
     """For each question and each of its mutants, the calls that tell the mutant apart from
     the reference. Mutants stop at their first exception or hang (that call kills them)."""
+    exprs = [tuple(expression(c, bool(wraps and wraps[q])) for c in cs) for q, cs in enumerate(calls)]
     jobs = [
-        Job(f"mut/{q}/{m}", prog, tuple(calls[q]), limits, fail_fast=True, probe=True)
+        Job(f"mut/{q}/{m}", prog, exprs[q], limits, fail_fast=True, probe=True)
         for q, progs in enumerate(mutant_programs)
         if calls[q]
         for m, prog in enumerate(progs)

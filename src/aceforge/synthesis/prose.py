@@ -16,7 +16,7 @@ import string
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from aceforge.synthesis.signature import Param
+from aceforge.synthesis.signature import ANY, Param, Spec
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
@@ -196,6 +196,43 @@ def read_prose(doc: str, params: list[Param]) -> Prose:
             continue
         _read_sentence(sentence, params, out)
     return out
+
+
+_TYPE_WORDS = {"dict": "dict", "dictionary": "dict", "mapping": "dict", "list": "list", "sequence": "list",
+               "str": "str", "string": "str", "int": "int", "integer": "int", "float": "float",
+               "number": "float", "bool": "bool", "boolean": "bool", "tuple": "tuple", "set": "set"}  # fmt: skip
+
+
+def doc_types(doc: str, params: list[Param]) -> list[Param]:
+    """`params` with the types the docstring gives unannotated ones (``:type graph: dict(set)``,
+    ``items (list): ...``, ``n : int``, ``:param str name:``)."""
+    out = []
+    for p in params:
+        spec = p.spec
+        if spec == ANY:
+            n = re.escape(p.name)
+            m = (re.search(rf":type {n}:\s*([\w()\[\], ]+)", doc)
+                 or re.search(rf"^\s*{n}\s*\(([\w\[\], ]+?)(?:, optional)?\)\s*:", doc, re.M)
+                 or re.search(rf"^\s*{n}\s*:\s*([\w\[\]]+)", doc, re.M)
+                 or re.search(rf":param (\w+) {n}:", doc))  # fmt: skip
+            spec = _type_spec(m.group(1)) if m else ANY
+            if spec != ANY and p.has_default and p.default is None:
+                spec = Spec("union", (spec, Spec("none")))
+        out.append(replace(p, spec=spec))
+    return out
+
+
+def _type_spec(text: str) -> Spec:
+    words = re.findall(r"[a-z]+", text.lower())
+    if not words or words[0] not in _TYPE_WORDS:
+        return ANY
+    kind = _TYPE_WORDS[words[0]]
+    inner = _TYPE_WORDS.get(words[1]) if len(words) > 1 else None
+    if kind == "dict" and inner:
+        return Spec("dict", (ANY, Spec(inner)))
+    if kind in ("list", "set", "tuple") and inner:
+        return Spec(kind, (Spec(inner),) + ((Spec("..."),) if kind == "tuple" else ()))
+    return Spec(kind)
 
 
 def silent_sign(doc: str, params: list[Param], prose: Prose) -> Prose:

@@ -36,6 +36,20 @@ def intended_exceptions(fn: ast.FunctionDef | None, doc: str) -> set[str]:
     return {n for n in names if _builtin_exception(n)}
 
 
+def returns_iterator(fn: ast.FunctionDef | None) -> bool:
+    """A generator function, or one annotated to return an iterator: its values are compared
+    as ``list(call)`` (a generator object is no value to compare)."""
+    if fn is None:
+        return False
+    own = [n for n in ast.walk(fn) if isinstance(n, ast.Yield | ast.YieldFrom)]
+    nested = [n for n in ast.walk(fn) if n is not fn and isinstance(n, ast.FunctionDef | ast.Lambda)]
+    inner = {id(y) for f in nested for y in ast.walk(f) if isinstance(y, ast.Yield | ast.YieldFrom)}
+    if any(id(y) not in inner for y in own):
+        return True
+    ret = ast.unparse(fn.returns) if fn.returns is not None else ""
+    return bool(re.search(r"\b(?:Iterator|Generator)\b", ret))
+
+
 def cap_exceptions(chosen: list[str], raised: dict[str, str], n: int) -> list[str]:
     """`chosen` with at most ``max(1, MAX_SHARE * n)`` exception tests, and none unless a value
     test stays beside them (the suite's other tests still need values)."""

@@ -26,7 +26,7 @@ from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.edges import edge_calls, guesses
+from aceforge.synthesis.edges import edge_calls, guesses, harvest
 from aceforge.synthesis.examples import assigned_calls, example_calls
 from aceforge.synthesis.feedback import (
     Answers,
@@ -43,8 +43,8 @@ from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
-from aceforge.synthesis.prose import read_prose, silent_sign
-from aceforge.synthesis.raises import cap_exceptions, intended_exceptions
+from aceforge.synthesis.prose import doc_types, read_prose, silent_sign
+from aceforge.synthesis.raises import cap_exceptions, intended_exceptions, returns_iterator
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.types import Executor, Limits
@@ -67,6 +67,7 @@ class _Draft:
     stats: dict[str, Any] = field(default_factory=dict)
     exceptions: set[str] = field(default_factory=set)  # what the seed raises on purpose (``raises``)
     classic: int = 0  # kills[:classic] are classic mutants, the rest realistic ones
+    iterates: bool = False  # the function returns an iterator: tests compare list(call)
 
 
 async def synthesize(
@@ -166,10 +167,12 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     origin = dict.fromkeys(examples, "example")
     fn = entry_function(seed.program, entry)
     doc = (ast.get_docstring(fn) if fn is not None else None) or seed.instruction
+    params = doc_types(doc, params)  # unannotated parameters typed by the docstring
     prose = read_prose(doc, params)
     if not examples:  # examples show the sign of every number; without them, silence means >= 0
         prose = silent_sign(doc, params, prose)
     space = InputSpace.build(entry, params, list(origin), prose)
+    space.constants = harvest(seed.program, entry)
     exceptions = intended_exceptions(fn, doc)
     rejected = []
     for item in items:
@@ -186,6 +189,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
         origin.update(dict.fromkeys(_guesses(space, seed.program), "signature"))
     draft = _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
     draft.exceptions = exceptions
+    draft.iterates = returns_iterator(fn)
     return draft
 
 
@@ -214,7 +218,9 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
                 {"question": d.question, "calls": sorted(ans.unstable)[:5]},
             )
             continue
-        ok = _one_signature([c for c in d.calls if c in ans.found or c in ans.raised], d.origin)
+        values = [c for c in d.calls if c in ans.found and d.origin.get(c) != "probe"]
+        raised = [c for c in d.calls if c not in ans.found and ans.raised.get(c) in d.exceptions]
+        ok = _one_signature(values + raised, d.origin)  # a signature the seed answers with values
         d.answers = Answers({c: ans.found[c] for c in ok if c in ans.found and d.origin.get(c) != "probe"},
                             set(), ans.failed, _intended(d, ans.raised, ok))  # fmt: skip
         if d.space is not None and not any(o == "example" for o in d.origin.values()):
@@ -244,13 +250,13 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
         )  # fmt: skip
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
         d.stats["exception_tests"] = sum(c in d.answers.raised for c in chosen)
-        _keep(out, d, [_test(d.answers, c) for c in chosen], cfg)
+        _keep(out, d, [_test(d.answers, c, d.iterates) for c in chosen], cfg)
 
 
-def _test(answers: Answers, call: str) -> str:
+def _test(answers: Answers, call: str, wrap: bool) -> str:
     if call in answers.found:
-        return assert_test(call, answers.found[call][0])
-    return raises_test(call, answers.raised[call])
+        return assert_test(call, answers.found[call][0], wrap)
+    return raises_test(call, answers.raised[call], wrap)
 
 
 def _intended(d: _Draft, raised: dict[str, str], calls: list[str]) -> dict[str, str]:
@@ -295,7 +301,8 @@ def _answer(
     tag: str,
 ) -> list[Answers]:
     progs = [d.seed.program for d in drafts]
-    return reference_answers(progs, calls, executor, limits, cfg.max_ref_s, tag)
+    wraps = [d.iterates for d in drafts]
+    return reference_answers(progs, calls, executor, limits, cfg.max_ref_s, tag, wraps)
 
 
 def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
@@ -351,7 +358,9 @@ def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: Syn
         mutants.append(classic + [m.program for m in make_realistic(d.seed.program, d.entry, d.seed.id, cfg.n_realistic)])
     pools = [exception_last([*d.answers.found, *d.answers.raised], d.answers) for d in drafts]
     for d, kills in zip(
-        drafts, kill_sets(mutants, pools, [d.answers for d in drafts], executor, mlimits), strict=True
+        drafts,
+        kill_sets(mutants, pools, [d.answers for d in drafts], executor, mlimits, [d.iterates for d in drafts]),
+        strict=True,
     ):
         d.kills = kills
     for r in range(cfg.search_rounds):
@@ -362,7 +371,7 @@ def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: Syn
         new = _widen(todo, executor, limits, cfg, f"search{r}")
         idx = [drafts.index(d) for d in todo]
         progs = [[mutants[i][m] for m in survivors[i]] for i in idx]
-        found = kill_sets(progs, new, [d.answers for d in todo], executor, mlimits)
+        found = kill_sets(progs, new, [d.answers for d in todo], executor, mlimits, [d.iterates for d in todo])
         for i, d, ks in zip(idx, todo, found, strict=True):
             for m, k in zip(survivors[i], ks, strict=True):
                 d.kills[m] = k

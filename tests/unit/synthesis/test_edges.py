@@ -49,3 +49,21 @@ def test_none_for_optional_and_guesses_from_the_alphabet() -> None:
     got = guesses(binary)
     assert got and all(binary.fits(c) for c in got)
     assert any("1" in c and "0" in c for c in got)
+
+
+def test_exception_names_caps_and_iterators() -> None:
+    import ast
+
+    from aceforge.synthesis.raises import cap_exceptions, intended_exceptions, returns_iterator
+
+    fn = ast.parse("def f(x):\n    '''Raises KeyError when x is missing.'''\n    if x < 0:\n"
+                   "        raise ValueError('neg')\n    raise MyError\n").body[0]  # fmt: skip
+    assert isinstance(fn, ast.FunctionDef)
+    assert intended_exceptions(fn, "Raises KeyError when x is missing.") == {"ValueError", "KeyError"}
+    raised = {"f(-1)": "ValueError", "f(-2)": "ValueError", "f(-3)": "ValueError"}
+    assert cap_exceptions(["f(1)", "f(-1)", "f(-2)", "f(2)"], raised, 4) == ["f(1)", "f(-1)", "f(2)"]
+    assert cap_exceptions(["f(-1)", "f(-2)"], raised, 8) == []  # never a suite of exceptions only
+    gen = ast.parse("def g(xs):\n    yield from xs\n").body[0]
+    inner = ast.parse("def h(xs):\n    def k():\n        yield 1\n    return list(k())\n").body[0]
+    assert isinstance(gen, ast.FunctionDef) and isinstance(inner, ast.FunctionDef)
+    assert returns_iterator(gen) and not returns_iterator(inner)
