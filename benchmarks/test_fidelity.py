@@ -95,7 +95,9 @@ def write_pool(work: Path, pool: Path, limit: int | None) -> int:
 
 def pool_counts(work: Path) -> dict[str, dict[str, int]]:
     kinds = json.loads((work / "kinds.json").read_text())
-    return {q: {"correct": ks.count("correct"), "wrong": len(ks) - ks.count("correct")} for q, ks in kinds.items()}
+    return {
+        q: {"correct": ks.count("correct"), "wrong": len(ks) - ks.count("correct")} for q, ks in kinds.items()
+    }
 
 
 def write_inputs(

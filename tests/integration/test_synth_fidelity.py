@@ -229,7 +229,9 @@ def test_prose_domain_exception_tests_and_realistic_bugs(tmp_path: Path, executo
     assert xor and all(set(re.findall(r"'([^']*)'", t.split("==")[0])[0]) <= {"0", "1"} for t in xor)
     info = json.loads(rows["window"]["synth_info"])
     assert info["exception_tests"] >= 1 and info["realistic_mutation_score"] is not None
-    assert any(t.startswith("try:\n    window(") and "except ValueError" in t for t in rows["window"]["test_cases"])
+    assert any(
+        t.startswith("try:\n    window(") and "except ValueError" in t for t in rows["window"]["test_cases"]
+    )
     jobs = []
     for q, progs in JUDGED.items():
         tests = tuple(rows[q]["test_cases"])

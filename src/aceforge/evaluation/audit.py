@@ -37,12 +37,12 @@ from aceforge.evaluation.audit_report import summarize, summary_lines, write_aud
 from aceforge.evaluation.configs import AuditConfig
 from aceforge.extract import extract_code
 from aceforge.io import iter_records
-from aceforge.synthesis.domain import InputSpace, test_calls
+from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_answers
 from aceforge.synthesis.mutants import make_mutants
-from aceforge.synthesis.realistic import make_realistic
-from aceforge.synthesis.parse import entry_calls
+from aceforge.synthesis.parse import entry_calls, test_calls
 from aceforge.synthesis.raises import returns_iterator
+from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.types import ExecResult, Executor, Job, Limits
 

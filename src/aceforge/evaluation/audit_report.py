@@ -31,8 +31,9 @@ def summarize(audits: list[dict[str, Any]]) -> dict[str, Any]:
         "mutation_score": round(total("mutants_killed") / live, 4) if live else None,
         "realistic_mutants": total("realistic_mutants"),
         "realistic_mutants_equivalent": total("realistic_equivalent"),
-        "realistic_mutation_score": _ratio(total("realistic_killed"),
-                                           total("realistic_mutants") - total("realistic_equivalent")),
+        "realistic_mutation_score": _ratio(
+            total("realistic_killed"), total("realistic_mutants") - total("realistic_equivalent")
+        ),
         "mean_discrimination": mean("mean_discrimination"),
     }
     if any("contaminated" in a for a in audits):  # only when benchmark prompts were given

@@ -243,12 +243,12 @@ def plan_assert(source: str) -> Plan:
 def _raises_check(body: list[ast.stmt]) -> tuple[str, str] | None:
     """(expression, exception name) for the one exception-test shape the parent judges:
 
-        try:
-            f(x)
-        except ValueError:
-            pass
-        else:
-            raise AssertionError(...)   # or: assert False, ...
+    try:
+        f(x)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError(...)   # or: assert False, ...
     """
     if len(body) != 1 or not isinstance(body[0], ast.Try) or body[0].finalbody:
         return None
@@ -256,7 +256,11 @@ def _raises_check(body: list[ast.stmt]) -> tuple[str, str] | None:
     if len(t.body) != 1 or not isinstance(t.body[0], ast.Expr) or len(t.handlers) != 1:
         return None
     h = t.handlers[0]
-    if not isinstance(h.type, ast.Name) or h.name is not None or not all(isinstance(s, ast.Pass) for s in h.body):
+    if (
+        not isinstance(h.type, ast.Name)
+        or h.name is not None
+        or not all(isinstance(s, ast.Pass) for s in h.body)
+    ):
         return None
     fails = len(t.orelse) == 1 and (
         isinstance(t.orelse[0], ast.Raise)
@@ -271,9 +275,7 @@ def _catches(expected: str, raised: str) -> bool:
     if raised == expected:
         return True
     a, b = getattr(builtins, raised, None), getattr(builtins, expected, None)
-    return (
-        isinstance(a, type) and isinstance(b, type) and issubclass(a, BaseException) and issubclass(a, b)
-    )
+    return isinstance(a, type) and isinstance(b, type) and issubclass(a, BaseException) and issubclass(a, b)
 
 
 def plan_probe(source: str) -> Plan:

@@ -32,17 +32,22 @@ class SynthConfig:
     n_mutants: int = 30
     n_realistic: int = field(
         default=30,
-        metadata={"help": "inputs mode with feedback: realistic mutants of the seed (boundary, off-by-one, "
-                  "`if not x` for `is None`, empty-input guard, abs, sorted, case folding, optional parameter "
-                  "ignored, exception swallowed, ...) whose killing inputs the suite keeps"},
+        metadata={
+            "help": "inputs mode with feedback: realistic mutants of the seed (boundary, off-by-one, "
+            "`if not x` for `is None`, empty-input guard, abs, sorted, case folding, optional "
+            "parameter ignored, exception swallowed, ...) whose killing inputs the suite keeps"
+        },
     )  # fmt: skip
     search_rounds: int = 2
     mutant_timeout_s: float = 0.5
     chunk_size: int = 16
     n_edges: int = field(
         default=40,
-        metadata={"help": "inputs mode: edge-case inputs tried per round (empty, single, bounds, "
-                  "whitespace, non-ASCII, None for Optional), each inside the stated domain; 0 turns them off"},
+        metadata={
+            "help": "inputs mode: edge-case inputs tried per round (empty, single, bounds, whitespace, "
+            "non-ASCII, None for Optional, optional parameters given), each inside the stated domain; "
+            "0 turns them off"
+        },
     )  # fmt: skip
 
     def validate(self) -> None:

@@ -10,15 +10,13 @@ seed id.
 
 from __future__ import annotations
 
-import ast
 import itertools
 import random
 import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from aceforge.synthesis.parse import check_call, entry_calls
-from aceforge.synthesis.prose import Constraint, Prose
+from aceforge.synthesis.constraints import Constraint, Prose
 from aceforge.synthesis.signature import ANY, Param, Spec, conforms, format_call, parse_args
 
 MAX_STR = 200
@@ -390,18 +388,3 @@ def _edges(v: Any, dom: Domain) -> list[Any]:
         out = [cut, v[:-1], v[1:]]
         return out if dom.nonempty else [*out, v[:0]]
     return []
-
-
-def test_calls(tests: list[str], entry: str | None) -> list[str]:
-    """The all-literal calls of `entry` that assert tests make (the inputs a suite already has)."""
-    out = []
-    for t in tests:
-        try:
-            calls = entry_calls(ast.parse(t), entry) if entry else []
-        except SyntaxError:
-            continue
-        for c in calls:
-            call, _ = check_call(ast.unparse(c), entry or "")
-            if call is not None:
-                out.append(call)
-    return list(dict.fromkeys(out))

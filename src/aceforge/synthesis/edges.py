@@ -18,6 +18,7 @@ import itertools
 from typing import Any
 
 from aceforge.synthesis.domain import Domain, InputSpace
+from aceforge.synthesis.mutate import guess_calls
 from aceforge.synthesis.signature import Spec, entry_function, format_call, parse_args, typed_values
 
 LARGE_INT = 10**6
@@ -147,8 +148,8 @@ def _optional_values(default: Any) -> list[Any]:
         return [not default]
     if isinstance(default, int | float):
         return [0, 1, default + 1, -1, 2 * default + 3]
-    if isinstance(default, str):  # not "" or " ": what an empty separator means is seldom documented
-        return [c for c in ("-", "_", "|", "x") if c != default][:2] + [default * 2]
+    if isinstance(default, str):  # not "" or " ": what an empty separator means is rarely documented
+        return [*[c for c in ("-", "_", "|", "x") if c != default][:2], default * 2]
     return [0, "", "x", 1, False, True, 3]
 
 
@@ -211,6 +212,11 @@ def guesses(space: InputSpace, limit: int = 20) -> list[str]:
     return out
 
 
+def fallback_guesses(space: InputSpace, program: str) -> list[str]:
+    """In-domain calls from the annotations, else from the parameter names (the last resort)."""
+    return guesses(space) or [c for c in guess_calls(program, space.entry) if space.fits(c)]
+
+
 def _from_rule(spec: Spec, dom: Domain | None) -> list[Any]:
     """Strings over the stated alphabet (and lists of them) when the prose names one."""
     if dom is None or not dom.chars:
@@ -224,4 +230,3 @@ def _from_rule(spec: Spec, dom: Domain | None) -> list[Any]:
     if spec.kind in ("str", "any"):
         return words
     return []
-

@@ -181,7 +181,9 @@ def minimize(ordered: list[str], kills: list[set[str]], answers: Answers, n: int
     in `ordered`), then the remaining calls in order, new expected values first."""
     rank = {c: i for i, c in enumerate(ordered)}
     chosen = cover(ordered, kills, n)
-    seen_values = {answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}" for c in chosen}
+    seen_values = {
+        answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}" for c in chosen
+    }
     rest = [c for c in ordered if c not in chosen]
     fresh: list[str] = []
     stale: list[str] = []

@@ -13,137 +13,13 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
+from aceforge.synthesis.constraints import Constraint, Prose
 from aceforge.synthesis.signature import ANY, Param, Spec
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """What the prose says about one argument. Scalar rules (characters, case, sign, bounds)
-    apply to the argument itself and to every string or number inside a container; size rules
-    (non-empty, minimum length, sorted) to the argument itself."""
-
-    chars: str | None = None  # every character of every string is one of these
-    case: str | None = None  # "lower" | "upper": letters only in that case
-    low: float | None = None  # numbers >= low (> low when low_open)
-    low_open: bool = False
-    high: float | None = None  # numbers <= high
-    nonempty: bool = False
-    min_len: int = 0
-    max_len: int | None = None
-    sorted_: bool = False
-    element: Constraint | None = None  # rules stated for the elements only ("arr[i] >= 0")
-
-    def allows(self, v: Any) -> bool:
-        """Whether `v` satisfies every rule (values of other types pass the scalar rules)."""
-        if isinstance(v, list | tuple | set | frozenset | dict):
-            if not self._size_ok(v):
-                return False
-            if self.sorted_ and isinstance(v, list | tuple) and not _is_sorted(v):
-                return False
-            items = list(v.values()) if isinstance(v, dict) else list(v)
-            inner = self.inner()
-            return all(inner.allows(x) for x in items)
-        if isinstance(v, str):
-            return self._size_ok(v) and self._text_ok(v)
-        if isinstance(v, bool):
-            return True
-        if isinstance(v, int | float):
-            return self._number_ok(v)
-        return True
-
-    def scalar(self) -> Constraint:
-        """Only the rules that reach into containers."""
-        return Constraint(self.chars, self.case, self.low, self.low_open, self.high)
-
-    def inner(self) -> Constraint:
-        """The rules every element of a container must meet: the scalar ones, and the ones
-        stated for elements (which win where both speak)."""
-        base, e = self.scalar(), self.element
-        if e is None:
-            return base
-        pick = lambda a, b: a if a is not None else b  # noqa: E731
-        low_open = e.low_open if e.low is not None else base.low_open
-        return replace(e, chars=pick(e.chars, base.chars), case=pick(e.case, base.case),
-                       low=pick(e.low, base.low), low_open=low_open, high=pick(e.high, base.high))  # fmt: skip
-
-    def _size_ok(self, v: Any) -> bool:
-        n = len(v)
-        if (self.nonempty and n == 0) or n < self.min_len:
-            return False
-        return self.max_len is None or n <= self.max_len
-
-    def _text_ok(self, s: str) -> bool:
-        if self.chars is not None and not set(s) <= set(self.chars):
-            return False
-        if self.case == "lower" and s != s.lower():
-            return False
-        return not (self.case == "upper" and s != s.upper())
-
-    def _number_ok(self, x: float) -> bool:
-        if self.low is not None and (x < self.low or (self.low_open and x == self.low)):
-            return False
-        return self.high is None or x <= self.high
-
-    @property
-    def empty(self) -> bool:
-        return self == Constraint()
-
-
-def _is_sorted(xs: Any) -> bool:
-    try:
-        return all(a <= b for a, b in zip(xs, list(xs)[1:], strict=False))
-    except TypeError:
-        return False
-
-
-@dataclass
-class Prose:
-    """The docstring's rules: per parameter name, and whether str/list arguments share a length."""
-
-    params: dict[str, Constraint] = field(default_factory=dict)
-    equal_length: bool = False
-
-    def allows(self, args: list[Any], names: list[str]) -> bool:
-        for name, v in zip(names, args, strict=False):
-            c = self.params.get(name)
-            if c is not None and not c.allows(v):
-                return False
-        if self.equal_length:
-            sized = [len(a) for a in args if isinstance(a, str | list | tuple)]
-            if len(set(sized)) > 1:
-                return False
-        return True
-
-    def alphabet(self, name: str) -> str | None:
-        """The characters a string argument may be built from, when the prose says."""
-        c = self.params.get(name)
-        if c is None:
-            return None
-        c = c.element or c
-        if c.chars is not None:
-            return c.chars
-        if c.case == "lower":
-            return string.ascii_lowercase
-        if c.case == "upper":
-            return string.ascii_uppercase
-        return None
-
-    def consistent_with(self, calls: list[tuple[list[Any], dict[str, Any]]], names: list[str]) -> Prose:
-        """The rules the seed's own example calls do not contradict (a misread phrase loses)."""
-        kept = {}
-        for name, c in self.params.items():
-            if name not in names:
-                continue
-            i = names.index(name)
-            if all(c.allows(a[i]) for a, _ in calls if len(a) > i):
-                kept[name] = c
-        equal = self.equal_length and all(Prose({}, True).allows(a, names) for a, _ in calls)
-        return Prose(kept, equal)
 
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -167,12 +43,21 @@ _CHARSET = re.compile(
     r"((?:[\"'`].[\"'`](?:\s*,\s*|\s+and\s+|\s+or\s+|\s*,\s*and\s+|\s*,\s*or\s+)?){2,})",
     re.I,
 )
-_BINARY = re.compile(r"\b(?:of|only)\s+(?:the\s+)?(?:1s and 0s|0s and 1s|ones and zeros|zeros and ones)\b"
-                     r"|\bbinary (?:string|number)s?\b", re.I)  # fmt: skip
-_DIGITS = re.compile(r"\b(?:consist\w*|contain\w*|made up|compos\w*)\s+(?:only\s+)?of\s+(?:only\s+)?digits\b"
-                     r"|\bstring of digits\b|\bonly digits\b", re.I)  # fmt: skip
-_LETTERS_ONLY = re.compile(r"\b(?:only|consist\w* (?:only )?of|contain\w* only)\s+(lowercase|uppercase|lower-case|upper-case)?\s*"
-                           r"(?:english |latin |ascii )?(?:letters|alphabets?|characters)\b", re.I)  # fmt: skip
+_BINARY = re.compile(
+    r"\b(?:of|only)\s+(?:the\s+)?(?:1s and 0s|0s and 1s|ones and zeros|zeros and ones)\b"
+    r"|\bbinary (?:string|number)s?\b",
+    re.I,
+)
+_DIGITS = re.compile(
+    r"\b(?:consist\w*|contain\w*|made up|compos\w*)\s+(?:only\s+)?of\s+(?:only\s+)?digits\b"
+    r"|\bstring of digits\b|\bonly digits\b",
+    re.I,
+)
+_LETTERS_ONLY = re.compile(
+    r"\b(?:only|consist\w* (?:only )?of|contain\w* only)\s+(lowercase|uppercase|lower-case|upper-case)?\s*"
+    r"(?:english |latin |ascii )?(?:letters|alphabets?|characters)\b",
+    re.I,
+)
 _CASE = re.compile(r"\b(lower|upper)[- ]?case\b", re.I)
 # "a positive integer", "list of non-negative numbers", "n is positive" (not "count the positive ones")
 _POSITIVE = re.compile(
@@ -181,7 +66,10 @@ _POSITIVE = re.compile(
     re.I,
 )
 _NONEMPTY = re.compile(r"\bnon[- ]?empty\b|\bnot empty\b|\bis never empty\b", re.I)
-_AT_LEAST = re.compile(r"\b(?:of )?(?:length|size) (?:of )?at least (\w+)|\bat least (\w+) (?:elements|items|numbers|values)\b", re.I)
+_AT_LEAST = re.compile(
+    r"\b(?:of )?(?:length|size) (?:of )?at least (\w+)|\bat least (\w+) (?:elements|items|numbers|values)\b",
+    re.I,
+)
 _SORTED = re.compile(r"\b(?:sorted|in (?:ascending|increasing|non-decreasing) order)\b", re.I)
 _EQUAL = re.compile(r"\b(?:of )?(?:equal|the same|same) length\b", re.I)
 
@@ -198,9 +86,11 @@ def read_prose(doc: str, params: list[Param]) -> Prose:
     return out
 
 
-_TYPE_WORDS = {"dict": "dict", "dictionary": "dict", "mapping": "dict", "list": "list", "sequence": "list",
-               "str": "str", "string": "str", "int": "int", "integer": "int", "float": "float",
-               "number": "float", "bool": "bool", "boolean": "bool", "tuple": "tuple", "set": "set"}  # fmt: skip
+_TYPE_WORDS = {
+    "dict": "dict", "dictionary": "dict", "mapping": "dict", "list": "list", "sequence": "list",
+    "str": "str", "string": "str", "int": "int", "integer": "int", "float": "float",
+    "number": "float", "bool": "bool", "boolean": "bool", "tuple": "tuple", "set": "set",
+}  # fmt: skip
 
 
 def doc_types(doc: str, params: list[Param]) -> list[Param]:
@@ -270,7 +160,9 @@ def _read_sentence(s: str, params: list[Param], out: Prose) -> None:
         for p in _targets(s, params, ("str", "list")):
             _merge(out, p.name, case=case)
     m = _POSITIVE.search(s)
-    if m and not re.search(r"\b(?:or|and) (?:negative|zero)\b|\bnegative or\b|\bnot (?:a )?(?:positive|non)", s, re.I):
+    if m and not re.search(
+        r"\b(?:or|and) (?:negative|zero)\b|\bnegative or\b|\bnot (?:a )?(?:positive|non)", s, re.I
+    ):
         strict = not m.group(1).lower().startswith("non")
         for p in _targets(s, params, ("int", "float", "list"), m.start(1)):
             _merge(out, p.name, low=0, low_open=strict)
@@ -305,14 +197,20 @@ def _charset(s: str) -> str | None:
             return string.ascii_lowercase
         if case.startswith("upper"):
             return string.ascii_uppercase
-        return string.ascii_letters if "letter" in m.group(0).lower() or "alphabet" in m.group(0).lower() else None
+        return (
+            string.ascii_letters
+            if "letter" in m.group(0).lower() or "alphabet" in m.group(0).lower()
+            else None
+        )
     return None
 
 
 def _case(s: str) -> str | None:
-    """"lowercase"/"uppercase" said of the input (not "regardless of case", not "convert to")."""
+    """ "lowercase"/"uppercase" said of the input (not "regardless of case", not "convert to")."""
     m = _CASE.search(s)
-    if not m or re.search(r"regardless|ignor\w+ case|case[- ]insensitive|convert|change|flip|swap|both", s, re.I):
+    if not m or re.search(
+        r"regardless|ignor\w+ case|case[- ]insensitive|convert|change|flip|swap|both", s, re.I
+    ):
         return None
     return m.group(1).lower()
 
@@ -369,7 +267,13 @@ def _read_ranges(s: str, params: list[Param], out: Prose) -> None:
 
 
 def _apply_range(
-    name: str, lo: str | None, lop: str | None, hi: str | None, hop: str | None, params: list[Param], out: Prose
+    name: str,
+    lo: str | None,
+    lop: str | None,
+    hi: str | None,
+    hop: str | None,
+    params: list[Param],
+    out: Prose,
 ) -> None:
     names = [p.name for p in params]
     length = re.fullmatch(r"len\((\w+)\)|(\w+)\.(?:length|size)", name)

@@ -51,7 +51,11 @@ def _stmt(src: str) -> list[ast.stmt]:
 def _body_start(fn: ast.FunctionDef) -> int:
     """Where code starts: after the docstring."""
     first = fn.body[0] if fn.body else None
-    doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+    doc = (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    )
     return 1 if doc else 0
 
 
@@ -72,7 +76,10 @@ def _param_edits(fn: ast.FunctionDef) -> Iterator[tuple[str, Edit]]:
         p = a.arg
         yield "abs", _insert(f"if type({p}) in (int, float):\n    {p} = abs({p})")
         yield "sorted", _insert(f"if type({p}) is list:\n    {p} = sorted({p}, key=repr)")
-        yield "dedupe", _insert(f"if type({p}) is list:\n    {p} = [x for i, x in enumerate({p}) if x not in {p}[:i]]")
+        yield (
+            "dedupe",
+            _insert(f"if type({p}) is list:\n    {p} = [x for i, x in enumerate({p}) if x not in {p}[:i]]"),
+        )
         yield "case", _insert(f"if type({p}) is str:\n    {p} = {p}.lower()")
         yield "strip", _insert(f"if type({p}) is str:\n    {p} = {p}.strip()")
         yield "empty_guard", _insert(f"if hasattr({p}, '__len__') and len({p}) == 0:\n    return {p}")
@@ -89,7 +96,11 @@ def _node_edits(fn: ast.FunctionDef) -> Iterator[tuple[str, ast.AST, Callable[[a
             op = type(node.ops[0])
             if op in _CMP:
                 yield "boundary", node, _set_cmp(_CMP[op])
-            if op in (ast.Is, ast.IsNot) and isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None:
+            if (
+                op in (ast.Is, ast.IsNot)
+                and isinstance(node.comparators[0], ast.Constant)
+                and node.comparators[0].value is None
+            ):
                 yield "truthiness", node, _truthy(op is ast.IsNot)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             if node.func.id == "range" and node.args:
@@ -100,12 +111,20 @@ def _node_edits(fn: ast.FunctionDef) -> Iterator[tuple[str, ast.AST, Callable[[a
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             name = node.func.attr
             if name in _TWINS:
-                yield "first_last" if name not in ("lower", "casefold") else "case", node, _rename_attr(_TWINS[name])
+                yield (
+                    "first_last" if name not in ("lower", "casefold") else "case",
+                    node,
+                    _rename_attr(_TWINS[name]),
+                )
             if name == "replace" and len(node.args) == 2:
                 yield "replace_once", node, _append_arg(1)
             if name == "split" and not node.args:
                 yield "strip", node, _append_arg(" ")
-            elif name == "split" and len(node.args) == 1 and ast.dump(node.args[0]) == ast.dump(ast.Constant(" ")):
+            elif (
+                name == "split"
+                and len(node.args) == 1
+                and ast.dump(node.args[0]) == ast.dump(ast.Constant(" "))
+            ):
                 yield "strip", node, _drop_args
         elif isinstance(node, ast.Subscript):
             sl = node.slice
@@ -116,7 +135,9 @@ def _node_edits(fn: ast.FunctionDef) -> Iterator[tuple[str, ast.AST, Callable[[a
                         yield "off_by_one", node, _shift_slice(bound, -1)
             elif isinstance(sl, ast.Constant) and sl.value == 0:
                 yield "first_last", node, _index(-1)
-            elif isinstance(sl, ast.UnaryOp) and isinstance(sl.operand, ast.Constant) and sl.operand.value == 1:
+            elif (
+                isinstance(sl, ast.UnaryOp) and isinstance(sl.operand, ast.Constant) and sl.operand.value == 1
+            ):
                 yield "first_last", node, _index(0)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv):
             yield "rounding", node, lambda n: True  # replaced below by _floor_div
@@ -186,7 +207,9 @@ def _drop_args(node: ast.AST) -> bool:
 def _shift_slice(bound: str, d: int) -> Callable[[ast.AST], bool]:
     def apply(node: ast.AST) -> bool:
         sl = node.slice  # type: ignore[attr-defined]
-        setattr(sl, bound, ast.BinOp(getattr(sl, bound), ast.Add() if d > 0 else ast.Sub(), ast.Constant(abs(d))))
+        setattr(
+            sl, bound, ast.BinOp(getattr(sl, bound), ast.Add() if d > 0 else ast.Sub(), ast.Constant(abs(d)))
+        )
         return True
 
     return apply
@@ -285,7 +308,12 @@ def _drop_guard(tree: ast.Module, entry: str) -> bool:
     if fn is None:
         return False
     for i, s in enumerate(fn.body):
-        if isinstance(s, ast.If) and not s.orelse and len(s.body) == 1 and isinstance(s.body[0], ast.Return | ast.Raise):
+        if (
+            isinstance(s, ast.If)
+            and not s.orelse
+            and len(s.body) == 1
+            and isinstance(s.body[0], ast.Return | ast.Raise)
+        ):
             fn.body[i] = ast.Pass()
             return True
     return False

@@ -26,7 +26,7 @@ from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.edges import edge_calls, guesses, harvest
+from aceforge.synthesis.edges import edge_calls, fallback_guesses, harvest
 from aceforge.synthesis.examples import assigned_calls, example_calls
 from aceforge.synthesis.feedback import (
     Answers,
@@ -39,14 +39,13 @@ from aceforge.synthesis.feedback import (
     reference_answers,
 )
 from aceforge.synthesis.mutants import make_mutants
-from aceforge.synthesis.realistic import make_realistic
-from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
 from aceforge.synthesis.prose import doc_types, read_prose, silent_sign
 from aceforge.synthesis.raises import cap_exceptions, intended_exceptions, returns_iterator
+from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.seeds import Seed
-from aceforge.synthesis.signature import entry_function, params_of
+from aceforge.synthesis.signature import entry_function, one_signature, params_of
 from aceforge.types import Executor, Limits
 
 
@@ -186,7 +185,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
         else:
             origin.setdefault(call, "model")
     if not any(o != "probe" for o in origin.values()) and cfg.guess_inputs:
-        origin.update(dict.fromkeys(_guesses(space, seed.program), "signature"))
+        origin.update(dict.fromkeys(fallback_guesses(space, seed.program), "signature"))
     draft = _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
     draft.exceptions = exceptions
     draft.iterates = returns_iterator(fn)
@@ -194,11 +193,6 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
 
 
 _RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "edge": 3, "probe": 3, "mutation": 3}
-
-
-def _guesses(space: InputSpace, program: str) -> list[str]:
-    """In-domain calls from the annotations, else from the parameter names."""
-    return guesses(space) or [c for c in guess_calls(program, space.entry) if space.fits(c)]
 
 
 def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig, out: StageOutput) -> None:
@@ -220,7 +214,7 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
             continue
         values = [c for c in d.calls if c in ans.found and d.origin.get(c) != "probe"]
         raised = [c for c in d.calls if c not in ans.found and ans.raised.get(c) in d.exceptions]
-        ok = _one_signature(values + raised, d.origin)  # a signature the seed answers with values
+        ok = one_signature(values + raised, d.origin)  # a signature the seed answers with values
         d.answers = Answers({c: ans.found[c] for c in ok if c in ans.found and d.origin.get(c) != "probe"},
                             set(), ans.failed, _intended(d, ans.raised, ok))  # fmt: skip
         if d.space is not None and not any(o == "example" for o in d.origin.values()):
@@ -278,7 +272,7 @@ def _last_resort(
     guesses = []
     for i in todo:
         d = drafts[i]
-        found = _guesses(d.space, d.seed.program) if d.space is not None else []
+        found = fallback_guesses(d.space, d.seed.program) if d.space is not None else []
         new = [c for c in found if c not in d.origin]
         d.origin.update(dict.fromkeys(new, "signature"))
         d.calls += new
@@ -355,11 +349,15 @@ def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: Syn
     for d in drafts:
         classic = [m.program for m in make_mutants(d.seed.program, d.seed.id, cfg.n_mutants)]
         d.classic = len(classic)
-        mutants.append(classic + [m.program for m in make_realistic(d.seed.program, d.entry, d.seed.id, cfg.n_realistic)])
+        mutants.append(
+            classic + [m.program for m in make_realistic(d.seed.program, d.entry, d.seed.id, cfg.n_realistic)]
+        )
     pools = [exception_last([*d.answers.found, *d.answers.raised], d.answers) for d in drafts]
     for d, kills in zip(
         drafts,
-        kill_sets(mutants, pools, [d.answers for d in drafts], executor, mlimits, [d.iterates for d in drafts]),
+        kill_sets(
+            mutants, pools, [d.answers for d in drafts], executor, mlimits, [d.iterates for d in drafts]
+        ),
         strict=True,
     ):
         d.kills = kills
@@ -371,34 +369,12 @@ def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: Syn
         new = _widen(todo, executor, limits, cfg, f"search{r}")
         idx = [drafts.index(d) for d in todo]
         progs = [[mutants[i][m] for m in survivors[i]] for i in idx]
-        found = kill_sets(progs, new, [d.answers for d in todo], executor, mlimits, [d.iterates for d in todo])
+        found = kill_sets(
+            progs, new, [d.answers for d in todo], executor, mlimits, [d.iterates for d in todo]
+        )
         for i, d, ks in zip(idx, todo, found, strict=True):
             for m, k in zip(survivors[i], ks, strict=True):
                 d.kills[m] = k
-
-
-def _types(call: str) -> tuple[str, ...]:
-    _, args, kwargs = parse_call(call)
-    return tuple(type(a).__name__ for a in args) + tuple(f"{k}={type(v).__name__}" for k, v in kwargs.items())
-
-
-def _one_signature(calls: list[str], origin: dict[str, str]) -> list[str]:
-    """Only the calls whose argument types match a trusted signature: every signature the
-    seed's examples use, else the model's dominant one, else the first signature guess. A seed
-    that also accepts a list where the question says string keeps its tests about strings,
-    so a natural solution to the question can pass them all."""
-    if not calls:
-        return calls
-    examples = {_types(c) for c in calls if origin.get(c) == "example"}
-    mine = [c for c in calls if origin.get(c) == "model"]
-    if examples:
-        allowed = examples
-    elif mine:
-        counts = Counter(_types(c) for c in mine)
-        allowed = {max(dict.fromkeys(_types(c) for c in mine), key=lambda t: counts[t])}  # ties: first seen
-    else:
-        allowed = {_types(calls[0])}
-    return [c for c in calls if _types(c) in allowed]
 
 
 def _keep(out: StageOutput, d: _Draft, tests: list[str], cfg: SynthConfig) -> None:

@@ -26,7 +26,9 @@ def test_edges_stay_in_the_domain() -> None:
     assert "f([])" not in edge_calls(nonempty, ["f([3, 1, 2])"])
     sorted_ = space("def f(xs: list) -> int:\n    pass\n", "f", ["f([1, 2, 3])"], "Given a sorted list xs.")
     assert "f([3, 2, 1])" not in edge_calls(sorted_, ["f([1, 2, 3])"])
-    binary = space("def x(a: str, b: str) -> str:\n    pass\n", "x", [], "two strings consisting only of 1s and 0s")
+    binary = space(
+        "def x(a: str, b: str) -> str:\n    pass\n", "x", [], "two strings consisting only of 1s and 0s"
+    )
     assert all(set(c[2:-1]) <= set("01', ") for c in edge_calls(binary, ["x('01', '10')"]))
     positive = space("def g(n: int) -> int:\n    pass\n", "g", [], "Given a positive integer n.")
     ints = edge_calls(positive, ["g(5)"])
@@ -45,7 +47,9 @@ def test_text_edges_whitespace_punctuation_non_ascii_when_allowed() -> None:
 def test_none_for_optional_and_guesses_from_the_alphabet() -> None:
     sp = space("from typing import Optional\ndef f(x: Optional[int]) -> int:\n    pass\n", "f", [])
     assert "f(None)" in edge_calls(sp, ["f(3)"])
-    binary = space("def x(a: str, b: str) -> str:\n    pass\n", "x", [], "two strings consisting only of 1s and 0s")
+    binary = space(
+        "def x(a: str, b: str) -> str:\n    pass\n", "x", [], "two strings consisting only of 1s and 0s"
+    )
     got = guesses(binary)
     assert got and all(binary.fits(c) for c in got)
     assert any("1" in c and "0" in c for c in got)

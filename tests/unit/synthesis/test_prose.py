@@ -27,7 +27,9 @@ def test_character_sets_from_common_phrasings() -> None:
 
 
 def test_sign_ranges_and_sizes() -> None:
-    pos = rules("truncate_number(number: float)", "Given a positive floating point number, return its decimals.")
+    pos = rules(
+        "truncate_number(number: float)", "Given a positive floating point number, return its decimals."
+    )
     assert pos.params["number"].low == 0 and pos.params["number"].low_open
     nonneg = rules("f(arr)", "Given an array of non-negative integers, find the peak.")
     assert nonneg.params["arr"].low == 0 and not nonneg.params["arr"].low_open
@@ -45,7 +47,9 @@ def test_sign_ranges_and_sizes() -> None:
 def test_output_sentences_and_silence_set_no_rule() -> None:
     assert rules("get_positive(l: list)", "Return only positive numbers in the list.").params == {}
     assert rules("f(s: str)", "Count the letters regardless of case.").params == {}
-    gcd = rules("gcd(a: int, b: int)", "Return a greatest common divisor of two integers a and b", silent=True)
+    gcd = rules(
+        "gcd(a: int, b: int)", "Return a greatest common divisor of two integers a and b", silent=True
+    )
     assert gcd.params["a"].low == 0 and gcd.params["b"].low == 0  # silent about sign: no negatives
     said = rules("f(n: int)", "n may be negative.", silent=True)
     assert "n" not in said.params
@@ -54,7 +58,9 @@ def test_output_sentences_and_silence_set_no_rule() -> None:
 def test_constraint_allows_recursively() -> None:
     c = Constraint(chars="01", nonempty=True)
     assert c.allows("0110") and not c.allows("012") and not c.allows("")
-    assert Constraint(low=0, low_open=True).allows([1, 2]) and not Constraint(low=0, low_open=True).allows([0])
+    assert Constraint(low=0, low_open=True).allows([1, 2]) and not Constraint(low=0, low_open=True).allows(
+        [0]
+    )
     assert Constraint(case="lower").allows("a b!") and not Constraint(case="lower").allows("aB")
     assert Constraint(sorted_=True).allows([1, 2, 2]) and not Constraint(sorted_=True).allows([2, 1])
 
