@@ -343,10 +343,10 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
         killed, live = mutation_score(ks[: q.classic], ["suite"])
         q.audit.update(mutants=q.classic, mutants_killed=killed, mutants_equivalent=q.classic - live,
                        mutation_score=round(killed / live, 4) if live else None)  # fmt: skip
-        r = ks[q.classic :]
-        r_killed, r_live = mutation_score(r, ["suite"])
-        q.audit.update(realistic_mutants=len(r), realistic_killed=r_killed,
-                       realistic_equivalent=len(r) - r_live,
+        real = ks[q.classic :]
+        r_killed, r_live = mutation_score(real, ["suite"])
+        q.audit.update(realistic_mutants=len(real), realistic_killed=r_killed,
+                       realistic_equivalent=len(real) - r_live,
                        realistic_mutation_score=round(r_killed / r_live, 4) if r_live else None)  # fmt: skip
     for q in qs:
         q.audit.pop("suite_kills", None)

@@ -278,7 +278,8 @@ def _apply_range(
     names = [p.name for p in params]
     length = re.fullmatch(r"len\((\w+)\)|(\w+)\.(?:length|size)", name)
     element = re.fullmatch(r"(\w+)\[\w*\]|(\w+)\.value", name)
-    base = (length or element).group(1) or (length or element).group(2) if (length or element) else name
+    hit = length or element
+    base = (hit.group(1) or hit.group(2)) if hit is not None else name
     if base not in names:
         containers = [p.name for p in params if _kind(p) in ("list", "str", "any")]
         if not (length or element) or len(containers) != 1:

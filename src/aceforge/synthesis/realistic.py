@@ -28,6 +28,7 @@ import ast
 import copy
 import random
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from aceforge.synthesis.mutants import Mutant
 
@@ -191,7 +192,7 @@ def _rename_attr(new: str) -> Callable[[ast.AST], bool]:
     return apply
 
 
-def _append_arg(value: object) -> Callable[[ast.AST], bool]:
+def _append_arg(value: str | int) -> Callable[[ast.AST], bool]:
     def apply(node: ast.AST) -> bool:
         node.args.append(ast.Constant(value))  # type: ignore[attr-defined]
         return True
@@ -255,16 +256,16 @@ def _sites(tree: ast.Module, entry: str) -> list[tuple[str, Callable[[ast.Module
         return []
     out: list[tuple[str, Callable[[ast.Module], bool]]] = []
     for k, (op, _) in enumerate(_param_edits(fn)):
-        out.append((op, lambda t, k=k: _apply_param(t, entry, k)))
+        out.append((op, partial(_apply_param, entry=entry, k=k)))
     replaced = {"rounding": 0, "swallow": 0}
     for k, (op, node, _) in enumerate(_node_edits(fn)):
         if isinstance(node, ast.BinOp | ast.Raise):
-            out.append((op, lambda t, o=op, r=replaced[op]: _apply_replace(t, entry, o, r)))
+            out.append((op, partial(_apply_replace, entry=entry, kind=op, r=replaced[op])))
             replaced[op] += 1
         else:
-            out.append((op, lambda t, k=k: _apply_node(t, entry, k)))
-    out.append(("swallow", lambda t: _wrap_try(t, entry)))
-    out.append(("empty_guard", lambda t: _drop_guard(t, entry)))
+            out.append((op, partial(_apply_node, entry=entry, k=k)))
+    out.append(("swallow", partial(_wrap_try, entry=entry)))
+    out.append(("empty_guard", partial(_drop_guard, entry=entry)))
     return out
 
 

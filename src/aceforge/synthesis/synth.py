@@ -272,8 +272,8 @@ def _last_resort(
     guesses = []
     for i in todo:
         d = drafts[i]
-        found = fallback_guesses(d.space, d.seed.program) if d.space is not None else []
-        new = [c for c in found if c not in d.origin]
+        tried = fallback_guesses(d.space, d.seed.program) if d.space is not None else []
+        new = [c for c in tried if c not in d.origin]
         d.origin.update(dict.fromkeys(new, "signature"))
         d.calls += new
         guesses.append(new)
