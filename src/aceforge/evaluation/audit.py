@@ -38,6 +38,7 @@ from aceforge.evaluation.configs import AuditConfig
 from aceforge.extract import extract_code
 from aceforge.io import iter_records
 from aceforge.synthesis.domain import InputSpace
+from aceforge.synthesis.edges import edge_calls, harvest
 from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_answers
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.parse import entry_calls, test_calls
@@ -321,6 +322,8 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
         InputSpace.build(q.entry or "", params_of(p, q.entry or ""), c)
         for q, p, c in zip(todo, progs, calls, strict=True)
     ]
+    for sp, p in zip(spaces, progs, strict=True):
+        sp.constants = harvest(p, sp.entry)
     kills = [[{"suite"} if k else set() for k in q.audit.get("suite_kills", [])] for q in todo]
     wraps = [returns_iterator(entry_function(p, q.entry or "")) for q, p in zip(todo, progs, strict=True)]
     known = [list(c) for c in calls]
@@ -329,7 +332,8 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
         proposals = []
         for q, sp, kn in zip(todo, spaces, known, strict=True):
             grown = sp.grow(kn, len(kn) + 40, f"{q.row.get('id')}/audit{r}")[len(kn) :]
-            proposals.append([c for c in dict.fromkeys(grown + sp.boundaries(kn)) if c not in kn])
+            edges = edge_calls(sp, kn, 40)  # the edge catalogue, as synth searches it
+            proposals.append([c for c in dict.fromkeys(grown + sp.boundaries(kn) + edges) if c not in kn])
         answers = reference_answers(progs, proposals, executor, limits, 1.0, f"audit{r}", wraps)
         alive = [[m for m, k in enumerate(ks) if not k] for ks in kills]
         new = [[c for c in p if c in a.found] for p, a in zip(proposals, answers, strict=True)]

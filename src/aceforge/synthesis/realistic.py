@@ -17,7 +17,8 @@ that slip through suites of documented functions:
   twins, ``[0]`` ↔ ``[-1]``;
 * ``ignore_optional`` — an optional parameter overwritten with its default;
 * ``swallow`` — ``raise`` replaced by ``return None``, or the body wrapped in ``try/except``;
-* ``rounding`` — ``round`` ↔ ``int``, ``//`` → ``int(/)``.
+* ``rounding`` — ``round`` ↔ ``int``, ``//`` → ``int(/)``;
+* ``table`` — an entry left out of a literal table (``in ("a", "b")``, a dict of aliases).
 
 Deterministic; at most `limit` per program, spread over the operators.
 """
@@ -140,10 +141,33 @@ def _node_edits(fn: ast.FunctionDef) -> Iterator[tuple[str, ast.AST, Callable[[a
                 isinstance(sl, ast.UnaryOp) and isinstance(sl.operand, ast.Constant) and sl.operand.value == 1
             ):
                 yield "first_last", node, _index(0)
+        elif isinstance(node, ast.List | ast.Tuple | ast.Set) and _table(node.elts):
+            for i in range(min(len(node.elts), 4)):
+                yield "table", node, _drop_item("elts", i)
+        elif isinstance(node, ast.Dict) and _table(node.keys):
+            for i in range(min(len(node.keys), 4)):
+                yield "table", node, _drop_item("keys", i)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv):
             yield "rounding", node, lambda n: True  # replaced below by _floor_div
         elif isinstance(node, ast.Raise) and node.exc is not None:
             yield "swallow", node, lambda n: True
+
+
+def _table(items: list[ast.expr | None]) -> bool:
+    """A literal table of two or more constants (keywords, units, aliases)."""
+    return len(items) >= 2 and all(isinstance(k, ast.Constant) for k in items)
+
+
+def _drop_item(attr: str, i: int) -> Callable[[ast.AST], bool]:
+    """An incomplete table: one entry left out."""
+
+    def apply(node: ast.AST) -> bool:
+        del getattr(node, attr)[i]
+        if attr == "keys":
+            del node.values[i]  # type: ignore[attr-defined]
+        return True
+
+    return apply
 
 
 def _set_cmp(new: type) -> Callable[[ast.AST], bool]:

@@ -77,3 +77,13 @@ def test_deterministic_distinct_and_spread() -> None:
     assert len({m.program for m in a}) == len(a) == 12
     assert len(Counter(m.operator for m in a)) >= 8  # round-robin over the operators
     assert make_realistic("def f(:", "f") == [] and make_realistic(SEED, "missing") == []
+
+
+def test_incomplete_table() -> None:
+    seed = '''def window(unit):
+    """Is `unit` a right-aligned kind?"""
+    return unit in ("right", "decimal")
+'''
+    ops = by_op(seed)
+    assert run(seed, "decimal") is True
+    assert any(run(p, "decimal") is False for p in ops["table"])
