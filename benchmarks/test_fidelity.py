@@ -139,7 +139,10 @@ def aceforge(args: list[str], src: Path = ROOT / "src") -> float:
     timing = out.parent / f"{out.name}.seconds"
     if timing.exists():
         return float(timing.read_text())
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")])),
+    }
     t = time.time()
     code = "import sys; from aceforge.cli import main; sys.argv[0] = 'aceforge'; main()"
     subprocess.run([sys.executable, "-c", code, *args], check=True, env=env)
@@ -195,10 +198,50 @@ def measure(folder: Path, work: Path, workers: int) -> dict[str, object]:
     acc = sum(r["audit"].get("correct_accepted", 0) for r in audited) + sum(s.label for s in missing)
     rej = sum(r["audit"].get("wrong_rejected", 0) for r in audited)
     per_q = {r["id"]: {k: r["audit"].get(k) for k in ("tests", "correct_solutions", "correct_accepted",
-             "wrong_solutions", "wrong_rejected", "mutation_score")} for r in audited}  # fmt: skip
-    return {**{k: summary.get(k) for k in ("tpr", "tnr", "mutation_score", "tests", "questions")},
-            "coverage": f"{len(covered)}/{len(sols)}", "tpr_all": round(acc / c_all, 4) if c_all else None,
+             "wrong_solutions", "wrong_rejected", "mutation_score", "realistic_mutation_score")}
+             for r in audited}  # fmt: skip
+    keys = ("tpr", "tnr", "mutation_score", "realistic_mutation_score", "tests", "questions")
+    out = {**{k: summary.get(k) for k in keys},
+           "coverage": f"{len(covered)}/{len(sols)}", "tpr_all": round(acc / c_all, 4) if c_all else None,
             "tnr_all": round(rej / w_all, 4) if w_all else None, "per_question": per_q}  # fmt: skip
+    if (work / "kinds.json").exists():
+        out.update(by_kind(rows, work, workers))
+    return out
+
+
+def by_kind(rows: list, work: Path, workers: int) -> dict[str, object]:
+    """Pool only: each program judged by its question's suite (none = accepted), counted by
+    kind — correct alternatives accepted, typical and edge-case bugs rejected."""
+    from aceforge.types import Job
+
+    kinds = json.loads((work / "kinds.json").read_text())
+    suites = {r["id"]: tuple(r["test_cases"]) for r in rows}
+    sols = [json.loads(line) for line in (work / "solutions.jsonl").read_text().splitlines()]
+    seen: dict[str, int] = {}
+    jobs, labels = [], []
+    for s in sols:
+        k = seen.get(s["id"], 0)
+        seen[s["id"]] = k + 1
+        labels.append((s["id"], kinds[s["id"]][k]))
+        jobs.append(Job(f"{s['id']}/{k}", s["program"], suites.get(s["id"], ()), Limits(timeout_s=2.0),
+                        fail_fast=True))  # fmt: skip
+    with LocalExecutor(workers=workers) as ex:
+        results = ex.run_all([j for j in jobs if j.tests])
+    passed = {r.id: r.all_passed for r in results}
+    count: dict[str, list[int]] = {"correct": [0, 0], "typical": [0, 0], "edge": [0, 0]}
+    missed: dict[str, list[str]] = {}
+    for job, (q, kind) in zip(jobs, labels, strict=True):
+        ok = passed.get(job.id, True)
+        good = ok if kind == "correct" else not ok
+        count[kind][0] += good
+        count[kind][1] += 1
+        if not good:
+            missed.setdefault(q, []).append(kind)
+    rate = {k: round(a / b, 4) if b else None for k, (a, b) in count.items()}
+    bugs = [count["typical"][0] + count["edge"][0], count["typical"][1] + count["edge"][1]]
+    return {"correct_accepted": rate["correct"], "bugs_rejected": round(bugs[0] / bugs[1], 4) if bugs[1] else None,
+            "typical_bugs_rejected": rate["typical"], "edge_bugs_rejected": rate["edge"], "counts": count,
+            "missed": missed}  # fmt: skip
 
 
 def main() -> None:
@@ -268,21 +311,40 @@ NAMES = {
 
 
 def table(report: dict) -> str:
-    """The report as the README's markdown table, with the anchor beside it."""
-    rows = [
-        f"HumanEval {report['split']}-index, {report['problems']} problems × {report['samples_per_problem']} "
-        f"CodeGen-16B samples ({report['correct']} correct, {report['wrong']} wrong by HumanEval's tests)",
-        "",
-        "| suite | questions with a suite | TPR | TNR | TPR / TNR, no suite = accept all | mutation score | s / question |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    """The report as the README's markdown table, with the anchors beside it."""
     pct = lambda v: "–" if v is None else f"{100 * v:.1f}%"  # noqa: E731
+    if report["split"] == "pool":
+        rows = [
+            f"Third-party pool, {report['problems']} functions ({report['correct']} correct alternatives, "
+            f"{report['wrong']} realistic bugs)",
+            "",
+            "| suite | with a suite | correct accepted | bugs rejected | typical bugs | edge-case bugs | "
+            "mutation score | realistic mutation score | s / question |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for mode, r in report["modes"].items():
+            rows.append(f"| {NAMES.get(mode, mode)} | {r['coverage']} | {pct(r['correct_accepted'])} | "
+                        f"{pct(r['bugs_rejected'])} | {pct(r['typical_bugs_rejected'])} | "
+                        f"{pct(r['edge_bugs_rejected'])} | {pct(r['mutation_score'])} | "
+                        f"{pct(r['realistic_mutation_score'])} | {r['seconds_per_question']} |")  # fmt: skip
+        rows.append("| SAGA (TCGBench, its own data) | – | – | 90.6% detection | – | – | – | – | – |")
+        return "\n".join(rows)
+    docs = "as published" if report.get("docstrings", "published") == "published" else "without examples"
+    rows = [
+        f"HumanEval {report['split']}-index, docstrings {docs}, {report['problems']} problems × "
+        f"{report['samples_per_problem']} CodeGen-16B samples ({report['correct']} correct, "
+        f"{report['wrong']} wrong by HumanEval's tests)",
+        "",
+        "| suite | questions with a suite | TPR | TNR | TPR / TNR, no suite = accept all | mutation score | "
+        "realistic mutation score | s / question |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for mode, r in report["modes"].items():
         rows.append(f"| {NAMES.get(mode, mode)} | {r['coverage']} | {pct(r['tpr'])} | {pct(r['tnr'])} | "
                     f"{pct(r['tpr_all'])} / {pct(r['tnr_all'])} | {pct(r['mutation_score'])} | "
-                    f"{r['seconds_per_question']} |")  # fmt: skip
+                    f"{pct(r.get('realistic_mutation_score'))} | {r['seconds_per_question']} |")  # fmt: skip
     a = report["anchor"]
-    rows.append(f"| {a['name']} | – | {pct(a['tpr'])} | {pct(a['tnr'])} | – | – | – |")
+    rows.append(f"| {a['name']} | – | {pct(a['tpr'])} | {pct(a['tnr'])} | – | – | – | – |")
     return "\n".join(rows)
 
 
