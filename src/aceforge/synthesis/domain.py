@@ -95,7 +95,8 @@ class Domain:
         if not self.values:
             return True
         name = type(v).__name__
-        if name not in self.kinds and not (name == "int" and "float" in self.kinds):
+        known = self.kinds - {"NoneType"}  # only None seen (an optional's default): any type
+        if known and name not in self.kinds and not (name == "int" and "float" in self.kinds):
             return False
         if type(v) in (int, float) and (
             (self.floor is not None and v < self.floor) or (self.upper is not None and v > self.upper)

@@ -106,10 +106,10 @@ def _constants(node: ast.expr) -> list[Any]:
 
 def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: bool = True) -> list[str]:
     """Calls that replace one argument of a known call with an edge value its domain contains,
-    plus `None` for Optional parameters; deduplicated, in catalogue order, at most `limit`.
-    With `stated` False: only the edges the docstring's prose rules out (probes for the
-    exceptions a seed documents)."""
-    out: list[str] = []
+    plus `None` for Optional parameters and optional parameters given; deduplicated, taken in
+    turn from every (call, argument) so that no argument uses up `limit` alone. With `stated`
+    False: only the edges the docstring's prose rules out (probes for documented exceptions)."""
+    groups: list[list[str]] = []
     for call in calls:
         try:
             args, kwargs = parse_args(call)
@@ -117,19 +117,24 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             continue
         if kwargs:
             continue
-        for new in _optional_given(space, args) + _paired(space, args):
-            ok = space.fits(new) if stated else space.fits(new, False) and not space.fits(new)
-            if new not in out and ok:
-                out.append(new)
+        groups.append(_optional_given(space, args) + _paired(space, args))
         for i, a in enumerate(args):
             dom = space.domains[i] if i < len(space.domains) else Domain([a])
             near = _near(space.constants.get(space.params[i].name, []) if i < len(space.params) else [])
-            for b in _optional_none(space, i) + near + value_edges(a, dom):
-                new = format_call(space.entry, [*args[:i], b, *args[i + 1 :]])
-                ok = space.fits(new) if stated else space.fits(new, False) and not space.fits(new)
-                if new != call and new not in out and ok:
-                    out.append(new)
-    return out[:limit]
+            given = _optional_values(space.params[i].default) if _optional(space, i) else []
+            values = _optional_none(space, i) + near + given + value_edges(a, dom)
+            groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in values])
+    out: list[str] = []
+    seen = set(calls)
+    for new in (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None):
+        if new in seen:
+            continue
+        seen.add(new)
+        if space.fits(new) if stated else space.fits(new, False) and not space.fits(new):
+            out.append(new)
+            if len(out) >= limit:
+                break
+    return out
 
 
 def _paired(space: InputSpace, args: list[Any]) -> list[str]:
@@ -176,6 +181,10 @@ def _near(constants: list[Any]) -> list[Any]:
     for c in constants:
         out += [c, c - 1, c + 1] if isinstance(c, int | float) else [c]
     return out
+
+
+def _optional(space: InputSpace, i: int) -> bool:
+    return i < len(space.params) and space.params[i].has_default
 
 
 def _optional_none(space: InputSpace, i: int) -> list[Any]:
