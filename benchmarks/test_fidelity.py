@@ -200,7 +200,17 @@ def measure(folder: Path, work: Path, workers: int) -> dict[str, object]:
     per_q = {r["id"]: {k: r["audit"].get(k) for k in ("tests", "correct_solutions", "correct_accepted",
              "wrong_solutions", "wrong_rejected", "mutation_score", "realistic_mutation_score")}
              for r in audited}  # fmt: skip
-    keys = ("tpr", "tnr", "mutation_score", "realistic_mutation_score", "tests", "questions")
+    keys = (
+        "tpr",
+        "tnr",
+        "mutation_score",
+        "realistic_mutation_score",
+        "realistic_mutants",
+        "realistic_mutants_equivalent",
+        "realistic_killed",
+        "tests",
+        "questions",
+    )
     out = {**{k: summary.get(k) for k in keys},
            "coverage": f"{len(covered)}/{len(sols)}", "tpr_all": round(acc / c_all, 4) if c_all else None,
             "tnr_all": round(rej / w_all, 4) if w_all else None, "per_question": per_q}  # fmt: skip

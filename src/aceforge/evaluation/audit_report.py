@@ -30,6 +30,7 @@ def summarize(audits: list[dict[str, Any]]) -> dict[str, Any]:
         "mutants_equivalent": total("mutants_equivalent"),
         "mutation_score": round(total("mutants_killed") / live, 4) if live else None,
         "realistic_mutants": total("realistic_mutants"),
+        "realistic_killed": total("realistic_killed"),
         "realistic_mutants_equivalent": total("realistic_equivalent"),
         "realistic_mutation_score": _ratio(
             total("realistic_killed"), total("realistic_mutants") - total("realistic_equivalent")
