@@ -261,6 +261,7 @@ class InputSpace:
     arity: int | None
     prose: Prose = field(default_factory=Prose)
     constants: dict[str, list[Any]] = field(default_factory=dict)  # per parameter (``edges.harvest``)
+    unicode: bool = False  # the docstring speaks of non-ASCII text: edges may use it
 
     @classmethod
     def build(
@@ -289,7 +290,7 @@ class InputSpace:
     def rebuild(self, observed: list[str]) -> InputSpace:
         """The same parameters and prose rules, observed domains from other calls."""
         space = InputSpace.build(self.entry, self.params, observed, self.prose)
-        space.constants = self.constants
+        space.constants, space.unicode = self.constants, self.unicode
         return space
 
     def fits(self, call: str, stated: bool = True) -> bool:

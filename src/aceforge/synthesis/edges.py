@@ -23,10 +23,11 @@ from aceforge.synthesis.signature import Spec, entry_function, format_call, pars
 
 LARGE_INT = 10**6
 _TEXT_EDGES = ["", " ", "a", "A", "aa", "ab ba", "  lead and trail  ", "Hello, World!", "a\tb\nc",
-               "ÄÖü éñ", "ß", "İstanbul", "x" * 60, "MiXeD CaSe", "123", "a-b_c.d"]  # fmt: skip
+               "x" * 60, "MiXeD CaSe", "123", "a-b_c.d"]  # fmt: skip
+_UNICODE_EDGES = ["ÄÖü éñ", "ß", "İstanbul", "ﬁne", "\u2028"]  # only where the docstring speaks of them
 
 
-def value_edges(v: Any, dom: Domain) -> list[Any]:
+def value_edges(v: Any, dom: Domain, unicode: bool = False) -> list[Any]:
     """Edge values of the same kind as `v` (an observed value), before the domain check."""
     if isinstance(v, bool):
         return [not v]
@@ -36,7 +37,7 @@ def value_edges(v: Any, dom: Domain) -> list[Any]:
         lo = dom.floor if dom.floor is not None else -2.5
         return [0.0, 1.0, -1.0, 0.5, float(lo), 1e6, -1e6, v * 10]
     if isinstance(v, str):
-        return _str_edges(v, dom)
+        return _str_edges(v, dom) + (_UNICODE_EDGES if unicode else [])
     if isinstance(v, list | tuple):
         out = [list(x) if isinstance(v, list) else tuple(x) for x in _seq_edges(list(v), dom)]
         return out
@@ -122,7 +123,7 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             dom = space.domains[i] if i < len(space.domains) else Domain([a])
             near = _near(space.constants.get(space.params[i].name, []) if i < len(space.params) else [])
             given = _optional_values(space.params[i].default) if _optional(space, i) else []
-            values = _optional_none(space, i) + near + given + value_edges(a, dom)
+            values = _optional_none(space, i) + near + given + value_edges(a, dom, space.unicode)
             groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in values])
     out: list[str] = []
     seen = set(calls)

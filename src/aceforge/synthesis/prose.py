@@ -65,6 +65,14 @@ _POSITIVE = re.compile(
     r"(non[- ]?negative|positive|strictly positive|natural)\b",
     re.I,
 )
+# "base numbers are less than 10", "n is at most 100", "k between 1 and 26"
+_WORD_BOUND = re.compile(
+    r"\b(less than|smaller than|below|under|at most|no more than|up to|greater than|larger than|more than|"
+    r"above|at least|no less than)\s+(-?\d+(?:\.\d+)?)\b(?!\s*(?:elements|items|characters|letters|digits|words|"
+    r"times|values|numbers|strings))",
+    re.I,
+)
+_BETWEEN = re.compile(r"\bbetween\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)\b", re.I)
 _NONEMPTY = re.compile(r"\bnon[- ]?empty\b|\bnot empty\b|\bis never empty\b", re.I)
 _AT_LEAST = re.compile(
     r"\b(?:of )?(?:length|size) (?:of )?at least (\w+)|\bat least (\w+) (?:elements|items|numbers|values)\b",
@@ -125,19 +133,6 @@ def _type_spec(text: str) -> Spec:
     return Spec(kind)
 
 
-def silent_sign(doc: str, params: list[Param], prose: Prose) -> Prose:
-    """Number parameters of a docstring that never speaks of negative values (and shows no
-    negative number) are taken as non-negative: correct programs disagree on what gcd(-4, 6)
-    or 2^-3 mod 5 is, and a test there would be a guess."""
-    if re.search(r"negative|(?<![\w)\]])-\s?\d", doc or "", re.I):
-        return prose
-    for p in params:
-        c = prose.params.get(p.name, Constraint())
-        if _kind(p) in ("int", "float") and c.low is None:
-            prose.params[p.name] = replace(c, low=0)
-    return prose
-
-
 def _sentences(doc: str) -> list[str]:
     text = re.sub(r"\s+", " ", doc)
     # Bullet and constraint lists ("* 1 <= n <= 10") are separate sentences too.
@@ -166,6 +161,7 @@ def _read_sentence(s: str, params: list[Param], out: Prose) -> None:
         strict = not m.group(1).lower().startswith("non")
         for p in _targets(s, params, ("int", "float", "list"), m.start(1)):
             _merge(out, p.name, low=0, low_open=strict)
+    _read_word_bounds(s, params, out)
     if _NONEMPTY.search(s):
         for p in _targets(s, params, ("str", "list")):
             _merge(out, p.name, nonempty=True)
@@ -203,6 +199,23 @@ def _charset(s: str) -> str | None:
             else None
         )
     return None
+
+
+def _read_word_bounds(s: str, params: list[Param], out: Prose) -> None:
+    """Bounds said in words, for the number parameter named nearest to them."""
+    for m in _WORD_BOUND.finditer(s):
+        word, n = m.group(1).lower(), _number(m.group(2))
+        upper = word in ("less than", "smaller than", "below", "under", "at most", "no more than", "up to")
+        strict = word in ("less than", "smaller than", "below", "under", "greater than", "larger than",
+                          "more than", "above")  # fmt: skip
+        for p in _targets(s, params, ("int", "float"), m.start()):
+            if upper:
+                _merge(out, p.name, high=n - 1 if strict and isinstance(n, int) else n)
+            else:
+                _merge(out, p.name, low=n, low_open=strict)
+    for m in _BETWEEN.finditer(s):
+        for p in _targets(s, params, ("int", "float"), m.start()):
+            _merge(out, p.name, low=_number(m.group(1)), low_open=False, high=_number(m.group(2)))
 
 
 def _case(s: str) -> str | None:

@@ -50,6 +50,20 @@ def returns_iterator(fn: ast.FunctionDef | None) -> bool:
     return bool(re.search(r"\b(?:Iterator|Generator)\b", ret))
 
 
+def falls_through(fn: ast.FunctionDef | None) -> bool:
+    """Whether ``None`` from this function can only mean it ran off its end: it returns values
+    elsewhere, never ``return None`` or a bare ``return``, and its annotation allows no None.
+    Such an answer is behaviour nobody wrote (``largest_divisor(0)``), not worth a test."""
+    if fn is None or any(isinstance(n, ast.Yield | ast.YieldFrom) for n in ast.walk(fn)):
+        return False
+    returns = [n for n in ast.walk(fn) if isinstance(n, ast.Return)]
+    if not returns or any(r.value is None or (isinstance(r.value, ast.Constant) and r.value.value is None)
+                          for r in returns):  # fmt: skip
+        return False
+    ann = ast.unparse(fn.returns) if fn.returns is not None else ""
+    return not re.search(r"None|Optional|Any", ann)
+
+
 def cap_exceptions(chosen: list[str], raised: dict[str, str], n: int) -> list[str]:
     """`chosen` with at most ``max(1, MAX_SHARE * n)`` exception tests, and none unless a value
     test stays beside them (the suite's other tests still need values)."""

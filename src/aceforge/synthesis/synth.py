@@ -41,10 +41,11 @@ from aceforge.synthesis.feedback import (
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
-from aceforge.synthesis.prose import doc_types, read_prose, silent_sign
-from aceforge.synthesis.raises import cap_exceptions, intended_exceptions, returns_iterator
+from aceforge.synthesis.prose import doc_types, read_prose
+from aceforge.synthesis.raises import cap_exceptions, falls_through, intended_exceptions, returns_iterator
 from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.seeds import Seed
+from aceforge.synthesis.silence import silent_rules, speaks_unicode
 from aceforge.synthesis.signature import entry_function, one_signature, params_of
 from aceforge.types import Executor, Limits
 
@@ -67,6 +68,7 @@ class _Draft:
     exceptions: set[str] = field(default_factory=set)  # what the seed raises on purpose (``raises``)
     classic: int = 0  # kills[:classic] are classic mutants, the rest realistic ones
     iterates: bool = False  # the function returns an iterator: tests compare list(call)
+    no_none: bool = False  # None can only mean the seed ran off its end: such answers are dropped
 
 
 async def synthesize(
@@ -168,10 +170,11 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     doc = (ast.get_docstring(fn) if fn is not None else None) or seed.instruction
     params = doc_types(doc, params)  # unannotated parameters typed by the docstring
     prose = read_prose(doc, params)
-    if not examples:  # examples show the sign of every number; without them, silence means >= 0
-        prose = silent_sign(doc, params, prose)
+    if not examples:  # examples show what is valid; without them, silence is no licence (``silence``)
+        prose = silent_rules(doc, params, prose, fn)
     space = InputSpace.build(entry, params, list(origin), prose)
     space.constants = harvest(seed.program, entry)
+    space.unicode = speaks_unicode(doc) or any(not c.isascii() for c in examples)
     exceptions = intended_exceptions(fn, doc)
     rejected = []
     for item in items:
@@ -189,6 +192,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     draft = _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
     draft.exceptions = exceptions
     draft.iterates = returns_iterator(fn)
+    draft.no_none = falls_through(fn)
     return draft
 
 
@@ -212,7 +216,7 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
                 {"question": d.question, "calls": sorted(ans.unstable)[:5]},
             )
             continue
-        values = [c for c in d.calls if c in ans.found and d.origin.get(c) != "probe"]
+        values = [c for c in d.calls if c in ans.found and d.origin.get(c) != "probe" and _kept(d, ans, c)]
         raised = [c for c in d.calls if c not in ans.found and ans.raised.get(c) in d.exceptions]
         ok = one_signature(values + raised, d.origin)  # a signature the seed answers with values
         d.answers = Answers({c: ans.found[c] for c in ok if c in ans.found and d.origin.get(c) != "probe"},
@@ -245,6 +249,10 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
         d.stats["exception_tests"] = sum(c in d.answers.raised for c in chosen)
         _keep(out, d, [_test(d.answers, c, d.iterates) for c in chosen], cfg)
+
+
+def _kept(d: _Draft, ans: Answers, call: str) -> bool:
+    return not (d.no_none and ans.found[call][1] is None)
 
 
 def _test(answers: Answers, call: str, wrap: bool) -> str:
@@ -332,7 +340,11 @@ def _widen(
     for d, ans, new in zip(
         drafts, _answer(drafts, proposals, executor, limits, cfg, tag), proposals, strict=True
     ):
-        added = [c for c in new if c in ans.found and c not in ans.unstable and d.origin.get(c) != "probe"]
+        added = [
+            c
+            for c in new
+            if c in ans.found and c not in ans.unstable and d.origin.get(c) != "probe" and _kept(d, ans, c)
+        ]
         d.answers.found.update({c: ans.found[c] for c in added})
         d.answers.failed |= ans.failed | ans.unstable
         raised = _intended(d, ans.raised, [c for c in new if c not in ans.unstable])

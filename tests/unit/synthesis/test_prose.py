@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.prose import Constraint, Prose, read_prose, silent_sign
+from aceforge.synthesis.prose import Constraint, Prose, read_prose
+from aceforge.synthesis.silence import silent_rules
 from aceforge.synthesis.signature import params_of
 
 
@@ -11,7 +12,7 @@ def rules(signature: str, doc: str, silent: bool = False) -> Prose:
     entry = signature.split("(")[0]
     params = params_of(f"def {signature}:\n    pass\n", entry)
     prose = read_prose(doc, params)
-    return silent_sign(doc, params, prose) if silent else prose
+    return silent_rules(doc, params, prose, None) if silent else prose
 
 
 def test_character_sets_from_common_phrasings() -> None:
@@ -76,3 +77,26 @@ def test_space_uses_prose_and_drops_rules_the_examples_contradict() -> None:
     # An example with a '2' shows the phrase was misread: the rule goes, the example stays valid.
     seen = InputSpace.build("string_xor", params, ["string_xor('012', '110')"], prose)
     assert seen.fits("string_xor('012', '110')") and "a" not in seen.prose.params
+
+
+def test_silence_is_no_licence_unless_the_code_guards_it() -> None:
+    import ast
+
+    from aceforge.synthesis.silence import guarded, speaks_unicode
+
+    src = "def f(n: int, s: str, xs: list):\n    if not s:\n        return 0\n    if len(xs) == 0:\n        return n\n    return n\n"
+    fn = ast.parse(src).body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    assert guarded(fn) == ({"s"}, {"s", "xs"})
+    params = params_of(src, "f")
+    got = silent_rules("Count things in s.", params, Prose(), fn).params
+    assert got["n"] == Constraint(low=0, low_open=True)  # zero neither said nor guarded
+    assert "s" not in got and "xs" not in got  # emptiness guarded by the code: in the domain
+    said = silent_rules(
+        "Zero gives an empty list.", params_of("def g(n: int, xs: list):\n    pass\n", "g"), Prose(), None
+    )
+    assert said.params["n"] == Constraint(low=0) and "xs" not in said.params
+    assert (
+        silent_rules("", params_of("def h(xs: list):\n    pass\n", "h"), Prose(), None).params["xs"].nonempty
+    )
+    assert speaks_unicode("Handles Unicode letters") and not speaks_unicode("Counts vowels")
