@@ -355,9 +355,9 @@ class InputSpace:
 
 
 def _equal_lengths(rows: list[tuple[list[Any], dict[str, Any]]]) -> bool:
-    """Whether the calls all pass two or more strings (or lists) of equal length, and nothing
-    else of that size."""
-    if not rows:
+    """Whether the calls all pass two or more strings (or lists) of one length each, and the
+    length varies between calls (two same-size words are no evidence of a rule)."""
+    if len({len(a) for args, _ in rows for a in args if isinstance(a, str | list | tuple)}) < 2:
         return False
     for args, _ in rows:
         sized = [a for a in args if isinstance(a, str | list | tuple)]

@@ -113,11 +113,40 @@ def doc_types(doc: str, params: list[Param]) -> list[Param]:
                  or re.search(rf"^\s*{n}\s*\(([\w\[\], ]+?)(?:, optional)?\)\s*:", doc, re.M)
                  or re.search(rf"^\s*{n}\s*:\s*([\w\[\]]+)", doc, re.M)
                  or re.search(rf":param (\w+) {n}:", doc))  # fmt: skip
-            spec = _type_spec(m.group(1)) if m else ANY
+            spec = _type_spec(m.group(1)) if m else _said_list(doc, p, params)
             if spec != ANY and p.has_default and p.default is None:
                 spec = Spec("union", (spec, Spec("none")))
         out.append(replace(p, spec=spec))
     return out
+
+
+_LIST_OF = re.compile(
+    r"\b(a|an|two|the|given)?\s*(?:list|array)s? of (strings|words|integers|ints|numbers|floats)\b", re.I
+)
+_ELEMENT = {
+    "strings": "str",
+    "words": "str",
+    "integers": "int",
+    "ints": "int",
+    "numbers": "float",
+    "floats": "float",
+}
+
+
+def _said_list(doc: str, p: Param, params: list[Param]) -> Spec:
+    """ "a list of integers" / "two lists of strings" typing unannotated parameters: the ones a
+    sentence names, else the only unannotated one (or the first two for "two lists")."""
+    untyped = [q for q in params if q.spec == ANY and not q.has_default]
+    for sentence in _sentences(doc):
+        m = _LIST_OF.search(sentence)
+        if not m:
+            continue
+        named = [q for q in untyped if _names(sentence, q.name)]
+        many = 2 if (m.group(1) or "").lower() == "two" else 1
+        chosen = named or (untyped[:many] if len(untyped) == many or many == 2 else [])
+        if p in chosen:
+            return Spec("list", (Spec(_ELEMENT[m.group(2).lower()]),))
+    return ANY
 
 
 def _type_spec(text: str) -> Spec:
@@ -202,7 +231,10 @@ def _charset(s: str) -> str | None:
 
 
 def _read_word_bounds(s: str, params: list[Param], out: Prose) -> None:
-    """Bounds said in words, for the number parameter named nearest to them."""
+    """Bounds said in words, for the number parameter named nearest to them (only a sentence
+    that names it: "leftover part always smaller than 1" is about the output)."""
+    if not any(_names(s, p.name) for p in params):
+        return
     for m in _WORD_BOUND.finditer(s):
         word, n = m.group(1).lower(), _number(m.group(2))
         upper = word in ("less than", "smaller than", "below", "under", "at most", "no more than", "up to")
@@ -234,6 +266,10 @@ def _kind(p: Param) -> str:
         kinds = [a.kind for a in p.spec.args if a.kind != "none"]
         k = kinds[0] if len(kinds) == 1 else "any"
     return {"tuple": "list", "set": "list", "frozenset": "list", "bool": "other"}.get(k, k)
+
+
+def _names(s: str, name: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w(])", s) is not None
 
 
 def _first(s: str, patterns: tuple[re.Pattern[str], ...]) -> int | None:

@@ -100,3 +100,15 @@ def test_silence_is_no_licence_unless_the_code_guards_it() -> None:
         silent_rules("", params_of("def h(xs: list):\n    pass\n", "h"), Prose(), None).params["xs"].nonempty
     )
     assert speaks_unicode("Handles Unicode letters") and not speaks_unicode("Counts vowels")
+
+
+def test_types_said_in_the_docstring() -> None:
+    from aceforge.synthesis.prose import doc_types
+
+    src = "def total_match(lst1, lst2):\n    pass\n"
+    typed = doc_types("Write a function that accepts two lists of strings.", params_of(src, "total_match"))
+    assert [p.spec.kind for p in typed] == ["list", "list"] and typed[0].spec.args[0].kind == "str"
+    one = doc_types("Given a list of integers, sort it.", params_of("def f(arr):\n    pass\n", "f"))
+    assert one[0].spec.kind == "list" and one[0].spec.args[0].kind == "int"
+    graph = doc_types(":type graph: dict(set)", params_of("def g(graph):\n    pass\n", "g"))
+    assert graph[0].spec.kind == "dict"
