@@ -241,6 +241,9 @@ def _read_word_bounds(s: str, params: list[Param], out: Prose) -> None:
         strict = word in ("less than", "smaller than", "below", "under", "greater than", "larger than",
                           "more than", "above")  # fmt: skip
         for p in _targets(s, params, ("int", "float"), m.start()):
+            before = s[max(0, m.start() - 30) : m.start()]
+            if not re.search(rf"(?<![\w.]){re.escape(p.name)}\b[\w ]*$", before):
+                continue  # "base numbers are less than 10", not "... number ... smaller than 1"
             if upper:
                 _merge(out, p.name, high=n - 1 if strict and isinstance(n, int) else n)
             else:
