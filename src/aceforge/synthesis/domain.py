@@ -283,6 +283,8 @@ class InputSpace:
         for i in range(n):
             spec = params[i].spec if i < len(params) else ANY
             vals = [a[i] for a, kw in rows if not kw and len(a) > i]
+            if not vals and i < len(params) and params[i].has_default and params[i].default is not None:
+                vals = [params[i].default]  # an optional parameter never given: its default shows its kind
             rule = rules.params.get(names[i]) if i < len(names) else None
             domains.append(Domain([v for v in vals if conforms(v, spec)], spec, rule=rule))
         return cls(entry, params, domains, arity, rules)

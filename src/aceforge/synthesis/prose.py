@@ -68,8 +68,8 @@ _POSITIVE = re.compile(
 # "base numbers are less than 10", "n is at most 100", "k between 1 and 26"
 _WORD_BOUND = re.compile(
     r"\b(less than|smaller than|below|under|at most|no more than|up to|greater than|larger than|more than|"
-    r"above|at least|no less than)\s+(-?\d+(?:\.\d+)?)\b(?!\s*(?:elements|items|characters|letters|digits|words|"
-    r"times|values|numbers|strings))",
+    r"above|at least|no less than)\s+(-?\d+(?:\.\d+)?)\b"
+    r"(?!\s*(?:elements|items|characters|letters|digits|words|times|values|numbers|strings))",
     re.I,
 )
 _BETWEEN = re.compile(r"\bbetween\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)\b", re.I)
@@ -146,7 +146,10 @@ def _said_list(doc: str, p: Param, params: list[Param]) -> Spec:
         chosen = named or (untyped[:many] if len(untyped) == many or many == 2 else [])
         if p in chosen:
             return Spec("list", (Spec(_ELEMENT[m.group(2).lower()]),))
-    return ANY
+    m = re.search(
+        rf"\b(?:a|an|the|given)\s+(list|string|dict|dictionary|integer|tuple)\s+{re.escape(p.name)}\b", doc
+    )
+    return Spec(_TYPE_WORDS[m.group(1)]) if m else ANY  # "rotates a list x"
 
 
 def _type_spec(text: str) -> Spec:

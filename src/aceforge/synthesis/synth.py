@@ -45,8 +45,8 @@ from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.raises import cap_exceptions, falls_through, intended_exceptions, returns_iterator
 from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.seeds import Seed
-from aceforge.synthesis.silence import silent_rules, speaks_unicode
 from aceforge.synthesis.signature import entry_function, one_signature, params_of
+from aceforge.synthesis.silence import silent_rules, speaks_unicode
 from aceforge.types import Executor, Limits
 
 
