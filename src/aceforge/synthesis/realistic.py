@@ -28,7 +28,7 @@ from __future__ import annotations
 import ast
 import copy
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 
 from aceforge.synthesis.mutants import Mutant
@@ -153,7 +153,7 @@ def _node_edits(fn: ast.FunctionDef) -> Iterator[tuple[str, ast.AST, Callable[[a
             yield "swallow", node, lambda n: True
 
 
-def _table(items: list[ast.expr | None]) -> bool:
+def _table(items: Sequence[ast.expr | None]) -> bool:
     """A literal table of two or more constants (keywords, units, aliases)."""
     return len(items) >= 2 and all(isinstance(k, ast.Constant) for k in items)
 
