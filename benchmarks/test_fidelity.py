@@ -283,7 +283,7 @@ def main() -> None:
         problems = select(load_codet_humaneval(a.codet_dir), a.split, a.limit)
         labels = write_inputs(work, problems, a.samples, a.workers, a.docstrings)
     cache = work / "llm-cache.sqlite"
-    report: dict[str, object] = {"split": a.split, "docstrings": a.docstrings, "problems": len(problems),
+    report: dict[str, object] = {"split": a.split, "docstrings": a.docstrings, "before_rev": a.before_rev, "problems": len(problems),
                                  "samples_per_problem": a.samples,
                                  "correct": sum(c["correct"] for c in labels.values()),
                                  "wrong": sum(c["wrong"] for c in labels.values()), "anchor": ANCHOR, "modes": {}}  # fmt: skip
@@ -314,7 +314,7 @@ def main() -> None:
 
 NAMES = {
     "paper": "paper: `--mode tests` + proxy filter",
-    "before": "inputs mode before (682f882)",
+    "before": "inputs mode before ({rev})",
     "domain": "domain-aware inputs (`--no-feedback`)",
     "feedback": "**`aceforge synth` defaults** (domain + feedback)",
 }
@@ -323,6 +323,7 @@ NAMES = {
 def table(report: dict) -> str:
     """The report as the README's markdown table, with the anchors beside it."""
     pct = lambda v: "–" if v is None else f"{100 * v:.1f}%"  # noqa: E731
+    names = {k: v.format(rev=report.get("before_rev", "682f882")) for k, v in NAMES.items()}
     if report["split"] == "pool":
         rows = [
             f"Third-party pool, {report['problems']} functions ({report['correct']} correct alternatives, "
@@ -333,7 +334,7 @@ def table(report: dict) -> str:
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for mode, r in report["modes"].items():
-            rows.append(f"| {NAMES.get(mode, mode)} | {r['coverage']} | {pct(r['correct_accepted'])} | "
+            rows.append(f"| {names.get(mode, mode)} | {r['coverage']} | {pct(r['correct_accepted'])} | "
                         f"{pct(r['bugs_rejected'])} | {pct(r['typical_bugs_rejected'])} | "
                         f"{pct(r['edge_bugs_rejected'])} | {pct(r['mutation_score'])} | "
                         f"{pct(r['realistic_mutation_score'])} | {r['seconds_per_question']} |")  # fmt: skip
@@ -350,7 +351,7 @@ def table(report: dict) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for mode, r in report["modes"].items():
-        rows.append(f"| {NAMES.get(mode, mode)} | {r['coverage']} | {pct(r['tpr'])} | {pct(r['tnr'])} | "
+        rows.append(f"| {names.get(mode, mode)} | {r['coverage']} | {pct(r['tpr'])} | {pct(r['tnr'])} | "
                     f"{pct(r['tpr_all'])} / {pct(r['tnr_all'])} | {pct(r['mutation_score'])} | "
                     f"{pct(r.get('realistic_mutation_score'))} | {r['seconds_per_question']} |")  # fmt: skip
     a = report["anchor"]
