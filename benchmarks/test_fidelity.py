@@ -74,9 +74,38 @@ def write_mbpp(work: Path, codet: str, limit: int | None) -> int:
     return n
 
 
-def write_inputs(work: Path, problems: list, samples: int, workers: int) -> dict[str, dict[str, int]]:
-    """seeds.jsonl, and solutions.jsonl labeled by HumanEval's own tests."""
-    prompts = full_prompts()
+def write_pool(work: Path, pool: Path, limit: int | None) -> int:
+    """Seeds from the third-party pool (the function's source as published) and, as labeled
+    solutions, its correct alternatives and its bugs (kinds in kinds.json)."""
+    rows = [json.loads(line) for line in pool.read_text().splitlines() if line.strip()][:limit]
+    kinds: dict[str, list[str]] = {}
+    with (work / "seeds.jsonl").open("w") as f, (work / "solutions.jsonl").open("w") as g:
+        for r in rows:
+            fn = next(n for n in ast.walk(ast.parse(r["seed"])) if isinstance(n, ast.FunctionDef)
+                      and n.name == r["entry_point"])  # fmt: skip
+            f.write(json.dumps({"id": r["id"], "instruction": ast.get_docstring(fn) or "",
+                                "program": r["seed"]}) + "\n")  # fmt: skip
+            progs = [(p, "correct") for p in r["correct"]] + [(b["source"], b["kind"]) for b in r["bugs"]]
+            for prog, kind in progs:
+                g.write(json.dumps({"id": r["id"], "program": prog, "label": kind == "correct"}) + "\n")
+                kinds.setdefault(r["id"], []).append(kind)
+    (work / "kinds.json").write_text(json.dumps(kinds))
+    return len(rows)
+
+
+def pool_counts(work: Path) -> dict[str, dict[str, int]]:
+    kinds = json.loads((work / "kinds.json").read_text())
+    return {
+        q: {"correct": ks.count("correct"), "wrong": len(ks) - ks.count("correct")} for q, ks in kinds.items()
+    }
+
+
+def write_inputs(
+    work: Path, problems: list, samples: int, workers: int, docstrings: str = "published"
+) -> dict[str, dict[str, int]]:
+    """seeds.jsonl (prompts as published, or CodeT's copies without the examples), and
+    solutions.jsonl labeled by HumanEval's own tests."""
+    prompts = full_prompts() if docstrings == "published" else {p.task_id: p.prompt for p in problems}
     with (work / "seeds.jsonl").open("w") as f:
         for p in problems:
             program = prompts[p.task_id] + p.canonical_solution
@@ -110,7 +139,10 @@ def aceforge(args: list[str], src: Path = ROOT / "src") -> float:
     timing = out.parent / f"{out.name}.seconds"
     if timing.exists():
         return float(timing.read_text())
-    env = {**os.environ, "PYTHONPATH": str(src)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")])),
+    }
     t = time.time()
     code = "import sys; from aceforge.cli import main; sys.argv[0] = 'aceforge'; main()"
     subprocess.run([sys.executable, "-c", code, *args], check=True, env=env)
@@ -166,16 +198,70 @@ def measure(folder: Path, work: Path, workers: int) -> dict[str, object]:
     acc = sum(r["audit"].get("correct_accepted", 0) for r in audited) + sum(s.label for s in missing)
     rej = sum(r["audit"].get("wrong_rejected", 0) for r in audited)
     per_q = {r["id"]: {k: r["audit"].get(k) for k in ("tests", "correct_solutions", "correct_accepted",
-             "wrong_solutions", "wrong_rejected", "mutation_score")} for r in audited}  # fmt: skip
-    return {**{k: summary.get(k) for k in ("tpr", "tnr", "mutation_score", "tests", "questions")},
-            "coverage": f"{len(covered)}/{len(sols)}", "tpr_all": round(acc / c_all, 4) if c_all else None,
+             "wrong_solutions", "wrong_rejected", "mutation_score", "realistic_mutation_score")}
+             for r in audited}  # fmt: skip
+    keys = (
+        "tpr",
+        "tnr",
+        "mutation_score",
+        "realistic_mutation_score",
+        "realistic_mutants",
+        "realistic_mutants_equivalent",
+        "realistic_killed",
+        "tests",
+        "questions",
+    )
+    out = {**{k: summary.get(k) for k in keys},
+           "coverage": f"{len(covered)}/{len(sols)}", "tpr_all": round(acc / c_all, 4) if c_all else None,
             "tnr_all": round(rej / w_all, 4) if w_all else None, "per_question": per_q}  # fmt: skip
+    if (work / "kinds.json").exists():
+        out.update(by_kind(rows, work, workers))
+    return out
+
+
+def by_kind(rows: list, work: Path, workers: int) -> dict[str, object]:
+    """Pool only: each program judged by its question's suite (none = accepted), counted by
+    kind — correct alternatives accepted, typical and edge-case bugs rejected."""
+    from aceforge.types import Job
+
+    kinds = json.loads((work / "kinds.json").read_text())
+    suites = {r["id"]: tuple(r["test_cases"]) for r in rows}
+    sols = [json.loads(line) for line in (work / "solutions.jsonl").read_text().splitlines()]
+    seen: dict[str, int] = {}
+    jobs, labels = [], []
+    for s in sols:
+        k = seen.get(s["id"], 0)
+        seen[s["id"]] = k + 1
+        labels.append((s["id"], kinds[s["id"]][k]))
+        jobs.append(Job(f"{s['id']}/{k}", s["program"], suites.get(s["id"], ()), Limits(timeout_s=2.0),
+                        fail_fast=True))  # fmt: skip
+    with LocalExecutor(workers=workers) as ex:
+        results = ex.run_all([j for j in jobs if j.tests])
+    passed = {r.id: r.all_passed for r in results}
+    count: dict[str, list[int]] = {"correct": [0, 0], "typical": [0, 0], "edge": [0, 0]}
+    missed: dict[str, list[str]] = {}
+    for job, (q, kind) in zip(jobs, labels, strict=True):
+        ok = passed.get(job.id, True)
+        good = ok if kind == "correct" else not ok
+        count[kind][0] += good
+        count[kind][1] += 1
+        if not good:
+            missed.setdefault(q, []).append(kind)
+    rate = {k: round(a / b, 4) if b else None for k, (a, b) in count.items()}
+    bugs = [count["typical"][0] + count["edge"][0], count["typical"][1] + count["edge"][1]]
+    return {"correct_accepted": rate["correct"], "bugs_rejected": round(bugs[0] / bugs[1], 4) if bugs[1] else None,
+            "typical_bugs_rejected": rate["typical"], "edge_bugs_rejected": rate["edge"], "counts": count,
+            "missed": missed}  # fmt: skip
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--codet-dir", default=str(ROOT.parent / "shared" / "data" / "codet"))
-    ap.add_argument("--split", choices=["even", "odd", "mbpp"], default="even")
+    ap.add_argument("--split", choices=["even", "odd", "mbpp", "pool"], default="even")
+    ap.add_argument("--docstrings", choices=["published", "none"], default="published",
+                    help="HumanEval prompts as published, or CodeT's copies without the examples")  # fmt: skip
+    ap.add_argument("--pool", default=str(ROOT / "benchmarks" / "data" / "dev_pool.jsonl"),
+                    help="--split pool: documented third-party functions with alternatives and bugs")  # fmt: skip
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--samples", type=int, default=20, help="CodeGen-16B samples per problem")
     ap.add_argument("--modes", default="before,domain,feedback,paper")
@@ -184,21 +270,26 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
-    work = Path(a.work) / a.split
+    name = a.split + ("_noex" if a.docstrings == "none" and a.split in ("even", "odd") else "")
+    work = Path(a.work) / name
     work.mkdir(parents=True, exist_ok=True)
+    labels: dict[str, dict[str, int]] = {}
     if a.split == "mbpp":
         problems: list = [None] * write_mbpp(work, a.codet_dir, a.limit)
-        labels: dict[str, dict[str, int]] = {}
+    elif a.split == "pool":
+        problems = [None] * write_pool(work, Path(a.pool), a.limit)
+        labels = pool_counts(work)
     else:
         problems = select(load_codet_humaneval(a.codet_dir), a.split, a.limit)
-        labels = write_inputs(work, problems, a.samples, a.workers)
+        labels = write_inputs(work, problems, a.samples, a.workers, a.docstrings)
     cache = work / "llm-cache.sqlite"
-    report: dict[str, object] = {"split": a.split, "problems": len(problems), "samples_per_problem": a.samples,
+    report: dict[str, object] = {"split": a.split, "docstrings": a.docstrings, "before_rev": a.before_rev, "problems": len(problems),
+                                 "samples_per_problem": a.samples,
                                  "correct": sum(c["correct"] for c in labels.values()),
                                  "wrong": sum(c["wrong"] for c in labels.values()), "anchor": ANCHOR, "modes": {}}  # fmt: skip
     modes = a.modes.split(",")
     llm_s = 0.0
-    if any(m != "paper" for m in modes):  # the inputs-mode prompts are the same in every inputs mode
+    if "before" in modes:  # the inputs-mode prompts are the same in every inputs mode
         _, cold = run_mode("before", work, len(problems), cache, a.before_rev, a.workers, "-cold")
         _, warm = run_mode("before", work, len(problems), cache, a.before_rev, a.workers, "-warm")
         llm_s = max(0.0, cold - warm)
@@ -206,13 +297,15 @@ def main() -> None:
     for mode in modes:
         folder, seconds = run_mode(mode, work, len(problems), cache, a.before_rev, a.workers)
         row = measure(folder, work, a.workers)
-        own = seconds + (0.0 if mode == "paper" else llm_s)  # paper mode paid its own LLM calls
+        # Without the `before` runs the first inputs mode pays the LLM calls itself (cold cache).
+        own = seconds + (0.0 if mode == "paper" else llm_s)
         row["seconds_per_question"] = round(own / len(problems), 2)
         report["modes"][mode] = row  # type: ignore[index]
-        print(f"{mode:9s} TPR {row['tpr']}  TNR {row['tnr']}  mutation {row['mutation_score']}  "
-              f"coverage {row['coverage']}  (all: TPR {row['tpr_all']} TNR {row['tnr_all']})  "
-              f"{row['seconds_per_question']} s/question", flush=True)  # fmt: skip
-    out = Path(a.out or ROOT / "benchmarks" / "results" / f"test_fidelity_{a.split}.json")
+        print(f"{mode:9s} TPR {row['tpr']}  TNR {row['tnr']}  mutation {row['mutation_score']} "
+              f"(realistic {row.get('realistic_mutation_score')})  coverage {row['coverage']}  "
+              f"(all: TPR {row['tpr_all']} TNR {row['tnr_all']})  {row['seconds_per_question']} s/question",
+              flush=True)  # fmt: skip
+    out = Path(a.out or ROOT / "benchmarks" / "results" / f"test_fidelity_{name}.json")
     out.write_text(json.dumps(report, indent=1) + "\n")
     out.with_suffix(".md").write_text(table(report) + "\n")
     print(table(report))
@@ -221,28 +314,48 @@ def main() -> None:
 
 NAMES = {
     "paper": "paper: `--mode tests` + proxy filter",
-    "before": "inputs mode before (682f882)",
+    "before": "inputs mode before ({rev})",
     "domain": "domain-aware inputs (`--no-feedback`)",
     "feedback": "**`aceforge synth` defaults** (domain + feedback)",
 }
 
 
 def table(report: dict) -> str:
-    """The report as the README's markdown table, with the anchor beside it."""
-    rows = [
-        f"HumanEval {report['split']}-index, {report['problems']} problems × {report['samples_per_problem']} "
-        f"CodeGen-16B samples ({report['correct']} correct, {report['wrong']} wrong by HumanEval's tests)",
-        "",
-        "| suite | questions with a suite | TPR | TNR | TPR / TNR, no suite = accept all | mutation score | s / question |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    """The report as the README's markdown table, with the anchors beside it."""
     pct = lambda v: "–" if v is None else f"{100 * v:.1f}%"  # noqa: E731
+    names = {k: v.format(rev=report.get("before_rev", "682f882")) for k, v in NAMES.items()}
+    if report["split"] == "pool":
+        rows = [
+            f"Third-party pool, {report['problems']} functions ({report['correct']} correct alternatives, "
+            f"{report['wrong']} realistic bugs)",
+            "",
+            "| suite | with a suite | correct accepted | bugs rejected | typical bugs | edge-case bugs | "
+            "mutation score | realistic mutation score | s / question |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for mode, r in report["modes"].items():
+            rows.append(f"| {names.get(mode, mode)} | {r['coverage']} | {pct(r['correct_accepted'])} | "
+                        f"{pct(r['bugs_rejected'])} | {pct(r['typical_bugs_rejected'])} | "
+                        f"{pct(r['edge_bugs_rejected'])} | {pct(r['mutation_score'])} | "
+                        f"{pct(r['realistic_mutation_score'])} | {r['seconds_per_question']} |")  # fmt: skip
+        rows.append("| SAGA (TCGBench, its own data) | – | – | 90.6% detection | – | – | – | – | – |")
+        return "\n".join(rows)
+    docs = "as published" if report.get("docstrings", "published") == "published" else "without examples"
+    rows = [
+        f"HumanEval {report['split']}-index, docstrings {docs}, {report['problems']} problems × "
+        f"{report['samples_per_problem']} CodeGen-16B samples ({report['correct']} correct, "
+        f"{report['wrong']} wrong by HumanEval's tests)",
+        "",
+        "| suite | questions with a suite | TPR | TNR | TPR / TNR, no suite = accept all | mutation score | "
+        "realistic mutation score | s / question |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for mode, r in report["modes"].items():
-        rows.append(f"| {NAMES.get(mode, mode)} | {r['coverage']} | {pct(r['tpr'])} | {pct(r['tnr'])} | "
+        rows.append(f"| {names.get(mode, mode)} | {r['coverage']} | {pct(r['tpr'])} | {pct(r['tnr'])} | "
                     f"{pct(r['tpr_all'])} / {pct(r['tnr_all'])} | {pct(r['mutation_score'])} | "
-                    f"{r['seconds_per_question']} |")  # fmt: skip
+                    f"{pct(r.get('realistic_mutation_score'))} | {r['seconds_per_question']} |")  # fmt: skip
     a = report["anchor"]
-    rows.append(f"| {a['name']} | – | {pct(a['tpr'])} | {pct(a['tnr'])} | – | – | – |")
+    rows.append(f"| {a['name']} | – | {pct(a['tpr'])} | {pct(a['tnr'])} | – | – | – | – |")
     return "\n".join(rows)
 
 

@@ -169,3 +169,75 @@ def test_a_question_whose_ask_echoed_an_example_falls_back_to_the_seed(tmp_path:
         and d.question == "Write a function `cut(s: str)`. Spaces go."
         and d.stats["few_shot_leak"]
     )
+
+
+WINDOW = '''def window(items: list, size: int, fill=None) -> list:
+    """Split items into chunks of the given size; the last chunk is padded with fill when fill
+    is given. size is a positive integer. Raises ValueError if size is not positive."""
+    if size <= 0:
+        raise ValueError("size must be positive")
+    out = [items[i : i + size] for i in range(0, len(items), size)]
+    if fill is not None and out and len(out[-1]) < size:
+        out[-1] = out[-1] + [fill] * (size - len(out[-1]))
+    return out
+'''
+XOR = '''def string_xor(a: str, b: str) -> str:
+    """Input are two strings a and b consisting only of 1s and 0s.
+    Perform binary XOR on these inputs and return result also as a string."""
+    return "".join("0" if x == y else "1" for x, y in zip(a, b))
+'''
+JUDGED = {
+    "window": {
+        "correct": [WINDOW.replace("out = [items[i : i + size] for i in range(0, len(items), size)]",
+                                   "out = []\n    for i in range(0, len(items), size):\n        out.append(items[i : i + size])")],
+        "wrong": {
+            "raises on every input": "def window(items, size, fill=None):\n    raise ValueError('no')\n",
+            "returns [] instead of raising": WINDOW.replace('raise ValueError("size must be positive")', "return []"),
+            "falsy fill treated as none": WINDOW.replace("fill is not None and ", "fill and "),
+            "fill ignored": WINDOW.replace("fill is not None and out", "False"),
+        },
+    },
+    "string_xor": {
+        "correct": ["def string_xor(a, b):\n    return ''.join(str(int(x) ^ int(y)) for x, y in zip(a, b))\n"],
+        "wrong": {"or instead of xor": XOR.replace('"0" if x == y else "1"', '"1" if "1" in (x, y) else "0"')},
+    },
+}  # fmt: skip
+EXCEPTION_PROPOSALS = {
+    "window": ["window([1, 2, 3, 4, 5], 2)", "window([1, 2, 3], 2, 0)", "window([], 3)", "window([1, 2], 0)"],
+    "string_xor": ["string_xor('hello', 'world')", "string_xor('010', '110')", "string_xor('a', 'b')"],
+}
+
+
+def test_prose_domain_exception_tests_and_realistic_bugs(tmp_path: Path, executor) -> None:
+    """No examples in either docstring: the prose sets the domain ('hello' is out), the
+    documented ValueError becomes a test, and realistic bugs (a falsy fill treated as missing,
+    an ignored optional parameter, a default returned instead of raising) are all rejected while
+    the correct alternatives pass — and so is a program that raises on every input."""
+    seeds = tmp_path / "seeds.jsonl"
+    seeds.write_text("".join(json.dumps({"id": k, "instruction": "", "program": p}) + "\n"
+                             for k, p in (("window", WINDOW), ("string_xor", XOR))))  # fmt: skip
+
+    def ask(prompt: str, sample: int = 0) -> str:
+        name = re.findall(r"### Program\n(?:import \w+\n\n)?def (\w+)", prompt)[-1]
+        return ' does it.",\n "inputs": ' + json.dumps(EXCEPTION_PROPOSALS[name]) + "\n}\n"
+
+    m = run_synth(str(seeds), tmp_path / "synth", ScriptedClient(ask), SynthConfig(n_tests=12), limit=None,
+                  rt=Runtime(llm_cache=tmp_path / "cache.sqlite", executor=executor))  # fmt: skip
+    assert m["complete"]
+    rows = {r["id"]: r for r in read_stage_rows(tmp_path / "synth")}
+    xor = rows["string_xor"]["test_cases"]
+    assert xor and all(set(re.findall(r"'([^']*)'", t.split("==")[0])[0]) <= {"0", "1"} for t in xor)
+    info = json.loads(rows["window"]["synth_info"])
+    assert info["exception_tests"] >= 1 and info["realistic_mutation_score"] is not None
+    assert any(
+        t.startswith("try:\n    window(") and "except ValueError" in t for t in rows["window"]["test_cases"]
+    )
+    jobs = []
+    for q, progs in JUDGED.items():
+        tests = tuple(rows[q]["test_cases"])
+        jobs.append(Job(f"{q}/seed", WINDOW if q == "window" else XOR, tests))
+        jobs += [Job(f"{q}/correct/{i}", p, tests) for i, p in enumerate(progs["correct"])]
+        jobs += [Job(f"{q}/wrong/{k}", p, tests) for k, p in progs["wrong"].items()]
+    verdicts = {r.id: r.all_passed for r in executor.run_all(jobs)}
+    assert all(ok for k, ok in verdicts.items() if "/wrong/" not in k), verdicts
+    assert not any(ok for k, ok in verdicts.items() if "/wrong/" in k), verdicts

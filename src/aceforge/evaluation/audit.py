@@ -11,6 +11,9 @@ For each row (AceCode-87K schema: ``test_cases``, optional ``reference``, ``entr
 * ``precision`` — the fraction of tests the reference passes;
 * ``mutation_score`` — mutants of the reference the suite kills, over the non-equivalent ones
   (killed by the suite, or by an input found by an in-domain search around the suite's calls);
+  ``realistic_mutation_score`` the same for realistic mutants (``synthesis.realistic``: bugs
+  people write — boundaries, truthiness for ``is None``, empty-input guards, ignored optional
+  parameters, swallowed exceptions...), which predicts missed real bugs better;
 * ``discrimination`` — per test, its pass rate among the top 27% of inferences by pass rate
   minus that among the bottom 27% (the classic item-discrimination index; None under 4);
 * ``models`` — per model, programs and how many pass every test (the proxy's pass count is the
@@ -35,11 +38,14 @@ from aceforge.evaluation.configs import AuditConfig
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
 from aceforge.io import iter_records
-from aceforge.synthesis.domain import InputSpace, test_calls
+from aceforge.synthesis.domain import InputSpace
+from aceforge.synthesis.edges import edge_calls, harvest
 from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_answers
 from aceforge.synthesis.mutants import make_mutants
-from aceforge.synthesis.parse import entry_calls
-from aceforge.synthesis.signature import params_of
+from aceforge.synthesis.parse import entry_calls, test_calls
+from aceforge.synthesis.raises import returns_iterator
+from aceforge.synthesis.realistic import make_realistic
+from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.types import ExecResult, Job, Limits
 
 __all__ = ["AuditConfig", "audit_rows", "run_audit", "summarize", "summary_lines", "write_audit"]
@@ -173,7 +179,8 @@ class _Q:
     entry: str | None
     tests: list[str]
     programs: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, model/label, program)
-    mutants: list[str] = field(default_factory=list)
+    mutants: list[str] = field(default_factory=list)  # classic ones first, then realistic ones
+    classic: int = 0
     audit: dict[str, Any] = field(default_factory=dict)
 
 
@@ -215,6 +222,9 @@ def _question(row: dict[str, Any], cfg: AuditConfig, solutions: dict[str, list[S
         q.programs.append(("solution", "correct" if s.label else "wrong", s.program))
     if ref and cfg.n_mutants:
         q.mutants = [m.program for m in make_mutants(ref, str(row.get("id")), cfg.n_mutants)]
+        q.classic = len(q.mutants)
+        if entry:
+            q.mutants += [m.program for m in make_realistic(ref, entry, str(row.get("id")), cfg.n_mutants)]
     q.audit = {"tests": len(tests), "duplicate_tests": duplicate_tests(tests, entry)}
     return q
 
@@ -313,27 +323,36 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
         InputSpace.build(q.entry or "", params_of(p, q.entry or ""), c)
         for q, p, c in zip(todo, progs, calls, strict=True)
     ]
+    for sp, p in zip(spaces, progs, strict=True):
+        sp.constants = harvest(p, sp.entry)
     kills = [[{"suite"} if k else set() for k in q.audit.get("suite_kills", [])] for q in todo]
+    wraps = [returns_iterator(entry_function(p, q.entry or "")) for q, p in zip(todo, progs, strict=True)]
     known = [list(c) for c in calls]
     mlimits = _mutant_limits(limits)
     for r in range(cfg.search_rounds):
         proposals = []
         for q, sp, kn in zip(todo, spaces, known, strict=True):
             grown = sp.grow(kn, len(kn) + 40, f"{q.row.get('id')}/audit{r}")[len(kn) :]
-            proposals.append([c for c in dict.fromkeys(grown + sp.boundaries(kn)) if c not in kn])
-        answers = reference_answers(progs, proposals, executor, limits, 1.0, f"audit{r}")
+            edges = edge_calls(sp, kn, 40)  # the edge catalogue, as synth searches it
+            proposals.append([c for c in dict.fromkeys(grown + sp.boundaries(kn) + edges) if c not in kn])
+        answers = reference_answers(progs, proposals, executor, limits, 1.0, f"audit{r}", wraps)
         alive = [[m for m, k in enumerate(ks) if not k] for ks in kills]
         new = [[c for c in p if c in a.found] for p, a in zip(proposals, answers, strict=True)]
         found = kill_sets([[q.mutants[m] for m in al] for q, al in zip(todo, alive, strict=True)], new,
-                          answers, executor, mlimits)  # fmt: skip
+                          answers, executor, mlimits, wraps)  # fmt: skip
         for ks, al, f, kn, nw in zip(kills, alive, found, known, new, strict=True):
             for m, k in zip(al, f, strict=True):
                 ks[m] = k
             kn.extend(nw)
     for q, ks in zip(todo, kills, strict=True):
-        killed, live = mutation_score(ks, ["suite"])
-        q.audit.update(mutants=len(ks), mutants_killed=killed, mutants_equivalent=len(ks) - live,
+        killed, live = mutation_score(ks[: q.classic], ["suite"])
+        q.audit.update(mutants=q.classic, mutants_killed=killed, mutants_equivalent=q.classic - live,
                        mutation_score=round(killed / live, 4) if live else None)  # fmt: skip
+        real = ks[q.classic :]
+        r_killed, r_live = mutation_score(real, ["suite"])
+        q.audit.update(realistic_mutants=len(real), realistic_killed=r_killed,
+                       realistic_equivalent=len(real) - r_live,
+                       realistic_mutation_score=round(r_killed / r_live, 4) if r_live else None)  # fmt: skip
     for q in qs:
         q.audit.pop("suite_kills", None)
 

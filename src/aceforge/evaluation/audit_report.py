@@ -29,6 +29,12 @@ def summarize(audits: list[dict[str, Any]]) -> dict[str, Any]:
         "mutants": total("mutants"),
         "mutants_equivalent": total("mutants_equivalent"),
         "mutation_score": round(total("mutants_killed") / live, 4) if live else None,
+        "realistic_mutants": total("realistic_mutants"),
+        "realistic_killed": total("realistic_killed"),
+        "realistic_mutants_equivalent": total("realistic_equivalent"),
+        "realistic_mutation_score": _ratio(
+            total("realistic_killed"), total("realistic_mutants") - total("realistic_equivalent")
+        ),
         "mean_discrimination": mean("mean_discrimination"),
     }
     if any("contaminated" in a for a in audits):  # only when benchmark prompts were given
@@ -51,6 +57,10 @@ def summarize(audits: list[dict[str, Any]]) -> dict[str, Any]:
         k: {"programs": v[0], "all_passed": v[1], "questions_with_a_pass": v[2]} for k, v in models.items()
     }
     return out
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
 
 
 def write_audit(
@@ -86,6 +96,9 @@ _LABELS = [
     ("mean_precision", "precision against the reference (mean)"),
     ("mutation_score", "mutation score (non-equivalent mutants killed)"), ("mutants", "mutants"),
     ("mutants_equivalent", "  equivalent (no input found that separates them)"),
+    ("realistic_mutation_score", "realistic mutation score (bugs people write; predicts missed bugs)"),
+    ("realistic_mutants", "realistic mutants"),
+    ("realistic_mutants_equivalent", "  equivalent"),
     ("mean_discrimination", "per-test discrimination over inferences (mean)"),
     ("tpr", "TPR: correct solutions accepted"), ("tnr", "TNR: wrong solutions rejected"),
     ("contaminated_questions", "questions overlapping HumanEval/MBPP prompts"),
@@ -114,12 +127,13 @@ def _worst(rows: list[dict[str, Any]], n: int = 10) -> list[str]:
     lines = [
         "## Lowest mutation scores",
         "",
-        "| id | tests | mutation score | precision |",
-        "|---|---:|---:|---:|",
+        "| id | tests | mutation score | realistic | precision |",
+        "|---|---:|---:|---:|---:|",
     ]
     for r in scored[:n]:
         a = r["audit"]
-        lines.append(f"| {r['id']} | {a['tests']} | {a['mutation_score']} | {a.get('precision')} |")
+        lines.append(f"| {r['id']} | {a['tests']} | {a['mutation_score']} | "
+                     f"{a.get('realistic_mutation_score')} | {a.get('precision')} |")  # fmt: skip
     return lines
 
 

@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aceforge.synthesis.domain import InputSpace, test_calls
+from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.examples import example_calls
-from aceforge.synthesis.parse import check_call
+from aceforge.synthesis.parse import check_call, test_calls
 from aceforge.synthesis.signature import Param, params_of, typed_calls
 
 MAX_LITERAL_CHARS = 2000

@@ -14,6 +14,7 @@ what the original assert would give for plain data.
 from __future__ import annotations
 
 import ast
+import builtins
 import math
 import operator
 from dataclasses import dataclass
@@ -74,11 +75,19 @@ class BoolOp:
 
 
 @dataclass(frozen=True)
+class Raises:
+    """``try: f(x) / except E: pass / else: raise AssertionError``: passes when the expression
+    raised `E` (or a builtin subclass of it), judged from the exception's type name alone."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Probe:
     """Not a check: the test is a bare expression whose value the caller wants (a probe job)."""
 
 
-Node = Compare | Truth | Close | Not | BoolOp | Probe
+Node = Compare | Truth | Close | Not | BoolOp | Probe | Raises
 
 
 @dataclass(frozen=True)
@@ -218,6 +227,10 @@ def plan_assert(source: str) -> Plan:
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return Plan("exec", source)  # the sandbox reports the error
     body = tree.body
+    raises = _raises_check(body)
+    if raises is not None:
+        call, name = raises
+        return Plan("oracle", source, exprs=(call,), node=Raises(name))
     if len(body) != 1 or not isinstance(body[0], ast.Assert):
         return Plan("exec", source)
     builder = _Builder()
@@ -226,6 +239,44 @@ def plan_assert(source: str) -> Plan:
     except RecursionError:
         return Plan("exec", source)
     return Plan("oracle", source, exprs=tuple(builder.exprs), node=node)
+
+
+def _raises_check(body: list[ast.stmt]) -> tuple[str, str] | None:
+    """(expression, exception name) for the one exception-test shape the parent judges:
+
+    try:
+        f(x)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError(...)   # or: assert False, ...
+    """
+    if len(body) != 1 or not isinstance(body[0], ast.Try) or body[0].finalbody:
+        return None
+    t = body[0]
+    if len(t.body) != 1 or not isinstance(t.body[0], ast.Expr) or len(t.handlers) != 1:
+        return None
+    h = t.handlers[0]
+    if (
+        not isinstance(h.type, ast.Name)
+        or h.name is not None
+        or not all(isinstance(s, ast.Pass) for s in h.body)
+    ):
+        return None
+    fails = len(t.orelse) == 1 and (
+        isinstance(t.orelse[0], ast.Raise)
+        or (isinstance(t.orelse[0], ast.Assert) and literal(t.orelse[0].test) is False)
+    )
+    return (ast.unparse(t.body[0].value), h.type.id) if fails else None
+
+
+def _catches(expected: str, raised: str) -> bool:
+    """Whether ``except expected`` catches an exception whose type is named `raised`: the same
+    name, or builtin classes in a subclass relation (only the name came from the sandbox)."""
+    if raised == expected:
+        return True
+    a, b = getattr(builtins, raised, None), getattr(builtins, expected, None)
+    return isinstance(a, type) and isinstance(b, type) and issubclass(a, BaseException) and issubclass(a, b)
 
 
 def plan_probe(source: str) -> Plan:
@@ -270,6 +321,13 @@ def decide(node: Node, results: list[ExprResult], rel_tol: float, abs_tol: float
         return node.op == "and"
     if isinstance(node, Probe):
         _value(Expr(0), results)  # raises EvalError when the expression raised
+        return True
+    if isinstance(node, Raises):
+        err = results[0].error
+        if err is None:
+            return False  # returned normally: the `else: raise AssertionError` branch
+        if not _catches(node.name, err):
+            raise EvalError("memory" if err == "MemoryError" else "error", err)
         return True
     if isinstance(node, Not):
         return not decide(node.node, results, rel_tol, abs_tol)

@@ -48,6 +48,14 @@ class SynthConfig:
         metadata={"help": "inputs mode: mutants of the seed steer an input search; the suite is minimized."},
     )
     n_mutants: int = field(default=30, metadata={"help": "inputs mode: mutants of each seed program."})
+    n_realistic: int = field(
+        default=30,
+        metadata={
+            "help": "inputs mode with feedback: realistic mutants of the seed (boundary, off-by-one, "
+            "`if not x` for `is None`, empty-input guard, abs, sorted, case folding, optional "
+            "parameter ignored, exception swallowed, ...) whose killing inputs the suite keeps"
+        },
+    )  # fmt: skip
     search_rounds: int = field(
         default=2, metadata={"help": "inputs mode: rounds of the mutant-guided input search."}
     )
@@ -55,6 +63,14 @@ class SynthConfig:
         default=0.5, metadata={"help": "inputs mode: per test, when running mutants."}
     )
     chunk_size: int = field(default=16, metadata={"help": "Questions per model batch (and per resume step)."})
+    n_edges: int = field(
+        default=40,
+        metadata={
+            "help": "inputs mode: edge-case inputs tried per round (empty, single, bounds, whitespace, "
+            "non-ASCII, None for Optional, optional parameters given), each inside the stated domain; "
+            "0 turns them off"
+        },
+    )  # fmt: skip
 
     def validate(self) -> None:
         """Raise `ConfigError` naming the first setting that cannot work."""
@@ -62,8 +78,8 @@ class SynthConfig:
             raise ConfigError(f"synth mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.n_tests < 1 or self.chunk_size < 1:
             raise ConfigError("n_tests and chunk_size must be at least 1")
-        if self.n_mutants < 0 or self.search_rounds < 0:
-            raise ConfigError("n_mutants and search_rounds must be at least 0")
+        if self.n_mutants < 0 or self.n_realistic < 0 or self.search_rounds < 0 or self.n_edges < 0:
+            raise ConfigError("n_mutants, n_realistic, n_edges and search_rounds must be at least 0")
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,13 @@ seed id.
 
 from __future__ import annotations
 
-import ast
 import itertools
 import random
 import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from aceforge.synthesis.parse import check_call, entry_calls
+from aceforge.synthesis.constraints import Constraint, Prose
 from aceforge.synthesis.signature import ANY, Param, Spec, conforms, format_call, parse_args
 
 MAX_STR = 200
@@ -36,6 +35,7 @@ class Domain:
     values: list[Any]
     spec: Spec = ANY
     element: bool = False  # elements of a container: a few positive examples still allow 0
+    rule: Constraint | None = None  # what the docstring's prose says (see ``prose``)
     kinds: set[str] = field(init=False)
     floor: float | None = field(init=False, default=None)  # 0 (all >= 0) or 1 (all > 0)
     upper: float | None = field(init=False, default=None)
@@ -68,17 +68,35 @@ class Domain:
         if seqs and len(seqs) == len(vals):
             elems = [e for s in seqs for e in s]
             inner = self.spec.args[0] if self.spec.kind in ("list",) and self.spec.args else ANY
-            self.elements = Domain(elems, inner, element=True) if elems else None
+            self.elements = Domain(elems, inner, element=True, rule=self._inner_rule()) if elems else None
             long = [s for s in seqs if len(s) >= 2]
             self.sorted_ = bool(long) and len(long) >= 2 and all(_is_sorted(s) for s in long)
+        if self.rule is not None:
+            self.nonempty = self.nonempty or self.rule.nonempty or self.rule.min_len > 0
+            self.sorted_ = self.sorted_ or self.rule.sorted_
+            self.chars = self.chars or _rule_chars(self.rule)
+            if self.rule.max_len is not None:
+                self.max_len = min(self.max_len, self.rule.max_len)
 
-    def contains(self, v: Any) -> bool:
+            if self.rule.low is not None:
+                self.floor = self.rule.low  # an open bound is left to `contains`
+            if self.rule.high is not None:
+                self.upper = self.rule.high
+
+    def _inner_rule(self) -> Constraint | None:
+        return self.rule.inner() if self.rule is not None else None
+
+    def contains(self, v: Any, stated: bool = True) -> bool:
+        """Whether `v` lies in the domain (`stated`: also the docstring's rules)."""
         if not conforms(v, self.spec):
+            return False
+        if stated and self.rule is not None and not self.rule.allows(v):
             return False
         if not self.values:
             return True
         name = type(v).__name__
-        if name not in self.kinds and not (name == "int" and "float" in self.kinds):
+        known = self.kinds - {"NoneType"}  # only None seen (an optional's default): any type
+        if known and name not in self.kinds and not (name == "int" and "float" in self.kinds):
             return False
         if type(v) in (int, float) and (
             (self.floor is not None and v < self.floor) or (self.upper is not None and v > self.upper)
@@ -91,7 +109,7 @@ class Domain:
         if isinstance(v, list | tuple):
             if self.sorted_ and not _is_sorted(v):
                 return False
-            if self.elements is not None and not all(self.elements.contains(e) for e in v):
+            if self.elements is not None and not all(self.elements.contains(e, stated) for e in v):
                 return False
         return True
 
@@ -101,6 +119,18 @@ def _is_sorted(xs: Any) -> bool:
         return all(a <= b for a, b in itertools.pairwise(xs))
     except TypeError:
         return False
+
+
+def _rule_chars(rule: Constraint) -> str:
+    """The alphabet mutation draws from when the prose names one."""
+    c = rule.element or rule
+    if c.chars is not None:
+        return c.chars
+    if c.case == "lower":
+        return string.ascii_lowercase + " "
+    if c.case == "upper":
+        return string.ascii_uppercase + " "
+    return ""
 
 
 def _charset(text: str) -> str:
@@ -229,22 +259,45 @@ class InputSpace:
     params: list[Param]
     domains: list[Domain]
     arity: int | None
+    prose: Prose = field(default_factory=Prose)
+    constants: dict[str, list[Any]] = field(default_factory=dict)  # per parameter (``edges.harvest``)
+    unicode: bool = False  # the docstring speaks of non-ASCII text: edges may use it
 
     @classmethod
-    def build(cls, entry: str, params: list[Param], observed: list[str]) -> InputSpace:
+    def build(
+        cls, entry: str, params: list[Param], observed: list[str], prose: Prose | None = None
+    ) -> InputSpace:
+        """`prose`: the docstring's rules (see ``prose.read_prose``), kept where the observed
+        calls do not contradict them."""
         rows = [parse_args(c) for c in observed]
+        names = [p.name for p in params]
+        rules = (prose or Prose()).consistent_with(rows, names)
+        if _equal_lengths(rows):  # every observed call pairs strings (or lists) of one length
+            rules = Prose(rules.params, True)
         arities = {len(a) for a, kw in rows if not kw}
-        arity = arities.pop() if len(arities) == 1 else None
+        # Optional parameters may be given or left out, whatever the observed calls did.
+        fixed = len(arities) == 1 and not any(p.has_default for p in params)
+        arity = arities.pop() if fixed else None
         n = arity if arity is not None else len(params)
         domains = []
         for i in range(n):
             spec = params[i].spec if i < len(params) else ANY
-            vals = [a[i] for a, kw in rows if not kw and len(a) == n]
-            domains.append(Domain([v for v in vals if conforms(v, spec)], spec))
-        return cls(entry, params, domains, arity)
+            vals = [a[i] for a, kw in rows if not kw and len(a) > i]
+            if not vals and i < len(params) and params[i].has_default and params[i].default is not None:
+                vals = [params[i].default]  # an optional parameter never given: its default shows its kind
+            rule = rules.params.get(names[i]) if i < len(names) else None
+            domains.append(Domain([v for v in vals if conforms(v, spec)], spec, rule=rule))
+        return cls(entry, params, domains, arity, rules)
 
-    def fits(self, call: str) -> bool:
-        """The call has the observed arity and every argument lies in its domain."""
+    def rebuild(self, observed: list[str]) -> InputSpace:
+        """The same parameters and prose rules, observed domains from other calls."""
+        space = InputSpace.build(self.entry, self.params, observed, self.prose)
+        space.constants, space.unicode = self.constants, self.unicode
+        return space
+
+    def fits(self, call: str, stated: bool = True) -> bool:
+        """The call has the observed arity and every argument lies in its domain (`stated`:
+        also inside what the docstring's prose allows)."""
         try:
             args, kwargs = parse_args(call)
         except (SyntaxError, ValueError, AssertionError):
@@ -255,7 +308,9 @@ class InputSpace:
             return False
         if self.arity is None and self.params and not self._arity_ok(len(args)):
             return False
-        return all(i >= len(self.domains) or self.domains[i].contains(a) for i, a in enumerate(args))
+        if stated and not self.prose.allows(args, [p.name for p in self.params]):
+            return False
+        return all(i >= len(self.domains) or self.domains[i].contains(a, stated) for i, a in enumerate(args))
 
     def _arity_ok(self, n: int) -> bool:
         required = sum(not p.has_default for p in self.params)
@@ -301,6 +356,18 @@ class InputSpace:
         return out
 
 
+def _equal_lengths(rows: list[tuple[list[Any], dict[str, Any]]]) -> bool:
+    """Whether the calls all pass two or more strings (or lists) of one length each, and the
+    length varies between calls (two same-size words are no evidence of a rule)."""
+    if len({len(a) for args, _ in rows for a in args if isinstance(a, str | list | tuple)}) < 2:
+        return False
+    for args, _ in rows:
+        sized = [a for a in args if isinstance(a, str | list | tuple)]
+        if len(sized) < 2 or len({type(a) for a in sized}) > 1 or len({len(a) for a in sized}) > 1:
+            return False
+    return True
+
+
 def _ties(v: Any, args: list[Any], i: int) -> list[Any]:
     """Values equal to, or one off, a number in another argument: where `<` and `<=` differ."""
     flat = [x for j, a in enumerate(args) if j != i for x in (a if isinstance(a, list | tuple) else [a])]
@@ -325,18 +392,3 @@ def _edges(v: Any, dom: Domain) -> list[Any]:
         out = [cut, v[:-1], v[1:]]
         return out if dom.nonempty else [*out, v[:0]]
     return []
-
-
-def test_calls(tests: list[str], entry: str | None) -> list[str]:
-    """The all-literal calls of `entry` that assert tests make (the inputs a suite already has)."""
-    out = []
-    for t in tests:
-        try:
-            calls = entry_calls(ast.parse(t), entry) if entry else []
-        except SyntaxError:
-            continue
-        for c in calls:
-            call, _ = check_call(ast.unparse(c), entry or "")
-            if call is not None:
-                out.append(call)
-    return list(dict.fromkeys(out))

@@ -34,6 +34,7 @@ class Answers:
     found: dict[str, tuple[str, Any]] = field(default_factory=dict)
     unstable: set[str] = field(default_factory=set)  # answered differently on the second run
     failed: set[str] = field(default_factory=set)  # raised, hung, slow or not a literal
+    raised: dict[str, str] = field(default_factory=dict)  # call → exception type, the same twice
 
 
 def reference_answers(
@@ -43,13 +44,17 @@ def reference_answers(
     limits: Limits,
     max_ref_s: float,
     tag: str = "ref",
+    wraps: Sequence[bool] | None = None,
 ) -> list[Answers]:
-    """Run each program on its calls twice (forward and reversed) and keep stable answers."""
+    """Run each program on its calls twice (forward and reversed) and keep stable answers.
+    `wraps[i]`: question i's function returns an iterator, so its calls are run as
+    ``list(call)`` (the answers stay keyed by the bare call)."""
     jobs = []
     for i, (prog, cs) in enumerate(zip(programs, calls, strict=True)):
         if cs:
-            jobs.append(Job(f"{tag}/{i}/a", prog, tuple(cs), limits, probe=True))
-            jobs.append(Job(f"{tag}/{i}/b", prog, tuple(reversed(cs)), limits, probe=True, random_seed=1))
+            w = [expression(c, bool(wraps and wraps[i])) for c in cs]
+            jobs.append(Job(f"{tag}/{i}/a", prog, tuple(w), limits, probe=True))
+            jobs.append(Job(f"{tag}/{i}/b", prog, tuple(reversed(w)), limits, probe=True, random_seed=1))
     runs: dict[str, ExecResult] = {r.id: r for r in executor.run_all(jobs)}
     out = [Answers() for _ in programs]
     for i, cs in enumerate(calls):
@@ -58,8 +63,12 @@ def reference_answers(
         a, b = runs[f"{tag}/{i}/a"], runs[f"{tag}/{i}/b"]
         first = _values(a, cs)
         second = _values(b, list(reversed(cs)))
+        errors = _errors(a, cs), _errors(b, list(reversed(cs)))
         for call in cs:
             x, y = first.get(call), second.get(call)
+            name = errors[0].get(call)
+            if name is not None and name == errors[1].get(call):
+                out[i].raised[call] = name
             if x is None or y is None or max(x[1], y[1]) > max_ref_s:
                 out[i].failed.add(call)
             elif not values_equal(x[0], y[0], 0.0, 0.0):
@@ -88,8 +97,35 @@ def literal(value: Any) -> str | None:
     return text if values_equal(back, value, 0.0, 0.0) else None
 
 
-def assert_test(call: str, expected: str) -> str:
+def expression(call: str, wrap: bool) -> str:
+    """What a test evaluates: the call, or ``list(call)`` for a function returning an iterator."""
+    return f"list({call})" if wrap else call
+
+
+def assert_test(call: str, expected: str, wrap: bool = False) -> str:
+    call = expression(call, wrap)
     return f"assert {call} is None" if expected == "None" else f"assert {call} == {expected}"
+
+
+def raises_test(call: str, exception: str, wrap: bool = False) -> str:
+    """A test that `call` raises `exception`, in the one multi-line shape the engine judges in
+    the parent (from the exception's type name; see ``execution.plan``)."""
+    call = expression(call, wrap)
+    return (
+        f"try:\n    {call}\nexcept {exception}:\n    pass\n"
+        f"else:\n    raise AssertionError({f'{call} should raise {exception}'!r})"
+    )
+
+
+def _errors(result: ExecResult, calls: list[str]) -> dict[str, str]:
+    """Calls whose expression raised quickly (not a hang, not memory): call → exception type."""
+    if result.status != "ok":
+        return {}
+    return {
+        c: t.detail
+        for c, t in zip(calls, result.tests, strict=True)
+        if t.outcome == "error" and t.detail and t.detail.isidentifier()
+    }
 
 
 def _values(result: ExecResult, calls: list[str]) -> dict[str, tuple[Any, float]]:
@@ -100,17 +136,24 @@ def _values(result: ExecResult, calls: list[str]) -> dict[str, tuple[Any, float]
     }
 
 
+def exception_last(calls: list[str], answers: Answers) -> list[str]:
+    """Mutant jobs stop at their first exception: calls the reference raises on go last."""
+    return [c for c in calls if c not in answers.raised] + [c for c in calls if c in answers.raised]
+
+
 def kill_sets(
     mutant_programs: Sequence[Sequence[str]],
     calls: Sequence[list[str]],
     answers: Sequence[Answers],
     executor: Executor,
     limits: Limits,
+    wraps: Sequence[bool] | None = None,
 ) -> list[list[set[str]]]:
     """For each question and each of its mutants, the calls that tell the mutant apart from
     the reference. Mutants stop at their first exception or hang (that call kills them)."""
+    exprs = [tuple(expression(c, bool(wraps and wraps[q])) for c in cs) for q, cs in enumerate(calls)]
     jobs = [
-        Job(f"mut/{q}/{m}", prog, tuple(calls[q]), limits, fail_fast=True, probe=True)
+        Job(f"mut/{q}/{m}", prog, exprs[q], limits, fail_fast=True, probe=True)
         for q, progs in enumerate(mutant_programs)
         if calls[q]
         for m, prog in enumerate(progs)
@@ -119,14 +162,17 @@ def kill_sets(
     for r in executor.run_all(jobs):
         _, q_s, m_s = r.id.split("/")
         q, m = int(q_s), int(m_s)
-        ref = answers[q].found
+        ref, raised = answers[q].found, answers[q].raised
         if r.status != "ok":  # the mutant does not even import: every input kills it
             out[q][m] = set(calls[q])
             continue
         for call, t in zip(calls[q], r.tests, strict=True):
             if t.outcome == "not_run":
                 continue
-            if t.outcome != "passed" or not values_equal(t.value, ref[call][1]):
+            if call in raised and call not in ref:  # an exception test: the same type, or killed
+                if not (t.outcome == "error" and t.detail == raised[call]):
+                    out[q][m].add(call)
+            elif t.outcome != "passed" or not values_equal(t.value, ref[call][1]):
                 out[q][m].add(call)
     return out
 
@@ -136,12 +182,14 @@ def minimize(ordered: list[str], kills: list[set[str]], answers: Answers, n: int
     in `ordered`), then the remaining calls in order, new expected values first."""
     rank = {c: i for i, c in enumerate(ordered)}
     chosen = cover(ordered, kills, n)
-    seen_values = {answers.found[c][0] for c in chosen}
+    seen_values = {
+        answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}" for c in chosen
+    }
     rest = [c for c in ordered if c not in chosen]
     fresh: list[str] = []
     stale: list[str] = []
     for c in rest:
-        text = answers.found[c][0]
+        text = answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}"
         (stale if text in seen_values else fresh).append(c)
         seen_values.add(text)
     chosen += (fresh + stale)[: max(0, n - len(chosen))]

@@ -133,8 +133,9 @@ def learn_from_programs(
     input differently from the seed are wrong solutions the suite misses: like surviving
     mutants, each gets an input that tells it apart (searched around the suite's own calls),
     added as a test with the seed's answer. Only rows whose seed passes every kept test."""
-    from aceforge.synthesis.domain import InputSpace, test_calls
+    from aceforge.synthesis.domain import InputSpace
     from aceforge.synthesis.feedback import assert_test, cover, kill_sets, reference_answers
+    from aceforge.synthesis.parse import test_calls
     from aceforge.synthesis.signature import params_of
 
     todo = [(r, progs) for r, progs in rows if r.get("reference") and r.get("entry_point") and progs]

@@ -295,3 +295,18 @@ def check_call(text: Any, entry: str) -> tuple[str | None, str | None]:
     if any(k.arg is None for k in call.keywords):
         return None, "non_literal_args"
     return ast.unparse(call), None
+
+
+def test_calls(tests: list[str], entry: str | None) -> list[str]:
+    """The all-literal calls of `entry` that assert tests make (the inputs a suite already has)."""
+    out = []
+    for t in tests:
+        try:
+            calls = entry_calls(ast.parse(t), entry) if entry else []
+        except SyntaxError:
+            continue
+        for c in calls:
+            call, _ = check_call(ast.unparse(c), entry or "")
+            if call is not None:
+                out.append(call)
+    return list(dict.fromkeys(out))

@@ -6,6 +6,7 @@ no example and no model proposal gives an input."""
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -238,3 +239,32 @@ def parse_args(call: str) -> tuple[list[Any], dict[str, Any]]:
 def format_call(name: str, args: Iterable[Any], kwargs: dict[str, Any] | None = None) -> str:
     parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in (kwargs or {}).items()]
     return f"{name}({', '.join(parts)})"
+
+
+# ---- one signature per suite ------------------------------------------------------------------
+
+
+def call_types(call: str) -> tuple[str, ...]:
+    args, kwargs = parse_args(call)
+    return tuple(type(a).__name__ for a in args) + tuple(f"{k}={type(v).__name__}" for k, v in kwargs.items())
+
+
+def one_signature(calls: list[str], origin: dict[str, str]) -> list[str]:
+    """Only the calls whose argument types match a trusted signature: every signature the
+    seed's examples use, else the model's dominant one, else the first signature guess. A seed
+    that also accepts a list where the question says string keeps its tests about strings,
+    so a natural solution to the question can pass them all."""
+    if not calls:
+        return calls
+    examples = {call_types(c) for c in calls if origin.get(c) == "example"}
+    mine = [c for c in calls if origin.get(c) == "model"]
+    if examples:
+        allowed = examples
+    elif mine:
+        counts = Counter(call_types(c) for c in mine)
+        allowed = {
+            max(dict.fromkeys(call_types(c) for c in mine), key=lambda t: counts[t])
+        }  # ties: first seen
+    else:
+        allowed = {call_types(calls[0])}
+    return [c for c in calls if call_types(c) in allowed]

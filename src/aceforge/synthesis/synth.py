@@ -13,6 +13,7 @@ Two modes:
 
 from __future__ import annotations
 
+import ast
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -26,21 +27,27 @@ from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
 from aceforge.synthesis.domain import InputSpace
+from aceforge.synthesis.edges import edge_calls, fallback_guesses, harvest
 from aceforge.synthesis.examples import assigned_calls, example_calls
 from aceforge.synthesis.feedback import (
     Answers,
     assert_test,
+    exception_last,
     kill_sets,
     minimize,
     mutation_score,
+    raises_test,
     reference_answers,
 )
 from aceforge.synthesis.mutants import make_mutants
-from aceforge.synthesis.mutate import guess_calls, parse_call
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
+from aceforge.synthesis.prose import doc_types, read_prose
+from aceforge.synthesis.raises import cap_exceptions, falls_through, intended_exceptions, returns_iterator
+from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.seeds import Seed
-from aceforge.synthesis.signature import params_of, typed_calls
+from aceforge.synthesis.signature import entry_function, one_signature, params_of
+from aceforge.synthesis.silence import silent_rules, speaks_unicode
 from aceforge.types import Limits
 
 
@@ -59,6 +66,10 @@ class _Draft:
     answers: Answers = field(default_factory=Answers)
     kills: list[set[str]] = field(default_factory=list)  # per mutant of the seed: calls that kill it
     stats: dict[str, Any] = field(default_factory=dict)
+    exceptions: set[str] = field(default_factory=set)  # what the seed raises on purpose (``raises``)
+    classic: int = 0  # kills[:classic] are classic mutants, the rest realistic ones
+    iterates: bool = False  # the function returns an iterator: tests compare list(call)
+    no_none: bool = False  # None can only mean the seed ran off its end: such answers are dropped
 
 
 async def synthesize(
@@ -156,23 +167,37 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     text = f"{seed.program}\n{seed.instruction}"
     examples = example_calls(text, entry) or assigned_calls(text, entry, [p.name for p in params])
     origin = dict.fromkeys(examples, "example")
-    space = InputSpace.build(entry, params, list(origin))
+    fn = entry_function(seed.program, entry)
+    doc = (ast.get_docstring(fn) if fn is not None else None) or seed.instruction
+    params = doc_types(doc, params)  # unannotated parameters typed by the docstring
+    prose = read_prose(doc, params)
+    if not examples:  # examples show what is valid; without them, silence is no licence (``silence``)
+        prose = silent_rules(doc, params, prose, fn)
+    space = InputSpace.build(entry, params, list(origin), prose)
+    space.constants = harvest(seed.program, entry)
+    space.unicode = speaks_unicode(doc) or any(not c.isascii() for c in examples)
+    exceptions = intended_exceptions(fn, doc)
     rejected = []
     for item in items:
         call, why = check_call(item, entry)
         if call is not None and not space.fits(call):
+            if exceptions and space.fits(call, stated=False):  # may be a documented exception case
+                origin.setdefault(call, "probe")
             call, why = None, "outside_domain"
         if call is None:
             rejected.append({"test": str(item)[:500], "reason": why or "invalid"})
         else:
             origin.setdefault(call, "model")
-    if not origin and cfg.guess_inputs:
-        guesses = typed_calls(params, entry) or guess_calls(seed.program, entry)
-        origin.update(dict.fromkeys(guesses, "signature"))
-    return _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
+    if not any(o != "probe" for o in origin.values()) and cfg.guess_inputs:
+        origin.update(dict.fromkeys(fallback_guesses(space, seed.program), "signature"))
+    draft = _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
+    draft.exceptions = exceptions
+    draft.iterates = returns_iterator(fn)
+    draft.no_none = falls_through(fn)
+    return draft
 
 
-_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "mutation": 3}
+_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "edge": 3, "probe": 3, "mutation": 3}
 
 
 def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig, out: StageOutput) -> None:
@@ -192,30 +217,59 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
                 {"question": d.question, "calls": sorted(ans.unstable)[:5]},
             )
             continue
-        ok = _one_signature([c for c in d.calls if c in ans.found], d.origin)
-        d.answers = Answers({c: ans.found[c] for c in ok}, set(), ans.failed)
+        values = [c for c in d.calls if c in ans.found and d.origin.get(c) != "probe" and _kept(d, ans, c)]
+        raised = [c for c in d.calls if c not in ans.found and ans.raised.get(c) in d.exceptions]
+        ok = one_signature(values + raised, d.origin)  # a signature the seed answers with values
+        d.answers = Answers({c: ans.found[c] for c in ok if c in ans.found and d.origin.get(c) != "probe"},
+                            set(), ans.failed, _intended(d, ans.raised, ok))  # fmt: skip
         if d.space is not None and not any(o == "example" for o in d.origin.values()):
-            d.space = InputSpace.build(d.entry, d.space.params, ok)  # the model's inputs define it
+            d.space = d.space.rebuild([c for c in ok if c in d.answers.found])  # the model's inputs define it
         live.append(d)
     _widen(live, executor, limits, cfg, "ref1")
     if cfg.feedback:
         _feedback(live, executor, limits, cfg)
     for d in live:
-        ordered = sorted(d.answers.found, key=lambda c: _RANK[d.origin.get(c, "mutation")])
+        pool = [*d.answers.found, *d.answers.raised]
+        ordered = sorted(pool, key=lambda c: _RANK[d.origin.get(c, "mutation")])
         chosen = (
             minimize(ordered, d.kills, d.answers, cfg.n_tests) if cfg.feedback else ordered[: cfg.n_tests]
         )
+        chosen = cap_exceptions(chosen, d.answers.raised, cfg.n_tests)
         if not chosen:
             out.reject(d.seed.id, "no_valid_inputs", {"question": d.question, "rejected_inputs": d.rejected})
             continue
-        killed, live_mutants = mutation_score(d.kills, chosen)
+        killed, live_mutants = mutation_score(d.kills[: d.classic], chosen)
+        r_killed, r_live = mutation_score(d.kills[d.classic :], chosen)
         d.stats.update(
-            mutants=len(d.kills), mutants_killed=killed, mutants_equivalent=len(d.kills) - live_mutants,
+            mutants=d.classic, mutants_killed=killed, mutants_equivalent=d.classic - live_mutants,
             mutation_score=round(killed / live_mutants, 4) if live_mutants else None,
+            realistic_mutants=len(d.kills) - d.classic, realistic_killed=r_killed,
+            realistic_mutation_score=round(r_killed / r_live, 4) if r_live else None,
             inputs_dropped=len(d.answers.failed),
         )  # fmt: skip
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
-        _keep(out, d, [assert_test(c, d.answers.found[c][0]) for c in chosen], cfg)
+        d.stats["exception_tests"] = sum(c in d.answers.raised for c in chosen)
+        _keep(out, d, [_test(d.answers, c, d.iterates) for c in chosen], cfg)
+
+
+def _kept(d: _Draft, ans: Answers, call: str) -> bool:
+    return not (d.no_none and ans.found[call][1] is None)
+
+
+def _test(answers: Answers, call: str, wrap: bool) -> str:
+    if call in answers.found:
+        return assert_test(call, answers.found[call][0], wrap)
+    return raises_test(call, answers.raised[call], wrap)
+
+
+def _intended(d: _Draft, raised: dict[str, str], calls: list[str]) -> dict[str, str]:
+    """Calls in the domain on which the seed raised an exception it raises on purpose."""
+    ok = set(calls)
+    return {
+        c: name
+        for c, name in raised.items()
+        if name in d.exceptions and c in ok and (d.space is None or d.space.fits(c, stated=False))
+    }
 
 
 def _last_resort(
@@ -227,12 +281,8 @@ def _last_resort(
     guesses = []
     for i in todo:
         d = drafts[i]
-        params = d.space.params if d.space is not None else []
-        new = [
-            c
-            for c in typed_calls(params, d.entry) or guess_calls(d.seed.program, d.entry)
-            if c not in d.origin
-        ]
+        tried = fallback_guesses(d.space, d.seed.program) if d.space is not None else []
+        new = [c for c in tried if c not in d.origin]
         d.origin.update(dict.fromkeys(new, "signature"))
         d.calls += new
         guesses.append(new)
@@ -242,6 +292,7 @@ def _last_resort(
         answers[i].found.update(found.found)
         answers[i].unstable |= found.unstable
         answers[i].failed |= found.failed
+        answers[i].raised.update(found.raised)
 
 
 def _answer(
@@ -253,19 +304,31 @@ def _answer(
     tag: str,
 ) -> list[Answers]:
     progs = [d.seed.program for d in drafts]
-    return reference_answers(progs, calls, executor, limits, cfg.max_ref_s, tag)
+    wraps = [d.iterates for d in drafts]
+    return reference_answers(progs, calls, executor, limits, cfg.max_ref_s, tag, wraps)
 
 
 def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
     known = list(d.answers.found)
     assert d.space is not None
     grown = d.space.grow(known, len(known) + cfg.n_tests * 2, f"{d.seed.id}/{tag}")[len(known) :]
-    edges = d.space.boundaries(known)[: cfg.n_tests]
-    new = [c for c in dict.fromkeys(grown + edges) if c not in d.answers.found and c not in d.answers.failed]
+    bounds = d.space.boundaries(known)[: cfg.n_tests]
+    edges = edge_calls(d.space, known, cfg.n_edges) if cfg.n_edges else []
+    if d.exceptions and cfg.n_edges:  # values the prose rules out: documented exception cases?
+        for c in edge_calls(d.space, known, cfg.n_edges // 4, stated=False):
+            d.origin.setdefault(c, "probe")
+            edges.append(c)
+    new = [
+        c
+        for c in dict.fromkeys(grown + bounds + edges)
+        if c not in d.answers.found and c not in d.answers.failed and c not in d.answers.raised
+    ]
     for c in grown:
         d.origin.setdefault(c, "mutation")
-    for c in edges:
+    for c in bounds:
         d.origin.setdefault(c, "boundary")
+    for c in edges:
+        d.origin.setdefault(c, "edge")  # (probes were marked above)
     return new
 
 
@@ -278,10 +341,16 @@ def _widen(
     for d, ans, new in zip(
         drafts, _answer(drafts, proposals, executor, limits, cfg, tag), proposals, strict=True
     ):
-        added = [c for c in new if c in ans.found and c not in ans.unstable]
+        added = [
+            c
+            for c in new
+            if c in ans.found and c not in ans.unstable and d.origin.get(c) != "probe" and _kept(d, ans, c)
+        ]
         d.answers.found.update({c: ans.found[c] for c in added})
         d.answers.failed |= ans.failed | ans.unstable
-        new[:] = added
+        raised = _intended(d, ans.raised, [c for c in new if c not in ans.unstable])
+        d.answers.raised.update(raised)
+        new[:] = exception_last(added + list(raised), d.answers)
     return proposals
 
 
@@ -289,10 +358,20 @@ def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: Syn
     """Mutants of each seed against its pool; then rounds of in-domain search around the pool
     for inputs that tell the surviving mutants apart from the seed."""
     mlimits = replace(limits, timeout_s=min(limits.timeout_s, cfg.mutant_timeout_s))
-    mutants = [[m.program for m in make_mutants(d.seed.program, d.seed.id, cfg.n_mutants)] for d in drafts]
-    pools = [list(d.answers.found) for d in drafts]
+    mutants = []
+    for d in drafts:
+        classic = [m.program for m in make_mutants(d.seed.program, d.seed.id, cfg.n_mutants)]
+        d.classic = len(classic)
+        mutants.append(
+            classic + [m.program for m in make_realistic(d.seed.program, d.entry, d.seed.id, cfg.n_realistic)]
+        )
+    pools = [exception_last([*d.answers.found, *d.answers.raised], d.answers) for d in drafts]
     for d, kills in zip(
-        drafts, kill_sets(mutants, pools, [d.answers for d in drafts], executor, mlimits), strict=True
+        drafts,
+        kill_sets(
+            mutants, pools, [d.answers for d in drafts], executor, mlimits, [d.iterates for d in drafts]
+        ),
+        strict=True,
     ):
         d.kills = kills
     for r in range(cfg.search_rounds):
@@ -303,34 +382,12 @@ def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: Syn
         new = _widen(todo, executor, limits, cfg, f"search{r}")
         idx = [drafts.index(d) for d in todo]
         progs = [[mutants[i][m] for m in survivors[i]] for i in idx]
-        found = kill_sets(progs, new, [d.answers for d in todo], executor, mlimits)
+        found = kill_sets(
+            progs, new, [d.answers for d in todo], executor, mlimits, [d.iterates for d in todo]
+        )
         for i, d, ks in zip(idx, todo, found, strict=True):
             for m, k in zip(survivors[i], ks, strict=True):
                 d.kills[m] = k
-
-
-def _types(call: str) -> tuple[str, ...]:
-    _, args, kwargs = parse_call(call)
-    return tuple(type(a).__name__ for a in args) + tuple(f"{k}={type(v).__name__}" for k, v in kwargs.items())
-
-
-def _one_signature(calls: list[str], origin: dict[str, str]) -> list[str]:
-    """Only the calls whose argument types match a trusted signature: every signature the
-    seed's examples use, else the model's dominant one, else the first signature guess. A seed
-    that also accepts a list where the question says string keeps its tests about strings,
-    so a natural solution to the question can pass them all."""
-    if not calls:
-        return calls
-    examples = {_types(c) for c in calls if origin.get(c) == "example"}
-    mine = [c for c in calls if origin.get(c) == "model"]
-    if examples:
-        allowed = examples
-    elif mine:
-        counts = Counter(_types(c) for c in mine)
-        allowed = {max(dict.fromkeys(_types(c) for c in mine), key=lambda t: counts[t])}  # ties: first seen
-    else:
-        allowed = {_types(calls[0])}
-    return [c for c in calls if _types(c) in allowed]
 
 
 def _keep(out: StageOutput, d: _Draft, tests: list[str], cfg: SynthConfig) -> None:

@@ -90,3 +90,24 @@ def test_unserializable_values_fail_with_reason_and_memory_errors_map():
     assert e.value.outcome == "memory"
     with pytest.raises(EvalError):
         verdict("assert f(1) < 3", "a")  # TypeError as in Python
+
+
+RAISES = (
+    "try:\n    f(-1)\nexcept LookupError:\n    pass\nelse:\n    raise AssertionError('f(-1) should raise')"
+)
+
+
+def test_an_exception_test_is_judged_in_the_parent_from_the_type_name() -> None:
+    plan = plan_assert(RAISES)
+    assert plan.kind == "oracle" and plan.exprs == ("f(-1)",)
+    assert verdict(RAISES, ExprResult(error="LookupError")) is True
+    assert verdict(RAISES, ExprResult(error="KeyError")) is True  # a builtin subclass is caught
+    assert verdict(RAISES, 3) is False  # returned a value: the else branch fails
+    with pytest.raises(EvalError) as e:  # another exception propagates, as in Python
+        verdict(RAISES, ExprResult(error="TypeError"))
+    assert e.value.outcome == "error" and e.value.detail == "TypeError"
+    with pytest.raises(EvalError):  # a program's own class named like a builtin's subclass is not
+        verdict(RAISES, ExprResult(error="MyLookupError"))
+    other = "try:\n    f(1)\nexcept ValueError as e:\n    pass\nelse:\n    raise AssertionError"
+    assert plan_assert(other).kind == "exec"  # any other shape runs whole in the sandbox
+    assert plan_assert(RAISES.replace("raise AssertionError('f(-1) should raise')", "pass")).kind == "exec"

@@ -1,0 +1,242 @@
+"""Edge cases inside a question's domain, systematically per type and stated rule.
+
+Per argument: empty, single, duplicate and unsorted containers; 0, 1, -1, the stated bounds and
+large numbers; whitespace, punctuation, mixed case and non-ASCII letters in strings; ``None``
+where the annotation is Optional. Every candidate is kept only if the argument's domain (its
+annotation, the seed's examples, the docstring's prose) contains it, so an edge the docstring
+rules out is never tested — and a call only when the whole call fits. The seed then answers
+each one; inputs it raises on are dropped (or become exception tests, see ``raises``).
+
+Also the typed guesses used when neither examples nor the model give an input: values of the
+annotated types, drawn from the stated alphabet and bounds.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from typing import Any
+
+from aceforge.synthesis.domain import Domain, InputSpace
+from aceforge.synthesis.mutate import guess_calls
+from aceforge.synthesis.signature import Spec, entry_function, format_call, parse_args, typed_values
+
+LARGE_INT = 10**6
+_TEXT_EDGES = ["", " ", "a", "A", "aa", "ab ba", "  lead and trail  ", "Hello, World!", "a\tb\nc",
+               "x" * 60, "MiXeD CaSe", "123", "a-b_c.d"]  # fmt: skip
+_UNICODE_EDGES = ["ÄÖü éñ", "ß", "İstanbul", "ﬁne", "\u2028"]  # only where the docstring speaks of them
+
+
+def value_edges(v: Any, dom: Domain, unicode: bool = False) -> list[Any]:
+    """Edge values of the same kind as `v` (an observed value), before the domain check."""
+    if isinstance(v, bool):
+        return [not v]
+    if isinstance(v, int):
+        return _int_edges(v, dom)
+    if isinstance(v, float):
+        lo = dom.floor if dom.floor is not None else -2.5
+        return [0.0, 1.0, -1.0, 0.5, float(lo), 1e6, -1e6, v * 10]
+    if isinstance(v, str):
+        return _str_edges(v, dom) + (_UNICODE_EDGES if unicode else [])
+    if isinstance(v, list | tuple):
+        out = [list(x) if isinstance(v, list) else tuple(x) for x in _seq_edges(list(v), dom)]
+        return out
+    if isinstance(v, dict):
+        return [{}, dict(list(v.items())[:1])] if v else []
+    return []
+
+
+def _int_edges(v: int, dom: Domain) -> list[Any]:
+    out = [0, 1, -1, 2, v + 1, v - 1, -v, LARGE_INT, -LARGE_INT]
+    if dom.floor is not None:
+        out += [int(dom.floor), int(dom.floor) + 1]
+    if dom.rule is not None and dom.rule.high is not None:
+        out += [int(dom.rule.high), int(dom.rule.high) - 1]
+    return out
+
+
+def _str_edges(v: str, dom: Domain) -> list[str]:
+    alphabet = dom.chars or ""
+    out = ["", v[:1], v + v[:1], v.upper(), v.lower(), v.swapcase(), f" {v} ", v.replace(" ", "  ")]
+    if alphabet:
+        a, b = alphabet[0], alphabet[-1]
+        out += [a, a * 5, b * 5, (a + b) * 4, alphabet[: min(len(alphabet), 30)]]
+    return out + _TEXT_EDGES
+
+
+def _seq_edges(xs: list[Any], dom: Domain) -> list[list[Any]]:
+    out: list[list[Any]] = [[], xs[:1]]
+    if xs:
+        out += [xs + xs[:1], [xs[0]] * 3, xs[::-1], xs[1:] + xs[:1]]
+        out += [xs * max(1, 30 // max(1, len(xs)))]
+    elems = dom.elements
+    if xs and elems is not None:
+        for e in value_edges(xs[0], elems)[:6]:
+            out.append([e, *xs[1:]])
+    return out
+
+
+def harvest(program: str, entry: str) -> dict[str, list[Any]]:
+    """Constants the seed compares a parameter with (``align == "center"``, ``x in ("a", "b")``,
+    ``n > 100``): per parameter, the values where its behaviour changes."""
+    fn = entry_function(program, entry)
+    if fn is None:
+        return {}
+    names = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    out: dict[str, list[Any]] = {}
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+            continue
+        left, right = node.left, node.comparators[0]
+        for a, b in ((left, right), (right, left)):
+            if isinstance(a, ast.Name) and a.id in names:
+                for v in _constants(b):
+                    if v not in out.setdefault(a.id, []):
+                        out[a.id].append(v)
+    return out
+
+
+def _constants(node: ast.expr) -> list[Any]:
+    try:
+        v = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return []
+    items = list(v) if isinstance(v, list | tuple | set | frozenset) else [v]
+    return [x for x in items if isinstance(x, str | int | float) and not isinstance(x, bool)][:8]
+
+
+def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: bool = True) -> list[str]:
+    """Calls that replace one argument of a known call with an edge value its domain contains,
+    plus `None` for Optional parameters and optional parameters given; deduplicated, taken in
+    turn from every (call, argument) so that no argument uses up `limit` alone. With `stated`
+    False: only the edges the docstring's prose rules out (probes for documented exceptions)."""
+    groups: list[list[str]] = []
+    for call in calls:
+        try:
+            args, kwargs = parse_args(call)
+        except (SyntaxError, ValueError, AssertionError):
+            continue
+        if kwargs:
+            continue
+        groups.append(_optional_given(space, args) + _paired(space, args))
+        for i, a in enumerate(args):
+            dom = space.domains[i] if i < len(space.domains) else Domain([a])
+            near = _near(space.constants.get(space.params[i].name, []) if i < len(space.params) else [])
+            given = _optional_values(space.params[i].default) if _optional(space, i) else []
+            values = _optional_none(space, i) + near + given + value_edges(a, dom, space.unicode)
+            groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in values])
+    out: list[str] = []
+    seen = set(calls)
+    for new in (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None):
+        if new in seen:
+            continue
+        seen.add(new)
+        if space.fits(new) if stated else space.fits(new, False) and not space.fits(new):
+            out.append(new)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def _paired(space: InputSpace, args: list[Any]) -> list[str]:
+    """Strings or lists that must share a length, cut or grown together."""
+    if not space.prose.equal_length:
+        return []
+    out = []
+    for f in (lambda x: x[:0], lambda x: x[:1], lambda x: x[:-1], lambda x: x + x, lambda x: x + x[:1]):
+        out.append(format_call(space.entry, [f(a) if isinstance(a, str | list | tuple) else a for a in args]))
+    return out
+
+
+def _optional_values(default: Any) -> list[Any]:
+    """Values for an optional parameter: falsy ones first (`if x:` for `is None` bugs)."""
+    if isinstance(default, bool):
+        return [not default]
+    if isinstance(default, int | float):
+        return [0, 1, default + 1, -1, 2 * default + 3]
+    if isinstance(default, str):  # not "" or " ": what an empty separator means is rarely documented
+        return [*[c for c in ("-", "_", "|", "x") if c != default][:2], default * 2]
+    return [0, "", "x", 1, False, True, 3]
+
+
+def _optional_given(space: InputSpace, args: list[Any]) -> list[str]:
+    """A call that leaves optional parameters out gets each one given in turn, then all of
+    them given together (`ignored optional parameter` and `given together` bugs)."""
+    params = space.params
+    if len(args) >= len(params) or any(not p.has_default for p in params[len(args) :]):
+        return []
+    rest = params[len(args) :]
+    out = []
+    for k in range(1, len(rest) + 1):  # the first k optional ones given (positional)
+        for v in _optional_values(rest[k - 1].default):
+            given = [p.default for p in rest[: k - 1]] + [v]
+            out.append(format_call(space.entry, [*args, *given]))
+    together = [_optional_values(p.default)[1 % len(_optional_values(p.default))] for p in rest]
+    out.append(format_call(space.entry, [*args, *together]))
+    return out
+
+
+def _near(constants: list[Any]) -> list[Any]:
+    """Each constant, and for numbers the values either side of it."""
+    out: list[Any] = []
+    for c in constants:
+        out += [c, c - 1, c + 1] if isinstance(c, int | float) else [c]
+    return out
+
+
+def _optional(space: InputSpace, i: int) -> bool:
+    return i < len(space.params) and space.params[i].has_default
+
+
+def _optional_none(space: InputSpace, i: int) -> list[Any]:
+    if i < len(space.params):
+        spec = space.params[i].spec
+        if spec.kind == "union" and any(s.kind == "none" for s in spec.args):
+            return [None]
+    return []
+
+
+def guesses(space: InputSpace, limit: int = 20) -> list[str]:
+    """Calls built from the annotations, each value inside its parameter's domain (strings
+    from the stated alphabet); empty when a parameter has neither annotation nor rule."""
+    choices = []
+    for i, p in enumerate(space.params):
+        dom = space.domains[i] if i < len(space.domains) else None
+        vals = [p.default] if p.has_default else []
+        vals += space.constants.get(p.name, []) + typed_values(p.spec) + _from_rule(p.spec, dom)
+        if dom is not None:
+            vals = [v for v in vals if dom.contains(v)]
+        if not vals:
+            return []
+        choices.append(list(dict.fromkeys(map(repr, vals))))
+    if not choices:
+        return []
+    out: list[str] = []
+    for i in range(limit * 4):
+        args = [vals[(i * (j + 1) + i // len(vals)) % len(vals)] for j, vals in enumerate(choices)]
+        call = f"{space.entry}({', '.join(args)})"
+        if call not in out and space.fits(call):
+            out.append(call)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def fallback_guesses(space: InputSpace, program: str) -> list[str]:
+    """In-domain calls from the annotations, else from the parameter names (the last resort)."""
+    return guesses(space) or [c for c in guess_calls(program, space.entry) if space.fits(c)]
+
+
+def _from_rule(spec: Spec, dom: Domain | None) -> list[Any]:
+    """Strings over the stated alphabet (and lists of them) when the prose names one."""
+    if dom is None or not dom.chars:
+        return []
+    a = dom.chars
+    words = ["".join(itertools.islice(itertools.cycle(a[k % len(a) :] + a[: k % len(a)]), n))
+             for k, n in ((0, 1), (1, 2), (0, 3), (2, 5), (1, 6), (3, 4))]  # fmt: skip
+    words += [a[-1] * 3, a[0] + a[-1] + a[0]]
+    if spec.kind in ("list", "tuple"):
+        return [words[:3], words[2:5], [words[0]]]
+    if spec.kind in ("str", "any"):
+        return words
+    return []

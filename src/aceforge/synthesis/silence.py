@@ -1,0 +1,90 @@
+"""What a seed without examples leaves unsaid, it does not get tested on.
+
+Correct programs disagree wherever the docstring is silent — what ``gcd(-4, 6)`` is, what
+``largest_divisor(0)`` returns, whether ``""`` is a valid bracket string — so a test there
+is a guess that rejects correct programs. Without examples, and unless the docstring or the
+seed's own code says otherwise:
+
+* numbers are non-negative when the docstring never speaks of negative values, and positive
+  when it never speaks of zero and the code never singles zero out (``if n == 0``, ``if not n``);
+* strings and lists are non-empty when the docstring never speaks of emptiness and the code
+  never singles it out (``if not xs``, ``len(s) == 0``);
+* non-ASCII text is only tried when the docstring speaks of Unicode or shows such characters.
+
+The seed's code counts as documentation: an explicit guard is behaviour its author defined.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import replace
+
+from aceforge.synthesis.constraints import Constraint, Prose
+from aceforge.synthesis.signature import Param
+
+_KIND = {"int": "number", "float": "number", "str": "sized", "list": "sized", "tuple": "sized"}
+
+
+def silent_rules(doc: str, params: list[Param], prose: Prose, fn: ast.FunctionDef | None) -> Prose:
+    """`prose` with the rules silence implies (see the module docstring) added."""
+    doc = doc or ""
+    negative = re.search(r"negative|(?<![\w)\]])-\s?\d", doc, re.I)
+    zero = re.search(r"\bzero\b|(?<![\w.])0(?![\w.])", doc, re.I)
+    empty = re.search(r"\bempty\b|\[\]|''|\"\"|\bno (?:elements|items|characters)\b", doc, re.I)
+    zero_guarded, empty_guarded = guarded(fn)
+    for p in params:
+        kind = _KIND.get(p.spec.kind)
+        c = prose.params.get(p.name, Constraint())
+        if kind == "number" and c.low is None and not negative:
+            strict = not zero and p.name not in zero_guarded
+            prose.params[p.name] = replace(c, low=0, low_open=strict)
+        elif kind == "sized" and not c.nonempty and not empty and p.name not in empty_guarded:
+            prose.params[p.name] = replace(c, nonempty=True)
+    return prose
+
+
+def guarded(fn: ast.FunctionDef | None) -> tuple[set[str], set[str]]:
+    """Names the code tests against zero, and names it tests for emptiness, in `if` tests."""
+    zero: set[str] = set()
+    empty: set[str] = set()
+    if fn is None:
+        return zero, empty
+    tests = [n.test for n in ast.walk(fn) if isinstance(n, ast.If | ast.IfExp | ast.Assert)]
+    for t in tests:
+        for node in ast.walk(t):
+            if (
+                isinstance(node, ast.UnaryOp)
+                and isinstance(node.op, ast.Not)
+                and isinstance(node.operand, ast.Name)
+            ):
+                zero.add(node.operand.id)
+                empty.add(node.operand.id)
+            elif isinstance(node, ast.Compare) and len(node.ops) == 1:
+                _compare(node, zero, empty)
+    return zero, empty
+
+
+def _compare(node: ast.Compare, zero: set[str], empty: set[str]) -> None:
+    left, right = node.left, node.comparators[0]
+    for a, b in ((left, right), (right, left)):
+        if not isinstance(b, ast.Constant):
+            continue
+        if isinstance(a, ast.Name) and b.value in (0, 1) and type(b.value) is int:
+            zero.add(a.id)
+        if isinstance(a, ast.Name) and b.value in ("", ()):
+            empty.add(a.id)
+        if (
+            isinstance(a, ast.Call)
+            and isinstance(a.func, ast.Name)
+            and a.func.id == "len"
+            and a.args
+            and isinstance(a.args[0], ast.Name)
+            and b.value in (0, 1)
+        ):
+            empty.add(a.args[0].id)
+
+
+def speaks_unicode(doc: str) -> bool:
+    """Whether the docstring speaks of non-ASCII text (or shows some)."""
+    return bool(re.search(r"unicode|non-?ascii|accent|utf-?8|\\u[0-9a-f]{4}|[^\x00-\x7f]", doc or "", re.I))

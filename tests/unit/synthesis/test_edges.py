@@ -1,0 +1,76 @@
+"""The edge catalogue: known edges per type, each kept only inside the stated domain."""
+
+from __future__ import annotations
+
+from aceforge.synthesis.domain import InputSpace
+from aceforge.synthesis.edges import edge_calls, guesses
+from aceforge.synthesis.prose import read_prose
+from aceforge.synthesis.signature import params_of
+
+
+def space(src: str, entry: str, calls: list[str], doc: str = "") -> InputSpace:
+    params = params_of(src, entry)
+    return InputSpace.build(entry, params, calls, read_prose(doc, params))
+
+
+def test_list_edges_empty_single_duplicate_unsorted() -> None:
+    sp = space("def f(xs: list) -> int:\n    pass\n", "f", ["f([3, 1, 2])", "f([])"])
+    calls = edge_calls(sp, ["f([3, 1, 2])"])
+    for want in ("f([3])", "f([3, 1, 2, 3])", "f([3, 3, 3])", "f([2, 1, 3])", "f([0, 1, 2])"):
+        assert want in calls, want
+    assert "f([])" in calls  # the examples show an empty list is valid
+
+
+def test_edges_stay_in_the_domain() -> None:
+    nonempty = space("def f(xs: list) -> int:\n    pass\n", "f", ["f([3, 1, 2])"], "xs is a non-empty list.")
+    assert "f([])" not in edge_calls(nonempty, ["f([3, 1, 2])"])
+    sorted_ = space("def f(xs: list) -> int:\n    pass\n", "f", ["f([1, 2, 3])"], "Given a sorted list xs.")
+    assert "f([3, 2, 1])" not in edge_calls(sorted_, ["f([1, 2, 3])"])
+    binary = space(
+        "def x(a: str, b: str) -> str:\n    pass\n", "x", [], "two strings consisting only of 1s and 0s"
+    )
+    assert all(set(c[2:-1]) <= set("01', ") for c in edge_calls(binary, ["x('01', '10')"]))
+    positive = space("def g(n: int) -> int:\n    pass\n", "g", [], "Given a positive integer n.")
+    ints = edge_calls(positive, ["g(5)"])
+    assert "g(1)" in ints and "g(1000000)" in ints and "g(0)" not in ints and "g(-1)" not in ints
+
+
+def test_text_edges_whitespace_punctuation_non_ascii_when_allowed() -> None:
+    sp = space("def f(s: str) -> str:\n    pass\n", "f", [])
+    calls = edge_calls(sp, ["f('ab')"], limit=100)
+    for want in ("f('')", "f(' ab ')", "f('Hello, World!')", "f('AB')"):
+        assert want in calls, want
+    assert "f('ÄÖü éñ')" not in calls  # the docstring never spoke of non-ASCII text
+    sp.unicode = True
+    assert "f('ÄÖü éñ')" in edge_calls(sp, ["f('ab')"], limit=100)
+    lower = space("def f(s: str) -> str:\n    pass\n", "f", [], "s consists of lowercase letters.")
+    assert all(c == c.lower() for c in edge_calls(lower, ["f('ab')"], limit=100))
+
+
+def test_none_for_optional_and_guesses_from_the_alphabet() -> None:
+    sp = space("from typing import Optional\ndef f(x: Optional[int]) -> int:\n    pass\n", "f", [])
+    assert "f(None)" in edge_calls(sp, ["f(3)"])
+    binary = space(
+        "def x(a: str, b: str) -> str:\n    pass\n", "x", [], "two strings consisting only of 1s and 0s"
+    )
+    got = guesses(binary)
+    assert got and all(binary.fits(c) for c in got)
+    assert any("1" in c and "0" in c for c in got)
+
+
+def test_exception_names_caps_and_iterators() -> None:
+    import ast
+
+    from aceforge.synthesis.raises import cap_exceptions, intended_exceptions, returns_iterator
+
+    fn = ast.parse("def f(x):\n    '''Raises KeyError when x is missing.'''\n    if x < 0:\n"
+                   "        raise ValueError('neg')\n    raise MyError\n").body[0]  # fmt: skip
+    assert isinstance(fn, ast.FunctionDef)
+    assert intended_exceptions(fn, "Raises KeyError when x is missing.") == {"ValueError", "KeyError"}
+    raised = {"f(-1)": "ValueError", "f(-2)": "ValueError", "f(-3)": "ValueError"}
+    assert cap_exceptions(["f(1)", "f(-1)", "f(-2)", "f(2)"], raised, 4) == ["f(1)", "f(-1)", "f(2)"]
+    assert cap_exceptions(["f(-1)", "f(-2)"], raised, 8) == []  # never a suite of exceptions only
+    gen = ast.parse("def g(xs):\n    yield from xs\n").body[0]
+    inner = ast.parse("def h(xs):\n    def k():\n        yield 1\n    return list(k())\n").body[0]
+    assert isinstance(gen, ast.FunctionDef) and isinstance(inner, ast.FunctionDef)
+    assert returns_iterator(gen) and not returns_iterator(inner)
