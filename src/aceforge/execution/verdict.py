@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from aceforge.execution.decide import EvalError, ExprResult, decide
 from aceforge.execution.frames import TestEvent
 from aceforge.execution.outputs import outputs_match
-from aceforge.execution.plan import EvalError, ExprResult, Plan, Probe, decide
+from aceforge.execution.plan import Plan, Probe
 from aceforge.execution.values import Malformed, decode
 from aceforge.types import TestOutcome
 

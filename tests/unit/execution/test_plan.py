@@ -1,6 +1,7 @@
 import pytest
 
-from aceforge.execution.plan import EvalError, ExprResult, decide, plan_assert
+from aceforge.execution.decide import EvalError, ExprResult, decide
+from aceforge.execution.plan import plan_assert
 
 
 def verdict(test: str, *values, **kw):
