@@ -130,6 +130,8 @@ def main() -> None:
     ]
     jobs += [Job(f"honest:{k}", v, TESTS) for k, v in HONEST.items()]
     jobs += secret_jobs(os.environ["HOME"], sleeper.pid) + import_jobs()
+    chmod = "import os, tempfile\nfd, p = tempfile.mkstemp()\nos.chmod(p, 0o755)\nos.utime(p, (1, 1))\n"
+    jobs.append(Job("meta:chmod_own_temp_file", chmod + ADD, TESTS))  # refused with Landlock alone
     with LocalExecutor(workers=2) as ex:
         report = ex.isolation_report
         results = {r.id: {"pass_rate": r.pass_rate, "status": r.status} for r in ex.run_all(jobs)}

@@ -95,9 +95,12 @@ def test_rootless_adversaries_leave_the_host_as_it_was(victim: Path, mode: str) 
     assert host["precious_intact"], host
     assert host["victim_files"] == ["precious.txt"], host  # nothing written, dumped or left by a daemon
     assert host["loopback_received"] == "[]" and host["sleeper_alive"], host
-    honest = {k: v for k, v in results.items() if not k.startswith("attack:")}
+    honest = {k: v for k, v in results.items() if k.startswith(("honest:", "after:"))}
     assert honest and all(v["pass_rate"] == 1.0 for v in honest.values()), honest
     assert results["attack:outside"]["pass_rate"] == 0.0  # no route out: the connect fails
+    # chmod/utime of a program's own temp file: fine in a user namespace; with Landlock alone a
+    # seccomp filter refuses them everywhere (it cannot see paths; see docs/security.md).
+    assert results["meta:chmod_own_temp_file"]["pass_rate"] == (1.0 if mode == "namespaces" else 0.0)
     _secrets_held(out, [])
 
 
@@ -155,6 +158,6 @@ def test_secrets_under_a_real_home_stay_hidden_while_its_venv_imports(home_user,
         assert "/home" in out["isolation"]["hidden_dirs"]
     host, results = out["host"], out["results"]
     assert host["precious_intact"] and host["victim_files"] == ["precious.txt"], host
-    honest = {k: v for k, v in results.items() if not k.startswith("attack:")}
+    honest = {k: v for k, v in results.items() if k.startswith(("honest:", "after:"))}
     assert all(v["pass_rate"] == 1.0 for v in honest.values()), honest
     _secrets_held(out, imports)

@@ -171,9 +171,16 @@ class Child:
         except OSError:
             pass
         if iso.subreaper:  # what left the group (setsid daemons, double forks)
+            pids = self.zygote.pids
+            if pids is not None:
+                self.zygote.settle()
+                if pids.only_children():  # one read: nothing was created, nothing is left
+                    return
             if sandbox.has_children(self.pid):  # they come back to the server once it is gone
                 self._wait_exit(0.5)
             sandbox.sweep_children({self.zygote.pid})
+            if pids is not None:
+                pids.reset()
 
     def _close_pipes(self) -> None:
         os.close(self.fd)

@@ -115,8 +115,10 @@ def _allow(libc: ctypes.CDLL, ruleset: int, path: str, rights: int) -> None:
         os.close(fd)
 
 
-# Landlock does not cover metadata: chmod, chown and utime of the user's files stay possible.
-# A seccomp filter answers EPERM to those calls instead (programs rarely need them).
+# Landlock does not cover metadata: no ABI (up to 7, Linux 6.18) has a right for chmod, chown or
+# utime, so the user's files stay open to them. A seccomp filter answers EPERM to those calls
+# instead, everywhere: it sees registers, not the path behind a pointer, so it cannot single
+# out scratch files (see docs/security.md for what could: a user-notification supervisor).
 _METADATA_SYSCALLS = {
     0xC000003E: (90, 91, 92, 93, 94, 132, 235, 260, 261, 268, 280, 452),  # x86_64
     0xC00000B7: (52, 53, 54, 55, 88, 452),  # arm64

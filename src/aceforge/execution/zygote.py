@@ -57,7 +57,9 @@ class Zygote:
         theirs.close()
         # Created after the fork: the zygote's own pid is the namespace's last one.
         self.pids: PidWatch | None = None
-        if iso.pid_namespace and (iso.uid is not None or iso.user_namespace):
+        # Landlock alone (a subreaper, the host's pid namespace): the same count, of the host's
+        # pids; whatever else forks on the host meanwhile only costs the full check.
+        if (iso.pid_namespace and (iso.uid is not None or iso.user_namespace)) or iso.subreaper:
             try:
                 self.pids = PidWatch()
             except (OSError, ValueError):  # no readable count: every program ends with a sweep
