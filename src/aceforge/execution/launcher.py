@@ -27,6 +27,7 @@ from aceforge.execution.sandbox import (
     PRIVATE_TMPS,
     SLOT_DIR,
     UID_BASE,
+    UID_SLOTS_ENV,
     sweep_uid,
 )
 
@@ -195,7 +196,7 @@ def claim_uid_slot() -> tuple[int, int]:
     The descriptor is inherited by the fork server, so the lock lives as long as it does (the
     kernel drops it when the process dies); taking it here keeps fcntl out of the server."""
     os.makedirs(SLOT_DIR, mode=0o700, exist_ok=True)
-    for slot in range(4096):
+    for slot in slot_range():
         fd = os.open(f"{SLOT_DIR}/slot-{slot}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -205,6 +206,15 @@ def claim_uid_slot() -> tuple[int, int]:
         os.set_inheritable(fd, True)
         return UID_BASE + slot, fd
     raise RuntimeError("no free sandbox uid slot")
+
+
+def slot_range() -> range:
+    """The uid slots this worker may take: all 4,096, or the range `UID_SLOTS_ENV` names."""
+    first, _, count = os.environ.get(UID_SLOTS_ENV, "").partition(":")
+    try:
+        return range(int(first), min(int(first) + int(count), 4096))
+    except ValueError:
+        return range(4096)
 
 
 def pin_to_cpu(slot: int) -> int | None:

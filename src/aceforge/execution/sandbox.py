@@ -40,6 +40,9 @@ ISOLATION_LEVELS = ("auto", "strict", "minimal")
 # host pids and processes, and every program ends with a sweep of the whole host's processes).
 NO_PID_NAMESPACE_ENV = "ACEFORGE_NO_PID_NAMESPACE"  # passed on to the workers' environment
 NO_USER_NAMESPACE_ENV = "ACEFORGE_NO_USER_NAMESPACE"  # rootless: skip user namespaces (Landlock only)
+# "FIRST:COUNT": workers take sandbox uid slots only in that range (a test session holds a
+# range of its own, so it can count its own leftover processes on a shared host).
+UID_SLOTS_ENV = "ACEFORGE_UID_SLOTS"
 # "0": the executor never pins a worker to a CPU (see launcher.pin_to_cpu).
 PIN_WORKERS_ENV = "ACEFORGE_PIN_WORKERS"
 
