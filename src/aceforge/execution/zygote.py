@@ -42,7 +42,11 @@ class Zygote:
     It is forked once from the fully loaded server, reaps its children and reports their
     exit statuses. Children reach it as fds over a SEQPACKET socket (one message each)."""
 
-    def __init__(self, iso: sandbox.Isolation) -> None:
+    def __init__(
+        self, iso: sandbox.Isolation, preload: tuple[str, ...] = (), first: Zygote | None = None
+    ) -> None:
+        """`preload`: modules the zygote imports before its first fork (see ``warmsets``);
+        `first`: the worker's first zygote, whose pid count every later one shares."""
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.exits: dict[int, int] = {}
         self.pending: collections.deque[AwaitsFork] = collections.deque()
@@ -51,12 +55,22 @@ class Zygote:
         if self.pid == 0:
             try:
                 self.sock.close()
-                zygote_main(theirs, iso.uid, block_sockets=not iso.network_namespace)
+                if preload:  # a later zygote: the server's pipes and children's fds are not its own
+                    keep = theirs.fileno()
+                    os.closerange(3, keep)
+                    os.closerange(keep + 1, 1 << 16)
+                zygote_main(theirs, iso.uid, block_sockets=not iso.network_namespace, preload=preload)
             finally:
                 os._exit(0)
         theirs.close()
-        # Created after the fork: the zygote's own pid is the namespace's last one.
+        _ALIVE[self.pid] = self
         self.pids: PidWatch | None = None
+        if first is not None:
+            self.pids = first.pids
+            if self.pids is not None:
+                self.pids.other = True  # this zygote (and its imports' threads) took pids: sweep once
+            return
+        # Created after the fork: the zygote's own pid is the namespace's last one.
         # Landlock alone (a subreaper, the host's pid namespace): the same count, of the host's
         # pids; whatever else forks on the host meanwhile only costs the full check.
         if (iso.pid_namespace and (iso.uid is not None or iso.user_namespace)) or iso.subreaper:
@@ -121,9 +135,23 @@ class Zygote:
             self._handle(data)
 
     def keep(self) -> set[int]:
-        """The worker's own processes: the server, this zygote, children it forked."""
-        self._drain()
-        return {os.getpid(), self.pid, *self.live}
+        """The worker's own processes: the server, every zygote, the children they forked."""
+        keep = {os.getpid()}
+        for z in list(_ALIVE.values()):
+            z._drain()
+            keep |= {z.pid, *z.live}
+        return keep
+
+    def close(self) -> None:
+        """Retire this zygote (it exits at EOF; killed too, in case it is busy importing)."""
+        _ALIVE.pop(self.pid, None)
+        self.sock.close()
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            if signal.getsignal(signal.SIGCHLD) != signal.SIG_IGN:  # else the kernel reaps it
+                os.waitpid(self.pid, 0)
+        except OSError:
+            pass
 
     def exit_status(self, pid: int) -> int | None:
         if pid not in self.exits:
@@ -136,6 +164,19 @@ class Zygote:
         self.exits.pop(pid, None)
         if len(self.exits) > 4096:  # statuses of children nobody asked about
             self.exits.clear()
+
+
+_ALIVE: dict[int, Zygote] = {}  # this worker's zygotes, by pid
+
+
+def zygote_pids() -> set[int]:
+    return set(_ALIVE)
+
+
+def settle_all() -> None:
+    """Every zygote's pending forks answered: their pids are counted and kept."""
+    for z in list(_ALIVE.values()):
+        z.settle()
 
 
 class PidWatch:
@@ -171,7 +212,36 @@ class PidWatch:
         self.last = self._read()
 
 
-def zygote_main(sock: socket.socket, uid: int | None, block_sockets: bool) -> None:
+def warm_imports(modules: tuple[str, ...]) -> None:
+    """Import `modules` once, before any fork (see ``warmsets``): stdio on /dev/null (a module
+    that prints must not write into the server's frames), one BLAS/OpenMP thread (the zygote
+    stays single-threaded for fork), the environment as it was afterwards. Failures are left
+    for the program to meet itself."""
+    import gc
+
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    saved = dict(os.environ)
+    os.environ.update({k: "1" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
+    for name in modules:
+        try:
+            __import__(name)
+        except BaseException:  # ImportError, SystemExit, anything a package raises
+            pass
+    os.environ.clear()
+    os.environ.update(saved)
+    gc.collect()
+    gc.freeze()
+
+
+def zygote_main(
+    sock: socket.socket, uid: int | None, block_sockets: bool, preload: tuple[str, ...] = ()
+) -> None:
+    if preload:
+        warm_imports(preload)
+
     def reap(signum: int, frame: object) -> None:
         while True:
             try:
