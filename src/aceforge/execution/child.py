@@ -80,6 +80,13 @@ class Child:
         self.kill(iso)
         self.close_files()
 
+    def abandon(self) -> None:
+        """Close every descriptor held for a child its zygote never forked (it died, or is
+        retired while still importing: killing it ends the fork in flight too)."""
+        self._close_ctrl()
+        self._close_pipes()
+        self.close_files()
+
     def wait(self, timeout_s: float) -> bool:
         """Block until the child rings, hangs up, the parent writes, or the timeout passes
         (callers cap it at DRAIN_INTERVAL_S, which also bounds noticing an exit we miss).

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import collections
 import os
-import select
+import time
 import types
 from typing import TYPE_CHECKING
 
@@ -60,13 +60,16 @@ def import_key(code: types.CodeType | None) -> tuple[str, ...]:
 
 
 class Zygotes:
-    """The plain zygote and the warm ones, with one pre-forked child waiting in each."""
+    """The plain zygote and the warm ones, with one pre-forked child waiting in each. A warm
+    zygote imports in the background: the server goes on serving (the program that asked
+    runs cold) and uses it once its first fork is answered, which comes after the imports."""
 
     def __init__(self, iso: sandbox.Isolation, devnull: int) -> None:
         self.iso = iso
         self.devnull = devnull
         self.plain = Zygote(iso)
         self.warm: collections.OrderedDict[tuple[str, ...], Zygote] = collections.OrderedDict()
+        self.importing: dict[tuple[str, ...], float] = {}  # sets still importing: since when
         self.waiting: dict[int, Child] = {}  # zygote pid -> its pre-forked child
         self.seen: collections.OrderedDict[tuple[str, ...], None] = collections.OrderedDict()
         self.failed: set[tuple[str, ...]] = set()  # sets whose zygote died or hung importing
@@ -75,31 +78,38 @@ class Zygotes:
         return [self.plain, *self.warm.values()]
 
     def for_key(self, key: tuple[str, ...]) -> Zygote:
-        if not key:
+        if not key or key in self.failed:
             return self.plain
-        if key in self.failed:
-            return self.plain
-        zygote = self.warm.get(key) or self._superset(key)
-        if zygote is not None:
-            key = next(k for k, z in self.warm.items() if z is zygote)
-        elif not self._seen_before(key):  # a one-off set runs cold: its import timeout caps it
-            return self.plain
-        else:
+        self._poll()
+        ready = [(len(k), k) for k in self.warm if k not in self.importing and set(key) <= set(k)]
+        if ready:  # that very set, or the smallest warm one that imported more
+            best = min(ready)[1]
+            self.warm.move_to_end(best)
+            return self.warm[best]
+        if key not in self.warm and self._seen_before(key):  # a one-off set runs cold (see above)
             self._make_room()
             zygote = Zygote(self.iso, preload=key, first=self.plain)  # sharing its pid count
             self.warm[key] = zygote
-            if not self._ready(zygote):
+            self.importing[key] = time.monotonic()
+            self.prefork(zygote)
+        return self.plain
+
+    def _poll(self) -> None:
+        """Move zygotes whose imports are done to the ready ones; retire any that died or
+        took over WARM_IMPORT_S."""
+        for key in list(self.importing):
+            zygote = self.warm[key]
+            dead = done = False
+            try:
+                zygote.check()  # reads its answers so far: the first fork's pid means ready
+                done = self.waiting[zygote.pid].forked_pid is not None
+            except ZygoteLost:
+                dead = True
+            if done:
+                del self.importing[key]
+            elif dead or time.monotonic() - self.importing[key] > WARM_IMPORT_S:
                 self.failed.add(key)
                 self._retire(key)
-                return self.plain
-        self.warm.move_to_end(key)
-        return zygote
-
-    def _superset(self, key: tuple[str, ...]) -> Zygote | None:
-        """A warm zygote that imported all of `key` and more (the smallest such)."""
-        need = set(key)
-        fits = [(len(k), z) for k, z in self.warm.items() if need <= set(k)]
-        return min(fits, key=lambda f: f[0])[1] if fits else None
 
     def _seen_before(self, key: tuple[str, ...]) -> bool:
         """Whether a program asked for `key` before on this worker (the last SEEN_MAX sets)."""
@@ -109,18 +119,6 @@ class Zygotes:
         if len(self.seen) > SEEN_MAX:
             self.seen.popitem(last=False)
         return seen
-
-    def _ready(self, zygote: Zygote) -> bool:
-        """Wait for the zygote's imports (its first fork comes after them), so that no
-        program's clock runs meanwhile; False when it died or took over WARM_IMPORT_S."""
-        self.prefork(zygote)
-        try:
-            if not select.select([zygote.sock], [], [], WARM_IMPORT_S)[0]:
-                return False
-            _ = self.waiting[zygote.pid].pid
-        except ZygoteLost:
-            return False
-        return True
 
     def take(self, zygote: Zygote) -> Child:
         """Its waiting child, or a fresh one."""
@@ -141,12 +139,13 @@ class Zygotes:
 
     def _retire(self, key: tuple[str, ...]) -> None:
         old = self.warm.pop(key)
+        self.importing.pop(key, None)
         child = self.waiting.pop(old.pid, None)
         if child is not None:
-            try:
+            if child.forked_pid is None:  # never forked (or not yet): only its descriptors
+                child.abandon()
+            else:
                 child.discard(self.iso)
-            except ZygoteLost:  # never forked: only its descriptors are left
-                child.close_files()
         old.close()
 
     def _resident_mb(self) -> float:
@@ -160,8 +159,12 @@ class Zygotes:
         return total
 
     def check(self) -> None:
-        for z in self.all():
-            z.check()
+        """Raise ZygoteLost if the plain zygote or a ready warm one died (see Zygote.check);
+        one that dies importing only sends its set back to cold."""
+        self.plain.check()
+        for key, zygote in list(self.warm.items()):
+            if key not in self.importing:
+                zygote.check()
 
 
 __all__ = ["ZygoteLost", "Zygotes", "import_key"]

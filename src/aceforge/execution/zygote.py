@@ -64,6 +64,7 @@ class Zygote:
                 os._exit(0)
         theirs.close()
         _ALIVE[self.pid] = self
+        self.importing = bool(preload)  # until its first fork is answered (after the imports)
         self.pids: PidWatch | None = None
         if first is not None:
             self.pids = first.pids
@@ -115,6 +116,7 @@ class Zygote:
             raise ZygoteLost("the zygote died")
         kind, pid, status = _MSG.unpack(data)
         if kind == b"P":  # answers come in request order
+            self.importing = False
             # A reused pid: the status of the process that had it before (reported after the
             # server forgot it) must not make the new child look dead.
             self.exits.pop(pid, None)
@@ -174,9 +176,12 @@ def zygote_pids() -> set[int]:
 
 
 def settle_all() -> None:
-    """Every zygote's pending forks answered: their pids are counted and kept."""
+    """Every zygote's pending forks answered: their pids are counted and kept. Not those of a
+    zygote still importing (that could take seconds): its first fork, if it happens now,
+    only costs a sweep."""
     for z in list(_ALIVE.values()):
-        z.settle()
+        if not z.importing:
+            z.settle()
 
 
 class PidWatch:
