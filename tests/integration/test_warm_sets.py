@@ -62,3 +62,15 @@ def test_numpy_programs_start_warm_and_keep_their_verdicts() -> None:
         results = ex.run_all(jobs + [Job(f"bad{i}", wrong, tests) for i in range(3)])
     assert cold[0].pass_rate == 1.0 and [r.pass_rate for r in results[:3]] == [1.0] * 3, results
     assert [r.pass_rate for r in results[3:]] == [0.0] * 3, results
+
+
+@pytest.mark.skipif(importlib.util.find_spec("matplotlib") is None, reason="matplotlib not installed")
+def test_what_a_zygote_wrote_while_importing_never_shows_in_a_programs_directory() -> None:
+    program = (
+        WARM.format(m="matplotlib.pyplot")
+        + "import os, tempfile\ndef f():\n    return WARM, os.listdir('.'), tempfile.gettempdir() == os.environ['TMPDIR']\n"
+    )
+    with LocalExecutor(workers=1) as ex:
+        _until_warm(ex, "matplotlib.pyplot")
+        [result] = ex.run_all([Job("mpl", program, ("assert f() == (True, [], True)",))])
+    assert result.pass_rate == 1.0, result

@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import struct
+import sys
 from typing import TYPE_CHECKING
 
 from aceforge.execution import harness, sandbox
@@ -230,6 +231,13 @@ def warm_imports(modules: tuple[str, ...]) -> None:
     os.close(devnull)
     saved = dict(os.environ)
     os.environ.update({k: "1" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
+    # Caches a package writes while importing (matplotlib's font list) go to a directory of
+    # the zygote's own, removed afterwards: never into the programs' working directory.
+    scratch = _private_dir()
+    tempdir = getattr(sys.modules.get("tempfile"), "tempdir", None)
+    os.environ.update(
+        {k: scratch for k in ("HOME", "TMPDIR", "MPLCONFIGDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
+    )
     for name in modules:
         try:
             __import__(name)
@@ -237,8 +245,25 @@ def warm_imports(modules: tuple[str, ...]) -> None:
             pass
     os.environ.clear()
     os.environ.update(saved)
+    if "tempfile" in sys.modules:  # its cached directory as before: the program's TMPDIR decides
+        setattr(sys.modules["tempfile"], "tempdir", tempdir)  # noqa: B010
+    if scratch != "/nonexistent":
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
     gc.collect()
     gc.freeze()
+
+
+def _private_dir() -> str:
+    for base in ("/tmp", "/dev/shm"):
+        try:
+            path = f"{base}/.aceforge-warm-{os.getpid()}"
+            os.mkdir(path, 0o700)
+            return path
+        except OSError:
+            continue
+    return "/nonexistent"  # Landlock: nowhere to write; packages fall back on their own
 
 
 def zygote_main(
