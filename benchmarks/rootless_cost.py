@@ -5,8 +5,9 @@ HumanEval × CodeGen-16B programs in one run. The rootless sides run as an unpri
 
 Workloads: `quick` (the samples that terminate fast, as in exec_throughput.py) and `raw` (the
 completions as sampled, junk after the function included, imports of numpy and friends and
-all). Each side runs each workload `--repeats` times, interleaved; the best is reported, with
-the verdicts compared program by program.
+all). Each side runs each workload `--repeats` times, interleaved; the best and the median are
+reported, with the verdicts compared program by program. `ACEFORGE_SRC=/other/checkout/src`
+runs another checkout's engine (to compare branches on the same machine in the same hour).
 
     sudo python benchmarks/rootless_cost.py --codet-dir ../shared/data/codet --samples 10
 """
@@ -16,13 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SRC = HERE.parent / "src"
+SRC = Path(os.environ.get("ACEFORGE_SRC", HERE.parent / "src"))  # another checkout's, to compare
 sys.path[:0] = [str(SRC), str(HERE)]
 
 from aceforge.evaluation.humaneval import load_codet_humaneval  # noqa: E402
@@ -109,7 +111,7 @@ def main() -> None:
     for name, jobs in workloads(args.codet_dir, args.samples, args.timeout_s).items():
         if name not in args.workloads:
             continue
-        best: dict[str, float] = {}
+        runs: dict[str, list[float]] = {side: [] for side in SIDES}
         verdicts: dict[str, dict[str, list[str]]] = {}
         layers: dict[str, dict] = {}
         for _ in range(args.repeats):
@@ -119,8 +121,10 @@ def main() -> None:
                 else:
                     out = run_unprivileged(side, jobs, args)
                     seconds, outcomes, iso = out["seconds"], out["outcomes"], out["isolation"]
-                best[side] = min(best.get(side, float("inf")), seconds)
+                runs[side].append(seconds)
                 verdicts[side], layers[side] = outcomes, iso
+        best = {side: min(t) for side, t in runs.items()}
+        median = {side: statistics.median(t) for side, t in runs.items()}
         same = {s: sum(verdicts[s][k] == v for k, v in verdicts["root"].items()) for s in SIDES}
         differ = {
             s: {k: [v, verdicts[s][k]] for k, v in verdicts["root"].items() if verdicts[s][k] != v}
@@ -131,11 +135,13 @@ def main() -> None:
             print(
                 f"  {side:>18}: {best[side]:6.2f}s  {len(jobs) / best[side]:7.1f} programs/s  "
                 f"x{best['root'] / best[side]:.2f} of root's speed  same verdicts as root: {same[side]}/{len(jobs)}"
+                f"  (median {median[side]:.2f}s, x{median['root'] / median[side]:.2f}; runs: "
+                f"{', '.join(f'{t:.2f}' for t in runs[side])})"
             )
         for side in SIDES:
             for k, (want, got) in list(differ[side].items())[:5]:
                 print(f"    {side} differs on {k}: root {want}, {side} {got}")
-        report[name] = {"programs": len(jobs), "seconds": best, "same_verdicts_as_root": same, "differ": differ,
+        report[name] = {"programs": len(jobs), "seconds": best, "median_seconds": median, "runs": runs, "same_verdicts_as_root": same, "differ": differ,
                         "isolation": {s: {k: v for k, v in layers[s].items() if v} for s in SIDES}}  # fmt: skip
     Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
     print(f"report: {args.report}")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import fcntl
 import os
 import time
 from collections.abc import Iterator
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from aceforge.execution.executor import LocalExecutor
-from aceforge.execution.sandbox import UID_BASE
+from aceforge.execution.sandbox import SLOT_DIR, UID_BASE, UID_SLOTS_ENV
 from aceforge.types import ExecResult, Job, Limits
 
 IS_ROOT = os.geteuid() == 0
@@ -24,6 +25,43 @@ def _user_namespaces() -> bool:
 # Namespaces as root (with a sandbox uid) or rootless (a user namespace of the worker's own).
 HAS_NAMESPACES = IS_ROOT or _user_namespaces()
 needs_namespaces = pytest.mark.skipif(not HAS_NAMESPACES, reason="needs root or unprivileged user namespaces")
+
+
+SLOTS_PER_SESSION = 64
+
+
+def session_uids() -> range:
+    """The sandbox uids this session's workers may take (all of them, unless `_own_uid_slots`
+    holds a range; read from the environment, which every copy of this module shares)."""
+    first, _, count = os.environ.get(UID_SLOTS_ENV, "0:4096").partition(":")
+    return range(UID_BASE + int(first), UID_BASE + int(first) + int(count))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_uid_slots() -> Iterator[None]:
+    """This session's workers take sandbox uids from a range no other live test session holds
+    (a lock file per range), so `sandbox_processes` counts this session's leftovers only, not
+    those of engines other people run on the same host."""
+    if not IS_ROOT:
+        yield
+        return
+    os.makedirs(SLOT_DIR, mode=0o700, exist_ok=True)
+    for k in range(1, 4096 // SLOTS_PER_SESSION):  # range 0 stays for engines outside tests
+        fd = os.open(f"{SLOT_DIR}/test-session-{k}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        first = k * SLOTS_PER_SESSION
+        os.environ[UID_SLOTS_ENV] = f"{first}:{SLOTS_PER_SESSION}"
+        try:
+            yield
+        finally:
+            os.environ.pop(UID_SLOTS_ENV, None)
+            os.close(fd)
+        return
+    yield  # every range taken: count every sandbox uid, as before
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -51,8 +89,9 @@ def run(executor: LocalExecutor):
 
 
 def sandbox_processes() -> list[int]:
-    """Pids of live processes owned by any sandbox uid (should be none between jobs)."""
-    pids = []
+    """Pids of live processes owned by a sandbox uid of this test session (should be none
+    between jobs)."""
+    pids, ours = [], session_uids()
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -60,7 +99,7 @@ def sandbox_processes() -> list[int]:
             with open(f"/proc/{entry}/status") as f:
                 for line in f:
                     if line.startswith("Uid:"):
-                        if int(line.split()[1]) >= UID_BASE:
+                        if int(line.split()[1]) in ours:
                             with open(f"/proc/{entry}/stat") as stat:
                                 state = stat.read().split(")")[-1].split()[0]
                             if state != "Z":

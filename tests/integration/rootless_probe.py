@@ -2,6 +2,10 @@
 the engine in rootless mode, then what each did to the host. Prints one JSON object.
 
     python rootless_probe.py VICTIM_DIR   (env ACEFORGE_NO_USER_NAMESPACE=1: Landlock only)
+
+It plants secrets where users keep them, under $HOME (an ssh key, a Hugging Face token): no
+program may read them, nor the environment of the user's other processes through /proc.
+PROBE_IMPORTS (comma-separated) names packages that must still import inside the sandbox.
 """
 
 from __future__ import annotations
@@ -45,6 +49,45 @@ def attacks(victim: str, port: int, sleeper_pgid: int) -> dict[str, str]:
     }
 
 
+SECRETS = {".ssh/id_ed25519": "CANARY-SSH-KEY", ".cache/huggingface/token": "CANARY-HF-TOKEN"}
+
+
+def plant_secrets(home: str) -> None:
+    for rel, text in SECRETS.items():
+        path = os.path.join(home, rel)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o600)
+
+
+def secret_jobs(home: str, sleeper_pid: int) -> list[Job]:
+    """Attacks pass only by reading a secret; the "unreadable" controls pass only when each
+    read fails with the error a hidden or forbidden file gives."""
+    read = "def f(p):\n    try:\n        return open(p, 'rb').read()\n    except OSError as e:\n        return type(e).__name__\n"
+    paths = {k.split("/")[-1]: os.path.join(home, k) for k in SECRETS}
+    paths["environ"] = f"/proc/{sleeper_pid}/environ"
+    jobs = []
+    for name, path in paths.items():
+        jobs.append(
+            Job(
+                f"attack:read_{name}",
+                read,
+                (f"assert b'CANARY' in f({path!r}) or b'hunter2' in f({path!r})",),
+            )
+        )
+        denied = "('FileNotFoundError', 'PermissionError', 'ProcessLookupError')"
+        jobs.append(Job(f"honest:unreadable_{name}", read, (f"assert f({path!r}) in {denied}",)))
+    return jobs
+
+
+def import_jobs() -> list[Job]:
+    names = [n for n in os.environ.get("PROBE_IMPORTS", "").split(",") if n]
+    return [
+        Job(f"honest:import_{n}", f"import {n}\ndef add(a, b):\n    return a + b\n", TESTS) for n in names
+    ]
+
+
 HONEST = {
     "plain": ADD,
     "tempfile": "import tempfile\nwith tempfile.NamedTemporaryFile('w+') as t:\n    t.write('3')\n    t.flush()\n"
@@ -63,6 +106,7 @@ def main() -> None:
     with open(precious, "w") as f:
         f.write("keep me")
     os.environ["PROBE_SECRET"] = "hunter2"
+    plant_secrets(os.environ["HOME"])
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -85,6 +129,9 @@ def main() -> None:
         for k, v in attacks(victim, listener.getsockname()[1], sleeper.pid).items()
     ]
     jobs += [Job(f"honest:{k}", v, TESTS) for k, v in HONEST.items()]
+    jobs += secret_jobs(os.environ["HOME"], sleeper.pid) + import_jobs()
+    chmod = "import os, tempfile\nfd, p = tempfile.mkstemp()\nos.chmod(p, 0o755)\nos.utime(p, (1, 1))\n"
+    jobs.append(Job("meta:chmod_own_temp_file", chmod + ADD, TESTS))  # refused with Landlock alone
     with LocalExecutor(workers=2) as ex:
         report = ex.isolation_report
         results = {r.id: {"pass_rate": r.pass_rate, "status": r.status} for r in ex.run_all(jobs)}
@@ -96,7 +143,7 @@ def main() -> None:
         intact = f.read() == "keep me" and not os.path.islink(precious)
     host = {
         "precious_intact": intact and oct(os.stat(precious).st_mode & 0o777) != "0o777",
-        "victim_files": sorted(os.listdir(victim)),
+        "victim_files": sorted(set(os.listdir(victim)) - {".ssh", ".cache"}),  # those planted
         "loopback_received": got,
         "sleeper_alive": sleeper.poll() is None,
     }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aceforge.execution import sandbox
 from aceforge.execution.frames import FrameReader, write_all
+from aceforge.execution.zygote import settle_all, zygote_pids
 
 if TYPE_CHECKING:
     from aceforge.execution.zygote import Zygote
@@ -77,6 +78,13 @@ class Child:
         unstarted child reads EOF and exits)."""
         self._close_ctrl()
         self.kill(iso)
+        self.close_files()
+
+    def abandon(self) -> None:
+        """Close every descriptor held for a child its zygote never forked (it died, or is
+        retired while still importing: killing it ends the fork in flight too)."""
+        self._close_ctrl()
+        self._close_pipes()
         self.close_files()
 
     def wait(self, timeout_s: float) -> bool:
@@ -152,7 +160,7 @@ class Child:
             if pids is not None:
                 if self.status is None and self.zygote.exit_status(self.pid) is None:
                     kill_pid(self.pid)
-                self.zygote.settle()
+                settle_all()
                 # Once the child's kill is pending it cannot fork: any process it made before
                 # took a pid the count sees.
                 if pids.only_children():
@@ -171,9 +179,16 @@ class Child:
         except OSError:
             pass
         if iso.subreaper:  # what left the group (setsid daemons, double forks)
+            pids = self.zygote.pids
+            if pids is not None:
+                settle_all()
+                if pids.only_children():  # one read: nothing was created, nothing is left
+                    return
             if sandbox.has_children(self.pid):  # they come back to the server once it is gone
                 self._wait_exit(0.5)
-            sandbox.sweep_children({self.zygote.pid})
+            sandbox.sweep_children(zygote_pids())
+            if pids is not None:
+                pids.reset()
 
     def _close_pipes(self) -> None:
         os.close(self.fd)

@@ -33,6 +33,7 @@ from aceforge.execution import sandbox
 from aceforge.execution.child import PIPE_READ, Child
 from aceforge.execution.frames import ChildSpec, Codes, FrameReader, RunFrame, ServerEvent, pack, write_all
 from aceforge.execution.precompile import precompile
+from aceforge.execution.warmsets import Zygotes, import_key
 from aceforge.execution.watch import JobReport, SegmentWatch
 from aceforge.execution.zygote import Zygote, ZygoteLost
 
@@ -85,8 +86,7 @@ class ForkServer:
         self.current: int | None = None
         self.jobs_run = 0
         self.devnull = os.open(os.devnull, os.O_RDONLY)
-        self.warm: Child | None = None
-        self.zygote: Zygote  # started by serve()
+        self.zygotes: Zygotes  # started by serve()
         os.set_blocking(0, False)
 
     # ---- parent channel ----------------------------------------------------------------------
@@ -116,10 +116,10 @@ class ForkServer:
         return True
 
     def serve(self) -> None:
-        self.zygote = Zygote(self.iso)
         if self.iso.pid_namespace or self.iso.subreaper:  # orphans end here: the kernel reaps them
             signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-        self.warm = self.fork_warm()
+        self.zygotes = Zygotes(self.iso, self.devnull)
+        self.zygotes.prefork(self.zygotes.plain)
         alive = True
         while alive or self.queue:
             while not self.queue and alive:
@@ -149,14 +149,16 @@ class ForkServer:
             codes = precompile(job)
             if isinstance(codes, str):  # the program does not compile
                 report.finish_import("syntax_error", codes)
+            # Children of a zygote that imported what the program imports (see warmsets).
+            zygote = self.zygotes.for_key(import_key(codes["p"]) if isinstance(codes, dict) else ())
             pos = 0
             while pos < n and not report.stopped:
-                pos = self.run_segment(codes, self.segment(job, pos), report, workdir)
+                pos = self.run_segment(codes, self.segment(job, pos), report, workdir, zygote)
             if n == 0 and not report.stopped:  # no tests: run the program once for its status
-                self.run_segment(codes, [], report, workdir)
+                self.run_segment(codes, [], report, workdir, zygote)
         finally:
             done = report.done_event(time.monotonic() - started)
-            self.zygote.check()  # rootless, a program can kill it: then this job is to blame
+            self.zygotes.check()  # rootless, a program can kill one: then this job is to blame
             self.emit(done)
             sandbox.clean_after_job(self.iso, workdir)
             self.aborted.discard(jid)
@@ -173,15 +175,9 @@ class ForkServer:
             end += 1
         return list(range(pos, end))
 
-    def fork_warm(self) -> Child:
-        return Child.fork_warm(self.zygote, self.devnull)
-
-    def take_child(self) -> Child:
-        """The warm child (a dead one is caught by `start`: its spec pipe has no reader)."""
-        child, self.warm = self.warm, None
-        return child if child is not None else self.fork_warm()
-
-    def run_segment(self, codes: Codes | str | None, seg: list[int], report: JobReport, workdir: str) -> int:
+    def run_segment(
+        self, codes: Codes | str | None, seg: list[int], report: JobReport, workdir: str, zygote: Zygote
+    ) -> int:
         """Run tests `seg` in one child; returns the index of the first test left to run."""
         job = report.job
         limits = job["limits"]
@@ -197,13 +193,13 @@ class ForkServer:
             "code": code,
         }
         data = marshal.dumps(spec)  # type: ignore[arg-type]  # a TypedDict is a plain dict
-        child = self.take_child()
+        child = self.zygotes.take(zygote)  # a dead one is caught by `start`: no reader
         if not child.start(data):
             child.discard(self.iso)
-            child = self.fork_warm()
+            child = Child.fork_warm(zygote, self.devnull)
             child.start(data)
         started = time.monotonic()
-        self.warm = self.fork_warm()  # forked while this one runs
+        self.zygotes.prefork(zygote)  # forked while this one runs
         watch = SegmentWatch(self, child, report, seg, started)
         next_pos = watch.run()
         stdio = watch.stdio_ran is not None

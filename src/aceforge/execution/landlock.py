@@ -3,8 +3,11 @@ refused (e.g. Ubuntu 24.04's AppArmor policy). Applied once in the launcher, bef
 server starts, so the server, its zygote and every program inherit it: writes only beneath the
 scratch directory (and to /dev/null); no TCP bind or connect where the kernel handles network
 rules (ABI 4+, Linux 6.7); no signal to any process outside the worker (ABI 6+, Linux 6.12:
-the user's shell and the engine itself are out of reach). Reads stay allowed: a program can
-read what the user can, but has no network to send it over and cannot change anything."""
+the user's shell and the engine itself are out of reach); reads and execution only beneath an
+allow-list (``hidden.readable_roots``: the system's directories and Python's), so the user's
+home, ``~/.ssh`` or a token under ``~/.cache`` cannot be opened. Landlock's ptrace rule keeps
+``/proc/PID/environ`` (and the rest of /proc that needs ptrace access) of every process
+outside the worker closed too."""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ SYS_CREATE_RULESET, SYS_ADD_RULE, SYS_RESTRICT_SELF = 444, 445, 446  # x86_64 an
 CREATE_RULESET_VERSION = 1
 RULE_PATH_BENEATH, RULE_NET_PORT = 1, 2
 # Every right that changes the file system, by the ABI that introduced it.
-WRITE_FILE, REMOVE_DIR, REMOVE_FILE = 1 << 1, 1 << 4, 1 << 5
+EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
+READ_RIGHTS = EXECUTE | READ_FILE | READ_DIR
+REMOVE_DIR, REMOVE_FILE = 1 << 4, 1 << 5
 MAKE_RIGHTS = sum(1 << b for b in range(6, 13))  # char, dir, reg, sock, fifo, block, sym
 REFER, TRUNCATE = 1 << 13, 1 << 14
 NET_BIND_TCP, NET_CONNECT_TCP = 1 << 0, 1 << 1
@@ -51,14 +56,17 @@ def write_rights(version: int) -> int:
     return rights
 
 
-def confine(scratch: str, writable_files: tuple[str, ...] = ("/dev/null",)) -> dict[str, object]:
-    """Restrict this process (and all it will start) to writing beneath `scratch`. Needs
+def confine(
+    scratch: str, readable: list[str] | None = None, writable_files: tuple[str, ...] = ("/dev/null",)
+) -> dict[str, object]:
+    """Restrict this process (and all it will start) to writing beneath `scratch` and, given
+    `readable`, to reading and executing beneath those directories (and `scratch`). Needs
     no_new_privs (set by the launcher). Returns what held, for the isolation report."""
     libc = ctypes.CDLL(None, use_errno=True)
     version = abi(libc)
     if version < 1:
         return {"landlock": 0}
-    rights = write_rights(version)
+    rights = write_rights(version) | (READ_RIGHTS if readable is not None else 0)
     net = NET_BIND_TCP | NET_CONNECT_TCP if version >= 4 else 0
     # ABI 6: no signal to a process outside this worker (the user's shell, the engine) and no
     # abstract unix socket outside it.
@@ -70,9 +78,19 @@ def confine(scratch: str, writable_files: tuple[str, ...] = ("/dev/null",)) -> d
         return {"landlock": version, "landlock_error": os.strerror(ctypes.get_errno())}
     try:
         _allow(libc, ruleset, scratch, rights)
+        for path in readable or ():
+            try:
+                _allow(libc, ruleset, path, READ_RIGHTS)
+            except OSError:  # gone since it was listed: nothing there to read
+                pass
         for path in writable_files:
             if os.path.exists(path):
-                _allow(libc, ruleset, path, WRITE_FILE | (TRUNCATE if version >= 3 else 0))
+                _allow(
+                    libc,
+                    ruleset,
+                    path,
+                    (rights & (READ_FILE | WRITE_FILE)) | (TRUNCATE if version >= 3 else 0),
+                )
         if libc.syscall(SYS_RESTRICT_SELF, ruleset, 0) != 0:
             return {"landlock": version, "landlock_error": os.strerror(ctypes.get_errno())}
     finally:
@@ -82,6 +100,7 @@ def confine(scratch: str, writable_files: tuple[str, ...] = ("/dev/null",)) -> d
         "landlock_fs": True,
         "landlock_net": bool(net),
         "landlock_signals": bool(scoped),
+        "secrets_hidden": readable is not None,
         "scratch": scratch,
     }
 
@@ -96,8 +115,10 @@ def _allow(libc: ctypes.CDLL, ruleset: int, path: str, rights: int) -> None:
         os.close(fd)
 
 
-# Landlock does not cover metadata: chmod, chown and utime of the user's files stay possible.
-# A seccomp filter answers EPERM to those calls instead (programs rarely need them).
+# Landlock does not cover metadata: no ABI (up to 7, Linux 6.18) has a right for chmod, chown or
+# utime, so the user's files stay open to them. A seccomp filter answers EPERM to those calls
+# instead, everywhere: it sees registers, not the path behind a pointer, so it cannot single
+# out scratch files (see docs/security.md for what could: a user-notification supervisor).
 _METADATA_SYSCALLS = {
     0xC000003E: (90, 91, 92, 93, 94, 132, 235, 260, 261, 268, 280, 452),  # x86_64
     0xC00000B7: (52, 53, 54, 55, 88, 452),  # arm64

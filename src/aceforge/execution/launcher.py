@@ -20,13 +20,14 @@ import json
 import os
 import sys
 
-from aceforge.execution import landlock
+from aceforge.execution import hidden, landlock
 from aceforge.execution.sandbox import (
     NO_PID_NAMESPACE_ENV,
     NO_USER_NAMESPACE_ENV,
     PRIVATE_TMPS,
     SLOT_DIR,
     UID_BASE,
+    UID_SLOTS_ENV,
     sweep_uid,
 )
 
@@ -100,7 +101,8 @@ def enter_rootless(libc: ctypes.CDLL, report: dict[str, object], tmpfs_mb: int) 
                 f.write(text)
     except OSError as e:
         report["reason"] = f"user namespaces unavailable ({e}): Landlock only"
-        report.update(landlock.confine(scratch_root()))
+        # Reads only beneath the system's and Python's directories: not the user's home.
+        report.update(landlock.confine(scratch_root(), readable=hidden.readable_roots()))
         report["metadata_locked"] = landlock.deny_metadata_changes()  # chmod/chown/utime: EPERM
         # Orphans of programs (daemons, double forks) become the fork server's children
         # (kept across its exec), so it can find and kill them after each job.
@@ -109,6 +111,7 @@ def enter_rootless(libc: ctypes.CDLL, report: dict[str, object], tmpfs_mb: int) 
     report["user_namespace"] = report["network_namespace"] = report["mount_namespace"] = True
     try:
         _check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
+        report.update(hide_secrets(libc))  # before the host turns read-only: these go with it
         report["readonly_host"] = read_only_tree(libc, "/")
         report["kept"] = mount_private_tmps(libc, tmpfs_mb)
         report["private_tmp"] = True
@@ -122,13 +125,37 @@ def enter_rootless(libc: ctypes.CDLL, report: dict[str, object], tmpfs_mb: int) 
     return report
 
 
+def hide_secrets(libc: ctypes.CDLL) -> dict[str, object]:
+    """Cover the user's home and the other secret locations (``hidden.secret_dirs``) with an
+    empty tmpfs each, binding the Python directories beneath them back (read-only once
+    ``read_only_tree`` runs, like everything else). A directory that cannot be covered is
+    reported, and ``secrets_hidden`` is then False."""
+    dirs = hidden.secret_dirs(PRIVATE_TMPS)
+    keep = {d: _open_topmost(hidden.kept_beneath(d)) for d in dirs}  # before a mount hides them
+    done, failed = [], []
+    for d in dirs:
+        try:
+            _check(
+                libc.mount(b"tmpfs", d.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=0755"),
+                f"hide {d}",
+            )
+            _bind_back(libc, keep[d])
+            done.append(d)
+        except OSError as e:  # (descriptors left open are close-on-exec)
+            failed.append(f"{d}: {e.strerror}")
+    report: dict[str, object] = {"hidden": done, "secrets_hidden": not failed}
+    if failed:
+        report["hide_failed"] = failed
+    return report
+
+
 def mount_private_tmps(libc: ctypes.CDLL, tmpfs_mb: int) -> list[str]:
     """A private size-capped tmpfs over /tmp, /var/tmp and /dev/shm; Python's own directories
     under one of them (a venv in /tmp) are bound back read-only. Returns those."""
     kept: list[str] = []
     for path in PRIVATE_TMPS:
         if os.path.isdir(path):
-            keep = _open_topmost([d for d in _python_dirs() if d.startswith(path.rstrip("/") + "/")])
+            keep = _open_topmost([d for d in hidden.python_dirs() if d.startswith(path.rstrip("/") + "/")])
             opts = f"size={tmpfs_mb}m,mode=1777".encode()
             _check(libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, opts), f"mount {path}")
             kept += _bind_back(libc, keep, read_only=True)
@@ -169,7 +196,7 @@ def claim_uid_slot() -> tuple[int, int]:
     The descriptor is inherited by the fork server, so the lock lives as long as it does (the
     kernel drops it when the process dies); taking it here keeps fcntl out of the server."""
     os.makedirs(SLOT_DIR, mode=0o700, exist_ok=True)
-    for slot in range(4096):
+    for slot in slot_range():
         fd = os.open(f"{SLOT_DIR}/slot-{slot}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -179,6 +206,15 @@ def claim_uid_slot() -> tuple[int, int]:
         os.set_inheritable(fd, True)
         return UID_BASE + slot, fd
     raise RuntimeError("no free sandbox uid slot")
+
+
+def slot_range() -> range:
+    """The uid slots this worker may take: all 4,096, or the range `UID_SLOTS_ENV` names."""
+    first, _, count = os.environ.get(UID_SLOTS_ENV, "").partition(":")
+    try:
+        return range(int(first), min(int(first) + int(count), 4096))
+    except ValueError:
+        return range(4096)
 
 
 def pin_to_cpu(slot: int) -> int | None:
@@ -199,11 +235,6 @@ def pin_to_cpu(slot: int) -> int | None:
     except OSError:  # a container that forbids it: the scheduler places the worker
         return None
     return cpu
-
-
-def _python_dirs() -> set[str]:
-    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, *sys.path}
-    return {os.path.realpath(d) for d in dirs if d and os.path.isdir(d)}
 
 
 def _open_topmost(paths: list[str]) -> dict[str, int]:
@@ -237,7 +268,7 @@ def expose_python(libc: ctypes.CDLL) -> list[str]:
     Inside this mount namespace only: the blocking directory is covered by an empty tmpfs and
     just the Python directories are bind-mounted back into it, so nothing else there shows."""
     blocked: dict[str, set[str]] = {}
-    for path in sorted(_python_dirs()):
+    for path in sorted(hidden.python_dirs()):
         parts = path.strip("/").split("/")
         for depth in range(1, len(parts) + 1):
             ancestor = "/" + "/".join(parts[:depth])
@@ -264,6 +295,7 @@ def main() -> None:
         return
     level = sys.argv[1] if len(sys.argv) > 1 else "auto"
     report = enter_namespaces(level)
+    os.chdir("/")  # the caller's directory may be hidden now: nothing after may hold it
     if level != "minimal" and os.geteuid() == 0:
         try:
             uid, _ = claim_uid_slot()

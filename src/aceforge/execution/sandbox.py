@@ -14,9 +14,12 @@ What is a boundary and what is not (read this before trusting the engine):
 * Hygiene, not a boundary: a scrubbed environment, closed inherited file descriptors, capped
   output, a per-test soft timeout (the program can disable it; the hard deadline still holds).
   The program can still *read* world-readable files on the host.
-* Without root (``isolation="minimal"``, or ``"auto"`` as a normal user) only resource limits,
-  the deadline and hygiene remain; sockets are refused by an audit hook, which ctypes can bypass.
-  This is NOT a security sandbox. Use a VM or container for hostile code on a shared host.
+* Without root, ``"auto"`` runs rootless (see ``launcher``): a user namespace with the host
+  read-only, the user's home and secret locations hidden (``hidden``), no network and a pid
+  namespace; or, where user namespaces are refused, Landlock (writes only to a scratch dir,
+  reads only beneath an allow-list, no TCP). ``isolation="minimal"`` keeps only resource
+  limits, the deadline and hygiene (sockets refused by an audit hook, which ctypes can
+  bypass): that is NOT a security sandbox.
 
 The verdict never depends on the child's exit code or output: see ``harness`` and ``plan``.
 """
@@ -37,6 +40,9 @@ ISOLATION_LEVELS = ("auto", "strict", "minimal")
 # host pids and processes, and every program ends with a sweep of the whole host's processes).
 NO_PID_NAMESPACE_ENV = "ACEFORGE_NO_PID_NAMESPACE"  # passed on to the workers' environment
 NO_USER_NAMESPACE_ENV = "ACEFORGE_NO_USER_NAMESPACE"  # rootless: skip user namespaces (Landlock only)
+# "FIRST:COUNT": workers take sandbox uid slots only in that range (a test session holds a
+# range of its own, so it can count its own leftover processes on a shared host).
+UID_SLOTS_ENV = "ACEFORGE_UID_SLOTS"
 # "0": the executor never pins a worker to a CPU (see launcher.pin_to_cpu).
 PIN_WORKERS_ENV = "ACEFORGE_PIN_WORKERS"
 
@@ -60,6 +66,8 @@ class Isolation:
         self.landlock_fs = False  # writes only beneath the scratch directory
         self.landlock_net = False  # no TCP bind or connect
         self.landlock_signals = False  # no signal to a process outside the worker
+        self.secrets_hidden = False  # rootless: the user's home and secret dirs unreadable
+        self.hidden_dirs: list[str] = []  # user namespaces: covered by empty read-only mounts
         self.metadata_locked = False  # Landlock only: chmod, chown, utime refused (seccomp)
         self.subreaper = False  # Landlock only: orphans come back to the fork server
         self.scratch: str | None = None  # Landlock: the one writable directory (work dirs in it)
@@ -80,7 +88,7 @@ class Isolation:
 _LAYERS = (
     "network_namespace", "mount_namespace", "private_tmp", "no_new_privs", "pid_namespace",
     "private_proc", "user_namespace", "readonly_host", "landlock_fs", "landlock_net",
-    "landlock_signals", "subreaper", "metadata_locked",
+    "landlock_signals", "subreaper", "metadata_locked", "secrets_hidden",
 )  # fmt: skip
 
 
@@ -100,6 +108,7 @@ def setup_worker(level: str, namespaces: dict[str, object]) -> Isolation:
     iso.cpu = cpu if isinstance(cpu, int) else None
     iso.exposed_python_dirs = [str(p) for p in namespaces.get("exposed", []) or []]  # type: ignore[attr-defined]
     iso.kept_dirs = [str(p) for p in namespaces.get("kept", []) or []]  # type: ignore[attr-defined]
+    iso.hidden_dirs = [str(p) for p in namespaces.get("hidden", []) or []]  # type: ignore[attr-defined]
     uid = namespaces.get("uid")  # the slot the launcher locked for this worker
     if level != "minimal" and os.geteuid() == 0 and isinstance(uid, int) and uid >= UID_BASE:
         iso.uid = uid  # the launcher swept what an earlier worker in this slot left behind

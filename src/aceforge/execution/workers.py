@@ -14,7 +14,12 @@ from pathlib import Path
 import aceforge
 from aceforge.errors import IsolationUnavailableError, WorkerError
 from aceforge.execution.frames import FrameReader, HelloEvent
-from aceforge.execution.sandbox import NO_PID_NAMESPACE_ENV, NO_USER_NAMESPACE_ENV, PIN_WORKERS_ENV
+from aceforge.execution.sandbox import (
+    NO_PID_NAMESPACE_ENV,
+    NO_USER_NAMESPACE_ENV,
+    PIN_WORKERS_ENV,
+    UID_SLOTS_ENV,
+)
 
 
 @dataclass
@@ -43,7 +48,9 @@ def worker_env() -> dict[str, str]:
     # LD_BIND_NOW: symbols resolved once at start-up, not by every child (each lazy binding
     # writes a page the child would have to copy).
     env = {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": src_root, "LANG": "C.UTF-8"}
-    for switch in (NO_PID_NAMESPACE_ENV, NO_USER_NAMESPACE_ENV):  # what the launcher reads (see sandbox)
+    # What the launcher reads: its switches (see sandbox), and where the user's home and runtime
+    # dir are, to hide them (see hidden; the fork server clears its environment before any fork).
+    for switch in (NO_PID_NAMESPACE_ENV, NO_USER_NAMESPACE_ENV, UID_SLOTS_ENV, "HOME", "XDG_RUNTIME_DIR"):
         if switch in os.environ:
             env[switch] = os.environ[switch]
     return env | {"LD_BIND_NOW": "1"}

@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import struct
+import sys
 from typing import TYPE_CHECKING
 
 from aceforge.execution import harness, sandbox
@@ -42,7 +43,11 @@ class Zygote:
     It is forked once from the fully loaded server, reaps its children and reports their
     exit statuses. Children reach it as fds over a SEQPACKET socket (one message each)."""
 
-    def __init__(self, iso: sandbox.Isolation) -> None:
+    def __init__(
+        self, iso: sandbox.Isolation, preload: tuple[str, ...] = (), first: Zygote | None = None
+    ) -> None:
+        """`preload`: modules the zygote imports before its first fork (see ``warmsets``);
+        `first`: the worker's first zygote, whose pid count every later one shares."""
         self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.exits: dict[int, int] = {}
         self.pending: collections.deque[AwaitsFork] = collections.deque()
@@ -51,13 +56,26 @@ class Zygote:
         if self.pid == 0:
             try:
                 self.sock.close()
-                zygote_main(theirs, iso.uid, block_sockets=not iso.network_namespace)
+                if preload:  # a later zygote: the server's pipes and children's fds are not its own
+                    keep = theirs.fileno()
+                    os.closerange(3, keep)
+                    os.closerange(keep + 1, 1 << 16)
+                zygote_main(theirs, iso.uid, block_sockets=not iso.network_namespace, preload=preload)
             finally:
                 os._exit(0)
         theirs.close()
-        # Created after the fork: the zygote's own pid is the namespace's last one.
+        _ALIVE[self.pid] = self
+        self.importing = bool(preload)  # until its first fork is answered (after the imports)
         self.pids: PidWatch | None = None
-        if iso.pid_namespace and (iso.uid is not None or iso.user_namespace):
+        if first is not None:
+            self.pids = first.pids
+            if self.pids is not None:
+                self.pids.other = True  # this zygote (and its imports' threads) took pids: sweep once
+            return
+        # Created after the fork: the zygote's own pid is the namespace's last one.
+        # Landlock alone (a subreaper, the host's pid namespace): the same count, of the host's
+        # pids; whatever else forks on the host meanwhile only costs the full check.
+        if (iso.pid_namespace and (iso.uid is not None or iso.user_namespace)) or iso.subreaper:
             try:
                 self.pids = PidWatch()
             except (OSError, ValueError):  # no readable count: every program ends with a sweep
@@ -99,6 +117,7 @@ class Zygote:
             raise ZygoteLost("the zygote died")
         kind, pid, status = _MSG.unpack(data)
         if kind == b"P":  # answers come in request order
+            self.importing = False
             # A reused pid: the status of the process that had it before (reported after the
             # server forgot it) must not make the new child look dead.
             self.exits.pop(pid, None)
@@ -119,9 +138,23 @@ class Zygote:
             self._handle(data)
 
     def keep(self) -> set[int]:
-        """The worker's own processes: the server, this zygote, children it forked."""
-        self._drain()
-        return {os.getpid(), self.pid, *self.live}
+        """The worker's own processes: the server, every zygote, the children they forked."""
+        keep = {os.getpid()}
+        for z in list(_ALIVE.values()):
+            z._drain()
+            keep |= {z.pid, *z.live}
+        return keep
+
+    def close(self) -> None:
+        """Retire this zygote (it exits at EOF; killed too, in case it is busy importing)."""
+        _ALIVE.pop(self.pid, None)
+        self.sock.close()
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            if signal.getsignal(signal.SIGCHLD) != signal.SIG_IGN:  # else the kernel reaps it
+                os.waitpid(self.pid, 0)
+        except OSError:
+            pass
 
     def exit_status(self, pid: int) -> int | None:
         if pid not in self.exits:
@@ -134,6 +167,22 @@ class Zygote:
         self.exits.pop(pid, None)
         if len(self.exits) > 4096:  # statuses of children nobody asked about
             self.exits.clear()
+
+
+_ALIVE: dict[int, Zygote] = {}  # this worker's zygotes, by pid
+
+
+def zygote_pids() -> set[int]:
+    return set(_ALIVE)
+
+
+def settle_all() -> None:
+    """Every zygote's pending forks answered: their pids are counted and kept. Not those of a
+    zygote still importing (that could take seconds): its first fork, if it happens now,
+    only costs a sweep."""
+    for z in list(_ALIVE.values()):
+        if not z.importing:
+            z.settle()
 
 
 class PidWatch:
@@ -169,7 +218,60 @@ class PidWatch:
         self.last = self._read()
 
 
-def zygote_main(sock: socket.socket, uid: int | None, block_sockets: bool) -> None:
+def warm_imports(modules: tuple[str, ...]) -> None:
+    """Import `modules` once, before any fork (see ``warmsets``): stdio on /dev/null (a module
+    that prints must not write into the server's frames), one BLAS/OpenMP thread (the zygote
+    stays single-threaded for fork), the environment as it was afterwards. Failures are left
+    for the program to meet itself."""
+    import gc
+
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    saved = dict(os.environ)
+    os.environ.update({k: "1" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")})
+    # Caches a package writes while importing (matplotlib's font list) go to a directory of
+    # the zygote's own, removed afterwards: never into the programs' working directory.
+    scratch = _private_dir()
+    tempdir = getattr(sys.modules.get("tempfile"), "tempdir", None)
+    os.environ.update(
+        {k: scratch for k in ("HOME", "TMPDIR", "MPLCONFIGDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
+    )
+    for name in modules:
+        try:
+            __import__(name)
+        except BaseException:  # ImportError, SystemExit, anything a package raises
+            pass
+    os.environ.clear()
+    os.environ.update(saved)
+    if "tempfile" in sys.modules:  # its cached directory as before: the program's TMPDIR decides
+        setattr(sys.modules["tempfile"], "tempdir", tempdir)  # noqa: B010
+    if scratch != "/nonexistent":
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
+    gc.collect()
+    gc.freeze()
+
+
+def _private_dir() -> str:
+    for base in ("/tmp", "/dev/shm"):
+        try:
+            path = f"{base}/.aceforge-warm-{os.getpid()}"
+            os.mkdir(path, 0o700)
+            return path
+        except OSError:
+            continue
+    return "/nonexistent"  # Landlock: nowhere to write; packages fall back on their own
+
+
+def zygote_main(
+    sock: socket.socket, uid: int | None, block_sockets: bool, preload: tuple[str, ...] = ()
+) -> None:
+    if preload:
+        warm_imports(preload)
+
     def reap(signum: int, frame: object) -> None:
         while True:
             try:

@@ -34,3 +34,23 @@ def test_a_worker_says_hello_runs_this_code_and_retires_on_eof() -> None:
     finally:
         retire(worker)
     assert worker.proc.returncode == 0
+
+
+def test_a_uid_slot_range_confines_the_slots_a_worker_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aceforge.execution.launcher import slot_range
+    from aceforge.execution.sandbox import UID_SLOTS_ENV
+
+    monkeypatch.setenv(UID_SLOTS_ENV, "70:3")
+    assert slot_range() == range(70, 73)
+    assert worker_env()[UID_SLOTS_ENV] == "70:3"  # passed on to the launcher
+    monkeypatch.setenv(UID_SLOTS_ENV, "junk")
+    assert slot_range() == range(4096)
+
+
+def test_this_test_sessions_workers_use_its_own_uid_range(executor) -> None:
+    from tests.conftest import IS_ROOT, session_uids
+
+    if not IS_ROOT:
+        pytest.skip("sandbox uids need root")
+    assert executor.isolation_report["uid"] in session_uids()
+    assert len(session_uids()) < 4096  # this session holds a range of its own
