@@ -14,7 +14,11 @@ def test_the_key_is_the_allow_listed_modules_a_program_imports_nested_ones_too()
         "import numpy as np\nimport os, re\nfrom matplotlib import pyplot\ndef f():\n    import fractions\n"
     )
     assert _key(source) == ("fractions", "matplotlib", "numpy")
-    assert _key("import matplotlib.pyplot as plt\nimport torch.nn\n") == ("matplotlib.pyplot", "torch", "torch.nn")
+    assert _key("import matplotlib.pyplot as plt\nimport torch.nn\n") == (
+        "matplotlib.pyplot",
+        "torch",
+        "torch.nn",
+    )
 
 
 def test_stdlib_modules_the_server_preloads_and_unknown_packages_select_nothing() -> None:
