@@ -42,6 +42,8 @@ def serve_command(
         token = os.environ.get(token_env)
         if not token:
             raise ConfigError(f"--token-env {token_env}: that environment variable is empty")
+    if not 0 < listen["port"] < 65536:
+        raise ConfigError(f"--port must be in 1..65535, got {listen['port']}")
     options.validate()
     if options.kind in ("rm", "hybrid"):
         raise ConfigError("the server serves execution rewards (binary, pass_rate, weighted) for now")

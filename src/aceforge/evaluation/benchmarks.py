@@ -45,8 +45,16 @@ def _humaneval_layout(rows: list[dict[str, Any]], source: str) -> list[dict[str,
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
     opener = gzip.open if path.suffix == ".gz" else open
+    rows = []
     with opener(path, "rt", encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise DataFormatError(str(path), number, None, f"not JSON: {e.msg}") from None
+    return rows
 
 
 def load_benchmark(name: str, path: str | Path | None = None) -> list[dict[str, Any]]:

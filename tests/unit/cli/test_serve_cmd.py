@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from tests.unit.cli.shell import assert_clean_error, help_of, run_cli
 
 
@@ -31,10 +30,5 @@ def test_export_rl_refuses_an_unknown_format(tmp_path: Path) -> None:
     assert done.returncode != 0 and "nope" in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="serve does not check --port: 70000 reaches uvicorn's bind and ends in an OverflowError "
-    "traceback instead of an option error",
-)
 def test_a_port_out_of_range_is_an_option_error(tmp_path: Path) -> None:
     assert_clean_error(run_cli(["serve", "--port", "70000"], tmp_path, timeout=60), "--port")

@@ -36,11 +36,6 @@ def test_a_row_missing_a_field_names_the_file_line_and_field(tmp_path: Path) -> 
     assert (e.value.path, e.value.line, e.value.field) == (str(path), 2, "entry_point")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="benchmarks._jsonl calls json.loads bare: a bad line raises JSONDecodeError, not a "
-    "DataFormatError naming the file and line",
-)
 def test_a_line_that_is_not_json_names_the_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "b.jsonl"
     path.write_text(json.dumps(ROW) + "\n{oops\n")
