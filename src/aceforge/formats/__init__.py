@@ -51,6 +51,7 @@ __all__ = [
     "detect_format",
     "load_data_pickle",
     "read_label",
+    "with_prelude",
 ]
 
 FORMATS = ("aceforge", "apps", "lcb", "codecontests", "kodcode", "humaneval", "mbpp")
@@ -69,7 +70,14 @@ class ReadLabel:
 
     def program(self, code: str) -> str:
         """`code` as the format's judge runs it: after the prelude (see ``judge_program``)."""
-        return judge_program(code) if self.prelude else code
+        return with_prelude(self.prelude, code)
+
+
+def with_prelude(prelude: str, code: str) -> str:
+    """`code` after `prelude`; the judges' own imports (JUDGE_IMPORTS) as ``judge_program`` puts them."""
+    if not prelude:
+        return code
+    return judge_program(code) if prelude == JUDGE_IMPORTS else prelude + code
 
 
 def detect_format(label: Any) -> str | None:
