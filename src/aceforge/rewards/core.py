@@ -119,16 +119,18 @@ def reward_label(label: Any) -> ReadLabel:
         raise ConfigError(" ".join(x for x in ("label", e.field, e.problem) if x)) from None
 
 
-def labelled_item(completion: str, label: Any, entry_point: str | None = None, **kw: Any) -> RewardItem:
-    """The item for `completion` under `label` (its tests, entry point and prelude); a label that
-    cannot be read gives an item with `label_error`, rewarded `floor` with flag "bad_label", so
-    one bad row never fails a serving batch."""
+def labelled_item(
+    completion: str, label: Any, entry_point: str | None = None, prelude: str = "", **kw: Any
+) -> RewardItem:
+    """The item for `completion` under `label` (its tests, entry point and prelude; `entry_point`
+    and `prelude` given, e.g. by a stage row, win); a label that cannot be read gives an item with
+    `label_error`, rewarded `floor` with flag "bad_label", so one bad row never fails a batch."""
     try:
         read = reward_label(label)
     except ConfigError as e:
         return RewardItem(completion, [], entry_point, label_error=str(e), **kw)
     return RewardItem(
-        completion, list(read.tests), entry_point or read.entry_point, prelude=read.prelude, **kw
+        completion, list(read.tests), entry_point or read.entry_point, prelude=prelude or read.prelude, **kw
     )
 
 
