@@ -63,3 +63,14 @@ def test_a_named_format_and_duplicate_ids_are_checked() -> None:
         stage_rows([("f.jsonl", 1, apps)], "mbpp")
     with pytest.raises(DataFormatError, match=r"f\.jsonl:2: field 'id': duplicate id 'a'"):
         stage_rows([("f.jsonl", 1, apps), ("f.jsonl", 2, apps)])
+
+
+def test_an_aceforge_label_carries_its_prelude() -> None:
+    read = read_label({"tests": ["assert f() == 1"], "prelude": "from typing import *\n"})
+    assert (
+        read.prelude == "from typing import *\n"
+        and read.program("x = 1\n") == "from typing import *\nx = 1\n"
+    )
+    assert read_label(["assert f() == 1"]).prelude == ""
+    with pytest.raises(DataFormatError, match="field 'prelude': must be a string"):
+        read_label({"tests": [], "prelude": 3})
