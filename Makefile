@@ -17,6 +17,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q 'torch==2.13.0' || $(PY) -m pip install -q torch  # CPU build from this machine's disk when there
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install -q --no-cache-dir 'llama-cpp-python[server]>=0.3.2'
 	$(PY) -m pip install -q -e '.[dev,local,serve,rl,train,ray,docs]'
+	# verl's own sandbox client for tests/integration/test_sandbox_api.py, unpacked beside the venv's
+	# site-packages, never into it: verl's wheel ships a top-level `tests` package that shadows ours.
+	$(PY) -m pip install -q --no-deps --target $(VENV)/verl-0.7.0 verl==0.7.0
 	touch $@
 
 # The main job on embedded defaults: the whole pipeline (synth → filter → sample → score →

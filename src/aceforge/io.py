@@ -118,6 +118,13 @@ def _format_tests(rec: dict[str, Any], path: str, line: int, errors: _Errors) ->
     return {**rec, "tests": tests, "program": program}
 
 
+def _with_prelude(prelude: str | None, program: str) -> str:
+    """The program after an ``aceforge import`` row's prelude (its format's judge imports)."""
+    from aceforge.formats import with_prelude  # the readers sit above io
+
+    return with_prelude(prelude, program) if prelude else program
+
+
 def read_exec_rows(path: str | Path) -> list[ExecRow]:
     """Validate every row before any work; all problems are reported together."""
     errors = _Errors(str(path))
@@ -140,6 +147,10 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
             elif not isinstance(rec[field], kind):
                 errors.add(line, field, f"must be a {kind.__name__}, got {type(rec[field]).__name__}")
                 ok = False
+        prelude = rec.get("prelude")
+        if prelude is not None and not isinstance(prelude, str):
+            errors.add(line, "prelude", f"must be a string, got {type(prelude).__name__}")
+            ok = False
         timeout = rec.get("timeout_s")
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
@@ -158,7 +169,7 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
         rows.append(
             ExecRow(
                 rec["id"],
-                rec["program"],
+                _with_prelude(prelude, rec["program"]),
                 tuple(t for t in tests if t is not None),
                 float(timeout) if timeout is not None else None,
             )

@@ -26,10 +26,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from aceforge.errors import ConfigError
 from aceforge.execution.base import Executor
 from aceforge.rewards import openrlhf
-from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, parse_label
+from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, labelled_item
 from aceforge.sandbox_api import add_sandbox_routes
 
 log = logging.getLogger("aceforge.serve")
@@ -253,17 +252,15 @@ async def _score(state: ServerState, request: Any, items: list[RewardItem]) -> l
 
 
 def _reward_item(k: int, it: Any) -> RewardItem:
-    """Item `k` of a /reward body; a malformed one is a 422 (shape) or 400 (label) naming it."""
+    """Item `k` of a /reward body; a malformed one is a 422 naming it, one whose label no format
+    reads is rewarded `floor` with flag "bad_label" (and its `error`)."""
     from fastapi import HTTPException
 
     if not isinstance(it, dict) or not isinstance(it.get("completion"), str):
         raise HTTPException(422, f"items[{k}] needs a string 'completion'")
-    try:
-        tests, entry = parse_label(it.get("tests", it.get("label")))
-    except ConfigError as e:
-        raise HTTPException(400, f"items[{k}].tests: {e}") from None
-    return RewardItem(
-        it["completion"], tests, it.get("entry_point") or entry, it.get("question"), it.get("group")
+    label = it.get("tests", it.get("label"))
+    return labelled_item(
+        it["completion"], label, it.get("entry_point"), question=it.get("question"), group=it.get("group")
     )
 
 

@@ -120,3 +120,27 @@ def test_demo_example_file_runs(tmp_path):
     assert by_id["exit-hack"]["pass_rate"] == 0.0
     assert by_id["hangs-on-one-test"]["outcomes"] == ["passed", "passed", "timeout", "passed"]
     assert by_id["stdin-stdout"]["pass_rate"] == 1.0
+
+
+def test_import_converts_a_dataset_and_writes_nothing_when_a_row_is_bad(tmp_path: Path) -> None:
+    data = REPO / "tests" / "data" / "formats"
+    out = tmp_path / "rows.jsonl"
+    done = aceforge("import", str(data / "verl_prime_code.jsonl"), "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert len(rows) == 2 and {r["format"] for r in rows} == {"apps"} and all(r["prelude"] for r in rows)
+    assert "2 rows" in done.stdout
+    # a bad row anywhere: every bad row named, the earlier output left as it was
+    before = out.read_text()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        (data / "mbpp.jsonl").read_text() + '{"id": "x", "test_list": 3}\n{"task_id": 9, "inputs": ["1"]}\n'
+    )
+    failed = aceforge("import", str(bad), "--format", "auto", "-o", str(out))
+    assert failed.returncode == 2 and "2 bad rows" in failed.stderr
+    assert "bad.jsonl:5: field 'test_list'" in failed.stderr and "bad.jsonl:6:" in failed.stderr
+    assert out.read_text() == before and not list(tmp_path.glob("*.tmp"))
+    named = aceforge(
+        "import", str(data / "mbpp.jsonl"), "--format", "humaneval", "-o", str(tmp_path / "x.jsonl")
+    )
+    assert named.returncode == 2 and "mbpp.jsonl:1:" in named.stderr and not (tmp_path / "x.jsonl").exists()

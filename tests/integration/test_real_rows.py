@@ -42,11 +42,10 @@ def test_verl_prime_code_rows_agree_with_prime_code(executor) -> None:
 def test_rllm_rows_through_the_verl_reward_face(executor) -> None:
     """rllm's reward tests (code_contests, codeforces, TACO stdin and call-based, LiveCodeBench
     stdin and functional, KodCode): every response is correct there, with the ground truth
-    passed as verl passes it. One disagreement, explained: the LiveCodeBench functional answer
-    uses ``List`` without importing it; rllm (like LiveCodeBench's and APPS's runners) puts
-    ``from typing import *`` and the standard library before every program. The reward face
-    runs the answer as written (an import error, 0); with the format's prelude, which the label
-    reader returns, it passes."""
+    passed as verl passes it, and every one scores 1 here. The LiveCodeBench functional answer
+    uses ``List`` without importing it: rllm (like LiveCodeBench's and APPS's runners) puts
+    ``from typing import *`` and the standard library before every program, and so does the
+    reward face (the label's prelude); run as written, it is an import error."""
     data = rows("rllm_code_reward.jsonl")
     assert {r["data_source"] for r in data} >= {"taco", "livecodebench", "kodcode", "code_contests"}
     out = compute_score_batch(
@@ -54,14 +53,13 @@ def test_rllm_rows_through_the_verl_reward_face(executor) -> None:
         [{"reward": {"kind": "pass_rate"}}] * len(data),
     )  # fmt: skip
     scores = {r["id"]: (o["score"], o["flags"]) for r, o in zip(data, out, strict=True)}
+    assert set(scores.values()) == {(1.0, "")} and len(scores) == len(data)
     lcb = "rllm-test_reward_livecodebench-1"
-    assert scores.pop(lcb) == (0.0, "import_error")
-    assert set(scores.values()) == {(1.0, "")}
     row = next(r for r in data if r["id"] == lcb)
     read = read_label(row["ground_truth"])
     code = extract_code(row["completion"], read.entry_point).code
-    (ok,) = executor.run_all([Job(lcb, read.program(code), read.tests)])
-    assert ok.all_passed and read.prelude.startswith("from string import *")
+    (bare,) = executor.run_all([Job(lcb, code, read.tests)])
+    assert bare.status == "import_error" and read.prelude.startswith("from string import *")
 
 
 def test_kodcode_trials_agree_with_kodcodes_own_pytest_verdicts(executor) -> None:

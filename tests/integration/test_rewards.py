@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 
 from aceforge.errors import ConfigError
 from aceforge.rewards.adapters import compute_score, compute_score_batch, openrlhf_reward, trl_reward
-from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, label_of, parse_tests
+from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, label_of, labelled_item, parse_tests
 from aceforge.rewards.datasets import rl_row
 from aceforge.types import StdioTest
 
@@ -110,6 +111,47 @@ def test_faces_give_the_cores_rewards(executor) -> None:
     assert grouped[2:] == [-1.0, -1.0] and grouped[1] != alone[1]  # weighted: the group weighs HALF's tests
 
 
+def test_a_bad_label_among_good_ones_scores_floor_with_a_flag_on_every_face() -> None:
+    good = label_of(TESTS)
+    labels = [good, "not json", good, {"inputs": ["1"], "outputs": []}]
+    options = RewardOptions("pass_rate", floor=-1.0)
+    want = [1.0, -1.0, 1.0, -1.0]
+    seen: list = []
+    assert trl_reward(options, on_results=seen.extend)(["p"] * 4, [RIGHT] * 4, tests=labels) == want
+    assert [r.flags for r in seen] == [[], ["bad_label"], [], ["bad_label"]]
+    assert "not JSON" in (seen[1].error or "") and "outputs" in (seen[3].error or "")
+    out = openrlhf_reward(["p" + RIGHT] * 4, ["p"] * 4, labels, options)
+    assert out["rewards"] == want and out["extra_logs"]["bad_label"] == [0.0, 1.0, 0.0, 1.0]
+    extra = {"reward": {"kind": "pass_rate", "floor": -1.0}}
+    verl = compute_score_batch(["a"] * 4, [RIGHT] * 4, labels, [extra] * 4)
+    assert [v["score"] for v in verl] == want and [v["flags"] for v in verl] == [
+        "",
+        "bad_label",
+        "",
+        "bad_label",
+    ]
+    assert compute_score("a", RIGHT, "not json", extra) == {
+        "score": -1.0,
+        "pass_rate": 0.0,
+        "flags": "bad_label",
+    }
+
+
+def test_the_formats_prelude_is_run_before_the_answer_as_its_judge_does(executor) -> None:
+    """rllm's LiveCodeBench row: a LeetCode answer annotated ``List[int]`` with no import, which
+    LiveCodeBench's runner accepts because it star-imports ``typing`` before every program."""
+    lines = Path("tests/data/formats/rllm_code_reward.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(x) for x in lines]
+    row = next(r for r in rows if r["id"] == "rllm-test_reward_livecodebench-1")
+    assert "List[int]" in row["completion"] and "import" not in row["completion"]
+    item = labelled_item(row["completion"], row["ground_truth"])
+    assert item.prelude and item.tests
+    core = RewardCore(executor, RewardOptions("binary"))
+    with_prelude, bare = core.score([item, RewardItem(item.completion, item.tests, item.entry_point)])
+    assert with_prelude.reward == 1.0 and with_prelude.code == bare.code  # the reported code is the answer's
+    assert bare.reward == 0.0  # NameError: List, as a judge without the imports would say
+
+
 def test_format_reward_and_stdio_tests(executor) -> None:
     program = "```python\nprint(sum(map(int, input().split())))\n```"
     tests = [StdioTest("1 2\n", "3\n"), StdioTest("5 5\n", "10\n")]
@@ -158,7 +200,7 @@ def test_openrlhf_reward_function_shapes() -> None:
     label = label_of(TESTS)
     out = openrlhf_reward([prompt + RIGHT, prompt + EXIT], [prompt, prompt], [label, label])
     assert out["rewards"] == [1.0, 0.0] and out["scores"][0] == 1.0
-    assert set(out["extra_logs"]) == {"pass_rate", "no_code", "response_unlocated"}
+    assert set(out["extra_logs"]) == {"pass_rate", "no_code", "response_unlocated", "bad_label"}
 
 
 def test_trl_reward_function_shapes() -> None:

@@ -60,20 +60,23 @@ def server() -> Iterator[str]:
 
 def verl_file(relative: str) -> Path | None:
     """A file of verl's distribution: installed (``pip install --no-deps verl==0.7.0``) or
-    unpacked where ACEFORGE_VERL_DIR says (``pip install --no-deps --target DIR verl==0.7.0``:
-    verl's wheel ships a top-level ``tests`` package, which on sys.path would shadow ours)."""
+    unpacked where ACEFORGE_VERL_DIR says, by default the venv's ``verl-0.7.0`` folder that
+    ``make test`` fills (``pip install --no-deps --target DIR verl==0.7.0``: verl's wheel ships a
+    top-level ``tests`` package, which on sys.path would shadow ours)."""
     try:
         return Path(str(importlib.metadata.distribution("verl").locate_file(relative)))
     except importlib.metadata.PackageNotFoundError:
-        root = os.environ.get("ACEFORGE_VERL_DIR")
-        return Path(root) / relative if root and (Path(root) / relative).is_file() else None
+        root = Path(os.environ.get("ACEFORGE_VERL_DIR") or Path(sys.prefix) / "verl-0.7.0")
+        return root / relative if (root / relative).is_file() else None
 
 
 @pytest.fixture(scope="module")
 def verl_client() -> ModuleType:
     path = verl_file("verl/utils/reward_score/sandbox_fusion/utils.py")
     if path is None:
-        pytest.skip("verl is not installed (pip install --no-deps verl==0.7.0, or ACEFORGE_VERL_DIR)")
+        pytest.skip(
+            "verl is not unpacked: make test does it (pip install --no-deps --target .venv/verl-0.7.0 verl==0.7.0)"
+        )
     spec = importlib.util.spec_from_file_location("verl_sandbox_fusion_utils", str(path))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -74,9 +74,18 @@ def test_openrlhf_protocol_over_http() -> None:
             server.url + "/reward", json={"items": [{"completion": RIGHT, "tests": TESTS}]}, timeout=30
         )
         assert plain.json()["results"][0]["outcomes"] == ["passed"] * 3
+        # a bad label among good ones: that item's reward is the floor, flagged; the batch stands
+        two = body(RIGHT, RIGHT)
+        bad = httpx.post(
+            server.url + "/get_reward", json={**two, "labels": ["nope", two["labels"][1]]}, timeout=30
+        )
+        assert bad.status_code == 200 and bad.json()["rewards"] == [0.0, 1.0]
+        assert bad.json()["extra_logs"]["bad_label"] == [1.0, 0.0]
+        items = [{"completion": RIGHT, "tests": "nope"}, {"completion": RIGHT, "tests": TESTS}]
+        mixed = httpx.post(server.url + "/reward", json={"items": items}, timeout=30).json()["results"]
+        assert [r["reward"] for r in mixed] == [0.0, 1.0] and mixed[0]["flags"] == ["bad_label"]
+        assert "not JSON" in mixed[0]["error"] and "error" not in mixed[1]
         # bad input: a clear 4xx naming the field, never a 500
-        bad = httpx.post(server.url + "/get_reward", json={**body(RIGHT), "labels": ["nope"]}, timeout=10)
-        assert bad.status_code == 400 and "labels[0]" in bad.json()["detail"]
         assert httpx.post(server.url + "/get_reward", json={"query": ["x"]}, timeout=10).status_code == 422
         assert httpx.post(server.url + "/get_reward", content=b"{oops", timeout=10).status_code == 400
         # concurrent requests are batched

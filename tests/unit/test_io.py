@@ -149,3 +149,20 @@ def test_exec_rows_with_bad_dataset_labels_name_line_and_field(tmp_path):
     text = str(e.value)
     assert f"{p}:1: field 'tests.outputs': 0 outputs for 1 inputs" in text
     assert f"{p}:2: field 'tests[0].compare': unknown compare mode 'fuzzy'" in text
+
+
+def test_an_imported_rows_prelude_goes_before_its_program(tmp_path):
+    from aceforge.formats.competitive import JUDGE_IMPORTS
+
+    rows = [
+        {"id": "a", "program": "x = List\n", "tests": [], "prelude": "from typing import *\n"},
+        {"id": "b", "program": "y = 1\n", "tests": [], "prelude": JUDGE_IMPORTS},
+    ]
+    a, b = read_exec_rows(write_lines(tmp_path / "in.jsonl", [json.dumps(r) for r in rows]))
+    assert a.program == "from typing import *\nx = List\n"
+    assert b.program.startswith("from string import *") and b.program.endswith("y = 1\n")
+    bad = write_lines(
+        tmp_path / "bad.jsonl", [json.dumps({"id": "c", "program": "", "tests": [], "prelude": 3})]
+    )
+    with pytest.raises(DataFormatError, match="field 'prelude'"):
+        read_exec_rows(bad)

@@ -38,8 +38,12 @@ def test_reward_route_scores_items_and_names_bad_ones(executor) -> None:
         results = client.post("/reward", json={"items": items}).json()["results"]
         assert [r["reward"] for r in results] == [1.0, 0.5, -1.0] and results[2]["flags"] == ["no_code"]
         assert client.get("/health").json()["items"] == 3
+        # a bad label inside a good body: that item gets the floor and a flag, the rest is scored
+        mixed = [{"completion": RIGHT, "tests": 5}, {"completion": RIGHT, "tests": TESTS}]
+        got = client.post("/reward", json={"items": mixed}).json()["results"]
+        assert [r["reward"] for r in got] == [-1.0, 1.0] and got[0]["flags"] == ["bad_label"]
+        assert "label" in got[0]["error"]
         bad = [({"items": 3}, 422, "list 'items'"), ({"items": [{"tests": TESTS}]}, 422, r"items\[0\] needs"),
-               ({"items": [{"completion": RIGHT, "tests": 5}]}, 400, r"items\[0\].tests"),
                ({"items": items + items}, 413, "at most 3")]  # fmt: skip
         for body, status, says in bad:
             r = client.post("/reward", json=body)

@@ -9,6 +9,7 @@ import typer
 
 from aceforge.cli.audit_cmd import audit_command
 from aceforge.cli.exec_cmd import exec_command, humaneval_jobs_command
+from aceforge.cli.import_cmd import import_command
 from aceforge.cli.rl_cmd import train_rl_command
 from aceforge.cli.rm_cmd import bon_command, bon_sample_command, train_rm_command
 from aceforge.cli.run_cmd import run_command
@@ -40,6 +41,7 @@ app.command("export-rl")(export_rl_command)
 app.command("serve")(serve_command)
 app.command("exec")(exec_command)
 app.command("humaneval-jobs")(humaneval_jobs_command)
+app.command("import")(import_command)
 
 
 def main() -> None:

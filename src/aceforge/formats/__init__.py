@@ -5,8 +5,8 @@
 Formats (``format`` names one; ``None`` detects it from the label's keys):
 
 =============  =====================================================================
-aceforge       ``{"tests": [assert | {"input", "output", "compare"?}], "entry_point"?}``
-               or a bare list of them
+aceforge       ``{"tests": [assert | {"input", "output", "compare"?}], "entry_point"?,
+               "prelude"?}`` or a bare list of them
 apps           APPS / TACO / PRIME (verl ``prime_code``): ``{"inputs", "outputs",
                "fn_name"?}``, or a row whose ``input_output`` holds it
 lcb            LiveCodeBench: a row with ``public_test_cases`` / ``private_test_cases``
@@ -51,6 +51,7 @@ __all__ = [
     "detect_format",
     "load_data_pickle",
     "read_label",
+    "with_prelude",
 ]
 
 FORMATS = ("aceforge", "apps", "lcb", "codecontests", "kodcode", "humaneval", "mbpp")
@@ -69,7 +70,14 @@ class ReadLabel:
 
     def program(self, code: str) -> str:
         """`code` as the format's judge runs it: after the prelude (see ``judge_program``)."""
-        return judge_program(code) if self.prelude else code
+        return with_prelude(self.prelude, code)
+
+
+def with_prelude(prelude: str, code: str) -> str:
+    """`code` after `prelude`; the judges' own imports (JUDGE_IMPORTS) as ``judge_program`` puts them."""
+    if not prelude:
+        return code
+    return judge_program(code) if prelude == JUDGE_IMPORTS else prelude + code
 
 
 def detect_format(label: Any) -> str | None:
@@ -124,7 +132,18 @@ def read_label(label: Any, format: str | None = None, where: Where | None = None
     tests, entry = _READERS[name](label, where)
     if not tests and name != "aceforge":  # aceforge's own labels may be empty, as before
         raise where.error(None, f"the {name} label has no tests")
-    return ReadLabel(tuple(tests), entry, name, JUDGE_IMPORTS if name in ("apps", "lcb") else "")
+    return ReadLabel(tuple(tests), entry, name, _prelude(name, label, where))
+
+
+def _prelude(name: str, label: Any, where: Where) -> str:
+    """The judge's imports for APPS/PRIME and LiveCodeBench; an aceforge label's own ``prelude``
+    (an imported row's, carried on by ``label_of``)."""
+    if name in ("apps", "lcb"):
+        return JUDGE_IMPORTS
+    prelude = label.get("prelude", "") if name == "aceforge" and isinstance(label, dict) else ""
+    if not isinstance(prelude, str):
+        raise where.error("prelude", f"must be a string, got {type(prelude).__name__}")
+    return prelude
 
 
 def _read_aceforge(label: Any, where: Where) -> tuple[list[Test], str | None]:

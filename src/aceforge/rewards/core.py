@@ -3,7 +3,8 @@
 A batch goes to the engine in one call; the reward kind (``rewards.kinds``: binary, pass_rate,
 weighted, rm, hybrid) turns the outcomes (and for rm/hybrid the scores of a reward model you
 pass) into rewards. Then, once, for every kind: an answer the kind has no reward for (no code,
-code that does not parse, no tests to run it on) gets `floor` and a flag, never an exception;
+code that does not parse, no tests to run it on, a label no format reads: flag ``bad_label``)
+gets `floor` and a flag, never an exception;
 and an optional format reward (R1-style ``<think>…</think>`` before the answer) is added with
 weight `format_weight`. Items share a group (for `weighted`) when they share `group`, e.g. a
 prompt.
@@ -20,7 +21,7 @@ from typing import Any
 from aceforge.errors import ConfigError, DataFormatError
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
-from aceforge.formats import read_label
+from aceforge.formats import ReadLabel, read_label, with_prelude
 from aceforge.rewards.kinds import REGISTRY, Evidence, kind_named
 from aceforge.types import ExecResult, Job, Limits, StdioTest, Test
 
@@ -66,6 +67,8 @@ class RewardItem:
     question: str | None = None  # needed by rm / hybrid
     group: str | None = None  # weighted: items of one group weigh each other's tests
     located: str = "given"  # how the completion was cut from what the framework sent (response.HOWS)
+    prelude: str = ""  # what the label's format's judge puts before every program (ReadLabel.prelude)
+    label_error: str | None = None  # the label could not be read: `floor` and flag "bad_label"
 
 
 @dataclass
@@ -79,10 +82,11 @@ class RewardResult:
     flags: list[str] = field(default_factory=list)
     rm_score: float | None = None
     located: str = "given"
+    error: str | None = None  # why the label could not be read (flag "bad_label")
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (the reward server's item layout)."""
-        return {
+        out = {
             "reward": self.reward,
             "pass_rate": self.pass_rate,
             "outcomes": self.outcomes,
@@ -91,6 +95,7 @@ class RewardResult:
             "rm_score": self.rm_score,
             "located": self.located,
         }
+        return out if self.error is None else {**out, "error": self.error}
 
 
 def parse_tests(label: Any) -> list[Test]:
@@ -102,11 +107,31 @@ def parse_tests(label: Any) -> list[Test]:
 
 def parse_label(label: Any) -> tuple[list[Test], str | None]:
     """A label's tests and its ``entry_point`` (None when the label names none)."""
+    read = reward_label(label)
+    return list(read.tests), read.entry_point
+
+
+def reward_label(label: Any) -> ReadLabel:
+    """A label read in its (detected) format; a bad one raises `ConfigError` naming the field."""
     try:
-        read = read_label(label)
+        return read_label(label)
     except DataFormatError as e:
         raise ConfigError(" ".join(x for x in ("label", e.field, e.problem) if x)) from None
-    return list(read.tests), read.entry_point
+
+
+def labelled_item(
+    completion: str, label: Any, entry_point: str | None = None, prelude: str = "", **kw: Any
+) -> RewardItem:
+    """The item for `completion` under `label` (its tests, entry point and prelude; `entry_point`
+    and `prelude` given, e.g. by a stage row, win); a label that cannot be read gives an item with
+    `label_error`, rewarded `floor` with flag "bad_label", so one bad row never fails a batch."""
+    try:
+        read = reward_label(label)
+    except ConfigError as e:
+        return RewardItem(completion, [], entry_point, label_error=str(e), **kw)
+    return RewardItem(
+        completion, list(read.tests), entry_point or read.entry_point, prelude=prelude or read.prelude, **kw
+    )
 
 
 def label_of(tests: Sequence[Test], **extra: Any) -> str:
@@ -151,7 +176,7 @@ class RewardCore:
         ]
         rewards = self.kind.reward(evidence, self.options.rm_weight)
         for item, r, value in zip(items, out, rewards, strict=True):
-            r.reward = self.options.floor if value is None else value
+            r.reward = self.options.floor if value is None or item.label_error else value
             self._format_bonus(item, r)
         return out
 
@@ -160,7 +185,9 @@ class RewardCore:
         opts = self.options
         limits = Limits(timeout_s=opts.timeout_s, memory_mb=opts.memory_mb)
         jobs = [
-            Job(str(k), code, tuple(item.tests), limits, fail_fast=opts.stop_early)
+            Job(
+                str(k), with_prelude(item.prelude, code), tuple(item.tests), limits, fail_fast=opts.stop_early
+            )
             for k, (item, code) in enumerate(zip(items, codes, strict=True))
             if code.strip() and item.tests
         ]
@@ -188,6 +215,8 @@ class RewardCore:
 
 def _result(item: RewardItem, code: str, reason: str | None, r: ExecResult | None) -> RewardResult:
     """The evidence of one item, its reward not yet set."""
+    if item.label_error is not None:
+        return RewardResult(0.0, 0.0, [], code, ["bad_label"], located=item.located, error=item.label_error)
     if r is None:
         flag = "no_tests" if not item.tests else (reason or "no_code")
         return RewardResult(0.0, 0.0, ["not_run"] * len(item.tests), code, [flag], located=item.located)

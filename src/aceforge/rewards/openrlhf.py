@@ -16,7 +16,7 @@ from typing import Any
 
 from aceforge.errors import ConfigError
 from aceforge.rewards import engine
-from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, parse_label
+from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, labelled_item
 from aceforge.rewards.response import isolate_response
 
 
@@ -30,7 +30,7 @@ class WireError(ConfigError):
 
 def request_items(queries: Any, prompts: Any, labels: Any) -> list[RewardItem]:
     """Reward items from OpenRLHF's three lists: each response cut out of its query, each
-    label's tests and entry point."""
+    label's tests and entry point (a label no format reads: `floor`, flag ``bad_label``)."""
     if not all(isinstance(x, list | tuple) for x in (queries, prompts, labels)):
         raise WireError(422, "body needs lists 'query', 'prompts' and 'labels'")
     if not len(queries) == len(prompts) == len(labels):
@@ -39,12 +39,8 @@ def request_items(queries: Any, prompts: Any, labels: Any) -> list[RewardItem]:
     for k, (q, p, label) in enumerate(zip(queries, prompts, labels, strict=True)):
         if not isinstance(q, str) or not isinstance(p, str):
             raise WireError(422, f"query[{k}] and prompts[{k}] must be strings")
-        try:
-            tests, entry = parse_label(label)
-        except ConfigError as e:
-            raise WireError(400, f"labels[{k}]: {e}") from None
         found = isolate_response(q, p)
-        items.append(RewardItem(found.response, tests, entry, group=p, located=found.how))
+        items.append(labelled_item(found.response, label, group=p, located=found.how))
     return items
 
 
@@ -57,6 +53,7 @@ def response_body(results: Sequence[RewardResult]) -> dict[str, Any]:
             "pass_rate": [r.pass_rate for r in results],
             "no_code": [float("no_code" in r.flags) for r in results],
             "response_unlocated": [float(r.located == "unlocated") for r in results],
+            "bad_label": [float("bad_label" in r.flags) for r in results],
         },
     }
 

@@ -5,7 +5,8 @@ completion_ids=..., **columns)`` with every dataset column but the prompt as a k
 Completions are decoded with special tokens skipped; in conversational datasets they are lists
 of messages. A ``tests`` column holds each row's label; the entry point comes from an
 ``entry_point`` column or the label. Rows without tests get None (TRL then ignores this reward
-for them). ``trl_reward(asynchronous=True)`` is an ``async def`` for TRL's async reward path.
+for them); a label no format reads gets `floor` (flag ``bad_label`` in ``on_results``).
+``trl_reward(asynchronous=True)`` is an ``async def`` for TRL's async reward path.
 Reward kinds ``rm``/``hybrid`` take a scorer (``rm=``) and read the question from a ``question``
 column (else the prompt). ``on_results`` sees every batch's full results (flags, outcomes).
 """
@@ -18,7 +19,14 @@ from typing import Any
 
 from aceforge.execution.base import Executor
 from aceforge.rewards import engine
-from aceforge.rewards.core import RewardCore, RewardItem, RewardOptions, RewardResult, RMScoreFn, parse_label
+from aceforge.rewards.core import (
+    RewardCore,
+    RewardItem,
+    RewardOptions,
+    RewardResult,
+    RMScoreFn,
+    labelled_item,
+)
 
 
 def completion_text(completion: Any) -> str:
@@ -49,16 +57,14 @@ def trl_reward(
             raise KeyError(f"the dataset needs a {tests_column!r} column with each row's tests")
         entries = columns.get("entry_point") or [None] * len(completions)
         questions = columns.get("question") or [None] * len(completions)
-        items, keep = [], []
+        items: list[RewardItem] = []
+        keep = []
         for k, (c, label) in enumerate(zip(completions, labels, strict=True)):
             if label is None:
                 continue
-            tests, entry = parse_label(label)
             question = questions[k] or completion_text(prompts[k])
             items.append(
-                RewardItem(
-                    completion_text(c), tests, entries[k] or entry, question=question, group=str(prompts[k])
-                )
+                labelled_item(completion_text(c), label, entries[k], question=question, group=str(prompts[k]))
             )
             keep.append(k)
         results = engine.score(core or engine.shared_core(options, executor), items) if items else []

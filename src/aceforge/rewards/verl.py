@@ -7,7 +7,8 @@ alone (``skip_special_tokens=True``); ``ground_truth`` is the label JSON that
 ``aceforge export-rl --format verl`` wrote. verl adds keyword arguments of its own
 (``reward_kwargs`` from the config; ``reward_router_address`` and ``reward_model_tokenizer`` in
 the reward loop): they are accepted and ignored. Options come from ``extra_info["reward"]``
-(RewardOptions fields) when given; the entry point from ``extra_info`` or the label.
+(RewardOptions fields) when given; the entry point from ``extra_info`` or the label. A label no
+format reads scores `floor` with flag ``bad_label``, never failing the batch.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aceforge.rewards import engine
-from aceforge.rewards.core import RewardItem, RewardOptions, parse_label
+from aceforge.rewards.core import RewardOptions, labelled_item
 
 
 def compute_score(
@@ -41,10 +42,10 @@ def compute_score_batch(
     n = len(solution_strs)
     extras = [None] * n if extra_infos is None else [e if isinstance(e, dict) else None for e in extra_infos]
     options = (extras[0] or {}).get("reward") if n else None
-    items = []
-    for solution, truth, extra in zip(solution_strs, ground_truths, extras, strict=True):
-        tests, entry = parse_label(truth)
-        items.append(RewardItem(str(solution), tests, (extra or {}).get("entry_point") or entry))
+    items = [
+        labelled_item(str(solution), truth, (extra or {}).get("entry_point"))
+        for solution, truth, extra in zip(solution_strs, ground_truths, extras, strict=True)
+    ]
     core = engine.shared_core(RewardOptions(**options) if options else RewardOptions())
     results = engine.score(core, items)
     return [{"score": r.reward, "pass_rate": r.pass_rate, "flags": ",".join(r.flags)} for r in results]

@@ -11,13 +11,14 @@ A malformed row stops the run before any model loads, with the file, line and fi
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from aceforge.artifacts import iter_input, mean_pass_rate, rate_ok
 from aceforge.errors import AceforgeError, DataFormatError
-from aceforge.rewards.core import label_of, parse_label
+from aceforge.rewards.core import label_of, parse_label, reward_label
 from aceforge.splits import chosen_ids, held_out_ids
 from aceforge.templates import solve_prompt
 from aceforge.types import Test
@@ -36,6 +37,7 @@ class Question:
     prefix: str = ""  # text the program starts with (HumanEval: the prompt the model continues)
     prompt_text: str | None = None  # a fixed completion prompt (HumanEval); else solve_prompt
     mean_pass_rate: float | None = None  # the policy's mean test pass rate (score/hard rows)
+    prelude: str = ""  # what the format's judge puts before every program (``aceforge import`` rows)
 
     def prompt(self, chat: bool) -> Any:
         """What the policy sees: the completion form for base models, a user turn for chat ones."""
@@ -46,7 +48,8 @@ class Question:
 
     def label(self) -> str:
         """The question's tests as the label every reward adapter reads."""
-        return label_of(self.tests, entry_point=self.entry_point)
+        extra = {"prelude": self.prelude} if self.prelude else {}
+        return label_of(self.tests, entry_point=self.entry_point, **extra)
 
 
 def read_questions(spec: str | Path) -> list[Question]:
@@ -78,31 +81,37 @@ def _question(where: str, line: int, row: Any) -> Question:
     if label is None:
         raise DataFormatError(where, line, "tests", "missing: give tests, label or reward_model.ground_truth")
     try:
-        tests, entry = parse_label(label)
+        read = reward_label(label)
     except AceforgeError as e:
         raise DataFormatError(where, line, field, str(e)) from None
+    tests, entry = list(read.tests), read.entry_point
     info = row.get("extra_info")
     extra: dict[str, Any] = info if isinstance(info, dict) else {}
     entry = row.get("entry_point") or extra.get("entry_point") or entry
     id_ = row.get("id") or extra.get("id") or f"{Path(where).stem}/{line}"
     rate = row.get("mean_pass_rate", extra.get("mean_pass_rate"))
-    return _checked(where, line, str(id_), text, tests, entry, field, rate)
+    q = _checked(where, line, str(id_), text, tests, entry, field, rate)
+    return dataclasses.replace(q, prelude=read.prelude)
 
 
 def _stage_row(where: str, line: int, row: dict[str, Any]) -> Question:
-    for field, kind in (("id", str), ("question", str), ("test_cases", list)):
-        if not isinstance(row.get(field), kind):
+    tests_field = (
+        "tests" if "test_cases" not in row and "tests" in row else "test_cases"
+    )  # import's rows: tests
+    for field, kind in (("id", str), ("question", str), (tests_field, list), ("prelude", str)):
+        if (field != "prelude" or field in row) and not isinstance(row.get(field), kind):
             raise DataFormatError(where, line, field, f"missing or not a {kind.__name__}")
     try:
-        tests, _ = parse_label(row["test_cases"])
+        tests, _ = parse_label(row[tests_field])
     except AceforgeError as e:
-        raise DataFormatError(where, line, "test_cases", str(e)) from None
+        raise DataFormatError(where, line, tests_field, str(e)) from None
     entry = row.get("entry_point")
     try:
         rate = mean_pass_rate(row)
     except (TypeError, ValueError, KeyError):
         raise DataFormatError(where, line, "inferences.pass_rate", "must be numbers in [0, 1]") from None
-    return _checked(where, line, row["id"], row["question"], tests, entry, "test_cases", rate)
+    q = _checked(where, line, row["id"], row["question"], tests, entry, tests_field, rate)
+    return dataclasses.replace(q, prelude=row.get("prelude") or "")
 
 
 def _checked(

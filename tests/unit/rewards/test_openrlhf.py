@@ -27,7 +27,6 @@ def test_items_carry_the_response_its_tests_and_how_it_was_found() -> None:
         (("q", [], []), 422, "lists"),
         ((["q"], [], []), 422, "same length"),
         (([1], ["p"], [LABEL]), 422, r"query\[0\]"),
-        ((["q"], ["p"], ["not json"]), 400, r"labels\[0\]: label is not JSON"),
     ],
 )
 def test_a_bad_body_is_a_wire_error_with_its_status(args: tuple, status: int, says: str) -> None:
@@ -36,15 +35,23 @@ def test_a_bad_body_is_a_wire_error_with_its_status(args: tuple, status: int, sa
     assert err.value.status == status
 
 
+def test_a_bad_label_is_an_item_with_its_error_not_a_wire_error() -> None:
+    good, bad = request_items([PROMPT + "A", PROMPT + "B"], [PROMPT, PROMPT], [LABEL, "not json"])
+    assert good.label_error is None and good.tests == ["assert add(1, 2) == 3"]
+    assert bad.tests == [] and bad.label_error is not None and "label is not JSON" in bad.label_error
+
+
 def test_response_body_has_one_number_per_item_in_every_log() -> None:
     results = [
         RewardResult(1.0, 1.0, ["passed"], located="exact"),
         RewardResult(-1.0, 0.0, [], flags=["no_code"], located="unlocated"),
+        RewardResult(-1.0, 0.0, [], flags=["bad_label"], error="label is not JSON"),
     ]
     body = response_body(results)
-    assert body["rewards"] == [1.0, -1.0] and body["scores"] == [1.0, 0.0]
+    assert body["rewards"] == [1.0, -1.0, -1.0] and body["scores"] == [1.0, 0.0, 0.0]
     assert body["extra_logs"] == {
-        "pass_rate": [1.0, 0.0],
-        "no_code": [0.0, 1.0],
-        "response_unlocated": [0.0, 1.0],
+        "pass_rate": [1.0, 0.0, 0.0],
+        "no_code": [0.0, 1.0, 0.0],
+        "response_unlocated": [0.0, 1.0, 0.0],
+        "bad_label": [0.0, 0.0, 1.0],
     }

@@ -150,3 +150,23 @@ def test_reward_trend_and_paired_change() -> None:
     assert change["greedy"]["delta"] == pytest.approx(0.5)
     lo, hi = change["greedy"]["delta_ci"]
     assert 0.0 <= lo <= 0.5 <= hi <= 1.0
+
+
+def test_imported_rows_are_training_questions_that_keep_their_prelude(tmp_path: Path) -> None:
+    """``aceforge import``'s rows (tests + prelude) read as questions; the label handed to the
+    reward faces carries the prelude, so train-rl scores as the format's judge does."""
+    from aceforge.artifacts import iter_input
+    from aceforge.formats import read_label
+    from aceforge.formats.stage_rows import stage_rows
+
+    data = Path(__file__).resolve().parents[2] / "data" / "formats" / "rllm_code_reward.jsonl"
+    rows = [{**r, "question": f"Solve {r['id']}."} for r in stage_rows(iter_input(data))]
+    qs = {q.id: q for q in read_questions(_write(tmp_path / "rows.jsonl", rows))}
+    lcb = qs["rllm-test_reward_livecodebench-1"]
+    assert lcb.prelude.startswith("from string import *") and lcb.tests
+    read = read_label(lcb.label())
+    assert read.prelude == lcb.prelude and list(read.tests) == list(lcb.tests)
+    assert qs["rllm-test_reward_kodcode-0"].prelude == ""
+    bad = {**rows[0], "prelude": 3}
+    with pytest.raises(DataFormatError, match="prelude"):
+        read_questions(_write(tmp_path / "bad.jsonl", [bad]))
