@@ -20,6 +20,7 @@ from typing import Any
 from aceforge.synthesis.domain import Domain, InputSpace
 from aceforge.synthesis.mutate import guess_calls
 from aceforge.synthesis.signature import Spec, entry_function, format_call, parse_args, typed_values
+from aceforge.synthesis.usage import concrete, usage_specs
 
 LARGE_INT = 10**6
 _TEXT_EDGES = ["", " ", "a", "A", "aa", "ab ba", "  lead and trail  ", "Hello, World!", "a\tb\nc",
@@ -196,14 +197,16 @@ def _optional_none(space: InputSpace, i: int) -> list[Any]:
     return []
 
 
-def guesses(space: InputSpace, limit: int = 20) -> list[str]:
-    """Calls built from the annotations, each value inside its parameter's domain (strings
-    from the stated alphabet); empty when a parameter has neither annotation nor rule."""
+def guesses(space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = None) -> list[str]:
+    """Calls built from the annotations (or, for a parameter without one, the type its use in
+    the body implies: `usage`), each value inside its parameter's domain (strings from the
+    stated alphabet); empty when a parameter has neither annotation, use nor rule."""
     choices = []
     for i, p in enumerate(space.params):
         dom = space.domains[i] if i < len(space.domains) else None
+        spec = (usage or {}).get(p.name, p.spec) if p.spec.kind == "any" else p.spec
         vals = [p.default] if p.has_default else []
-        vals += space.constants.get(p.name, []) + typed_values(p.spec) + _from_rule(p.spec, dom)
+        vals += space.constants.get(p.name, []) + typed_values(concrete(spec)) + _from_rule(spec, dom)
         if dom is not None:
             vals = [v for v in vals if dom.contains(v)]
         if not vals:
@@ -223,8 +226,15 @@ def guesses(space: InputSpace, limit: int = 20) -> list[str]:
 
 
 def fallback_guesses(space: InputSpace, program: str) -> list[str]:
-    """In-domain calls from the annotations, else from the parameter names (the last resort)."""
-    return guesses(space) or [c for c in guess_calls(program, space.entry) if space.fits(c)]
+    """In-domain calls from the annotations, else from the types the body's use of the
+    parameters implies and from the parameter names (the last resort)."""
+    typed = guesses(space)
+    if typed:
+        return typed
+    fn = entry_function(program, space.entry)  # the body's use adds to the names' guesses
+    used = guesses(space, usage=usage_specs(fn)) if fn is not None else []
+    named = [c for c in guess_calls(program, space.entry) if space.fits(c)]
+    return list(dict.fromkeys(c for pair in itertools.zip_longest(named, used) for c in pair if c))
 
 
 def _from_rule(spec: Spec, dom: Domain | None) -> list[Any]:
