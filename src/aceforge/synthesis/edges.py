@@ -214,7 +214,7 @@ def guesses(space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = 
         choices.append(list(dict.fromkeys(map(repr, vals))))
     if not choices:
         return []
-    out: list[str] = []
+    out: list[str] = [c for c in _words_of(space, choices)[: limit // 2] if space.fits(c)]
     for i in range(limit * 4):
         args = [vals[(i * (j + 1) + i // len(vals)) % len(vals)] for j, vals in enumerate(choices)]
         call = f"{space.entry}({', '.join(args)})"
@@ -223,6 +223,26 @@ def guesses(space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = 
         if len(out) >= limit:
             break
     return out
+
+
+def _words_of(space: InputSpace, choices: list[list[str]]) -> list[str]:
+    """A list of strings beside a string is often drawn from it (tokens of a sentence, words
+    to find in a text): calls whose list holds the string's own words, all, first and last,
+    since independent guesses rarely occur in the string and the seed raises on them."""
+    kinds = [(p.spec.kind, p.spec.args[0].kind if p.spec.args else "") for p in space.params]
+    texts = [i for i, k in enumerate(kinds) if k[0] == "str"]
+    lists = [i for i, k in enumerate(kinds) if k in (("list", "str"), ("tuple", "str"))]
+    if not texts or not lists:
+        return []
+    out = []
+    for text in (ast.literal_eval(v) for v in choices[texts[0]]):
+        words = text.split() if isinstance(text, str) else []
+        for part in (words, words[:1], words[-1:]) if words else ():
+            args = [vals[0] for vals in choices]
+            args[texts[0]] = repr(text)
+            args[lists[0]] = repr(part if kinds[lists[0]][0] == "list" else tuple(part))
+            out.append(f"{space.entry}({', '.join(args)})")
+    return list(dict.fromkeys(out))
 
 
 def fallback_guesses(space: InputSpace, program: str) -> list[str]:

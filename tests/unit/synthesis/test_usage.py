@@ -49,3 +49,12 @@ def test_guesses_use_the_body_when_nothing_else_types_a_parameter() -> None:
     assert "size(0.5, False)" in got
     batch = fallback_guesses(space(BATCH, "batch"), BATCH)
     assert "batch([0, 1, 2], 0, None)" in batch  # interleaved with the guesses from the names
+
+
+def test_a_list_of_strings_beside_a_string_is_drawn_from_its_words() -> None:
+    src = "def align(tokens: list[str], sentence: str) -> list:\n    return [sentence.index(t) for t in tokens]\n"
+    got = guesses(space(src, "align"))
+    assert "align(['Hello', 'World'], 'Hello World')" in got
+    assert "align(['World'], 'Hello World')" in got
+    plain = "def f(xs: list[int], s: str) -> int:\n    return len(xs)\n"  # not a list of strings
+    assert not any("['Hello', 'World']" in c for c in guesses(space(plain, "f")))
