@@ -112,6 +112,7 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
     turn from every (call, argument) so that no argument uses up `limit` alone. With `stated`
     False: only the edges the docstring's prose rules out (probes for documented exceptions)."""
     groups: list[list[str]] = []
+    catalogue: list[str] = []
     for call in calls:
         try:
             args, kwargs = parse_args(call)
@@ -119,6 +120,8 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             continue
         if kwargs:
             continue
+        if not groups:  # the text catalogue is the same for every call: first, once
+            catalogue = _text_catalogue(space, args)
         groups.append(_optional_given(space, args) + _paired(space, args))
         for i, a in enumerate(args):
             dom = space.domains[i] if i < len(space.domains) else Domain([a])
@@ -128,7 +131,8 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in values])
     out: list[str] = []
     seen = set(calls)
-    for new in (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None):
+    interleaved = (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None)
+    for new in itertools.chain(catalogue, interleaved):
         if new in seen:
             continue
         seen.add(new)
@@ -136,6 +140,17 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             out.append(new)
             if len(out) >= limit:
                 break
+    return out
+
+
+def _text_catalogue(space: InputSpace, args: list[Any]) -> list[str]:
+    """Each string argument of one call replaced by each catalogue text, in turn."""
+    texts = _TEXT_EDGES + (_UNICODE_EDGES if space.unicode else [])
+    out = []
+    for t in texts:
+        for i, a in enumerate(args):
+            if isinstance(a, str):
+                out.append(format_call(space.entry, [*args[:i], t, *args[i + 1 :]]))
     return out
 
 
@@ -243,6 +258,12 @@ def _words_of(space: InputSpace, choices: list[list[str]]) -> list[str]:
             args[lists[0]] = repr(part if kinds[lists[0]][0] == "list" else tuple(part))
             out.append(f"{space.entry}({', '.join(args)})")
     return list(dict.fromkeys(out))
+
+
+def evidence(calls: list[str], origin: dict[str, str]) -> list[str]:
+    """The calls that show the domain when the seed has no examples: the model's inputs, not
+    our own guesses from the signature (their alphabet and sizes would narrow it for nothing)."""
+    return [c for c in calls if origin.get(c) != "signature"]
 
 
 def fallback_guesses(space: InputSpace, program: str) -> list[str]:

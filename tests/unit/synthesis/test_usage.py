@@ -58,3 +58,14 @@ def test_a_list_of_strings_beside_a_string_is_drawn_from_its_words() -> None:
     assert "align(['World'], 'Hello World')" in got
     plain = "def f(xs: list[int], s: str) -> int:\n    return len(xs)\n"  # not a list of strings
     assert not any("['Hello', 'World']" in c for c in guesses(space(plain, "f")))
+
+
+def test_own_guesses_do_not_narrow_the_domain() -> None:
+    from aceforge.synthesis.edges import evidence
+
+    origin = {"f('abc')": "signature", "f('x y')": "model"}
+    assert evidence(["f('abc')", "f('x y')"], origin) == ["f('x y')"]
+    src = "def f(s: str) -> str:\n    return s\n"
+    sp = space(src, "f")
+    assert sp.rebuild(evidence(["f('abc')"], {"f('abc')": "signature"})).fits("f('a\\tb')")
+    assert not sp.rebuild(["f('abc')"]).fits("f('a\\tb')")  # what it did before
