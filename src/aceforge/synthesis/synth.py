@@ -197,7 +197,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     return draft
 
 
-_RANK = {"example": 0, "model": 1, "signature": 2, "edge": 3, "probe": 3, "boundary": 4, "mutation": 4}
+_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "edge": 3, "probe": 3, "mutation": 3}
 
 
 def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig, out: StageOutput) -> None:
