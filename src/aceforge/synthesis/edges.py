@@ -20,6 +20,7 @@ from typing import Any
 from aceforge.synthesis.domain import Domain, InputSpace
 from aceforge.synthesis.mutate import guess_calls
 from aceforge.synthesis.signature import Spec, entry_function, format_call, parse_args, typed_values
+from aceforge.synthesis.usage import concrete, usage_specs
 
 LARGE_INT = 10**6
 _TEXT_EDGES = ["", " ", "a", "A", "aa", "ab ba", "  lead and trail  ", "Hello, World!", "a\tb\nc",
@@ -111,6 +112,7 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
     turn from every (call, argument) so that no argument uses up `limit` alone. With `stated`
     False: only the edges the docstring's prose rules out (probes for documented exceptions)."""
     groups: list[list[str]] = []
+    catalogue: list[str] = []
     for call in calls:
         try:
             args, kwargs = parse_args(call)
@@ -118,6 +120,8 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             continue
         if kwargs:
             continue
+        if not groups:  # the text catalogue is the same for every call: first, once
+            catalogue = _text_catalogue(space, args)
         groups.append(_optional_given(space, args) + _paired(space, args))
         for i, a in enumerate(args):
             dom = space.domains[i] if i < len(space.domains) else Domain([a])
@@ -127,7 +131,8 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in values])
     out: list[str] = []
     seen = set(calls)
-    for new in (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None):
+    interleaved = (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None)
+    for new in itertools.chain(catalogue, interleaved):
         if new in seen:
             continue
         seen.add(new)
@@ -135,6 +140,17 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             out.append(new)
             if len(out) >= limit:
                 break
+    return out
+
+
+def _text_catalogue(space: InputSpace, args: list[Any]) -> list[str]:
+    """Each string argument of one call replaced by each catalogue text, in turn."""
+    texts = _TEXT_EDGES + (_UNICODE_EDGES if space.unicode else [])
+    out = []
+    for t in texts:
+        for i, a in enumerate(args):
+            if isinstance(a, str):
+                out.append(format_call(space.entry, [*args[:i], t, *args[i + 1 :]]))
     return out
 
 
@@ -196,14 +212,16 @@ def _optional_none(space: InputSpace, i: int) -> list[Any]:
     return []
 
 
-def guesses(space: InputSpace, limit: int = 20) -> list[str]:
-    """Calls built from the annotations, each value inside its parameter's domain (strings
-    from the stated alphabet); empty when a parameter has neither annotation nor rule."""
+def guesses(space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = None) -> list[str]:
+    """Calls built from the annotations (or, for a parameter without one, the type its use in
+    the body implies: `usage`), each value inside its parameter's domain (strings from the
+    stated alphabet); empty when a parameter has neither annotation, use nor rule."""
     choices = []
     for i, p in enumerate(space.params):
         dom = space.domains[i] if i < len(space.domains) else None
+        spec = (usage or {}).get(p.name, p.spec) if p.spec.kind == "any" else p.spec
         vals = [p.default] if p.has_default else []
-        vals += space.constants.get(p.name, []) + typed_values(p.spec) + _from_rule(p.spec, dom)
+        vals += space.constants.get(p.name, []) + typed_values(concrete(spec)) + _from_rule(spec, dom)
         if dom is not None:
             vals = [v for v in vals if dom.contains(v)]
         if not vals:
@@ -211,7 +229,7 @@ def guesses(space: InputSpace, limit: int = 20) -> list[str]:
         choices.append(list(dict.fromkeys(map(repr, vals))))
     if not choices:
         return []
-    out: list[str] = []
+    out: list[str] = [c for c in _words_of(space, choices)[: limit // 2] if space.fits(c)]
     for i in range(limit * 4):
         args = [vals[(i * (j + 1) + i // len(vals)) % len(vals)] for j, vals in enumerate(choices)]
         call = f"{space.entry}({', '.join(args)})"
@@ -222,9 +240,42 @@ def guesses(space: InputSpace, limit: int = 20) -> list[str]:
     return out
 
 
+def _words_of(space: InputSpace, choices: list[list[str]]) -> list[str]:
+    """A list of strings beside a string is often drawn from it (tokens of a sentence, words
+    to find in a text): calls whose list holds the string's own words, all, first and last,
+    since independent guesses rarely occur in the string and the seed raises on them."""
+    kinds = [(p.spec.kind, p.spec.args[0].kind if p.spec.args else "") for p in space.params]
+    texts = [i for i, k in enumerate(kinds) if k[0] == "str"]
+    lists = [i for i, k in enumerate(kinds) if k in (("list", "str"), ("tuple", "str"))]
+    if not texts or not lists:
+        return []
+    out = []
+    for text in (ast.literal_eval(v) for v in choices[texts[0]]):
+        words = text.split() if isinstance(text, str) else []
+        for part in (words, words[:1], words[-1:]) if words else ():
+            args = [vals[0] for vals in choices]
+            args[texts[0]] = repr(text)
+            args[lists[0]] = repr(part if kinds[lists[0]][0] == "list" else tuple(part))
+            out.append(f"{space.entry}({', '.join(args)})")
+    return list(dict.fromkeys(out))
+
+
+def evidence(calls: list[str], origin: dict[str, str]) -> list[str]:
+    """The calls that show the domain when the seed has no examples: the model's inputs, not
+    our own guesses from the signature (their alphabet and sizes would narrow it for nothing)."""
+    return [c for c in calls if origin.get(c) != "signature"]
+
+
 def fallback_guesses(space: InputSpace, program: str) -> list[str]:
-    """In-domain calls from the annotations, else from the parameter names (the last resort)."""
-    return guesses(space) or [c for c in guess_calls(program, space.entry) if space.fits(c)]
+    """In-domain calls from the annotations, else from the types the body's use of the
+    parameters implies and from the parameter names (the last resort)."""
+    typed = guesses(space)
+    if typed:
+        return typed
+    fn = entry_function(program, space.entry)  # the body's use adds to the names' guesses
+    used = guesses(space, usage=usage_specs(fn)) if fn is not None else []
+    named = [c for c in guess_calls(program, space.entry) if space.fits(c)]
+    return list(dict.fromkeys(c for pair in itertools.zip_longest(named, used) for c in pair if c))
 
 
 def _from_rule(spec: Spec, dom: Domain | None) -> list[Any]:

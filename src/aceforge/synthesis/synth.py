@@ -27,7 +27,7 @@ from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.edges import edge_calls, fallback_guesses, harvest
+from aceforge.synthesis.edges import edge_calls, evidence, fallback_guesses, harvest
 from aceforge.synthesis.examples import assigned_calls, example_calls
 from aceforge.synthesis.feedback import (
     Answers,
@@ -223,7 +223,7 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
         d.answers = Answers({c: ans.found[c] for c in ok if c in ans.found and d.origin.get(c) != "probe"},
                             set(), ans.failed, _intended(d, ans.raised, ok))  # fmt: skip
         if d.space is not None and not any(o == "example" for o in d.origin.values()):
-            d.space = d.space.rebuild([c for c in ok if c in d.answers.found])  # the model's inputs define it
+            d.space = d.space.rebuild(evidence([c for c in ok if c in d.answers.found], d.origin))
         live.append(d)
     _widen(live, executor, limits, cfg, "ref1")
     if cfg.feedback:

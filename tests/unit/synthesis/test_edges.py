@@ -74,3 +74,10 @@ def test_exception_names_caps_and_iterators() -> None:
     inner = ast.parse("def h(xs):\n    def k():\n        yield 1\n    return list(k())\n").body[0]
     assert isinstance(gen, ast.FunctionDef) and isinstance(inner, ast.FunctionDef)
     assert returns_iterator(gen) and not returns_iterator(inner)
+
+
+def test_text_catalogue_comes_first_whatever_the_number_of_calls() -> None:
+    sp = space("def f(s: str) -> str:\n    pass\n", "f", [])
+    calls = [f"f({w!r})" for w in ("abc", "hello", "a", "xy", "ab cd", "racecar", "q", "zz")]
+    got = edge_calls(sp, calls, limit=20)
+    assert "f('  lead and trail  ')" in got and "f('a\\tb\\nc')" in got
