@@ -17,7 +17,7 @@ import ast
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from aceforge.artifacts import StageOutput, empty_row
@@ -27,6 +27,7 @@ from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
 from aceforge.synthesis.domain import InputSpace
+from aceforge.synthesis.draft import Draft
 from aceforge.synthesis.edges import edge_calls, evidence, fallback_guesses, harvest
 from aceforge.synthesis.examples import assigned_calls, example_calls
 from aceforge.synthesis.feedback import (
@@ -49,27 +50,6 @@ from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import entry_function, one_signature, params_of
 from aceforge.synthesis.silence import silent_rules, speaks_unicode
 from aceforge.types import Limits
-
-
-@dataclass
-class _Draft:
-    """A parsed answer on its way to becoming a row (inputs mode: still needs outputs)."""
-
-    seed: Seed
-    question: str
-    entry: str
-    raw: int
-    rejected: list[dict[str, str]]
-    calls: list[str]  # inputs mode: proposals that passed validation, in priority order
-    origin: dict[str, str]  # call → "example" | "model" | "signature" | "boundary" | "mutation"
-    space: InputSpace | None = None
-    answers: Answers = field(default_factory=Answers)
-    kills: list[set[str]] = field(default_factory=list)  # per mutant of the seed: calls that kill it
-    stats: dict[str, Any] = field(default_factory=dict)
-    exceptions: set[str] = field(default_factory=set)  # what the seed raises on purpose (``raises``)
-    classic: int = 0  # kills[:classic] are classic mutants, the rest realistic ones
-    iterates: bool = False  # the function returns an iterator: tests compare list(call)
-    no_none: bool = False  # None can only mean the seed ran off its end: such answers are dropped
 
 
 async def synthesize(
@@ -108,7 +88,7 @@ async def _ask(gen: Generator, seed: Seed, cfg: SynthConfig, params: GenParams) 
     return completion.text if gen.chat else few_shot_prefix(seed, cfg.keep_name) + completion.text
 
 
-def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> _Draft | None:
+def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> Draft | None:
     key = "inputs" if cfg.mode == "inputs" else "tests"
     obj, reason = parse_answer(answer, (key,))
     if obj is None:
@@ -139,7 +119,7 @@ def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> _Draf
         if not entry or not check.kept:
             out.reject(seed.id, "no_valid_tests", {"question": question, "rejected_tests": check.rejected})
             return None
-        draft = _Draft(seed, question, entry, len(items), check.rejected, check.kept, {})
+        draft = Draft(seed, question, entry, len(items), check.rejected, check.kept, {})
     elif not seed.entry_point:
         out.reject(seed.id, "seed_has_no_function", {"question": question})
         return None
@@ -158,7 +138,7 @@ def _seed_question(seed: Seed) -> str:
     return head + seed.instruction
 
 
-def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) -> _Draft:
+def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) -> Draft:
     """Candidate inputs in priority order: the seed's own examples, the model's proposals
     that fit the domain the examples show, and only when neither gives any, guesses from the
     signature (typed by its annotations when it has them)."""
@@ -190,7 +170,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
             origin.setdefault(call, "model")
     if not any(o != "probe" for o in origin.values()) and cfg.guess_inputs:
         origin.update(dict.fromkeys(fallback_guesses(space, seed.program), "signature"))
-    draft = _Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
+    draft = Draft(seed, question, entry, len(items), rejected, list(origin), origin, space)
     draft.exceptions = exceptions
     draft.iterates = returns_iterator(fn)
     draft.no_none = falls_through(fn)
@@ -200,7 +180,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
 _RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "edge": 3, "probe": 3, "mutation": 3}
 
 
-def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig, out: StageOutput) -> None:
+def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig, out: StageOutput) -> None:
     """The seed program answers every candidate input (twice, to catch nondeterminism); in-domain
     mutants of the inputs that worked top the pool up; with `feedback`, mutants of the seed are
     run and inputs that tell survivors apart are searched for; the suite is then minimized."""
@@ -208,7 +188,7 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
     answers = _answer(drafts, [d.calls for d in drafts], executor, limits, cfg, "ref0")
     if cfg.guess_inputs:
         _last_resort(drafts, answers, executor, limits, cfg)
-    live: list[_Draft] = []
+    live: list[Draft] = []
     for d, ans in zip(drafts, answers, strict=True):
         if ans.unstable:
             out.reject(
@@ -252,7 +232,7 @@ def _compute_expected(drafts: list[_Draft], executor: Executor, cfg: SynthConfig
         _keep(out, d, [_test(d.answers, c, d.iterates) for c in chosen], cfg)
 
 
-def _kept(d: _Draft, ans: Answers, call: str) -> bool:
+def _kept(d: Draft, ans: Answers, call: str) -> bool:
     return not (d.no_none and ans.found[call][1] is None)
 
 
@@ -262,7 +242,7 @@ def _test(answers: Answers, call: str, wrap: bool) -> str:
     return raises_test(call, answers.raised[call], wrap)
 
 
-def _intended(d: _Draft, raised: dict[str, str], calls: list[str]) -> dict[str, str]:
+def _intended(d: Draft, raised: dict[str, str], calls: list[str]) -> dict[str, str]:
     """Calls in the domain on which the seed raised an exception it raises on purpose."""
     ok = set(calls)
     return {
@@ -273,7 +253,7 @@ def _intended(d: _Draft, raised: dict[str, str], calls: list[str]) -> dict[str, 
 
 
 def _last_resort(
-    drafts: list[_Draft], answers: list[Answers], executor: Executor, limits: Limits, cfg: SynthConfig
+    drafts: list[Draft], answers: list[Answers], executor: Executor, limits: Limits, cfg: SynthConfig
 ) -> None:
     """Drafts whose candidates all failed on the seed (a weak model's proposals often do) try
     calls guessed from the signature, typed by its annotations when it has them."""
@@ -296,7 +276,7 @@ def _last_resort(
 
 
 def _answer(
-    drafts: list[_Draft],
+    drafts: list[Draft],
     calls: list[list[str]],
     executor: Executor,
     limits: Limits,
@@ -308,7 +288,7 @@ def _answer(
     return reference_answers(progs, calls, executor, limits, cfg.max_ref_s, tag, wraps)
 
 
-def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
+def _grown(d: Draft, cfg: SynthConfig, tag: str) -> list[str]:
     known = list(d.answers.found)
     assert d.space is not None
     grown = d.space.grow(known, len(known) + cfg.n_tests * 2, f"{d.seed.id}/{tag}")[len(known) :]
@@ -333,7 +313,7 @@ def _grown(d: _Draft, cfg: SynthConfig, tag: str) -> list[str]:
 
 
 def _widen(
-    drafts: list[_Draft], executor: Executor, limits: Limits, cfg: SynthConfig, tag: str
+    drafts: list[Draft], executor: Executor, limits: Limits, cfg: SynthConfig, tag: str
 ) -> list[list[str]]:
     """Grow each draft's pool in its domain; keep the inputs the seed answers stably (an input
     answered differently is only dropped here: the question was checked for that already)."""
@@ -354,7 +334,7 @@ def _widen(
     return proposals
 
 
-def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: SynthConfig) -> None:
+def _feedback(drafts: list[Draft], executor: Executor, limits: Limits, cfg: SynthConfig) -> None:
     """Mutants of each seed against its pool; then rounds of in-domain search around the pool
     for inputs that tell the surviving mutants apart from the seed."""
     mlimits = replace(limits, timeout_s=min(limits.timeout_s, cfg.mutant_timeout_s))
@@ -390,7 +370,7 @@ def _feedback(drafts: list[_Draft], executor: Executor, limits: Limits, cfg: Syn
                 d.kills[m] = k
 
 
-def _keep(out: StageOutput, d: _Draft, tests: list[str], cfg: SynthConfig) -> None:
+def _keep(out: StageOutput, d: Draft, tests: list[str], cfg: SynthConfig) -> None:
     row = empty_row(d.seed.id, d.seed.source, d.question)
     origins = Counter(d.origin.values()) if cfg.mode == "inputs" else Counter({"model": len(tests)})
     info = {
