@@ -1,0 +1,100 @@
+"""Execution feedback: the reference's stable answers and mutant kill sets on the real local
+engine, test text, and the greedy cover / minimal suite."""
+
+from __future__ import annotations
+
+import ast
+
+from aceforge.execution.executor import LocalExecutor
+from aceforge.synthesis.feedback import (
+    Answers,
+    assert_test,
+    cover,
+    exception_last,
+    expression,
+    kill_sets,
+    literal,
+    minimize,
+    mutation_score,
+    raises_test,
+    reference_answers,
+)
+from aceforge.types import Limits
+
+LIMITS = Limits(timeout_s=2.0)
+REF = """
+import random
+def f(x):
+    if x < 0:
+        raise ValueError("negative")
+    if x == 99:
+        return random.random()
+    return x * 2
+def g(n):
+    yield from range(n)
+"""
+
+
+def test_reference_answers_keep_stable_values_and_name_exceptions(executor: LocalExecutor) -> None:
+    calls = ["f(1)", "f(-1)", "f(99)", "f(2)"]
+    [ans, empty, gen] = reference_answers(
+        [REF, REF, REF], [calls, [], ["g(3)"]], executor, LIMITS, max_ref_s=1.0, wraps=[False, False, True]
+    )
+    assert ans.found == {"f(1)": ("2", 2), "f(2)": ("4", 4)}
+    assert ans.raised == {"f(-1)": "ValueError"}
+    assert "f(-1)" in ans.failed and ans.unstable == {"f(99)"}
+    assert empty == Answers()
+    assert gen.found == {"g(3)": ("[0, 1, 2]", [0, 1, 2])}  # run as list(g(3)), keyed by the call
+
+
+def test_kill_sets_tell_mutants_apart(executor: LocalExecutor) -> None:
+    calls = ["f(1)", "f(0)", "f(-1)"]
+    ans = Answers(found={"f(1)": ("2", 2), "f(0)": ("0", 0)}, raised={"f(-1)": "ValueError"})
+    mutants = [
+        "def f(x):\n    if x < 0:\n        raise ValueError\n    return x + x",  # equivalent
+        "def f(x):\n    if x < 0:\n        raise ValueError\n    return x * 3",  # f(0) agrees
+        "def f(x):\n    return x * 2",  # returns instead of raising
+        "def f(x) syntax error",
+    ]
+    [kills] = kill_sets([mutants], [calls], [ans], executor, LIMITS)
+    assert kills == [set(), {"f(1)"}, {"f(-1)"}, set(calls)]
+
+
+def test_literal_round_trips_or_refuses() -> None:
+    assert literal([1, "a", (2.5, None)]) == "[1, 'a', (2.5, None)]"
+    assert literal(float("nan")) is None  # repr is no literal
+    assert literal("x" * 2000) is None
+    assert literal(object()) is None
+
+
+def test_test_text_shapes() -> None:
+    assert expression("g(3)", True) == "list(g(3))" and expression("f(1)", False) == "f(1)"
+    assert assert_test("f(1)", "2") == "assert f(1) == 2"
+    assert assert_test("f(1)", "None") == "assert f(1) is None"
+    text = raises_test("f(-1)", "ValueError")
+    ast.parse(text)
+    assert text.startswith("try:\n    f(-1)\nexcept ValueError:\n") and "should raise ValueError" in text
+
+
+def test_exception_last() -> None:
+    ans = Answers(raised={"b": "KeyError"})
+    assert exception_last(["a", "b", "c"], ans) == ["a", "c", "b"]
+
+
+def test_cover_is_greedy_with_ties_to_the_earlier_call() -> None:
+    kills = [{"b", "c"}, {"c"}, {"a"}, set(), {"zz"}]
+    assert cover(["a", "b", "c"], kills, 5) == ["c", "a"]
+    assert cover(["a", "b", "c"], kills, 1) == ["c"]
+
+
+def test_minimize_fills_with_new_values_first_in_call_order() -> None:
+    ordered = ["a", "b", "c", "d", "e"]
+    ans = Answers(found={c: (v, None) for c, v in zip("abcd", ["1", "1", "2", "3"], strict=True)})
+    ans.raised["e"] = "ValueError"
+    assert minimize(ordered, [{"b"}], ans, 3) == ["b", "c", "d"]  # a repeats b's value
+    assert minimize(ordered, [{"b"}], ans, 5) == ordered
+    assert minimize(ordered, [], ans, 2) == ["a", "c"]
+
+
+def test_mutation_score_ignores_equivalent_mutants() -> None:
+    assert mutation_score([{"a"}, {"b", "c"}, set()], ["c"]) == (1, 2)
