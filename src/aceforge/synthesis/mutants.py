@@ -44,7 +44,7 @@ def _sites(tree: ast.Module) -> Iterator[tuple[str, ast.AST, Callable[[ast.AST],
                 yield "arith", node, _set_attr("op", new)
         elif isinstance(node, ast.Compare) and len(node.ops) == 1:
             for new in _CMPOPS.get(type(node.ops[0]), []):
-                yield "compare", node, _set_compare(new)
+                yield "compare", node, set_compare(new)
         elif isinstance(node, ast.BoolOp):
             yield "boolean", node, _set_attr("op", ast.Or if isinstance(node.op, ast.And) else ast.And)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not | ast.USub):
@@ -86,7 +86,9 @@ def _set_attr(name: str, new: type) -> Callable[[ast.AST], bool]:
     return apply
 
 
-def _set_compare(new: type) -> Callable[[ast.AST], bool]:
+def set_compare(new: type) -> Callable[[ast.AST], bool]:
+    """A mutation replacing a comparison's operator (classic and realistic mutants share it)."""
+
     def apply(node: ast.AST) -> bool:
         node.ops = [new()]  # type: ignore[attr-defined]
         return True

@@ -31,7 +31,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 
-from aceforge.synthesis.mutants import Mutant
+from aceforge.synthesis.mutants import Mutant, set_compare
 
 _CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt}
 _TWINS = {"find": "rfind", "rfind": "find", "index": "rindex", "rindex": "index", "split": "rsplit",
@@ -97,7 +97,7 @@ def _node_edits(fn: ast.FunctionDef) -> Iterator[tuple[str, ast.AST, Callable[[a
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             op = type(node.ops[0])
             if op in _CMP:
-                yield "boundary", node, _set_cmp(_CMP[op])
+                yield "boundary", node, set_compare(_CMP[op])
             if (
                 op in (ast.Is, ast.IsNot)
                 and isinstance(node.comparators[0], ast.Constant)
@@ -165,14 +165,6 @@ def _drop_item(attr: str, i: int) -> Callable[[ast.AST], bool]:
         del getattr(node, attr)[i]
         if attr == "keys":
             del node.values[i]  # type: ignore[attr-defined]
-        return True
-
-    return apply
-
-
-def _set_cmp(new: type) -> Callable[[ast.AST], bool]:
-    def apply(node: ast.AST) -> bool:
-        node.ops = [new()]  # type: ignore[attr-defined]
         return True
 
     return apply
