@@ -86,6 +86,18 @@ def _set_attr(name: str, new: type) -> Callable[[ast.AST], bool]:
     return apply
 
 
+def round_robin(ops: list[str], rng: random.Random) -> list[int]:
+    """Site indices taken one operator at a time (each operator's sites shuffled), so a small
+    limit still samples every kind of mutation."""
+    by_op: dict[str, list[int]] = {}
+    for i, op in enumerate(ops):
+        by_op.setdefault(op, []).append(i)
+    for ids in by_op.values():
+        rng.shuffle(ids)
+    longest = max((len(v) for v in by_op.values()), default=0)
+    return [ids[k] for k in range(longest) for ids in by_op.values() if k < len(ids)]
+
+
 def set_compare(new: type) -> Callable[[ast.AST], bool]:
     """A mutation replacing a comparison's operator (classic and realistic mutants share it)."""
 
@@ -162,15 +174,7 @@ def make_mutants(program: str, seed: str = "", limit: int = 40) -> list[Mutant]:
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return []
     original = ast.unparse(tree)
-    sites = [(op, i) for i, (op, _, _) in enumerate(_sites(tree))]
-    rng = random.Random(seed)
-    by_op: dict[str, list[int]] = {}
-    for op, i in sites:
-        by_op.setdefault(op, []).append(i)
-    for ids in by_op.values():
-        rng.shuffle(ids)
-    order = [ids[k] for k in range(max((len(v) for v in by_op.values()), default=0)) for ids in by_op.values()
-             if k < len(ids)]  # fmt: skip
+    order = round_robin([op for op, _, _ in _sites(tree)], random.Random(seed))
     out: list[Mutant] = []
     seen = {original}
     for index in order:

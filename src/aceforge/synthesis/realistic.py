@@ -31,7 +31,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 
-from aceforge.synthesis.mutants import Mutant, set_compare
+from aceforge.synthesis.mutants import Mutant, round_robin, set_compare
 
 _CMP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt}
 _TWINS = {"find": "rfind", "rfind": "find", "index": "rindex", "rindex": "index", "split": "rsplit",
@@ -344,14 +344,7 @@ def make_realistic(program: str, entry: str, seed: str = "", limit: int = 30) ->
         return []
     original = ast.unparse(tree)
     sites = _sites(tree, entry)
-    by_op: dict[str, list[int]] = {}
-    for i, (op, _) in enumerate(sites):
-        by_op.setdefault(op, []).append(i)
-    rng = random.Random(f"realistic/{seed}")
-    for ids in by_op.values():
-        rng.shuffle(ids)
-    order = [ids[k] for k in range(max((len(v) for v in by_op.values()), default=0)) for ids in by_op.values()
-             if k < len(ids)]  # fmt: skip
+    order = round_robin([op for op, _ in sites], random.Random(f"realistic/{seed}"))
     out: list[Mutant] = []
     seen = {original}
     for i in order:
