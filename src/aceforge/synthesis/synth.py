@@ -47,6 +47,7 @@ from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.raises import cap_exceptions, falls_through, intended_exceptions, returns_iterator
 from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.seeds import Seed
+from aceforge.synthesis.shapes import ORDERED, literal_call, reshaped, shape_kinds, type_probe
 from aceforge.synthesis.signature import entry_function, one_signature, params_of
 from aceforge.synthesis.silence import silent_rules, speaks_unicode
 from aceforge.types import Limits
@@ -206,6 +207,7 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
             d.space = d.space.rebuild(evidence([c for c in ok if c in d.answers.found], d.origin))
         live.append(d)
     _widen(live, executor, limits, cfg, "ref1")
+    _reshape(live, executor, limits, cfg)
     if cfg.feedback:
         _feedback(live, executor, limits, cfg)
     for d in live:
@@ -289,7 +291,7 @@ def _answer(
 
 
 def _grown(d: Draft, cfg: SynthConfig, tag: str) -> list[str]:
-    known = list(d.answers.found)
+    known = [c for c in d.answers.found if literal_call(c)]  # re-shaped calls are no literals
     assert d.space is not None
     grown = d.space.grow(known, len(known) + cfg.n_tests * 2, f"{d.seed.id}/{tag}")[len(known) :]
     bounds = d.space.boundaries(known)[: cfg.n_tests]
@@ -332,6 +334,35 @@ def _widen(
         d.answers.raised.update(raised)
         new[:] = exception_last(added + list(raised), d.answers)
     return proposals
+
+
+def _reshape(drafts: list[Draft], executor: Executor, limits: Limits, cfg: SynthConfig) -> None:
+    """Known calls with an iterator, a mapping subclass or unhashable items where the seed
+    takes them (``shapes``); where the seed returns a mapping subclass, its type is a test too."""
+    proposals = []
+    for d in drafts:
+        fn = entry_function(d.seed.program, d.entry)
+        doc = (ast.get_docstring(fn) if fn is not None else None) or d.seed.instruction
+        params = d.space.params if d.space is not None else []
+        known = [c for c in d.answers.found if literal_call(c)]
+        calls = (
+            reshaped(d.entry, params, known, shape_kinds(fn, doc, params), cfg.n_tests // 3)
+            if cfg.n_edges
+            else []
+        )
+        probes = [type_probe(c) for c in calls if ORDERED in c and not d.iterates]
+        proposals.append(calls + probes)
+    for d, ans, new in zip(
+        drafts, _answer(drafts, proposals, executor, limits, cfg, "shape"), proposals, strict=True
+    ):
+        for c in new:
+            if (
+                c in ans.found
+                and c not in ans.unstable
+                and (not c.startswith("type(") or ans.found[c][1] == "OrderedDict")
+            ):
+                d.answers.found[c] = ans.found[c]
+                d.origin.setdefault(c, "edge")
 
 
 def _feedback(drafts: list[Draft], executor: Executor, limits: Limits, cfg: SynthConfig) -> None:

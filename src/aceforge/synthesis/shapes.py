@@ -1,0 +1,161 @@
+"""Argument shapes a literal cannot write, where the seed documents that it accepts them.
+
+Every other input is a call with literal arguments, so a suite never passes an iterator, a
+mapping subclass or unhashable items — and bugs that only those show (``len(items)`` on a
+generator, a mapping rebuilt as a plain ``dict``, ``set(seq)`` on lists) pass every test. Here
+known good calls get one argument re-shaped, still as a call the engine evaluates in the
+sandbox:
+
+* a list or tuple becomes ``iter([...])`` where the parameter is an Iterable: annotated
+  ``Iterable``/``Iterator``, called an iterable (iterator, generator) in the docstring, or
+  unannotated and only ever iterated by the seed's body;
+* a dict becomes ``__import__('collections').OrderedDict([...])`` where the parameter is an
+  unannotated (or ``Mapping``-annotated) mapping; where the seed then returns that subclass,
+  a second test checks the type's name (values are compared through the base type);
+* a list's elements are wrapped in one-element lists (unhashable, still comparable) where
+  the elements' type is stated nowhere: no annotation, no docstring type.
+
+Parameters annotated with a concrete type (``List[int]``, ``str``, ``dict``) are never
+re-shaped: the docstring's silence is no licence.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from aceforge.synthesis.signature import Param, parse_args
+
+ORDERED = "__import__('collections').OrderedDict"
+_ITERATING = {"iter", "list", "tuple", "enumerate", "sorted", "set", "frozenset", "zip", "any", "all",
+              "sum", "min", "max", "map", "filter", "dict"}  # fmt: skip
+_ITER_WORDS = re.compile(r"\b(?:iterables?|iterators?|generators?)\b", re.I)
+_CONCRETE = re.compile(r"\b(?:list|List|tuple|Tuple|str|Sequence|Collection|Sized|dict|Dict)\b")
+
+
+def literal_call(call: str) -> bool:
+    """Whether every argument of `call` is a literal (the calls the domain code can read)."""
+    try:
+        parse_args(call)
+    except (SyntaxError, ValueError, AssertionError, TypeError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def iterable_params(fn: ast.FunctionDef | None, doc: str, params: list[Param]) -> set[str]:
+    """Parameters that take any iterable: by annotation, by the docstring's word, or (left
+    unannotated) because the body only iterates them."""
+    if fn is None:
+        return set()
+    anns = {a.arg: a.annotation for a in fn.args.posonlyargs + fn.args.args}
+    out = set()
+    for p in params:
+        ann = anns.get(p.name)
+        text = ast.unparse(ann) if ann is not None else ""
+        if re.search(r"\b(?:Iterable|Iterator)\b", text):
+            out.add(p.name)
+        elif text and _CONCRETE.search(text):
+            continue
+        elif not text and (_said_iterable(doc, p.name, params) or only_iterated(fn, p.name)):
+            out.add(p.name)
+    return out
+
+
+def _said_iterable(doc: str, name: str, params: list[Param]) -> bool:
+    """The docstring calls `name` an iterable: in a sentence (or parameter line) naming it, or
+    anywhere when it is the only parameter."""
+    for part in re.split(r"(?<=[.;:])\s+|\n\s*\n|\n(?=\s*(?::param|\w+\s*[(:]))", doc or ""):
+        if _ITER_WORDS.search(part) and (len(params) == 1 or re.search(rf"\b{re.escape(name)}\b", part)):
+            return True
+    return False
+
+
+def only_iterated(fn: ast.FunctionDef, name: str) -> bool:
+    """Every use of `name` in the body iterates it once (``for``, a comprehension, or an
+    argument of ``iter``/``list``/``enumerate``/...), and there is at least one."""
+    uses = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == name]
+    if not uses:
+        return False
+    ok = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.For | ast.comprehension) and isinstance(node.iter, ast.Name):
+            ok.add(id(node.iter))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _ITERATING:
+            ok.update(id(a) for a in node.args[:1] if isinstance(a, ast.Name))
+    return len(uses) == 1 and id(uses[0]) in ok
+
+
+def mapping_params(fn: ast.FunctionDef | None, params: list[Param]) -> set[str]:
+    """Unannotated (or Mapping-annotated) parameters: a dict there may be any mapping."""
+    if fn is None:
+        return set()
+    anns = {a.arg: a.annotation for a in fn.args.posonlyargs + fn.args.args}
+    out = set()
+    for p in params:
+        ann = anns.get(p.name)
+        text = ast.unparse(ann) if ann is not None else ""
+        if not text or re.search(r"\b(?:Mapping|MutableMapping)\b", text):
+            out.add(p.name)
+    return out
+
+
+def untyped_items(fn: ast.FunctionDef | None, params: list[Param]) -> set[str]:
+    """Container parameters whose elements' type nothing states (no annotation, no docstring
+    type): any object may be an element, unhashable ones included."""
+    if fn is None:
+        return set()
+    anns = {a.arg: a.annotation for a in fn.args.posonlyargs + fn.args.args}
+    return {
+        p.name
+        for p in params
+        if anns.get(p.name) is None and p.spec.kind in ("any", "list") and not p.spec.args
+    }
+
+
+def reshaped(
+    entry: str, params: list[Param], calls: list[str], shapes: dict[str, set[str]], limit: int = 6
+) -> list[str]:
+    """Known calls with one argument re-shaped (see the module docstring), each shape taken
+    in turn so that none uses up `limit` alone."""
+    names = [p.name for p in params]
+    groups: list[list[str]] = [[], [], []]
+    for call in calls:
+        try:
+            args, kwargs = parse_args(call)
+        except (SyntaxError, ValueError, AssertionError):
+            continue
+        if kwargs:
+            continue
+        for i, a in enumerate(args[: len(names)]):
+            name = names[i]
+            if isinstance(a, list | tuple) and name in shapes.get("iterable", set()):
+                groups[0].append(_call(entry, args, i, f"iter({a!r})"))
+            if isinstance(a, dict) and name in shapes.get("mapping", set()):
+                groups[1].append(_call(entry, args, i, f"{ORDERED}({list(a.items())!r})"))
+            if isinstance(a, list) and a and _plain(a) and name in shapes.get("items", set()):
+                groups[2].append(_call(entry, args, i, repr([[x] for x in a])))
+    out: list[str] = []
+    for layer in zip(*(g + [""] * (limit - len(g)) for g in groups), strict=False):
+        out += [c for c in layer if c and c not in out and c not in calls]
+    return out[:limit]
+
+
+def _plain(xs: list[Any]) -> bool:
+    return all(isinstance(x, int | float | str) and not isinstance(x, bool) for x in xs)
+
+
+def _call(entry: str, args: list[Any], i: int, source: str) -> str:
+    parts = [repr(a) for a in args]
+    parts[i] = source
+    return f"{entry}({', '.join(parts)})"
+
+
+def type_probe(call: str) -> str:
+    """The expression whose value is the name of `call`'s result type."""
+    return f"type({call}).__name__"
+
+
+def shape_kinds(fn: ast.FunctionDef | None, doc: str, params: list[Param]) -> dict[str, set[str]]:
+    return {"iterable": iterable_params(fn, doc, params), "mapping": mapping_params(fn, params),
+            "items": untyped_items(fn, params)}  # fmt: skip
