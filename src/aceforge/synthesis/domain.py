@@ -262,6 +262,7 @@ class InputSpace:
     prose: Prose = field(default_factory=Prose)
     constants: dict[str, list[Any]] = field(default_factory=dict)  # per parameter (``edges.harvest``)
     unicode: bool = False  # the docstring speaks of non-ASCII text: edges may use it
+    texts: list[str] = field(default_factory=list)  # character sequences the docstring names (``edges``)
 
     @classmethod
     def build(
@@ -292,7 +293,7 @@ class InputSpace:
     def rebuild(self, observed: list[str]) -> InputSpace:
         """The same parameters and prose rules, observed domains from other calls."""
         space = InputSpace.build(self.entry, self.params, observed, self.prose)
-        space.constants, space.unicode = self.constants, self.unicode
+        space.constants, space.unicode, space.texts = self.constants, self.unicode, self.texts
         return space
 
     def fits(self, call: str, stated: bool = True) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 from typing import Any
 
 from aceforge.synthesis.domain import Domain, InputSpace
@@ -143,9 +144,33 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
     return out
 
 
+_ESCAPES = re.compile(r"(?:\\+(?:[rnt]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}))+")
+
+
+def doc_texts(doc: str) -> list[str]:
+    """Character sequences the docstring writes as escapes (``\\r\\n``, ``\\u2028``, ``\\x85``):
+    what the function is about, alone and inside text, as string edges."""
+    out: list[str] = []
+    for m in _ESCAPES.finditer(doc or ""):
+        seq = re.sub(r"\\+", lambda _: "\\", m.group(0))
+        try:
+            text = seq.encode("ascii").decode("unicode_escape")
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            continue
+        out.append(text)
+    return list(dict.fromkeys(out))[:8]
+
+
+def _named_texts(texts: list[str]) -> list[str]:
+    """Each named sequence alone, between words, twice, and all of them in one text."""
+    out = list(texts) + [f"a{t}b" for t in texts] + [f"{t}{t}x{t}" for t in texts]
+    return out + (["one" + "two".join(texts) + "end"] if len(texts) > 1 else [])
+
+
 def _text_catalogue(space: InputSpace, args: list[Any]) -> list[str]:
-    """Each string argument of one call replaced by each catalogue text, in turn."""
-    texts = _TEXT_EDGES + (_UNICODE_EDGES if space.unicode else [])
+    """Each string argument of one call replaced by each catalogue text, in turn (the texts
+    the docstring names first)."""
+    texts = _named_texts(space.texts) + _TEXT_EDGES + (_UNICODE_EDGES if space.unicode else [])
     out = []
     for t in texts:
         for i, a in enumerate(args):

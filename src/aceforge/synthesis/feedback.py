@@ -177,19 +177,26 @@ def kill_sets(
     return out
 
 
-def minimize(ordered: list[str], kills: list[set[str]], answers: Answers, n: int) -> list[str]:
+def minimize(
+    ordered: list[str], kills: list[set[str]], answers: Answers, n: int, kinds: dict[str, str] | None = None
+) -> list[str]:
     """At most `n` calls: a greedy cover of every killed mutant (ties go to the earlier call
-    in `ordered`), then the remaining calls in order, new expected values first."""
+    in `ordered`), then the remaining calls in order, new expected values first. `kinds`: calls
+    whose input differs in kind from a literal one (an iterator for a list), so that the same
+    expected value is still news."""
     rank = {c: i for i, c in enumerate(ordered)}
     chosen = cover(ordered, kills, n)
-    seen_values = {
-        answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}" for c in chosen
-    }
+
+    def key(c: str) -> str:
+        text = answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}"
+        return f"{(kinds or {}).get(c, '')}{text}"
+
+    seen_values = {key(c) for c in chosen}
     rest = [c for c in ordered if c not in chosen]
     fresh: list[str] = []
     stale: list[str] = []
     for c in rest:
-        text = answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}"
+        text = key(c)
         (stale if text in seen_values else fresh).append(c)
         seen_values.add(text)
     chosen += (fresh + stale)[: max(0, n - len(chosen))]

@@ -14,6 +14,7 @@ Two modes:
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.draft import Draft
-from aceforge.synthesis.edges import edge_calls, evidence, fallback_guesses, harvest
+from aceforge.synthesis.edges import doc_texts, edge_calls, evidence, fallback_guesses, harvest
 from aceforge.synthesis.examples import assigned_calls, example_calls
 from aceforge.synthesis.feedback import (
     Answers,
@@ -157,6 +158,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     space = InputSpace.build(entry, params, list(origin), prose)
     space.constants = harvest(seed.program, entry)
     space.unicode = speaks_unicode(doc) or any(not c.isascii() for c in examples)
+    space.texts = doc_texts(doc)
     exceptions = intended_exceptions(fn, doc)
     rejected = []
     for item in items:
@@ -178,7 +180,9 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     return draft
 
 
-_RANK = {"example": 0, "model": 1, "signature": 2, "boundary": 3, "edge": 3, "probe": 3, "mutation": 3}
+# Edge cases rank before typed guesses and random in-domain mutations: once the mutants are
+# covered, the suite fills up with them (real bugs hide at the edges more than mutants do).
+_RANK = {"example": 0, "model": 1, "edge": 2, "probe": 2, "boundary": 3, "signature": 4, "mutation": 5}
 
 
 def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig, out: StageOutput) -> None:
@@ -211,10 +215,12 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
     if cfg.feedback:
         _feedback(live, executor, limits, cfg)
     for d in live:
-        pool = [*d.answers.found, *d.answers.raised]
-        ordered = sorted(pool, key=lambda c: _RANK[d.origin.get(c, "mutation")])
+        ordered = _ordered(d, [*d.answers.found, *d.answers.raised])
+        kinds = {c: "shape:" for c in ordered if not literal_call(c)}
         chosen = (
-            minimize(ordered, d.kills, d.answers, cfg.n_tests) if cfg.feedback else ordered[: cfg.n_tests]
+            minimize(ordered, d.kills, d.answers, cfg.n_tests, kinds)
+            if cfg.feedback
+            else ordered[: cfg.n_tests]
         )
         chosen = cap_exceptions(chosen, d.answers.raised, cfg.n_tests)
         if not chosen:
@@ -232,6 +238,16 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
         d.stats["exception_tests"] = sum(c in d.answers.raised for c in chosen)
         _keep(out, d, [_test(d.answers, c, d.iterates) for c in chosen], cfg)
+
+
+def _ordered(d: Draft, pool: list[str]) -> list[str]:
+    """Examples, the model's inputs and edge cases first; then boundaries, typed guesses and
+    random in-domain mutations taken in turn, so that none crowds the others out."""
+    ranks = [_RANK[d.origin.get(c, "mutation")] for c in pool]
+    first = [c for c, r in sorted(zip(pool, ranks, strict=True), key=lambda x: x[1]) if r <= 2]
+    groups = [[c for c, r in zip(pool, ranks, strict=True) if r == k] for k in (3, 4, 5)]
+    rest = (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None)
+    return first + list(rest)
 
 
 def _kept(d: Draft, ans: Answers, call: str) -> bool:
