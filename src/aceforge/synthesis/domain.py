@@ -263,6 +263,7 @@ class InputSpace:
     constants: dict[str, list[Any]] = field(default_factory=dict)  # per parameter (``edges.harvest``)
     unicode: bool = False  # the docstring speaks of non-ASCII text: edges may use it
     texts: list[str] = field(default_factory=list)  # character sequences the docstring names (``edges``)
+    star: Param | None = None  # the ``*args`` parameter: any number of arguments (``varargs``)
 
     @classmethod
     def build(
@@ -294,6 +295,9 @@ class InputSpace:
         """The same parameters and prose rules, observed domains from other calls."""
         space = InputSpace.build(self.entry, self.params, observed, self.prose)
         space.constants, space.unicode, space.texts = self.constants, self.unicode, self.texts
+        space.star = self.star
+        if self.star is not None:
+            space.arity = None
         return space
 
     def fits(self, call: str, stated: bool = True) -> bool:
@@ -315,7 +319,7 @@ class InputSpace:
 
     def _arity_ok(self, n: int) -> bool:
         required = sum(not p.has_default for p in self.params)
-        return required <= n <= len(self.params)
+        return required <= n and (self.star is not None or n <= len(self.params))
 
     def grow(self, calls: list[str], target: int, seed: str, rounds: int = 30) -> list[str]:
         """`calls` plus in-domain mutants (one argument changed each) up to `target` calls."""

@@ -22,6 +22,7 @@ from aceforge.synthesis.domain import Domain, InputSpace
 from aceforge.synthesis.mutate import guess_calls
 from aceforge.synthesis.signature import Spec, entry_function, format_call, parse_args, typed_values
 from aceforge.synthesis.usage import concrete, usage_specs
+from aceforge.synthesis.varargs import arity_variants, star_guesses
 
 LARGE_INT = 10**6
 _TEXT_EDGES = ["", " ", "a", "A", "aa", "ab ba", "  lead and trail  ", "Hello, World!", "a\tb\nc",
@@ -124,6 +125,8 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
         if not groups:  # the text catalogue is the same for every call: first, once
             catalogue = _text_catalogue(space, args)
         groups.append(_optional_given(space, args) + _paired(space, args))
+        if space.star is not None:
+            groups.append(arity_variants(space.entry, len(space.params), args))
         for i, a in enumerate(args):
             dom = space.domains[i] if i < len(space.domains) else Domain([a])
             near = _near(space.constants.get(space.params[i].name, []) if i < len(space.params) else [])
@@ -295,6 +298,8 @@ def fallback_guesses(space: InputSpace, program: str) -> list[str]:
     """In-domain calls from the annotations, else from the types the body's use of the
     parameters implies and from the parameter names (the last resort)."""
     typed = guesses(space)
+    if space.star is not None and not space.params:
+        typed = star_guesses(space.entry, space.star, []) + typed
     if typed:
         return typed
     fn = entry_function(program, space.entry)  # the body's use adds to the names' guesses

@@ -51,6 +51,7 @@ from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.shapes import ORDERED, literal_call, reshaped, shape_kinds, type_probe
 from aceforge.synthesis.signature import entry_function, one_signature, params_of
 from aceforge.synthesis.silence import silent_rules, speaks_unicode
+from aceforge.synthesis.varargs import star_param
 from aceforge.types import Limits
 
 
@@ -159,6 +160,9 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     space.constants = harvest(seed.program, entry)
     space.unicode = speaks_unicode(doc) or any(not c.isascii() for c in examples)
     space.texts = doc_texts(doc)
+    space.star = star_param(seed.program, entry, doc)
+    if space.star is not None:
+        space.arity = None  # any number of arguments, whatever the examples show
     exceptions = intended_exceptions(fn, doc)
     rejected = []
     for item in items:
@@ -205,6 +209,8 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
         values = [c for c in d.calls if c in ans.found and d.origin.get(c) != "probe" and _kept(d, ans, c)]
         raised = [c for c in d.calls if c not in ans.found and ans.raised.get(c) in d.exceptions]
         ok = one_signature(values + raised, d.origin)  # a signature the seed answers with values
+        if d.space is not None and d.space.star is not None:  # *args: arities differ, types may mix
+            ok = values + raised
         d.answers = Answers({c: ans.found[c] for c in ok if c in ans.found and d.origin.get(c) != "probe"},
                             set(), ans.failed, _intended(d, ans.raised, ok))  # fmt: skip
         if d.space is not None and not any(o == "example" for o in d.origin.values()):

@@ -1,0 +1,62 @@
+"""Functions that take ``*args``: how many arguments, in which order.
+
+A star parameter is no position of its own, so the signature's typed guesses skip it and a
+seed like ``pick_bool(*values)`` without examples gets no input at all; with examples, every
+call has the examples' arity, and bugs that only look at the first two arguments, or pick the
+last instead of the first, pass. Here: guesses of one to three arguments of the star's type
+(its annotation, or the docstring's ``*values (bool)``; ``None`` too where the docstring
+speaks of it), and, for known calls, one argument more, one fewer and the arguments reversed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from aceforge.synthesis.signature import ANY, Param, Spec, entry_function, format_call, spec_of, typed_values
+from aceforge.synthesis.usage import concrete
+
+
+def star_param(program: str, entry: str, doc: str = "") -> Param | None:
+    """The entry function's ``*args`` parameter, typed by its annotation or the docstring."""
+    fn = entry_function(program, entry)
+    if fn is None or fn.args.vararg is None:
+        return None
+    star = fn.args.vararg
+    spec = spec_of(star.annotation)
+    if spec == ANY:
+        m = re.search(rf"\*{re.escape(star.arg)}\s*\((\w+)\)", doc or "")
+        spec = spec_of(ast.parse(m.group(1), mode="eval").body) if m else ANY
+    if spec != ANY and re.search(r"\bNone\b|\bnone\b", doc or ""):
+        spec = Spec("union", (spec, Spec("none")))
+    return Param(star.arg, spec)
+
+
+def star_guesses(entry: str, star: Param, fixed: list[Any], limit: int = 12) -> list[str]:
+    """Calls with `fixed` (values for the positional parameters) and one to three star
+    arguments of the star's type (``None`` first where it is Optional)."""
+    vals = typed_values(concrete(star.spec)) if star.spec != ANY else []
+    if not vals:
+        return []
+    if None in vals:
+        vals = [None, *[v for v in vals if v is not None]]
+    n = len(vals)
+    rows = [[vals[i % n]] for i in range(min(n, 3))]
+    rows += [[vals[i % n], vals[(i + 1) % n]] for i in range(n)]
+    rows += [[vals[i % n], vals[(i + 2) % n], vals[(i + 1) % n]] for i in range(n)]
+    rows += [[None] * k for k in (1, 2)] if vals[0] is None else []
+    out = [format_call(entry, [*fixed, *r]) for r in rows]
+    return list(dict.fromkeys(out))[:limit]
+
+
+def arity_variants(entry: str, n_fixed: int, args: list[Any]) -> list[str]:
+    """A known call with its star arguments one longer (the last repeated, and the first),
+    one shorter, and reversed: where "all of them" and "the first" are told apart."""
+    fixed, tail = args[:n_fixed], args[n_fixed:]
+    if not tail:
+        return []
+    out = [[*tail, tail[-1]], [*tail, tail[0]], tail[::-1], tail[1:] + tail[:1]]
+    if len(tail) > 1:
+        out.append(tail[:-1])
+    return [format_call(entry, [*fixed, *t]) for t in out if t != tail]
