@@ -73,6 +73,8 @@ class Domain:
             self.sorted_ = bool(long) and len(long) >= 2 and all(_is_sorted(s) for s in long)
         if self.rule is not None:
             self.nonempty = self.nonempty or self.rule.nonempty or self.rule.min_len > 0
+            if self.rule.empty_ok and not (self.rule.nonempty or self.rule.min_len > 0):
+                self.nonempty, self.min_len = False, 0
             self.sorted_ = self.sorted_ or self.rule.sorted_
             self.chars = self.chars or _rule_chars(self.rule)
             if self.rule.max_len is not None:

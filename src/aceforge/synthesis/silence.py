@@ -44,8 +44,20 @@ def silent_rules(doc: str, params: list[Param], prose: Prose, fn: ast.FunctionDe
     return prose
 
 
+def empty_allowed(params: list[Param], prose: Prose, fn: ast.FunctionDef | None) -> Prose:
+    """`prose` where the code singles out an empty argument (``if not etag: return None``):
+    empty is behaviour its author defined, valid even where every example is non-empty."""
+    _, empty = guarded(fn)
+    for p in params:
+        c = prose.params.get(p.name, Constraint())
+        if p.name in empty and not c.nonempty and c.min_len == 0:
+            prose.params[p.name] = replace(c, empty_ok=True)
+    return prose
+
+
 def guarded(fn: ast.FunctionDef | None) -> tuple[set[str], set[str]]:
-    """Names the code tests against zero, and names it tests for emptiness, in `if` tests."""
+    """Names the code tests against zero, and names it tests for emptiness, in `if` tests
+    (a guard on a local computed from one parameter, ``items = list(xs)``, counts for it)."""
     zero: set[str] = set()
     empty: set[str] = set()
     if fn is None:
@@ -62,7 +74,22 @@ def guarded(fn: ast.FunctionDef | None) -> tuple[set[str], set[str]]:
                 empty.add(node.operand.id)
             elif isinstance(node, ast.Compare) and len(node.ops) == 1:
                 _compare(node, zero, empty)
-    return zero, empty
+    alias = _aliases(fn)
+    return zero | {alias[n] for n in zero if n in alias}, empty | {alias[n] for n in empty if n in alias}
+
+
+def _aliases(fn: ast.FunctionDef) -> dict[str, str]:
+    """Locals assigned once, before any branch, from an expression over exactly one parameter."""
+    params = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    out: dict[str, str] = {}
+    for stmt in fn.body:
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            continue
+        target = stmt.targets[0]
+        used = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)} & params
+        if isinstance(target, ast.Name) and target.id not in params and len(used) == 1:
+            out[target.id] = used.pop()
+    return out
 
 
 def _compare(node: ast.Compare, zero: set[str], empty: set[str]) -> None:

@@ -50,7 +50,7 @@ from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.shapes import ORDERED, literal_call, reshaped, shape_kinds, type_probe
 from aceforge.synthesis.signature import entry_function, one_signature, params_of
-from aceforge.synthesis.silence import silent_rules, speaks_unicode
+from aceforge.synthesis.silence import empty_allowed, silent_rules, speaks_unicode
 from aceforge.synthesis.varargs import star_param
 from aceforge.types import Limits
 
@@ -156,6 +156,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     prose = read_prose(doc, params)
     if not examples:  # examples show what is valid; without them, silence is no licence (``silence``)
         prose = silent_rules(doc, params, prose, fn)
+    prose = empty_allowed(params, prose, fn)
     space = InputSpace.build(entry, params, list(origin), prose)
     space.constants = harvest(seed.program, entry)
     space.unicode = speaks_unicode(doc) or any(not c.isascii() for c in examples)
