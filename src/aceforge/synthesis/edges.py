@@ -87,6 +87,8 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
         return {}
     names = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     out: dict[str, list[Any]] = {}
+    for name in _converted(fn, names):  # int(value) / float(value): where parsing text changes
+        out[name] = list(NUMERIC_TEXT)
     for node in ast.walk(fn):
         if not isinstance(node, ast.Compare) or len(node.ops) != 1:
             continue
@@ -96,6 +98,25 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
                 for v in _constants(b):
                     if v not in out.setdefault(a.id, []):
                         out[a.id].append(v)
+    return out
+
+
+NUMERIC_TEXT = ["42.23", "42.73", "-2.5", "1e3", "inf", "-0", " 7 ", "0x1A", "1_000"]
+
+
+def _converted(fn: ast.FunctionDef, names: set[str]) -> list[str]:
+    """Parameters the seed parses with ``int(...)`` or ``float(...)``: text that reads as a
+    number in another notation (a fraction, an exponent, a prefix) is where such code differs."""
+    out = []
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("int", "float")
+        ):
+            arg = node.args[0] if node.args else None
+            if isinstance(arg, ast.Name) and arg.id in names and arg.id not in out:
+                out.append(arg.id)
     return out
 
 
@@ -212,9 +233,14 @@ def _optional_given(space: InputSpace, args: list[Any]) -> list[str]:
     rest = params[len(args) :]
     out = []
     for k in range(1, len(rest) + 1):  # the first k optional ones given (positional)
-        for v in _optional_values(rest[k - 1].default):
+        default = rest[k - 1].default
+        for v in _optional_values(default):
             given = [p.default for p in rest[: k - 1]] + [v]
             out.append(format_call(space.entry, [*args, *given]))
+            if isinstance(default, str) and default and isinstance(v, str) and v:  # a separator: use it
+                used = [a.replace(default, v) if isinstance(a, str) else a for a in args]
+                if used != args:
+                    out.append(format_call(space.entry, [*used, *given]))
     together = [_optional_values(p.default)[1 % len(_optional_values(p.default))] for p in rest]
     out.append(format_call(space.entry, [*args, *together]))
     return out

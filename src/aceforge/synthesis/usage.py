@@ -50,6 +50,15 @@ def _uses(node: ast.AST) -> list[tuple[str, Spec]]:
         v = node.func.value
         if isinstance(v, ast.Name) and node.func.attr in _STR_METHODS:
             return [(v.id, Spec("str"))]
+    if (  # y % len(x): a number (a constant right side may be string formatting)
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Mod | ast.FloorDiv)
+        and isinstance(node.left, ast.Name)
+        and not isinstance(node.right, ast.Constant | ast.JoinedStr)
+    ):
+        return [(node.left.id, INT)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
+        return [(a.id, Spec("list", (INT,))) for a in node.args[:1] if isinstance(a, ast.Name)]
     if isinstance(node, ast.For | ast.comprehension) and isinstance(node.iter, ast.Name):
         return [(node.iter.id, Spec("list", (INT,)))]
     return []
