@@ -331,7 +331,7 @@ def fallback_guesses(space: InputSpace, program: str) -> list[str]:
     fn = entry_function(program, space.entry)  # the body's use adds to the names' guesses
     used = guesses(space, usage=usage_specs(fn)) if fn is not None else []
     named = [c for c in guess_calls(program, space.entry) if space.fits(c)]
-    return list(dict.fromkeys(c for pair in itertools.zip_longest(named, used) for c in pair if c))
+    return list(dict.fromkeys(c for pair in itertools.zip_longest(used, named) for c in pair if c))
 
 
 def _from_rule(spec: Spec, dom: Domain | None) -> list[Any]:
