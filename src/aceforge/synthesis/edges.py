@@ -25,6 +25,9 @@ from aceforge.synthesis.usage import concrete, usage_specs
 from aceforge.synthesis.varargs import arity_variants, star_guesses
 
 LARGE_INT = 10**6
+# Without a stated bound, "large" stays small enough for a correct naive program: recursion one
+# level per unit, or a loop per unit repeated over several tests, must not time out on it.
+UNSTATED_LARGE = 100
 _TEXT_EDGES = ["", " ", "a", "A", "aa", "ab ba", "  lead and trail  ", "Hello, World!", "a\tb\nc",
                "x" * 60, "MiXeD CaSe", "123", "a-b_c.d"]  # fmt: skip
 _UNICODE_EDGES = ["ÄÖü éñ", "ß", "İstanbul", "ﬁne", "\u2028"]  # only where the docstring speaks of them
@@ -38,7 +41,8 @@ def value_edges(v: Any, dom: Domain, unicode: bool = False) -> list[Any]:
         return _int_edges(v, dom)
     if isinstance(v, float):
         lo = dom.floor if dom.floor is not None else -2.5
-        return [0.0, 1.0, -1.0, 0.5, float(lo), 1e6, -1e6, v * 10]
+        big = float(_large(dom))
+        return [0.0, 1.0, -1.0, 0.5, float(lo), big, -big, v * 10]
     if isinstance(v, str):
         return _str_edges(v, dom) + (_UNICODE_EDGES if unicode else [])
     if isinstance(v, list | tuple):
@@ -50,12 +54,19 @@ def value_edges(v: Any, dom: Domain, unicode: bool = False) -> list[Any]:
 
 
 def _int_edges(v: int, dom: Domain) -> list[Any]:
-    out = [0, 1, -1, 2, v + 1, v - 1, -v, LARGE_INT, -LARGE_INT]
+    big = _large(dom)
+    out = [0, 1, -1, 2, v + 1, v - 1, -v, big, -big]
     if dom.floor is not None:
         out += [int(dom.floor), int(dom.floor) + 1]
     if dom.rule is not None and dom.rule.high is not None:
         out += [int(dom.rule.high), int(dom.rule.high) - 1]
     return out
+
+
+def _large(dom: Domain) -> int:
+    """The large value to try: the stated upper bound's order, else a modest one."""
+    high = dom.rule.high if dom.rule is not None else None
+    return int(min(high, LARGE_INT)) if high is not None and high >= UNSTATED_LARGE else UNSTATED_LARGE
 
 
 def _str_edges(v: str, dom: Domain) -> list[str]:
