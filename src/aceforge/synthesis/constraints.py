@@ -25,6 +25,7 @@ class Constraint:
     sorted_: bool = False
     element: Constraint | None = None  # rules stated for the elements only ("arr[i] >= 0")
     empty_ok: bool = False  # the seed's code singles emptiness out: empty is valid whatever examples show
+    none_ok: bool = False  # the seed's code tests ``is None``: None is valid whatever examples show
 
     def allows(self, v: Any) -> bool:
         """Whether `v` satisfies every rule (values of other types pass the scalar rules)."""

@@ -90,6 +90,8 @@ class Domain:
 
     def contains(self, v: Any, stated: bool = True) -> bool:
         """Whether `v` lies in the domain (`stated`: also the docstring's rules)."""
+        if v is None and self.rule is not None and self.rule.none_ok:
+            return True
         if not conforms(v, self.spec):
             return False
         if stated and self.rule is not None and not self.rule.allows(v):

@@ -274,6 +274,9 @@ def _optional_none(space: InputSpace, i: int) -> list[Any]:
         spec = space.params[i].spec
         if spec.kind == "union" and any(s.kind == "none" for s in spec.args):
             return [None]
+        rule = space.prose.params.get(space.params[i].name)
+        if rule is not None and rule.none_ok:  # the code tests `is None`
+            return [None]
     return []
 
 

@@ -15,6 +15,8 @@ import ast
 import builtins
 import re
 
+from aceforge.synthesis.silence import aliases
+
 MAX_SHARE = 0.25  # of a suite's tests at most this share checks exceptions (at least one may)
 
 
@@ -28,12 +30,21 @@ def intended_exceptions(fn: ast.FunctionDef | None, doc: str) -> set[str]:
     names: set[str] = set()
     if fn is not None:
         for node in ast.walk(fn):
+            if isinstance(node, ast.Assert) and _on_params(node.test, fn):
+                names.add("AssertionError")  # `assert values`: a check its author wrote
             if isinstance(node, ast.Raise) and node.exc is not None:
                 exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
                 if isinstance(exc, ast.Name):
                     names.add(exc.id)
     names |= set(re.findall(r"\b([A-Z]\w*(?:Error|Exception))\b", doc or ""))
     return {n for n in names if _builtin_exception(n)}
+
+
+def _on_params(test: ast.expr, fn: ast.FunctionDef) -> bool:
+    params = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
+    params |= set(aliases(fn))  # `n_options = options.copy()`
+    return any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(test))
 
 
 def returns_iterator(fn: ast.FunctionDef | None) -> bool:

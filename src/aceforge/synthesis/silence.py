@@ -45,14 +45,37 @@ def silent_rules(doc: str, params: list[Param], prose: Prose, fn: ast.FunctionDe
 
 
 def empty_allowed(params: list[Param], prose: Prose, fn: ast.FunctionDef | None) -> Prose:
-    """`prose` where the code singles out an empty argument (``if not etag: return None``):
-    empty is behaviour its author defined, valid even where every example is non-empty."""
+    """`prose` where the code singles out an empty argument (``if not etag: return None``) or
+    ``None`` (``if options is None``): behaviour its author defined, valid even where every
+    example is non-empty or not None."""
     _, empty = guarded(fn)
+    nones = none_checked(fn)
     for p in params:
         c = prose.params.get(p.name, Constraint())
         if p.name in empty and not c.nonempty and c.min_len == 0:
-            prose.params[p.name] = replace(c, empty_ok=True)
+            c = replace(c, empty_ok=True)
+        if p.name in nones:
+            c = replace(c, none_ok=True)
+        if c != Constraint():
+            prose.params[p.name] = c
     return prose
+
+
+def none_checked(fn: ast.FunctionDef | None) -> set[str]:
+    """Parameters the code compares with ``None`` (``is None``, ``is not None``)."""
+    if fn is None:
+        return set()
+    out = set()
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Compare)
+            and len(node.ops) == 1
+            and isinstance(node.ops[0], ast.Is | ast.IsNot)
+        ):
+            right = node.comparators[0]
+            if isinstance(node.left, ast.Name) and isinstance(right, ast.Constant) and right.value is None:
+                out.add(node.left.id)
+    return out
 
 
 def guarded(fn: ast.FunctionDef | None) -> tuple[set[str], set[str]]:
@@ -74,11 +97,11 @@ def guarded(fn: ast.FunctionDef | None) -> tuple[set[str], set[str]]:
                 empty.add(node.operand.id)
             elif isinstance(node, ast.Compare) and len(node.ops) == 1:
                 _compare(node, zero, empty)
-    alias = _aliases(fn)
+    alias = aliases(fn)
     return zero | {alias[n] for n in zero if n in alias}, empty | {alias[n] for n in empty if n in alias}
 
 
-def _aliases(fn: ast.FunctionDef) -> dict[str, str]:
+def aliases(fn: ast.FunctionDef) -> dict[str, str]:
     """Locals assigned once, before any branch, from an expression over exactly one parameter."""
     params = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     out: dict[str, str] = {}

@@ -57,6 +57,5 @@ def arity_variants(entry: str, n_fixed: int, args: list[Any]) -> list[str]:
     if not tail:
         return []
     out = [[*tail, tail[-1]], [*tail, tail[0]], tail[::-1], tail[1:] + tail[:1]]
-    if len(tail) > 1:
-        out.append(tail[:-1])
+    out.append(tail[:-1])  # down to no star argument at all
     return [format_call(entry, [*fixed, *t]) for t in out if t != tail]
