@@ -49,7 +49,7 @@ from aceforge.synthesis.raises import cap_exceptions, falls_through, intended_ex
 from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.shapes import ORDERED, literal_call, reshaped, shape_kinds, type_probe
-from aceforge.synthesis.signature import entry_function, one_signature, params_of
+from aceforge.synthesis.signature import entry_function, one_signature, params_of, parse_args
 from aceforge.synthesis.silence import empty_allowed, silent_rules, speaks_unicode
 from aceforge.synthesis.varargs import star_param
 from aceforge.types import Limits
@@ -223,7 +223,7 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
         _feedback(live, executor, limits, cfg)
     for d in live:
         ordered = _ordered(d, [*d.answers.found, *d.answers.raised])
-        kinds = {c: "shape:" for c in ordered if not literal_call(c)}
+        kinds = {c: _kind(c) for c in ordered}
         chosen = (
             minimize(ordered, d.kills, d.answers, cfg.n_tests, kinds)
             if cfg.feedback
@@ -255,6 +255,15 @@ def _ordered(d: Draft, pool: list[str]) -> list[str]:
     groups = [[c for c, r in zip(pool, ranks, strict=True) if r == k] for k in (3, 4, 5)]
     rest = (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None)
     return first + list(rest)
+
+
+def _kind(call: str) -> str:
+    """What makes a test news beside another with the same expected value: a re-shaped
+    argument, or another number of arguments (an optional parameter given)."""
+    if not literal_call(call):
+        return "shape:"
+    args, kwargs = parse_args(call)
+    return f"{len(args) + len(kwargs)}:"
 
 
 def _kept(d: Draft, ans: Answers, call: str) -> bool:
