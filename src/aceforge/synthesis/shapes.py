@@ -13,7 +13,10 @@ sandbox:
   unannotated (or ``Mapping``-annotated) mapping; where the seed then returns that subclass,
   a second test checks the type's name (values are compared through the base type);
 * a list's elements are wrapped in one-element lists (unhashable, still comparable) where
-  the elements' type is stated nowhere: no annotation, no docstring type.
+  the elements' type is stated nowhere: no annotation, no docstring type;
+* every list becomes a tuple where the docstring calls the (unannotated) parameter a sequence.
+
+A ``*args`` parameter counts for every argument past the positional ones.
 
 Parameters annotated with a concrete type (``List[int]``, ``str``, ``dict``) are never
 re-shaped: the docstring's silence is no licence.
@@ -25,7 +28,7 @@ import ast
 import re
 from typing import Any
 
-from aceforge.synthesis.signature import Param, parse_args
+from aceforge.synthesis.signature import Param, format_call, parse_args
 
 ORDERED = "__import__('collections').OrderedDict"
 _ITERATING = {"iter", "list", "tuple", "enumerate", "sorted", "set", "frozenset", "zip", "any", "all",
@@ -63,10 +66,14 @@ def iterable_params(fn: ast.FunctionDef | None, doc: str, params: list[Param]) -
 
 
 def _said_iterable(doc: str, name: str, params: list[Param]) -> bool:
-    """The docstring calls `name` an iterable: in a sentence (or parameter line) naming it, or
-    anywhere when it is the only parameter."""
+    return _said(doc, name, params, _ITER_WORDS)
+
+
+def _said(doc: str, name: str, params: list[Param], words: re.Pattern[str]) -> bool:
+    """The docstring uses one of `words` for `name`: in a sentence (or parameter line)
+    naming it, or anywhere when it is the only parameter."""
     for part in re.split(r"(?<=[.;:])\s+|\n\s*\n|\n(?=\s*(?::param|\w+\s*[(:]))", doc or ""):
-        if _ITER_WORDS.search(part) and (len(params) == 1 or re.search(rf"\b{re.escape(name)}\b", part)):
+        if words.search(part) and (len(params) == 1 or re.search(rf"\b{re.escape(name)}\b", part)):
             return True
     return False
 
@@ -114,12 +121,17 @@ def untyped_items(fn: ast.FunctionDef | None, params: list[Param]) -> set[str]:
 
 
 def reshaped(
-    entry: str, params: list[Param], calls: list[str], shapes: dict[str, set[str]], limit: int = 6
+    entry: str,
+    params: list[Param],
+    calls: list[str],
+    shapes: dict[str, set[str]],
+    limit: int = 6,
+    star: bool = False,
 ) -> list[str]:
     """Known calls with one argument re-shaped (see the module docstring), each shape taken
     in turn so that none uses up `limit` alone."""
     names = [p.name for p in params]
-    groups: list[list[str]] = [[], [], []]
+    groups: list[list[str]] = [[], [], [], []]
     for call in calls:
         try:
             args, kwargs = parse_args(call)
@@ -127,18 +139,26 @@ def reshaped(
             continue
         if kwargs:
             continue
-        for i, a in enumerate(args[: len(names)]):
-            name = names[i]
+        for i, a in enumerate(args):
+            name = names[min(i, len(names) - 1)] if star and names else (names[i] if i < len(names) else "")
             if isinstance(a, list | tuple) and name in shapes.get("iterable", set()):
                 groups[0].append(_call(entry, args, i, f"iter({a!r})"))
             if isinstance(a, dict) and name in shapes.get("mapping", set()):
                 groups[1].append(_call(entry, args, i, f"{ORDERED}({list(a.items())!r})"))
             if isinstance(a, list) and a and _plain(a) and name in shapes.get("items", set()):
                 groups[2].append(_call(entry, args, i, repr([[x] for x in a])))
+        seq = [i for i, a in enumerate(args) if isinstance(a, list) and _seq_name(names, i, star, shapes)]
+        if seq:  # every list a tuple at once: results built from slices keep the type
+            groups[3].append(format_call(entry, [tuple(a) if i in seq else a for i, a in enumerate(args)]))
     out: list[str] = []
     for layer in zip(*(g + [""] * (limit - len(g)) for g in groups), strict=False):
         out += [c for c in layer if c and c not in out and c not in calls]
     return out[:limit]
+
+
+def _seq_name(names: list[str], i: int, star: bool, shapes: dict[str, set[str]]) -> bool:
+    name = names[min(i, len(names) - 1)] if star and names else (names[i] if i < len(names) else "")
+    return name in shapes.get("sequence", set())
 
 
 def _plain(xs: list[Any]) -> bool:
@@ -156,6 +176,25 @@ def type_probe(call: str) -> str:
     return f"type({call}).__name__"
 
 
+_SEQUENCE_WORDS = re.compile(r"\b(?:sequences?|subsequences?)\b", re.I)
+
+
+def sequence_params(fn: ast.FunctionDef | None, doc: str, params: list[Param]) -> set[str]:
+    """Unannotated parameters the docstring calls a sequence: a tuple is one as much as a
+    list is (and a result built by slicing keeps the argument's type)."""
+    if fn is None:
+        return set()
+    anns = {a.arg: a.annotation for a in fn.args.posonlyargs + fn.args.args}
+    if fn.args.vararg is not None:
+        anns[fn.args.vararg.arg] = fn.args.vararg.annotation
+    out = set()
+    for p in params:
+        if anns.get(p.name) is None and _said(doc, p.name, params, _SEQUENCE_WORDS):
+            out.add(p.name)
+    return out
+
+
 def shape_kinds(fn: ast.FunctionDef | None, doc: str, params: list[Param]) -> dict[str, set[str]]:
+    """Per shape, the parameters that take it (`params` may end with the ``*args`` one)."""
     return {"iterable": iterable_params(fn, doc, params), "mapping": mapping_params(fn, params),
-            "items": untyped_items(fn, params)}  # fmt: skip
+            "items": untyped_items(fn, params), "sequence": sequence_params(fn, doc, params)}  # fmt: skip

@@ -376,11 +376,12 @@ def _reshape(drafts: list[Draft], executor: Executor, limits: Limits, cfg: Synth
         fn = entry_function(d.seed.program, d.entry)
         doc = (ast.get_docstring(fn) if fn is not None else None) or d.seed.instruction
         params = d.space.params if d.space is not None else []
+        star = d.space.star if d.space is not None else None
+        params = [*params, star] if star is not None else params
         known = [c for c in d.answers.found if literal_call(c)]
+        kinds = shape_kinds(fn, doc, params)
         calls = (
-            reshaped(d.entry, params, known, shape_kinds(fn, doc, params), cfg.n_tests // 3)
-            if cfg.n_edges
-            else []
+            reshaped(d.entry, params, known, kinds, cfg.n_tests // 3, star is not None) if cfg.n_edges else []
         )
         probes = [type_probe(c) for c in calls if ORDERED in c and not d.iterates]
         proposals.append(calls + probes)
