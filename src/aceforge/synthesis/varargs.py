@@ -58,4 +58,4 @@ def arity_variants(entry: str, n_fixed: int, args: list[Any]) -> list[str]:
         return []
     out = [[*tail, tail[-1]], [*tail, tail[0]], tail[::-1], tail[1:] + tail[:1]]
     out.append(tail[:-1])  # down to no star argument at all
-    return [format_call(entry, [*fixed, *t]) for t in out if t != tail]
+    return list(dict.fromkeys(format_call(entry, [*fixed, *t]) for t in out if t != tail))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.edges import edge_calls, guesses
+from aceforge.synthesis.edges import doc_texts, edge_calls, guesses, harvest
 from aceforge.synthesis.prose import read_prose
 from aceforge.synthesis.signature import params_of
 
@@ -82,3 +82,32 @@ def test_text_catalogue_comes_first_whatever_the_number_of_calls() -> None:
     calls = [f"f({w!r})" for w in ("abc", "hello", "a", "xy", "ab cd", "racecar", "q", "zz")]
     got = edge_calls(sp, calls, limit=20)
     assert "f('  lead and trail  ')" in got and "f('a\\tb\\nc')" in got
+
+
+def test_docstring_escapes_become_string_edges() -> None:
+    doc = r"Convert CRLF (\\r\\n), CR (\\r), LINE SEPARATOR (\\u2028) and NEXT LINE (\\x85) into \\n."
+    assert doc_texts(doc) == ["\r\n", "\r", "\u2028", "\x85", "\n"]
+    assert doc_texts("Split on commas.") == []
+    sp = space("def f(text: str) -> str:\n    pass\n", "f", [])  # no examples: any text
+    sp.texts = doc_texts(doc)
+    calls = edge_calls(sp, ["f('ab')"], limit=100)
+    assert calls[:2] == ["f('\\r\\n')", "f('\\r')"] and "f('a\\r\\nb')" in calls
+
+
+def test_numeric_text_where_the_seed_parses_numbers() -> None:
+    src = "def to_int(value, default: int = 0):\n    try:\n        return int(value)\n    except ValueError:\n        return default\n"
+    assert harvest(src, "to_int")["value"][:2] == ["42.23", "42.73"]
+    assert "value" not in harvest("def g(value):\n    return value.strip()\n", "g")
+
+
+def test_a_given_separator_also_splits_the_text() -> None:
+    src = "def split_tag(s: str, sep: str = '/') -> tuple:\n    pass\n"
+    calls = edge_calls(space(src, "split_tag", ["split_tag('fly/NN')"]), ["split_tag('fly/NN')"], limit=100)
+    assert "split_tag('fly//NN', '//')" in calls and "split_tag('fly/NN', '//')" in calls
+
+
+def test_large_values_only_up_to_a_stated_bound() -> None:
+    small = space("def g(n: int) -> int:\n    pass\n", "g", [])
+    assert "g(100)" in edge_calls(small, ["g(5)"]) and "g(1000000)" not in edge_calls(small, ["g(5)"])
+    bounded = space("def g(n: int) -> int:\n    pass\n", "g", [], "1 <= n <= 10^5")
+    assert "g(100000)" in edge_calls(bounded, ["g(5)"], limit=100)

@@ -94,6 +94,8 @@ def test_minimize_fills_with_new_values_first_in_call_order() -> None:
     assert minimize(ordered, [{"b"}], ans, 3) == ["b", "c", "d"]  # a repeats b's value
     assert minimize(ordered, [{"b"}], ans, 5) == ordered
     assert minimize(ordered, [], ans, 2) == ["a", "c"]
+    # b's input is of another kind (an iterator for a list): the same value is still news
+    assert minimize(ordered, [], ans, 2, {"b": "shape:"}) == ["a", "b"]
 
 
 def test_mutation_score_ignores_equivalent_mutants() -> None:

@@ -25,6 +25,15 @@ def test_intended_exceptions_from_code_and_doc_builtins_only() -> None:
     assert intended_exceptions(None, "") == set()
 
 
+def test_asserts_on_the_arguments_are_intended() -> None:
+    src = "def f(*values):\n    assert values, 'need one'\n    return values[0]"
+    assert intended_exceptions(_fn(src), "") == {"AssertionError"}
+    local = "def f(opts):\n    n = opts.copy()\n    assert 'x' not in n\n    return n"
+    assert intended_exceptions(_fn(local), "") == {"AssertionError"}  # a local made from a parameter
+    internal = "def f(n):\n    k = 3\n    assert k > 0\n    return n"
+    assert intended_exceptions(_fn(internal), "") == set()
+
+
 def test_returns_iterator() -> None:
     assert returns_iterator(_fn("def f(n):\n    yield n"))
     assert not returns_iterator(_fn("def f(n):\n    def g():\n        yield 1\n    return list(g())"))

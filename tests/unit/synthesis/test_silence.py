@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from aceforge.synthesis.constraints import Constraint, Prose
+from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.signature import entry_function, params_of
-from aceforge.synthesis.silence import guarded, silent_rules, speaks_unicode
+from aceforge.synthesis.silence import empty_allowed, guarded, none_checked, silent_rules, speaks_unicode
 
 
 def _rules(src: str, doc: str) -> Prose:
@@ -53,3 +54,30 @@ def test_speaks_unicode() -> None:
     assert speaks_unicode("café")
     assert not speaks_unicode("plain ascii words")
     assert not speaks_unicode("")
+
+
+def test_guards_on_a_local_count_for_its_parameter() -> None:
+    src = ("def f(items):\n    item_list = [str(x) for x in items]\n    if not item_list:\n"
+           "        return ''\n    return item_list[0]\n")  # fmt: skip
+    assert "items" in guarded(entry_function(src, "f"))[1]
+    two = "def f(a, b):\n    both = a + b\n    if not both:\n        return 0\n    return 1\n"
+    assert guarded(entry_function(two, "f"))[1] == {"both"}  # over two parameters: no alias
+
+
+def test_empty_and_none_the_code_singles_out_are_allowed() -> None:
+    src = "def f(etag, opts):\n    if not etag:\n        return None\n    if opts is None:\n        return {}\n    return etag\n"
+    prose = empty_allowed(params_of(src, "f"), Prose(), entry_function(src, "f"))
+    assert prose.params["etag"].empty_ok and prose.params["opts"].none_ok
+    assert none_checked(entry_function(src, "f")) == {"opts"}
+    said = Prose({"etag": Constraint(nonempty=True)})  # the docstring says non-empty: that wins
+    assert not empty_allowed(params_of(src, "f"), said, entry_function(src, "f")).params["etag"].empty_ok
+
+
+def test_allowed_empty_and_none_enter_the_domain() -> None:
+    src = "def f(etag, opts):\n    if not etag:\n        return None\n    if opts is None:\n        return {}\n    return etag\n"
+    params = params_of(src, "f")
+    prose = empty_allowed(params, Prose(), entry_function(src, "f"))
+    space = InputSpace.build("f", params, ["f('W/x', {'a': 1})"], prose)
+    assert space.fits("f('', {'a': 1})") and space.fits("f('W/x', None)")
+    strict = InputSpace.build("f", params, ["f('W/x', {'a': 1})"], Prose())
+    assert not strict.fits("f('', {'a': 1})") and not strict.fits("f('W/x', None)")

@@ -69,3 +69,9 @@ def test_own_guesses_do_not_narrow_the_domain() -> None:
     sp = space(src, "f")
     assert sp.rebuild(evidence(["f('abc')"], {"f('abc')": "signature"})).fits("f('a\\tb')")
     assert not sp.rebuild(["f('abc')"]).fits("f('a\\tb')")  # what it did before
+
+
+def test_modulo_by_a_length_reads_an_int_and_len_a_list() -> None:
+    rot = fn("def rotate(x, y):\n    y = y % len(x)\n    return x[y:] + x[:y]\n")
+    assert usage_specs(rot) == {"y": Spec("int"), "x": Spec("list", (Spec("int"),))}
+    assert "fmt" not in usage_specs(fn("def f(fmt):\n    return fmt % 'x'\n"))  # string formatting
