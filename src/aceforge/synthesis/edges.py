@@ -20,7 +20,7 @@ from typing import Any
 
 from aceforge.synthesis.domain import Domain, InputSpace
 from aceforge.synthesis.mutate import guess_calls
-from aceforge.synthesis.signature import Spec, entry_function, format_call, parse_args, typed_values
+from aceforge.synthesis.signature import ANY, Spec, entry_function, format_call, parse_args, typed_values
 from aceforge.synthesis.usage import concrete, usage_specs
 from aceforge.synthesis.varargs import arity_variants, star_guesses
 
@@ -289,7 +289,12 @@ def guesses(space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = 
         dom = space.domains[i] if i < len(space.domains) else None
         spec = (usage or {}).get(p.name, p.spec) if p.spec.kind == "any" else p.spec
         vals = [p.default] if p.has_default else []
-        vals += space.constants.get(p.name, []) + typed_values(concrete(spec)) + _from_rule(spec, dom)
+        vals += (
+            _graphs(spec)
+            + space.constants.get(p.name, [])
+            + typed_values(concrete(spec))
+            + _from_rule(spec, dom)
+        )
         if dom is not None:
             vals = [v for v in vals if dom.contains(v)]
         if not vals:
@@ -306,6 +311,32 @@ def guesses(space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = 
         if len(out) >= limit:
             break
     return out
+
+
+# A dict whose values are collections of its own keys: chain, fan-in, cycle, self-loop, a target
+# that is no key, empty — where walks that stop early or skip a node differ.
+_GRAPHS: list[dict[int, list[int]]] = [
+    {1: [2], 2: [3], 3: [4], 4: []},
+    {1: [2, 3], 2: [3], 3: [1]},
+    {1: [2], 2: [1]},
+    {1: [1, 2], 2: [2]},
+    {1: [2, 3], 3: [4]},
+    {1: []},
+]
+
+
+def _graphs(spec: Spec) -> list[Any]:
+    """Graph-shaped values for a mapping to collections of untyped (or key-typed) elements."""
+    if spec.kind != "dict" or len(spec.args) != 2:
+        return []
+    key, value = spec.args
+    inner = value.args[0] if value.args else ANY
+    if value.kind not in ("set", "list", "frozenset", "tuple") or key.kind not in ("any", "int"):
+        return []
+    if inner.kind not in ("any", "int"):
+        return []
+    cast = {"set": set, "list": list, "frozenset": frozenset, "tuple": tuple}[value.kind]
+    return [{k: cast(v) for k, v in g.items()} for g in _GRAPHS]
 
 
 def _words_of(space: InputSpace, choices: list[list[str]]) -> list[str]:
