@@ -137,6 +137,9 @@ def _said_list(doc: str, p: Param, params: list[Param]) -> Spec:
     """ "a list of integers" / "two lists of strings" typing unannotated parameters: the ones a
     sentence names, else the only unannotated one (or the first two for "two lists")."""
     untyped = [q for q in params if q.spec == ANY and not q.has_default]
+    pairs = _PAIRS.search(doc)  # "a sequence of (key, score) tuples"
+    if pairs and (p is untyped[0] if untyped else False):
+        return Spec("list", (Spec("tuple", tuple(_field(f) for f in pairs.group(1).split(","))),))
     for sentence in _sentences(doc):
         m = _LIST_OF.search(sentence)
         if not m:
@@ -150,6 +153,17 @@ def _said_list(doc: str, p: Param, params: list[Param]) -> Spec:
         rf"\b(?:a|an|the|given)\s+(list|string|dict|dictionary|integer|tuple)\s+{re.escape(p.name)}\b", doc
     )
     return Spec(_TYPE_WORDS[m.group(1)]) if m else ANY  # "rotates a list x"
+
+
+_PAIRS = re.compile(r"\b(?:list|sequence|iterable)s? of \((\w+(?:,\s*\w+)+)\) (?:tuples|pairs)\b", re.I)
+
+
+def _field(name: str) -> Spec:
+    """A tuple field's type from its name: scores and weights are numbers, counts ints, the rest text."""
+    n = name.strip().lower()
+    if re.search(r"count|num|index|idx|pos|^n$|^i$", n):
+        return Spec("int")
+    return Spec("float") if re.search(r"score|weight|value|prob|rate|cost|dist", n) else Spec("str")
 
 
 def _type_spec(text: str) -> Spec:
