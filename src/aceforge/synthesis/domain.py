@@ -79,7 +79,6 @@ class Domain:
             self.chars = self.chars or _rule_chars(self.rule)
             if self.rule.max_len is not None:
                 self.max_len = min(self.max_len, self.rule.max_len)
-
             if self.rule.low is not None:
                 self.floor = self.rule.low  # an open bound is left to `contains`
             if self.rule.high is not None:
@@ -90,10 +89,8 @@ class Domain:
 
     def contains(self, v: Any, stated: bool = True) -> bool:
         """Whether `v` lies in the domain (`stated`: also the docstring's rules)."""
-        if v is None and self.rule is not None and self.rule.none_ok:
-            return True
-        if not conforms(v, self.spec):
-            return False
+        if not conforms(v, self.spec) or (v is None and self.rule is not None and self.rule.none_ok):
+            return v is None and self.rule is not None and self.rule.none_ok  # the code tests `is None`
         if stated and self.rule is not None and not self.rule.allows(v):
             return False
         if not self.values:
@@ -298,10 +295,9 @@ class InputSpace:
     def rebuild(self, observed: list[str]) -> InputSpace:
         """The same parameters and prose rules, observed domains from other calls."""
         space = InputSpace.build(self.entry, self.params, observed, self.prose)
-        space.constants, space.unicode, space.texts = self.constants, self.unicode, self.texts
-        space.star = self.star
-        if self.star is not None:
-            space.arity = None
+        for name in ("constants", "unicode", "texts", "star"):  # what the seed says beyond calls
+            setattr(space, name, getattr(self, name))
+        space.arity = None if self.star is not None else space.arity
         return space
 
     def fits(self, call: str, stated: bool = True) -> bool:

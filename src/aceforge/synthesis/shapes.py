@@ -26,9 +26,13 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from typing import Any
 
-from aceforge.synthesis.signature import Param, format_call, parse_args
+from aceforge.synthesis.draft import Draft
+from aceforge.synthesis.feedback import Answers
+from aceforge.synthesis.seeds import Seed
+from aceforge.synthesis.signature import Param, entry_function, format_call, parse_args
 
 ORDERED = "__import__('collections').OrderedDict"
 _ITERATING = {"iter", "list", "tuple", "enumerate", "sorted", "set", "frozenset", "zip", "any", "all",
@@ -198,3 +202,36 @@ def shape_kinds(fn: ast.FunctionDef | None, doc: str, params: list[Param]) -> di
     """Per shape, the parameters that take it (`params` may end with the ``*args`` one)."""
     return {"iterable": iterable_params(fn, doc, params), "mapping": mapping_params(fn, params),
             "items": untyped_items(fn, params), "sequence": sequence_params(fn, doc, params)}  # fmt: skip
+
+
+def add_shapes(drafts: list[Draft], answer: Callable[[list[list[str]]], list[Answers]], limit: int) -> None:
+    """Each draft's known calls re-shaped where its seed takes the shape, answered by the seed
+    (`answer`); where it returns a mapping subclass, the result's type is a test too."""
+    proposals = []
+    for d in drafts:
+        known = [c for c in d.answers.found if literal_call(c)]
+        calls = shape_calls(d.seed, d.entry, d.space.params, d.space.star, known, limit) if d.space else []
+        proposals.append(calls + [type_probe(c) for c in calls if ORDERED in c and not d.iterates])
+    for d, ans in zip(drafts, answer(proposals), strict=True):
+        for c in kept_shapes(ans):
+            d.answers.found[c] = ans.found[c]
+            d.origin.setdefault(c, "edge")
+
+
+def shape_calls(
+    seed: Seed, entry: str, params: list[Param], star: Param | None, known: list[str], limit: int
+) -> list[str]:
+    """The re-shaped variants of `known` calls for one seed (its docstring, else instruction)."""
+    fn = entry_function(seed.program, entry)
+    doc = (ast.get_docstring(fn) if fn is not None else None) or seed.instruction
+    every = [*params, star] if star is not None else params
+    return reshaped(entry, every, known, shape_kinds(fn, doc, every), limit, star is not None)
+
+
+def kept_shapes(answers: Answers) -> list[str]:
+    """The answered variants worth a test: stable values, and type probes only where the seed
+    keeps the mapping subclass (its plain ``dict`` result says nothing the value does not)."""
+    return [
+        c for c in answers.found
+        if c not in answers.unstable and (not c.startswith("type(") or answers.found[c][1] == "OrderedDict")
+    ]  # fmt: skip

@@ -14,7 +14,6 @@ Two modes:
 from __future__ import annotations
 
 import ast
-import itertools
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -27,9 +26,8 @@ from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
-from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.draft import Draft
-from aceforge.synthesis.edges import doc_texts, edge_calls, evidence, fallback_guesses, harvest
+from aceforge.synthesis.edges import edge_calls, evidence, fallback_guesses
 from aceforge.synthesis.examples import assigned_calls, example_calls
 from aceforge.synthesis.feedback import (
     Answers,
@@ -44,14 +42,13 @@ from aceforge.synthesis.feedback import (
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
-from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.raises import cap_exceptions, falls_through, intended_exceptions, returns_iterator
 from aceforge.synthesis.realistic import make_realistic
+from aceforge.synthesis.seed_space import seed_space
 from aceforge.synthesis.seeds import Seed
-from aceforge.synthesis.shapes import ORDERED, literal_call, reshaped, shape_kinds, type_probe
-from aceforge.synthesis.signature import entry_function, one_signature, params_of, parse_args
-from aceforge.synthesis.silence import empty_allowed, silent_rules, speaks_unicode
-from aceforge.synthesis.varargs import star_param
+from aceforge.synthesis.shapes import add_shapes, literal_call
+from aceforge.synthesis.signature import entry_function, one_signature, params_of
+from aceforge.synthesis.suite_order import news_kind, ordered
 from aceforge.types import Limits
 
 
@@ -152,18 +149,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     origin = dict.fromkeys(examples, "example")
     fn = entry_function(seed.program, entry)
     doc = (ast.get_docstring(fn) if fn is not None else None) or seed.instruction
-    params = doc_types(doc, params)  # unannotated parameters typed by the docstring
-    prose = read_prose(doc, params)
-    if not examples:  # examples show what is valid; without them, silence is no licence (``silence``)
-        prose = silent_rules(doc, params, prose, fn)
-    prose = empty_allowed(params, prose, fn)
-    space = InputSpace.build(entry, params, list(origin), prose)
-    space.constants = harvest(seed.program, entry)
-    space.unicode = speaks_unicode(doc) or any(not c.isascii() for c in examples)
-    space.texts = doc_texts(doc)
-    space.star = star_param(seed.program, entry, doc)
-    if space.star is not None:
-        space.arity = None  # any number of arguments, whatever the examples show
+    space = seed_space(seed, entry, params, examples, fn, doc)
     exceptions = intended_exceptions(fn, doc)
     rejected = []
     for item in items:
@@ -183,11 +169,6 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     draft.iterates = returns_iterator(fn)
     draft.no_none = falls_through(fn)
     return draft
-
-
-# Edge cases rank before typed guesses and random in-domain mutations: once the mutants are
-# covered, the suite fills up with them (real bugs hide at the edges more than mutants do).
-_RANK = {"example": 0, "model": 1, "edge": 2, "probe": 2, "boundary": 3, "signature": 4, "mutation": 5}
 
 
 def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig, out: StageOutput) -> None:
@@ -218,16 +199,15 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
             d.space = d.space.rebuild(evidence([c for c in ok if c in d.answers.found], d.origin))
         live.append(d)
     _widen(live, executor, limits, cfg, "ref1")
-    _reshape(live, executor, limits, cfg)
+    if cfg.n_edges:  # iterators, mapping subclasses, unhashable items, tuples (``shapes``)
+        add_shapes(live, lambda cs: _answer(live, cs, executor, limits, cfg, "shape"), cfg.n_tests // 3)
     if cfg.feedback:
         _feedback(live, executor, limits, cfg)
     for d in live:
-        ordered = _ordered(d, [*d.answers.found, *d.answers.raised])
-        kinds = {c: _kind(c) for c in ordered}
+        pool = ordered([*d.answers.found, *d.answers.raised], d.origin)  # see ``suite_order``
+        kinds = {c: news_kind(c) for c in pool}
         chosen = (
-            minimize(ordered, d.kills, d.answers, cfg.n_tests, kinds)
-            if cfg.feedback
-            else ordered[: cfg.n_tests]
+            minimize(pool, d.kills, d.answers, cfg.n_tests, kinds) if cfg.feedback else pool[: cfg.n_tests]
         )
         chosen = cap_exceptions(chosen, d.answers.raised, cfg.n_tests)
         if not chosen:
@@ -245,27 +225,6 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
         d.origin = {c: d.origin.get(c, "mutation") for c in chosen}
         d.stats["exception_tests"] = sum(c in d.answers.raised for c in chosen)
         _keep(out, d, [_test(d.answers, c, d.iterates) for c in chosen], cfg)
-
-
-def _ordered(d: Draft, pool: list[str]) -> list[str]:
-    """Examples, the model's inputs and edge cases first; then boundaries, typed guesses and
-    random in-domain mutations taken in turn, so that none crowds the others out."""
-    ranks = [_RANK[d.origin.get(c, "mutation")] for c in pool]
-    first = [c for c, r in sorted(zip(pool, ranks, strict=True), key=lambda x: x[1]) if r <= 2]
-    groups = [[c for c, r in zip(pool, ranks, strict=True) if r == k] for k in (3, 4, 5)]
-    rest = (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None)
-    return first + list(rest)
-
-
-def _kind(call: str) -> str:
-    """What makes a test news beside another with the same expected value: a re-shaped
-    argument, or another number of arguments (an optional parameter given)."""
-    if ORDERED in call and not call.startswith("type("):  # news only where the type is kept (the probe)
-        return ""
-    if not literal_call(call):
-        return "shape:"
-    args, kwargs = parse_args(call)
-    return f"{len(args) + len(kwargs)}:"
 
 
 def _kept(d: Draft, ans: Answers, call: str) -> bool:
@@ -368,36 +327,6 @@ def _widen(
         d.answers.raised.update(raised)
         new[:] = exception_last(added + list(raised), d.answers)
     return proposals
-
-
-def _reshape(drafts: list[Draft], executor: Executor, limits: Limits, cfg: SynthConfig) -> None:
-    """Known calls with an iterator, a mapping subclass or unhashable items where the seed
-    takes them (``shapes``); where the seed returns a mapping subclass, its type is a test too."""
-    proposals = []
-    for d in drafts:
-        fn = entry_function(d.seed.program, d.entry)
-        doc = (ast.get_docstring(fn) if fn is not None else None) or d.seed.instruction
-        params = d.space.params if d.space is not None else []
-        star = d.space.star if d.space is not None else None
-        params = [*params, star] if star is not None else params
-        known = [c for c in d.answers.found if literal_call(c)]
-        kinds = shape_kinds(fn, doc, params)
-        calls = (
-            reshaped(d.entry, params, known, kinds, cfg.n_tests // 3, star is not None) if cfg.n_edges else []
-        )
-        probes = [type_probe(c) for c in calls if ORDERED in c and not d.iterates]
-        proposals.append(calls + probes)
-    for d, ans, new in zip(
-        drafts, _answer(drafts, proposals, executor, limits, cfg, "shape"), proposals, strict=True
-    ):
-        for c in new:
-            if (
-                c in ans.found
-                and c not in ans.unstable
-                and (not c.startswith("type(") or ans.found[c][1] == "OrderedDict")
-            ):
-                d.answers.found[c] = ans.found[c]
-                d.origin.setdefault(c, "edge")
 
 
 def _feedback(drafts: list[Draft], executor: Executor, limits: Limits, cfg: SynthConfig) -> None:
