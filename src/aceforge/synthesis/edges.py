@@ -258,10 +258,14 @@ def _optional_given(space: InputSpace, args: list[Any]) -> list[str]:
 
 
 def _near(constants: list[Any]) -> list[Any]:
-    """Each constant, and for numbers the values either side of it."""
+    """Each constant, and for numbers the values either side of it; a string inside text too
+    (``'"' in etag``: in the middle, not only at the start)."""
     out: list[Any] = []
     for c in constants:
-        out += [c, c - 1, c + 1] if isinstance(c, int | float) else [c]
+        if isinstance(c, int | float):
+            out += [c, c - 1, c + 1]
+        else:
+            out += [c, f"a{c}b", f"ab{c}"] if isinstance(c, str) and c else [c]
     return out
 
 

@@ -95,8 +95,10 @@ def guarded(fn: ast.FunctionDef | None) -> tuple[set[str], set[str]]:
             ):
                 zero.add(node.operand.id)
                 empty.add(node.operand.id)
-            elif isinstance(node, ast.Compare) and len(node.ops) == 1:
-                _compare(node, zero, empty)
+            elif isinstance(node, ast.Compare):  # `0 <= k <= n`: each pair
+                sides = [node.left, *node.comparators]
+                for i, op in enumerate(node.ops):
+                    _compare(ast.Compare(sides[i], [op], [sides[i + 1]]), zero, empty)
     alias = aliases(fn)
     return zero | {alias[n] for n in zero if n in alias}, empty | {alias[n] for n in empty if n in alias}
 
