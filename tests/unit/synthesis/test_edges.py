@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import doc_texts, edge_calls, guesses, harvest
-from aceforge.synthesis.prose import read_prose
+from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.signature import params_of
 
 
@@ -111,3 +111,21 @@ def test_large_values_only_up_to_a_stated_bound() -> None:
     assert "g(100)" in edge_calls(small, ["g(5)"]) and "g(1000000)" not in edge_calls(small, ["g(5)"])
     bounded = space("def g(n: int) -> int:\n    pass\n", "g", [], "1 <= n <= 10^5")
     assert "g(100000)" in edge_calls(bounded, ["g(5)"], limit=100)
+
+
+def test_graph_shaped_guesses_for_a_mapping_to_its_own_keys() -> None:
+    src = "def invert(graph):\n    pass\n"
+    params = doc_types(":type graph: dict(set)", params_of(src, "invert"))
+    sp = InputSpace.build("invert", params, [], read_prose("", params))
+    calls = guesses(sp)
+    assert "invert({1: {2}, 2: {1}})" in calls and "invert({1: {1, 2}, 2: {2}})" in calls
+    typed = params_of("def f(d: dict[str, list[str]]):\n    pass\n", "f")
+    assert not any("{1:" in c for c in guesses(InputSpace.build("f", typed, [], read_prose("", typed))))
+
+
+def test_a_string_the_seed_looks_for_is_tried_inside_text() -> None:
+    src = "def quote(etag: str) -> str:\n    if '\"' in etag:\n        raise ValueError\n    return etag\n"
+    sp = space(src, "quote", [])
+    sp.constants = harvest(src, "quote")
+    calls = edge_calls(sp, ["quote('abc')"], limit=100)
+    assert "quote('a\"b')" in calls and "quote('ab\"')" in calls

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.prose import Constraint, Prose, read_prose
-from aceforge.synthesis.signature import params_of
+from aceforge.synthesis.prose import Constraint, Prose, doc_types, read_prose
+from aceforge.synthesis.signature import Spec, params_of
 from aceforge.synthesis.silence import silent_rules
 
 
@@ -112,3 +112,10 @@ def test_types_said_in_the_docstring() -> None:
     assert one[0].spec.kind == "list" and one[0].spec.args[0].kind == "int"
     graph = doc_types(":type graph: dict(set)", params_of("def g(graph):\n    pass\n", "g"))
     assert graph[0].spec.kind == "dict"
+
+
+def test_a_sequence_of_named_pairs_types_the_parameter() -> None:
+    src = "def ranks(scores, rank_gap=1e-15):\n    pass\n"
+    params = doc_types("Given a sequence of (key, score) tuples, yields each key.", params_of(src, "ranks"))
+    assert params[0].spec == Spec("list", (Spec("tuple", (Spec("str"), Spec("float"))),))
+    assert params[1].spec == Spec("any")

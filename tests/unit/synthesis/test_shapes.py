@@ -68,3 +68,19 @@ def test_reshaped_inputs_catch_sequence_and_plain_dict_bugs(run) -> None:
     assert run(seed, asserts).all_passed
     got = run(bug, asserts)
     assert [t.outcome for t in got.tests] == ["error", "failed"]  # len() of an iterator; a plain dict
+
+
+def test_sequences_become_tuples_and_star_arguments_take_shapes() -> None:
+    src = 'def prefix(*seqs):\n    """Return the common start of the sequences in ``seqs``."""\n    return seqs\n'
+    params = params_of(src, "prefix")
+    fn = ast.parse(src).body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    from aceforge.synthesis.varargs import star_param
+
+    star = star_param(src, "prefix")
+    assert star is not None
+    k = shape_kinds(fn, ast.get_docstring(fn) or "", [*params, star])
+    assert k["sequence"] == {"seqs"}
+    calls = reshaped("prefix", [*params, star], ["prefix([1, 2], [1, 3])"], k, limit=10, star=True)
+    assert "prefix((1, 2), (1, 3))" in calls
+    assert "prefix([[1], [2]], [1, 3])" in calls  # untyped items, star arguments too

@@ -81,3 +81,8 @@ def test_allowed_empty_and_none_enter_the_domain() -> None:
     assert space.fits("f('', {'a': 1})") and space.fits("f('W/x', None)")
     strict = InputSpace.build("f", params, ["f('W/x', {'a': 1})"], Prose())
     assert not strict.fits("f('', {'a': 1})") and not strict.fits("f('W/x', None)")
+
+
+def test_chained_comparisons_are_guards() -> None:
+    src = "def choose(n, k):\n    if 0 <= k <= n:\n        return 1\n    return 0\n"
+    assert "k" in guarded(entry_function(src, "choose"))[0]
