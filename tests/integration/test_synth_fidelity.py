@@ -90,8 +90,11 @@ def test_inputs_follow_the_domain_and_feedback_kills_mutants(tmp_path: Path, exe
     # The model's own inputs define the domain when the seed shows none: lists, not strings.
     assert all(t.startswith("assert first([") for t in rows["first"]["test_cases"])
     assert all(re.match(r"assert scale\(\[[-\d, ]*\], -?\d+\) == ", t) for t in rows["scale"]["test_cases"])
-    assert json.loads(rows["scale"]["synth_info"])["test_origins"].get("signature")
-    assert json.loads(rows["inv"]["synth_info"])["test_origins"]["signature"] >= 5
+    # Typed guesses from the annotations, and the edge cases grown from them (which fill first).
+    origins = json.loads(rows["scale"]["synth_info"])["test_origins"]
+    assert origins and set(origins) <= {"signature", "edge", "boundary", "mutation"}
+    inv = json.loads(rows["inv"]["synth_info"])["test_origins"]
+    assert set(inv) <= {"signature", "edge", "boundary", "mutation"} and sum(inv.values()) >= 5, inv
     assert "assert inv(2) == 0.5" in rows["inv"]["test_cases"] and not any(
         "inv(0)" in t for t in rows["inv"]["test_cases"]
     )
