@@ -7,11 +7,12 @@ from aceforge.synthesis.shapes import ORDERED
 from aceforge.synthesis.suite_order import news_kind, ordered
 
 
-def test_edges_two_to_one_with_guesses_then_the_rest_in_turn() -> None:
+def test_a_few_guesses_then_edges_then_the_rest_in_turn() -> None:
     origin = {"m1": "mutation", "m2": "mutation", "s1": "signature", "e1": "edge", "x": "example",
-              "b1": "boundary", "s2": "signature", "p": "probe", "e2": "edge", "s3": "signature"}  # fmt: skip
-    pool = ["m1", "m2", "s1", "e1", "x", "b1", "s2", "p", "e2", "s3", "unknown"]
-    want = ["x", "e1", "p", "s1", "e2", "s2", "s3", "b1", "m1", "m2", "unknown"]
+              "b1": "boundary", "s2": "signature", "p": "probe", "e2": "edge", "s3": "signature",
+              "s4": "signature"}  # fmt: skip
+    pool = ["m1", "m2", "s1", "e1", "x", "b1", "s2", "p", "e2", "s3", "s4", "unknown"]
+    want = ["x", "s1", "s2", "s3", "e1", "p", "e2", "b1", "m1", "s4", "m2", "unknown"]
     assert ordered(pool, origin) == want
 
 
