@@ -307,19 +307,20 @@ class InputSpace:
             args, kwargs = parse_args(call)
         except (SyntaxError, ValueError, AssertionError):
             return False
-        if kwargs:
+        if kwargs or (self.arity is not None and len(args) != self.arity):
             return False
-        if self.arity is not None and len(args) != self.arity:
-            return False
-        if self.arity is None and self.params and not self._arity_ok(len(args)):
+        if self.arity is None and (self.params or self.star) and not self._arity_ok(args):
             return False
         if stated and not self.prose.allows(args, [p.name for p in self.params]):
             return False
         return all(i >= len(self.domains) or self.domains[i].contains(a, stated) for i, a in enumerate(args))
 
-    def _arity_ok(self, n: int) -> bool:
-        required = sum(not p.has_default for p in self.params)
-        return required <= n and (self.star is not None or n <= len(self.params))
+    def _arity_ok(self, args: list[Any]) -> bool:  # each *args one of the star's type
+        if len(args) < sum(not p.has_default for p in self.params):
+            return False
+        if self.star is None:
+            return len(args) <= len(self.params)
+        return all(conforms(a, self.star.spec) for a in args[len(self.params) :])
 
     def grow(self, calls: list[str], target: int, seed: str, rounds: int = 30) -> list[str]:
         """`calls` plus in-domain mutants (one argument changed each) up to `target` calls."""

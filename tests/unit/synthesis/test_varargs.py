@@ -65,3 +65,10 @@ def test_star_suite_catches_last_for_first(run) -> None:
     ]
     last = PICK.replace("for value in values:", "for value in reversed(values):")
     assert run(PICK, tests).all_passed and not run(last, tests).all_passed
+
+
+def test_typed_star_arguments_must_conform() -> None:
+    star = star_param(PICK, "pick", "*values (bool): boolean or None values")
+    space = InputSpace.build("pick", params_of(PICK, "pick"), [])
+    space.star = star
+    assert space.fits("pick(True, None)") and not space.fits("pick('hello')")
