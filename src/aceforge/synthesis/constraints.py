@@ -26,6 +26,7 @@ class Constraint:
     element: Constraint | None = None  # rules stated for the elements only ("arr[i] >= 0")
     empty_ok: bool = False  # the seed's code singles emptiness out: empty is valid whatever examples show
     none_ok: bool = False  # the seed's code tests ``is None``: None is valid whatever examples show
+    types_ok: tuple[str, ...] = ()  # builtin types the code checks for (``isinstance(v, str)``): valid too
 
     def allows(self, v: Any) -> bool:
         """Whether `v` satisfies every rule (values of other types pass the scalar rules)."""
@@ -139,3 +140,15 @@ class Prose:
                 kept[name] = c
         equal = self.equal_length and all(Prose({}, True).allows(a, names) for a, _ in calls)
         return Prose(kept, equal)
+
+
+def equal_lengths(rows: list[tuple[list[Any], dict[str, Any]]]) -> bool:
+    """Whether the calls all pass two or more strings (or lists) of one length each, and the
+    length varies between calls (two same-size words are no evidence of a rule)."""
+    if len({len(a) for args, _ in rows for a in args if isinstance(a, str | list | tuple)}) < 2:
+        return False
+    for args, _ in rows:
+        sized = [a for a in args if isinstance(a, str | list | tuple)]
+        if len(sized) < 2 or len({type(a) for a in sized}) > 1 or len({len(a) for a in sized}) > 1:
+            return False
+    return True

@@ -16,7 +16,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
-from aceforge.synthesis.constraints import Constraint, Prose
+from aceforge.synthesis.constraints import Constraint, Prose, equal_lengths
 from aceforge.synthesis.signature import ANY, Param, Spec, conforms, format_call, parse_args
 
 MAX_STR = 200
@@ -89,15 +89,17 @@ class Domain:
 
     def contains(self, v: Any, stated: bool = True) -> bool:
         """Whether `v` lies in the domain (`stated`: also the docstring's rules)."""
-        if not conforms(v, self.spec) or (v is None and self.rule is not None and self.rule.none_ok):
-            return v is None and self.rule is not None and self.rule.none_ok  # the code tests `is None`
-        if stated and self.rule is not None and not self.rule.allows(v):
+        rule = self.rule or Constraint()
+        if not conforms(v, self.spec) or (v is None and rule.none_ok):
+            return v is None and rule.none_ok  # the code tests `is None`
+        if stated and not rule.allows(v):
             return False
         if not self.values:
             return True
         name = type(v).__name__
         known = self.kinds - {"NoneType"}  # only None seen (an optional's default): any type
-        if known and name not in self.kinds and not (name == "int" and "float" in self.kinds):
+        kinds = self.kinds | set(rule.types_ok)  # and the types the code checks for
+        if known and name not in kinds and not (name == "int" and "float" in self.kinds):
             return False
         if type(v) in (int, float) and (
             (self.floor is not None and v < self.floor) or (self.upper is not None and v > self.upper)
@@ -275,7 +277,7 @@ class InputSpace:
         rows = [parse_args(c) for c in observed]
         names = [p.name for p in params]
         rules = (prose or Prose()).consistent_with(rows, names)
-        if _equal_lengths(rows):  # every observed call pairs strings (or lists) of one length
+        if equal_lengths(rows):  # every observed call pairs strings (or lists) of one length
             rules = Prose(rules.params, True)
         arities = {len(a) for a, kw in rows if not kw}
         # Optional parameters may be given or left out, whatever the observed calls did.
@@ -360,18 +362,6 @@ class InputSpace:
                     if new not in out and new != call and self.fits(new):
                         out.append(new)
         return out
-
-
-def _equal_lengths(rows: list[tuple[list[Any], dict[str, Any]]]) -> bool:
-    """Whether the calls all pass two or more strings (or lists) of one length each, and the
-    length varies between calls (two same-size words are no evidence of a rule)."""
-    if len({len(a) for args, _ in rows for a in args if isinstance(a, str | list | tuple)}) < 2:
-        return False
-    for args, _ in rows:
-        sized = [a for a in args if isinstance(a, str | list | tuple)]
-        if len(sized) < 2 or len({type(a) for a in sized}) > 1 or len({len(a) for a in sized}) > 1:
-            return False
-    return True
 
 
 def _ties(v: Any, args: list[Any], i: int) -> list[Any]:

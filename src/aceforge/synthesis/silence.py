@@ -49,16 +49,37 @@ def empty_allowed(params: list[Param], prose: Prose, fn: ast.FunctionDef | None)
     ``None`` (``if options is None``): behaviour its author defined, valid even where every
     example is non-empty or not None."""
     _, empty = guarded(fn)
-    nones = none_checked(fn)
+    nones, types = none_checked(fn), type_checked(fn)
     for p in params:
         c = prose.params.get(p.name, Constraint())
         if p.name in empty and not c.nonempty and c.min_len == 0:
             c = replace(c, empty_ok=True)
         if p.name in nones:
             c = replace(c, none_ok=True)
+        if types.get(p.name) and p.spec.kind == "any":  # unannotated: the code's own type test
+            c = replace(c, types_ok=tuple(types[p.name]))
         if c != Constraint():
             prose.params[p.name] = c
     return prose
+
+
+_SIMPLE = {"str", "int", "float", "list", "tuple", "dict", "set", "bytes", "bool"}
+
+
+def type_checked(fn: ast.FunctionDef | None) -> dict[str, list[str]]:
+    """Per parameter, the builtin types the code tests it for (``isinstance(value, str)``)."""
+    out: dict[str, list[str]] = {}
+    calls = [n for n in ast.walk(fn) if isinstance(n, ast.Call)] if fn is not None else []
+    for node in calls:
+        if isinstance(node.func, ast.Name) and node.func.id == "isinstance" and len(node.args) == 2:
+            target, spec = node.args
+            kinds = spec.elts if isinstance(spec, ast.Tuple) else [spec]
+            if isinstance(target, ast.Name):
+                names = out.setdefault(target.id, [])
+                names += [
+                    k.id for k in kinds if isinstance(k, ast.Name) and k.id in _SIMPLE and k.id not in names
+                ]
+    return out
 
 
 def none_checked(fn: ast.FunctionDef | None) -> set[str]:

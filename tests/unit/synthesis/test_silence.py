@@ -5,7 +5,14 @@ from __future__ import annotations
 from aceforge.synthesis.constraints import Constraint, Prose
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.signature import entry_function, params_of
-from aceforge.synthesis.silence import empty_allowed, guarded, none_checked, silent_rules, speaks_unicode
+from aceforge.synthesis.silence import (
+    empty_allowed,
+    guarded,
+    none_checked,
+    silent_rules,
+    speaks_unicode,
+    type_checked,
+)
 
 
 def _rules(src: str, doc: str) -> Prose:
@@ -86,3 +93,16 @@ def test_allowed_empty_and_none_enter_the_domain() -> None:
 def test_chained_comparisons_are_guards() -> None:
     src = "def choose(n, k):\n    if 0 <= k <= n:\n        return 1\n    return 0\n"
     assert "k" in guarded(entry_function(src, "choose"))[0]
+
+
+def test_types_the_code_checks_for_enter_the_domain() -> None:
+    src = ("def to_int(value, default=0):\n    if isinstance(value, str):\n        return int(value)\n"
+           "    return int(value)\n")  # fmt: skip
+    fn = entry_function(src, "to_int")
+    assert type_checked(fn) == {"value": ["str"]}
+    params = params_of(src, "to_int")
+    prose = empty_allowed(params, Prose(), fn)
+    assert prose.params["value"].types_ok == ("str",)
+    space = InputSpace.build("to_int", params, ["to_int(5)", "to_int(7, 1)"], prose)
+    assert space.fits("to_int('42.23')") and not space.fits("to_int([1])")
+    assert not InputSpace.build("to_int", params, ["to_int(5)"], Prose()).fits("to_int('42.23')")
