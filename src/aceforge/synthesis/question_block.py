@@ -45,10 +45,11 @@ def typed_params(program: str, entry: str) -> tuple[list[Param], str]:
 
 
 def test_args(tests: list[str], entry: str, params: list[Param]) -> dict[str, list[Any]]:
-    """Each parameter's argument values in the tests' calls (positional and keyword)."""
+    """Each parameter's argument values in the value tests' calls (positional and keyword);
+    inputs the function must reject (exception tests) say nothing about the valid domain."""
     names = [p.name for p in params]
     out: dict[str, list[Any]] = {n: [] for n in names}
-    for call in test_calls(tests, entry):
+    for call in test_calls([t for t in tests if example_of(t, entry)], entry):
         args, kwargs = parse_args(call)
         for name, v in [*zip(names, args, strict=False), *kwargs.items()]:
             out.setdefault(name, []).append(v)
@@ -151,7 +152,7 @@ def compose(
     params, doc = typed_params(program, entry)
     args = test_args(tests, entry, params)
     names = [p.name for p in params]
-    calls = [parse_args(c) for c in test_calls(tests, entry)]
+    calls = [parse_args(c) for c in test_calls([t for t in tests if example_of(t, entry)], entry)]
     prose = read_prose(doc, params).consistent_with(calls, names) if doc else Prose()
     sig = signature_of(program, entry) or entry
     lines = [base.strip(), ""]
