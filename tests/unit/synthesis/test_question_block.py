@@ -35,7 +35,9 @@ TESTS = [
     "assert count_calls({'a': 7, 'b': 11, 'c': 13}, 3) == 93",
     "try:\n    count_calls({'a': 'x'})\nexcept TypeError:\n    pass\nelse:\n    raise AssertionError('no')",
 ]
-SEED = Seed("s1", "stdlib", "Sum the caller statistics to get total number of calls received.", PROGRAM, "count_calls")
+SEED = Seed(
+    "s1", "stdlib", "Sum the caller statistics to get total number of calls received.", PROGRAM, "count_calls"
+)
 
 
 def _hidden_parts(question: str, hidden: list[str]) -> list[str]:
@@ -107,8 +109,15 @@ def test_present_records_the_check_and_the_examples() -> None:
 
 
 def test_refresh_renders_again_only_when_a_shown_example_was_dropped() -> None:
-    question, ordered, info = present(_draft("Write a function that sums the calls in `callers`."), TESTS, True)
-    row = {"question": question, "entry_point": "count_calls", "reference": PROGRAM, "synth_info": json.dumps(info)}
+    question, ordered, info = present(
+        _draft("Write a function that sums the calls in `callers`."), TESTS, True
+    )
+    row = {
+        "question": question,
+        "entry_point": "count_calls",
+        "reference": PROGRAM,
+        "synth_info": json.dumps(info),
+    }
     assert refresh(row, ordered[:5]) == (question, ordered[:5], row["synth_info"])  # examples kept: unchanged
     kept = ordered[1:]  # filter dropped the first example
     new_q, new_tests, new_info = refresh(row, kept)
