@@ -45,9 +45,9 @@ def _hidden_parts(question: str, hidden: list[str]) -> list[str]:
     found = []
     for t in hidden:
         for node in ast.walk(ast.parse(t)):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "count_calls":
-                if ast.unparse(node) in question:
-                    found.append(ast.unparse(node))
+            called = isinstance(node, ast.Call) and getattr(node.func, "id", "") == "count_calls"
+            if called and ast.unparse(node) in question:
+                found.append(ast.unparse(node))
     return found
 
 
