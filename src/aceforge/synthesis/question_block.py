@@ -21,7 +21,7 @@ from aceforge.synthesis.constraints import Constraint, Prose
 from aceforge.synthesis.draft import Draft
 from aceforge.synthesis.parse import entry_calls, test_calls
 from aceforge.synthesis.prose import doc_types, read_prose
-from aceforge.synthesis.question_check import check_question
+from aceforge.synthesis.question_check import Verdict, check_question
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import Param, entry_function, params_of, parse_args
 
@@ -188,7 +188,11 @@ def present(d: Draft, tests: list[str], with_examples: bool) -> tuple[str, list[
     the tests are verified (`with_examples`), worked examples."""
     params, _ = typed_params(d.seed.program, d.entry)
     args = test_args(tests, d.entry, params)
-    verdict = check_question(d.question, d.entry, params, args, seed_question(d.seed), d.hit_limit)
+    fallback = seed_question(d.seed)
+    if d.question == fallback:  # the model's text only echoed a few-shot example (``synth``)
+        verdict = Verdict(fallback, "fallback", ("few_shot_leak",))
+    else:
+        verdict = check_question(d.question, d.entry, params, args, fallback, d.hit_limit)
     question, shown, ordered = compose(verdict.text, d.entry, d.seed.program, tests, with_examples)
     info = {
         "question_source": verdict.source,

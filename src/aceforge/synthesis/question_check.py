@@ -74,8 +74,8 @@ def _split(text: str) -> list[str]:
 
 def ends_mid_sentence(text: str) -> bool:
     """Whether the text stops where no sentence, code span or list ends."""
-    tail = text.rstrip()
-    return bool(tail) and not re.search(r"[.!?:;)\]}`\"'*]$", tail)
+    tail = text.rstrip()  # a closing colon announces something that never came
+    return bool(tail) and not re.search(r"[.!?;)\]}`\"'*]$", tail)
 
 
 def whole_sentences(text: str) -> str:
