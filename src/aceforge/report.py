@@ -148,7 +148,7 @@ def _question_counts(stages: dict[str, tuple[Path, dict[str, Any]]]) -> list[str
     if not q:
         return []
     said = {"model": "as the teacher wrote them", "repaired": "repaired", "fallback": "seed fallback"}
-    rows: list[tuple[str, Any]] = [(f"questions {said.get(k, k)}", v) for k, v in q.items() if k != "reasons"]
+    rows: list[tuple[str, Any]] = [(f"questions {said[k]}", q.get(k, 0)) for k in said]
     rows += [(f"  flagged: {k.replace('_', ' ')}", v) for k, v in (q.get("reasons") or {}).items()]
     return ["### Question check", "", *_table(rows), ""]
 

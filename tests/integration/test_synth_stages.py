@@ -141,6 +141,19 @@ def test_inputs_mode_expected_values_come_from_the_seed(tmp_path: Path, executor
     assert "assert halve(3) == 1" not in rows["halve"]["test_cases"]  # the seed raised on it: dropped
     for row in rows.values():  # worked examples: the suite's first tests; the rest stay hidden
         assert_examples_first_and_the_rest_hidden(row, 2)
+    # "Write a function `rev(s)` that computes rev." says nothing: the seed's own question is used
+    sources = {k: json.loads(r["synth_info"])["question_source"] for k, r in rows.items()}
+    assert sources == {
+        "add": "model",
+        "rev": "fallback",
+        "biggest": "fallback",
+        "count_a": "fallback",
+        "halve": "fallback",
+    }
+    assert rows["rev"]["question"].startswith(
+        "Write a function `rev(s)` for the following task.\n\nReverse a string."
+    )
+    assert m["questions"] == {"model": 1, "fallback": 4, "reasons": {"too_short": 4}}
     assert "assert add(1, 1) == 2" in rows["add"]["test_cases"]  # the teacher's wrong guess was never used
     # Every kept test passes on the seed program (checked by the engine, not by the stage).
     jobs = [Job(k, SEEDS[k][1], tuple(r["test_cases"])) for k, r in rows.items()]
