@@ -154,9 +154,9 @@ def compose(
     names = [p.name for p in params]
     calls = [parse_args(c) for c in test_calls([t for t in tests if example_of(t, entry)], entry)]
     prose = read_prose(doc, params).consistent_with(calls, names) if doc else Prose()
-    sig = signature_of(program, entry) or entry
+    sig = signature_of(program, entry)
     lines = [base.strip(), ""]
-    if f"`{sig}`" not in base:
+    if sig and f"`{sig}`" not in base:
         lines += [f"Function signature: `{sig}`", ""]
     if params:
         lines += ["Arguments:", *argument_lines(params, args, prose), ""]
