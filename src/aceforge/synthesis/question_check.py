@@ -191,7 +191,7 @@ def check_question(
     if start is not None:
         reasons.append("repetition_loop")
         text = whole_sentences(text[:start]) or text[:start].rstrip(" ,;")
-    if ends_mid_sentence(text) or (hit_limit and start is None and ends_mid_sentence(question)):
+    if ends_mid_sentence(text):
         reasons.append("truncated_at_limit" if hit_limit else "truncated")
         text = whole_sentences(text)
     contradictions = name_contradictions(text, entry, params) + type_contradictions(text, params, args)
