@@ -21,6 +21,7 @@ from aceforge.execution.base import Executor
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import FilterConfig
+from aceforge.synthesis.question_block import refresh
 from aceforge.synthesis.sample import gen_params, model_inferences
 from aceforge.synthesis.score import inference_jobs, record
 from aceforge.types import ExecResult, Job, Limits
@@ -121,9 +122,19 @@ def _decide(
         out.reject(row["id"], "too_few_tests", {"question": row["question"], **info})
         return None
     counts["tests_after"] += len(kept)
+    question, kept, synth_info = refresh(row, kept)  # the examples shown are kept tests, first
+    at = {tests[i]: i for i in keep}
     for inf, r in zip(inferences, proxy, strict=True):  # judged on the tests kept
-        record(inf, [r.outcomes[i] for i in keep])
-    return {**row, "test_cases": kept, "inferences": inferences, "filter_info": json.dumps(info)}
+        record(inf, [r.outcomes[at[t]] for t in kept])
+    shown = {"question": question, "context_messages": [{"role": "user", "content": question}]}
+    return {
+        **row,
+        **(shown if question != row["question"] else {}),
+        "test_cases": kept,
+        "inferences": inferences,
+        "synth_info": synth_info,
+        "filter_info": json.dumps(info),
+    }
 
 
 def learn_from_programs(
