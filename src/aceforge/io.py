@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from aceforge.errors import DataFormatError
-from aceforge.types import StdioTest, Test
+from aceforge.types import Test
 
 MAX_REPORTED_ERRORS = 20
 
@@ -71,31 +71,13 @@ class _Errors:
 
 
 def _parse_test(value: Any, line: int, index: int, errors: _Errors) -> Test | None:
-    field = f"tests[{index}]"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        missing = [k for k in ("input", "output") if k not in value]
-        if missing:
-            errors.add(
-                line, field, f"a stdin/stdout test needs keys 'input' and 'output' (missing {missing})"
-            )
-            return None
-        for k in ("input", "output"):
-            if not isinstance(value[k], str):
-                errors.add(line, f"{field}.{k}", f"must be a string, got {type(value[k]).__name__}")
-                return None
-        compare = value.get("compare", "lines")
-        from aceforge.execution.outputs import CompareModeError, parse_mode
+    from aceforge.formats.label_tests import BadTest, read_test  # the readers sit above io
 
-        try:
-            parse_mode(compare if isinstance(compare, str) else repr(compare))
-        except CompareModeError as e:
-            errors.add(line, f"{field}.compare", str(e))
-            return None
-        return StdioTest(value["input"], value["output"], compare)
-    errors.add(line, field, f"must be an assert string or {{'input', 'output'}}, got {type(value).__name__}")
-    return None
+    try:
+        return read_test(value)
+    except BadTest as e:
+        errors.add(line, f"tests[{index}]{e.field}", e.problem)
+        return None
 
 
 def _format_tests(rec: dict[str, Any], path: str, line: int, errors: _Errors) -> dict[str, Any] | None:

@@ -32,9 +32,10 @@ from aceforge.evaluation.ranking import SelectionTask, execution_matrices, selec
 from aceforge.evaluation.selection import METHODS, ExecutionMatrix, expected_pick, rank, top
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
+from aceforge.formats import Where, read_label, with_prelude
 from aceforge.io import iter_records
 from aceforge.stats import bootstrap
-from aceforge.types import Job, Limits
+from aceforge.types import Job, Limits, Test
 
 RMScore = Callable[[list[str], list[str]], list[float]]
 
@@ -47,55 +48,72 @@ class BonProblem:
 
     task_id: str
     question: str
-    tests: list[str]  # hidden tests (verdicts)
+    tests: list[Test]  # hidden tests (verdicts): asserts or stdin/stdout
     programs: list[str]
     entry_point: str | None = None
     greedy: int | None = None  # index of the greedy sample
     rm_scores: list[float] | None = None
-    generated_tests: list[str] = field(default_factory=list)
+    generated_tests: list[Test] = field(default_factory=list)
     correct: list[bool] = field(default_factory=list)
+    prelude: str = ""  # what the tests' format's judge puts before every program (run, not ranked by the RM)
 
 
 def read_bon(path: str | Path) -> list[BonProblem]:
-    """Rows ``{task_id, question, tests, samples: [{completion | program, greedy?, rm_score?}],
-    entry_point?, generated_tests?}``."""
+    """Rows ``{task_id | id, question, tests, samples: [{completion | program, greedy?,
+    rm_score?}], entry_point?, generated_tests?, prelude?}``; ``tests`` is any label
+    ``aceforge.formats`` reads (asserts, ``{input, output}`` as ``aceforge import`` writes them,
+    APPS, CodeContests, ...)."""
     problems = []
     for line, row in iter_records(path):
-        for f, kind in (("task_id", str), ("question", str), ("tests", list), ("samples", list)):
+        if not isinstance(row, dict):
+            raise DataFormatError(
+                str(path), line, None, f"each row must be an object, got {type(row).__name__}"
+            )
+        row = {"task_id": row.get("id"), **row} if "task_id" not in row else row
+        for f, kind in (("task_id", str), ("question", str), ("tests", list | dict), ("samples", list)):
             if not isinstance(row.get(f), kind):
-                raise DataFormatError(str(path), line, f, f"missing or not a {kind.__name__}")
-        entry = row.get("entry_point")
-        programs, greedy, scores = [], None, []
-        for k, s in enumerate(row["samples"]):
-            if not isinstance(s, dict) or not isinstance(s.get("program", s.get("completion")), str):
-                raise DataFormatError(
-                    str(path), line, f"samples[{k}]", "needs a 'program' or 'completion' string"
-                )
-            programs.append(s["program"] if "program" in s else extract_code(s["completion"], entry).code)
-            if s.get("greedy"):
-                greedy = k
-            scores.append(s.get("rm_score"))
-        rm = [float(x) for x in scores if x is not None] if None not in scores else None
+                raise DataFormatError(str(path), line, f, f"missing or not a {_kind(kind)}")
+        read = read_label(row["tests"], where=Where(str(path), line, "tests"))
+        entry = row.get("entry_point") or read.entry_point
+        programs, greedy, rm = _samples(row["samples"], entry, str(path), line)
+        generated = read_label(
+            row.get("generated_tests") or [], "aceforge", Where(str(path), line, "generated_tests")
+        )
         problems.append(
             BonProblem(
-                row["task_id"],
-                row["question"],
-                row["tests"],
-                programs,
-                entry,
-                greedy,
-                rm,
-                list(row.get("generated_tests") or []),
+                row["task_id"], row["question"], list(read.tests), programs, entry, greedy, rm,
+                list(generated.tests), prelude=row.get("prelude") or read.prelude,
             )
-        )
+        )  # fmt: skip
     return problems
+
+
+def _kind(kind: Any) -> str:
+    return "list or label object" if kind == list | dict else kind.__name__
+
+
+def _samples(
+    samples: list[Any], entry: str | None, path: str, line: int
+) -> tuple[list[str], int | None, list[float] | None]:
+    """The programs of a row's samples, the greedy one's index, and their RM scores (None
+    unless every sample has one)."""
+    programs, greedy, scores = [], None, []
+    for k, s in enumerate(samples):
+        if not isinstance(s, dict) or not isinstance(s.get("program", s.get("completion")), str):
+            raise DataFormatError(path, line, f"samples[{k}]", "needs a 'program' or 'completion' string")
+        programs.append(s["program"] if "program" in s else extract_code(s["completion"], entry).code)
+        if s.get("greedy"):
+            greedy = k
+        scores.append(s.get("rm_score"))
+    rm = [float(x) for x in scores if x is not None] if None not in scores else None
+    return programs, greedy, rm
 
 
 def judge(problems: list[BonProblem], executor: Executor, timeout_s: float = VERDICT_TIMEOUT_S) -> None:
     """Fill in every sample's verdict on the hidden tests (one engine batch)."""
     limits = Limits(timeout_s=timeout_s)
     jobs = [
-        Job(f"{i}:{k}", prog, tuple(p.tests), limits, fail_fast=True)
+        Job(f"{i}:{k}", with_prelude(p.prelude, prog), tuple(p.tests), limits, fail_fast=True)
         for i, p in enumerate(problems)
         for k, prog in enumerate(p.programs)
     ]
@@ -121,12 +139,13 @@ def selection_matrices(
 def _selection_task(p: BonProblem, cfg: BonConfig) -> SelectionTask:
     """What to run `p`'s samples on; the generated tests alone when there is no function to
     call (no entry point anywhere, or stdin/stdout tests)."""
-    task = SelectionTask(list(p.programs), model_tests=list(p.generated_tests))
+    programs = [with_prelude(p.prelude, x) for x in p.programs]
+    task = SelectionTask(programs, model_tests=list(p.generated_tests))
     if all(isinstance(t, str) for t in p.generated_tests):
         examples = None if cfg.use_examples else ()
         try:
             task = selection_task(
-                p.programs, p.question, p.entry_point, examples, p.generated_tests, cfg.max_inputs
+                programs, p.question, p.entry_point, examples, p.generated_tests, cfg.max_inputs
             )
         except ConfigError:
             pass

@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aceforge.execution.outputs import CompareModeError, parse_mode
 from aceforge.formats.competitive import (
     JUDGE_IMPORTS,
     judge_program,
@@ -37,11 +36,12 @@ from aceforge.formats.competitive import (
     read_codecontests,
     read_lcb,
 )
+from aceforge.formats.label_tests import BadTest, read_test
 from aceforge.formats.lcb_private import decode_private_tests, load_data_pickle
 from aceforge.formats.pytest_module import read_pytest_module
 from aceforge.formats.python_tests import read_humaneval, read_mbpp
 from aceforge.formats.where import Where
-from aceforge.types import StdioTest, Test
+from aceforge.types import Test
 
 __all__ = [
     "FORMATS",
@@ -159,16 +159,10 @@ def _read_aceforge(label: Any, where: Where) -> tuple[list[Test], str | None]:
 
 
 def _aceforge_test(t: Any, where: Where, field: str) -> Test:
-    if isinstance(t, str):
-        return t
-    if isinstance(t, dict) and isinstance(t.get("input"), str) and isinstance(t.get("output"), str):
-        compare = t.get("compare", "lines")
-        try:
-            parse_mode(compare if isinstance(compare, str) else repr(compare))
-        except CompareModeError as e:
-            raise where.error(f"{field}.compare", str(e)) from None
-        return StdioTest(t["input"], t["output"], compare)
-    raise where.error(field, f"must be an assert string or {{'input', 'output'}}, got {t!r:.80}")
+    try:
+        return read_test(t)
+    except BadTest as e:
+        raise where.error(field + e.field, e.problem) from None
 
 
 _READERS: dict[str, Callable[[Any, Where], tuple[list[Test], str | None]]] = {

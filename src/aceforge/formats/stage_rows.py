@@ -17,20 +17,12 @@ from typing import Any
 
 from aceforge.errors import DataFormatError
 from aceforge.formats import read_label
+from aceforge.formats.label_tests import test_item
 from aceforge.formats.where import Where
-from aceforge.types import Test
 
 ID_FIELDS = ("id", "task_id", "question_id", "problem_id", "name")
 QUESTION_FIELDS = ("question", "question_content", "description", "prompt", "text", "problem")
 MAX_SHOWN = 20
-
-
-def test_item(t: Test) -> Any:
-    """A test in the aceforge label layout (``lines``, the default compare, left out)."""
-    if isinstance(t, str):
-        return t
-    item = {"input": t.input, "output": t.output}
-    return item if t.compare == "lines" else {**item, "compare": t.compare}
 
 
 def stage_rows(records: Iterable[tuple[str, int, Any]], format: str | None = None) -> list[dict[str, Any]]:

@@ -18,7 +18,8 @@ from typing import Any
 
 from aceforge.artifacts import iter_input, mean_pass_rate, rate_ok
 from aceforge.errors import AceforgeError, DataFormatError
-from aceforge.rewards.core import label_of, parse_label, reward_label
+from aceforge.formats.label_tests import BadTest, stage_tests
+from aceforge.rewards.core import label_of, reward_label
 from aceforge.splits import chosen_ids, held_out_ids
 from aceforge.templates import solve_prompt
 from aceforge.types import Test
@@ -102,9 +103,9 @@ def _stage_row(where: str, line: int, row: dict[str, Any]) -> Question:
         if (field != "prelude" or field in row) and not isinstance(row.get(field), kind):
             raise DataFormatError(where, line, field, f"missing or not a {kind.__name__}")
     try:
-        tests, _ = parse_label(row[tests_field])
-    except AceforgeError as e:
-        raise DataFormatError(where, line, tests_field, str(e)) from None
+        tests = list(stage_tests(row[tests_field]))  # asserts, stdio objects (Parquet: their JSON)
+    except BadTest as e:
+        raise DataFormatError(where, line, f"{tests_field}{e.field}", e.problem) from None
     entry = row.get("entry_point")
     try:
         rate = mean_pass_rate(row)

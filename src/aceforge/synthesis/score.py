@@ -2,7 +2,8 @@
 
 ``pass_rate = passed / len(test_cases)`` — the tests the row *has* (after filtering). The
 official AceCoder code divides by the count before filtering, which understates every rate.
-Per-test outcomes are stored with each inference. Imported rows whose inferences carry only the
+Per-test outcomes are stored with each inference. Rows ``aceforge import`` wrote (stdin/stdout
+tests, a prelude) are scored as their format's judge would. Imported rows whose inferences carry only the
 raw ``completion`` (as AceCode-87K's do) get their program extracted here.
 """
 
@@ -15,6 +16,8 @@ from typing import Any
 from aceforge.artifacts import StageOutput
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
+from aceforge.formats import with_prelude
+from aceforge.formats.label_tests import stage_tests
 from aceforge.synthesis.configs import ScoreConfig
 from aceforge.types import Job, Limits, pass_rate
 
@@ -50,13 +53,15 @@ def score_programs(
 
 
 def inference_jobs(row: dict[str, Any], key: str, limits: Limits) -> list[Job]:
-    """One job per inference of `row` (ids ``key:j``) on the row's tests. Inferences that carry
+    """One job per inference of `row` (ids ``key:j``) on the row's tests (asserts or stdin/stdout),
+    each program after the row's prelude (an imported row's judge imports). Inferences that carry
     only the raw completion (AceCode-87K's) get their program extracted first."""
     jobs = []
     for j, inf in enumerate(row.get("inferences") or []):
         if inf.get("program") is None:
             inf["program"] = extract_code(inf.get("completion") or "", row.get("entry_point")).code
-        jobs.append(Job(f"{key}:{j}", inf["program"], tuple(row["test_cases"]), limits))
+        program = with_prelude(row.get("prelude") or "", inf["program"])
+        jobs.append(Job(f"{key}:{j}", program, stage_tests(row["test_cases"]), limits))
     return jobs
 
 
