@@ -180,13 +180,20 @@ def read_stage_rows(spec: str | Path) -> list[dict[str, Any]]:
         if not isinstance(infs, list):
             raise DataFormatError(where, line, "inferences", "must be a list")
         for k, inf in enumerate(infs):
-            if not isinstance(inf, dict) or not isinstance(inf.get("completion", inf.get("program")), str):
-                raise DataFormatError(where, line, f"inferences[{k}]", "needs a 'completion' string")
+            if not isinstance(inf, dict) or not isinstance(_answer(inf), str):
+                raise DataFormatError(
+                    where, line, f"inferences[{k}]", "needs a 'completion' or 'program' string"
+                )
             if not rate_ok(inf.get("pass_rate")):
                 raise DataFormatError(where, line, f"inferences[{k}].pass_rate", "must be a number in [0, 1]")
         base = empty_row(row["id"], row.get("source") or "", row["question"])
         rows.append({**base, **{k: v for k, v in row.items() if v is not None or k not in base}})
     return rows
+
+
+def _answer(inf: Any) -> Any:
+    """An inference's text: its completion, else its program (Parquet holds both, one null)."""
+    return inf.get("completion") if inf.get("completion") is not None else inf.get("program")
 
 
 def _imported(row: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from aceforge.extract import extract_code
 from aceforge.formats import Where, read_label, with_prelude
 from aceforge.io import iter_records
 from aceforge.stats import bootstrap
-from aceforge.types import Job, Limits, Test
+from aceforge.types import Job, Limits, StdioTest, Test
 
 RMScore = Callable[[list[str], list[str]], list[float]]
 
@@ -75,7 +75,8 @@ def read_bon(path: str | Path) -> list[BonProblem]:
                 raise DataFormatError(str(path), line, f, f"missing or not a {_kind(kind)}")
         read = read_label(row["tests"], where=Where(str(path), line, "tests"))
         entry = row.get("entry_point") or read.entry_point
-        programs, greedy, rm = _samples(row["samples"], entry, str(path), line)
+        script = any(isinstance(t, StdioTest) for t in read.tests)  # whole stdin/stdout scripts
+        programs, greedy, rm = _samples(row["samples"], entry, script, str(path), line)
         generated = read_label(
             row.get("generated_tests") or [], "aceforge", Where(str(path), line, "generated_tests")
         )
@@ -93,7 +94,7 @@ def _kind(kind: Any) -> str:
 
 
 def _samples(
-    samples: list[Any], entry: str | None, path: str, line: int
+    samples: list[Any], entry: str | None, script: bool, path: str, line: int
 ) -> tuple[list[str], int | None, list[float] | None]:
     """The programs of a row's samples, the greedy one's index, and their RM scores (None
     unless every sample has one)."""
@@ -101,7 +102,7 @@ def _samples(
     for k, s in enumerate(samples):
         if not isinstance(s, dict) or not isinstance(s.get("program", s.get("completion")), str):
             raise DataFormatError(path, line, f"samples[{k}]", "needs a 'program' or 'completion' string")
-        programs.append(s["program"] if "program" in s else extract_code(s["completion"], entry).code)
+        programs.append(s["program"] if "program" in s else extract_code(s["completion"], entry, script).code)
         if s.get("greedy"):
             greedy = k
         scores.append(s.get("rm_score"))

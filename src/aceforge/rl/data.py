@@ -100,7 +100,7 @@ def _stage_row(where: str, line: int, row: dict[str, Any]) -> Question:
         "tests" if "test_cases" not in row and "tests" in row else "test_cases"
     )  # import's rows: tests
     for field, kind in (("id", str), ("question", str), (tests_field, list), ("prelude", str)):
-        if (field != "prelude" or field in row) and not isinstance(row.get(field), kind):
+        if (field != "prelude" or row.get(field) is not None) and not isinstance(row.get(field), kind):
             raise DataFormatError(where, line, field, f"missing or not a {kind.__name__}")
     try:
         tests = list(stage_tests(row[tests_field]))  # asserts, stdio objects (Parquet: their JSON)

@@ -19,7 +19,7 @@ from aceforge.extract import extract_code
 from aceforge.formats import with_prelude
 from aceforge.formats.label_tests import stage_tests
 from aceforge.synthesis.configs import ScoreConfig
-from aceforge.types import Job, Limits, pass_rate
+from aceforge.types import Job, Limits, StdioTest, pass_rate
 
 
 def score_programs(
@@ -57,11 +57,13 @@ def inference_jobs(row: dict[str, Any], key: str, limits: Limits) -> list[Job]:
     each program after the row's prelude (an imported row's judge imports). Inferences that carry
     only the raw completion (AceCode-87K's) get their program extracted first."""
     jobs = []
+    tests = stage_tests(row["test_cases"])
+    script = any(isinstance(t, StdioTest) for t in tests)  # a stdin/stdout script keeps its top level
     for j, inf in enumerate(row.get("inferences") or []):
         if inf.get("program") is None:
-            inf["program"] = extract_code(inf.get("completion") or "", row.get("entry_point")).code
+            inf["program"] = extract_code(inf.get("completion") or "", row.get("entry_point"), script).code
         program = with_prelude(row.get("prelude") or "", inf["program"])
-        jobs.append(Job(f"{key}:{j}", program, stage_tests(row["test_cases"]), limits))
+        jobs.append(Job(f"{key}:{j}", program, tests, limits))
     return jobs
 
 
