@@ -207,10 +207,10 @@ def _imported(row: dict[str, Any]) -> dict[str, Any]:
 def _test_cases(values: list[Any], where: str, line: int) -> list[Any]:
     """The tests in the label layout (a stdin/stdout test stored as JSON text, in Parquet,
     becomes its object again); a bad one is an error naming it."""
-    from aceforge.formats.label_tests import BadTest, stage_tests, test_item
+    from aceforge.formats.label_tests import BadTest, label_item, stage_tests
 
     try:
-        return [test_item(t) for t in stage_tests(values)]
+        return [label_item(t) for t in stage_tests(values)]
     except BadTest as e:
         raise DataFormatError(where, line, f"test_cases{e.field}", e.problem) from None
 

@@ -49,7 +49,7 @@ def read_test(value: Any) -> Test:
     return StdioTest(value["input"], value["output"], compare)
 
 
-def test_item(t: Test) -> Any:
+def label_item(t: Test) -> Any:
     """A test in the label layout (``lines``, the default compare, left out)."""
     if isinstance(t, str):
         return t
@@ -82,4 +82,4 @@ def stage_tests(values: Sequence[Any]) -> tuple[Test, ...]:
 def parquet_test_case(value: Any) -> str:
     """A test (label layout or engine test) as data.parquet's ``test_cases`` column holds it."""
     t = stage_test(value)
-    return t if isinstance(t, str) else json.dumps(test_item(t), ensure_ascii=False)
+    return t if isinstance(t, str) else json.dumps(label_item(t), ensure_ascii=False)

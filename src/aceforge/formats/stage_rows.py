@@ -17,7 +17,7 @@ from typing import Any
 
 from aceforge.errors import DataFormatError
 from aceforge.formats import read_label
-from aceforge.formats.label_tests import test_item
+from aceforge.formats.label_tests import label_item
 from aceforge.formats.where import Where
 
 ID_FIELDS = ("id", "task_id", "question_id", "problem_id", "name")
@@ -56,7 +56,7 @@ def _stage_row(source: str, n: int, rec: Any, format: str | None) -> dict[str, A
     row: dict[str, Any] = {
         "id": _first_text(rec, ID_FIELDS) or f"{Path(source).stem}/{n}",
         "question": _first_text(rec, QUESTION_FIELDS) or "",
-        "tests": [test_item(t) for t in read.tests],
+        "tests": [label_item(t) for t in read.tests],
         "entry_point": read.entry_point,
         "format": read.format,
     }
