@@ -338,7 +338,7 @@ def write_config(output: str | Path, config: dict[str, Any]) -> Path:
     return path
 
 
-def _parquet_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def parquet_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows whose ``test_cases`` fit AceCode-87K's ``list<string>``: a stdin/stdout test as its
     JSON text (``aceforge.formats.label_tests``)."""
     if all(isinstance(t, str) for r in rows for t in r.get("test_cases") or []):
@@ -360,7 +360,7 @@ def write_table(
     import pyarrow.parquet as pq
 
     if rows or schema is not None:
-        table = pa.Table.from_pylist(_parquet_rows(rows), schema=schema)
+        table = pa.Table.from_pylist(parquet_rows(rows), schema=schema)
         atomic_write(out / "data.parquet", lambda p: pq.write_table(table, p))
     else:
         (out / "data.parquet").unlink(missing_ok=True)

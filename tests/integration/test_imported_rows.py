@@ -148,3 +148,24 @@ def test_bon_ranks_samples_of_imported_rows(tmp_path: Path) -> None:
     results = json.loads((out / "results.json").read_text())
     table = results["per_problem"]
     assert table["oracle"] == [1.0, 1.0, 1.0] and table["average"] == [0.5, 0.5, 0.5]
+
+
+def test_audit_runs_labeled_solutions_on_imported_stdio_rows(tmp_path: Path) -> None:
+    """`audit --solutions` on imported CodeContests rows: each problem's Python solutions as
+    correct, its incorrect solutions as wrong. B's largest-divisor solution is right but its
+    tests store one answer: without a checker it is rejected (TPR 2/3)."""
+    source = jsonl(DATA / "codecontests_rows.jsonl")
+    solutions = [
+        {"id": r["name"], "program": code, "label": label}
+        for r in source
+        for key, label in (("solutions", "correct"), ("incorrect_solutions", "wrong"))
+        for lang, code in zip(r[key]["language"], r[key]["solution"], strict=True)
+        if lang == 3
+    ]
+    aceforge("import", str(DATA / "codecontests_rows.jsonl"), "-o", str(tmp_path / "rows.jsonl"))
+    sols = write(tmp_path / "solutions.jsonl", solutions)
+    aceforge("audit", str(tmp_path / "rows.jsonl"), "-o", str(tmp_path / "audit"), "--solutions", str(sols))
+    summary = json.loads((tmp_path / "audit/audit.json").read_text())["summary"]
+    assert (summary["questions"], summary["tests"], summary["tpr"], summary["tnr"]) == (2, 10, 0.6667, 1.0)
+    (cell,) = {r["test_cases"][0] for r in pq.read_table(tmp_path / "audit/data.parquet").to_pylist()[:1]}
+    assert json.loads(cell) == {"input": "2\n1 2\n3 4\n", "output": "3\n7\n", "compare": "lenient"}

@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ from aceforge.evaluation.audit_report import summarize, summary_lines, write_aud
 from aceforge.evaluation.configs import AuditConfig
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
+from aceforge.formats import with_prelude
+from aceforge.formats.label_tests import stage_tests
 from aceforge.io import iter_records
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import edge_calls, harvest
@@ -46,7 +49,7 @@ from aceforge.synthesis.parse import entry_calls, test_calls
 from aceforge.synthesis.raises import returns_iterator
 from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.signature import entry_function, params_of
-from aceforge.types import ExecResult, Job, Limits
+from aceforge.types import ExecResult, Job, Limits, StdioTest, Test
 
 __all__ = ["AuditConfig", "audit_rows", "run_audit", "summarize", "summary_lines", "write_audit"]
 
@@ -128,11 +131,16 @@ def contaminated(question: str, grams: dict[tuple[str, ...], str], n: int) -> li
 # ---- per-question measures ---------------------------------------------------------------------
 
 
-def duplicate_tests(tests: list[str], entry: str | None) -> int:
-    """Tests that repeat an earlier one: the same syntax tree, or the same call of `entry`."""
+def duplicate_tests(tests: Sequence[Test], entry: str | None) -> int:
+    """Tests that repeat an earlier one: the same syntax tree, the same call of `entry`, or (a
+    stdin/stdout test) the same input."""
     seen: set[str] = set()
     dup = 0
     for t in tests:
+        if isinstance(t, StdioTest):
+            dup += repr(t.input) in seen
+            seen.add(repr(t.input))
+            continue
         try:
             tree = ast.parse(t)
         except SyntaxError:
@@ -177,7 +185,7 @@ def flaky_tests(first: list[list[str]], second: list[list[str]]) -> int:
 class _Q:
     row: dict[str, Any]
     entry: str | None
-    tests: list[str]
+    tests: list[Test]
     programs: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, model/label, program)
     mutants: list[str] = field(default_factory=list)  # classic ones first, then realistic ones
     classic: int = 0
@@ -209,17 +217,20 @@ def audit_rows(
 
 
 def _question(row: dict[str, Any], cfg: AuditConfig, solutions: dict[str, list[Solution]]) -> _Q:
-    tests = [t for t in row.get("test_cases") or [] if isinstance(t, str)]
-    entry = row.get("entry_point") or _called(tests)
-    q = _Q(row, entry, tests)
+    tests = list(stage_tests(row.get("test_cases") or []))  # asserts, or an imported row's stdio tests
+    asserts = [t for t in tests if isinstance(t, str)]
+    entry, script = row.get("entry_point") or _called(asserts), len(asserts) < len(tests)
+    q, prelude = _Q(row, entry, tests), row.get("prelude") or ""  # run as the format's judge runs it
     ref = row.get("reference")
     if isinstance(ref, str) and ref.strip():
-        q.programs.append(("reference", "reference", ref))
+        q.programs.append(("reference", "reference", with_prelude(prelude, ref)))
     for inf in (row.get("inferences") or [])[: cfg.max_inferences]:
-        program = inf.get("program") or extract_code(inf.get("completion") or "", entry).code
-        q.programs.append(("inference", str(inf.get("model_name") or "unknown"), program))
+        program = inf.get("program") or extract_code(inf.get("completion") or "", entry, script).code
+        q.programs.append(
+            ("inference", str(inf.get("model_name") or "unknown"), with_prelude(prelude, program))
+        )
     for s in solutions.get(str(row.get("id")), []):
-        q.programs.append(("solution", "correct" if s.label else "wrong", s.program))
+        q.programs.append(("solution", "correct" if s.label else "wrong", with_prelude(prelude, s.program)))
     if ref and cfg.n_mutants:
         q.mutants = [m.program for m in make_mutants(ref, str(row.get("id")), cfg.n_mutants)]
         q.classic = len(q.mutants)
