@@ -53,6 +53,7 @@ def schema() -> Any:
             ("synth_info", pa.string()),
             ("filter_info", pa.string()),
             ("prelude", pa.string()),  # ours: what an imported row's format judge puts before programs
+            ("checker", pa.string()),  # ours: an imported row's checker program (several right answers)
         ]
     )
 
@@ -174,8 +175,10 @@ def read_stage_rows(spec: str | Path) -> list[dict[str, Any]]:
             if not isinstance(row.get(field), kind):
                 raise DataFormatError(where, line, field, f"missing or not a {kind.__name__}")
         row["test_cases"] = _test_cases(row["test_cases"], where, line)
-        if not isinstance(row.get("prelude") or "", str):
-            raise DataFormatError(where, line, "prelude", "must be a string")
+        for extra in ("prelude", "checker"):  # an imported row's judge imports and checker program
+            if not isinstance(row.get(extra) or "", str):
+                raise DataFormatError(where, line, extra, "must be a string")
+        _check_checker(row.get("checker"), where, line)
         infs = row.get("inferences") or []
         if not isinstance(infs, list):
             raise DataFormatError(where, line, "inferences", "must be a list")
@@ -189,6 +192,14 @@ def read_stage_rows(spec: str | Path) -> list[dict[str, Any]]:
         base = empty_row(row["id"], row.get("source") or "", row["question"])
         rows.append({**base, **{k: v for k, v in row.items() if v is not None or k not in base}})
     return rows
+
+
+def _check_checker(source: str | None, where: str, line: int) -> None:
+    from aceforge.formats.checker_source import checker_problem
+
+    problem = checker_problem(source) if source else None
+    if problem is not None:
+        raise DataFormatError(where, line, "checker", problem)
 
 
 def _answer(inf: Any) -> Any:

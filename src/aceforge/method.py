@@ -125,6 +125,7 @@ def _bon_problems(rows: list[dict[str, Any]], held: set[str]) -> tuple[list[Any]
                 r.get("entry_point"),
                 generated_tests=tests[0::2],
                 prelude=r.get("prelude") or "",
+                checker=r.get("checker") or "",
             )
         )
     return problems, skipped

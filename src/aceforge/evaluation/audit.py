@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aceforge.checkers import run_jobs
 from aceforge.errors import DataFormatError
 from aceforge.evaluation.audit_report import summarize, summary_lines, write_audit
 from aceforge.evaluation.configs import AuditConfig
@@ -132,25 +133,20 @@ def contaminated(question: str, grams: dict[tuple[str, ...], str], n: int) -> li
 
 
 def duplicate_tests(tests: Sequence[Test], entry: str | None) -> int:
-    """Tests that repeat an earlier one: the same syntax tree, the same call of `entry`, or (a
-    stdin/stdout test) the same input."""
-    seen: set[str] = set()
-    dup = 0
-    for t in tests:
-        if isinstance(t, StdioTest):
-            dup += repr(t.input) in seen
-            seen.add(repr(t.input))
-            continue
-        try:
-            tree = ast.parse(t)
-        except SyntaxError:
-            continue
-        calls = entry_calls(tree, entry) if entry else []
-        key = ast.dump(calls[0]) if len(calls) == 1 else ast.dump(tree)
-        if key in seen:
-            dup += 1
-        seen.add(key)
-    return dup
+    """Tests that repeat an earlier one: the same syntax tree, call of `entry`, or stdin."""
+    keys = [k for k in (_test_key(t, entry) for t in tests) if k is not None]
+    return len(keys) - len(set(keys))
+
+
+def _test_key(t: Test, entry: str | None) -> str | None:
+    if isinstance(t, StdioTest):
+        return f"stdin {t.input!r}"
+    try:
+        tree = ast.parse(t)
+    except SyntaxError:
+        return None
+    calls = entry_calls(tree, entry) if entry else []
+    return ast.dump(calls[0]) if len(calls) == 1 else ast.dump(tree)
 
 
 def discrimination(outcomes: list[list[bool]]) -> list[float | None]:
@@ -268,7 +264,8 @@ def _run_programs(qs: list[_Q], executor: Executor, limits: Limits) -> None:
                 jobs.append(Job(f"{i}/p{j}/b", prog, tuple(reversed(q.tests)), limits, random_seed=1))
         for j, prog in enumerate(q.mutants):  # stop at the first miss: mutants often hang
             jobs.append(Job(f"{i}/m{j}/a", prog, tuple(q.tests), mlimits, fail_fast=True))
-    res = {r.id: r for r in executor.run_all(jobs)}
+    checkers = {j.id: c for j in jobs if (c := qs[int(j.id.split("/")[0])].row.get("checker"))}
+    res = {r.id: r for r in run_jobs(executor, jobs, checkers)}  # a row's checker judges its outputs
     for i, q in enumerate(qs):
         n = len(q.tests)
         if not n:

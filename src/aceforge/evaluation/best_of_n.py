@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aceforge.checkers import run_jobs
 from aceforge.errors import ConfigError, DataFormatError
 from aceforge.evaluation.configs import VERDICT_TIMEOUT_S, BonConfig
 from aceforge.evaluation.ranking import SelectionTask, execution_matrices, selection_task
@@ -56,6 +57,7 @@ class BonProblem:
     generated_tests: list[Test] = field(default_factory=list)
     correct: list[bool] = field(default_factory=list)
     prelude: str = ""  # what the tests' format's judge puts before every program (run, not ranked by the RM)
+    checker: str = ""  # the label's checker program: it judges the hidden tests' outputs
 
 
 def read_bon(path: str | Path) -> list[BonProblem]:
@@ -84,6 +86,7 @@ def read_bon(path: str | Path) -> list[BonProblem]:
             BonProblem(
                 row["task_id"], row["question"], list(read.tests), programs, entry, greedy, rm,
                 list(generated.tests), prelude=row.get("prelude") or read.prelude,
+                checker=row.get("checker") or read.checker,
             )
         )  # fmt: skip
     return problems
@@ -118,7 +121,8 @@ def judge(problems: list[BonProblem], executor: Executor, timeout_s: float = VER
         for i, p in enumerate(problems)
         for k, prog in enumerate(p.programs)
     ]
-    results = {r.id: r.all_passed for r in executor.run_all(jobs)}
+    checkers = {j.id: problems[int(j.id.split(":")[0])].checker for j in jobs}
+    results = {r.id: r.all_passed for r in run_jobs(executor, jobs, {k: c for k, c in checkers.items() if c})}
     for i, p in enumerate(problems):
         p.correct = [results[f"{i}:{k}"] for k in range(len(p.programs))]
 

@@ -60,7 +60,8 @@ def _stage_row(source: str, n: int, rec: Any, format: str | None) -> dict[str, A
         "entry_point": read.entry_point,
         "format": read.format,
     }
-    return {**row, "prelude": read.prelude} if read.prelude else row
+    extra = {k: v for k, v in (("prelude", read.prelude), ("checker", read.checker)) if v}
+    return {**row, **extra}
 
 
 def _label_of(rec: dict[str, Any]) -> tuple[Any, str]:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aceforge.checkers import run_jobs
 from aceforge.errors import ConfigError, DataFormatError
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
@@ -68,6 +69,7 @@ class RewardItem:
     group: str | None = None  # weighted: items of one group weigh each other's tests
     located: str = "given"  # how the completion was cut from what the framework sent (response.HOWS)
     prelude: str = ""  # what the label's format's judge puts before every program (ReadLabel.prelude)
+    checker: str = ""  # the label's checker program (ReadLabel.checker): it judges the outputs
     label_error: str | None = None  # the label could not be read: `floor` and flag "bad_label"
 
 
@@ -130,7 +132,12 @@ def labelled_item(
     except ConfigError as e:
         return RewardItem(completion, [], entry_point, label_error=str(e), **kw)
     return RewardItem(
-        completion, list(read.tests), entry_point or read.entry_point, prelude=prelude or read.prelude, **kw
+        completion,
+        list(read.tests),
+        entry_point or read.entry_point,
+        prelude=prelude or read.prelude,
+        checker=read.checker,
+        **kw,
     )
 
 
@@ -191,7 +198,8 @@ class RewardCore:
             for k, (item, code) in enumerate(zip(items, codes, strict=True))
             if code.strip() and item.tests
         ]
-        results = {r.id: r for r in self.executor.run_all(jobs)} if jobs else {}
+        checkers = {str(k): item.checker for k, item in enumerate(items) if item.checker}
+        results = {r.id: r for r in run_jobs(self.executor, jobs, checkers)} if jobs else {}
         return [results.get(str(k)) for k in range(len(items))]
 
     def _add_rm(self, items: Sequence[RewardItem], out: list[RewardResult]) -> None:

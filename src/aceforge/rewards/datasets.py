@@ -14,7 +14,8 @@ RL_FORMATS = ("trl", "verl", "openrlhf", "questions")
 
 
 def rl_row(row: dict[str, Any], fmt: str, data_source: str = "aceforge") -> dict[str, Any]:
-    prelude = {"prelude": row["prelude"]} if row.get("prelude") else {}  # an imported row's judge imports
+    # an imported row's judge imports and checker program go on in every label
+    prelude = {k: row[k] for k in ("prelude", "checker") if row.get(k)}
     if fmt == "questions":  # plain question rows for `train-rl` (and a record of how hard each was)
         return {
             "id": row["id"],

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aceforge.artifacts import StageOutput
+from aceforge.checkers import run_jobs
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
 from aceforge.formats import with_prelude
@@ -35,8 +36,8 @@ def score_programs(
     todo = [r for r in rows if r["id"] not in out.done]
     for start in range(0, len(todo), cfg.chunk_size):
         chunk = todo[start : start + cfg.chunk_size]
-        jobs = [job for qi, row in enumerate(chunk) for job in inference_jobs(row, f"{qi}", limits)]
-        results = {r.id: r for r in executor.run_all(jobs)}
+        jobs, checkers = chunk_jobs(chunk, limits)
+        results = {r.id: r for r in run_jobs(executor, jobs, checkers)}
         for qi, row in enumerate(chunk):
             infs = row.get("inferences") or []
             if not row["test_cases"] or not infs:
@@ -50,6 +51,19 @@ def score_programs(
             out.keep(row)
         advance(len(chunk))
     return counts
+
+
+def chunk_jobs(chunk: list[dict[str, Any]], limits: Limits) -> tuple[list[Job], dict[str, str]]:
+    """Every inference's job (ids ``row:j``) and, for rows with a checker program, each of their
+    jobs' checker (see ``aceforge.checkers.run_jobs``)."""
+    jobs: list[Job] = []
+    checkers: dict[str, str] = {}
+    for qi, row in enumerate(chunk):
+        row_jobs = inference_jobs(row, f"{qi}", limits)
+        jobs += row_jobs
+        if row.get("checker"):
+            checkers.update((j.id, row["checker"]) for j in row_jobs)
+    return jobs, checkers
 
 
 def inference_jobs(row: dict[str, Any], key: str, limits: Limits) -> list[Job]:
