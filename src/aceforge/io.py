@@ -44,6 +44,7 @@ class ExecRow:
     program: str
     tests: tuple[Test, ...]
     timeout_s: float | None = None
+    checker: str = ""  # a checker program judging the stdin/stdout tests' outputs (a label's)
 
 
 class _Errors:
@@ -97,7 +98,7 @@ def _format_tests(rec: dict[str, Any], path: str, line: int, errors: _Errors) ->
     program = rec.get("program")
     if isinstance(program, str):
         program = read.program(program)
-    return {**rec, "tests": tests, "program": program}
+    return {**rec, "tests": tests, "program": program, **({"checker": read.checker} if read.checker else {})}
 
 
 def _with_prelude(prelude: str | None, program: str) -> str:
@@ -105,6 +106,24 @@ def _with_prelude(prelude: str | None, program: str) -> str:
     from aceforge.formats import with_prelude  # the readers sit above io
 
     return with_prelude(prelude, program) if prelude else program
+
+
+def _checker(rec: dict[str, Any], line: int, errors: _Errors) -> str | None:
+    """The row's checker program ("" without one); None (and an error added) when it is bad."""
+    from aceforge.formats.checker_source import checker_problem  # the readers sit above io
+
+    checker = rec.get("checker") or ""
+    problem = checker_problem(checker) if isinstance(checker, str) and checker else None
+    if not isinstance(checker, str):
+        problem = f"must be a string, got {type(checker).__name__}"
+    elif (
+        checker and isinstance(rec.get("tests"), list) and any(not isinstance(t, dict) for t in rec["tests"])
+    ):
+        problem = "judges stdin/stdout tests only; this row has asserts"
+    if problem is not None:
+        errors.add(line, "checker", problem)
+        return None
+    return checker
 
 
 def read_exec_rows(path: str | Path) -> list[ExecRow]:
@@ -133,6 +152,8 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
         if prelude is not None and not isinstance(prelude, str):
             errors.add(line, "prelude", f"must be a string, got {type(prelude).__name__}")
             ok = False
+        checker = _checker(rec, line, errors)
+        ok = ok and checker is not None
         timeout = rec.get("timeout_s")
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
@@ -154,6 +175,7 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
                 _with_prelude(prelude, rec["program"]),
                 tuple(t for t in tests if t is not None),
                 float(timeout) if timeout is not None else None,
+                checker or "",
             )
         )
     errors.raise_if_any()

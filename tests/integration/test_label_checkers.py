@@ -113,3 +113,29 @@ def test_import_score_bon_audit_and_train_rl_carry_the_checker(tmp_path: Path) -
     # train-rl: the question's label hands the checker on to the reward
     (q,) = read_questions(tmp_path / "score")
     assert q.checker == CHECKER and reward_label(q.label()).checker == CHECKER
+
+
+def test_exec_rows_with_a_checker_are_judged_by_it(tmp_path: Path) -> None:
+    small, large = ROW["solutions"]["solution"]
+    rows = [
+        {"id": "label", "program": large, "tests": json.loads(CHECKED)},  # the checker in the label
+        {"id": "row", "program": large, "tests": TESTS, "checker": CHECKER},  # or beside the tests
+        {"id": "plain", "program": large, "tests": TESTS},
+        {"id": "wrong", "program": "print(1)", "tests": TESTS, "checker": CHECKER},
+        {"id": "small", "program": small, "tests": TESTS},
+    ]
+    (tmp_path / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    aceforge("exec", str(tmp_path / "rows.jsonl"), "-o", str(tmp_path / "out.jsonl"))
+    out = {r["id"]: r for r in map(json.loads, (tmp_path / "out.jsonl").read_text().splitlines())}
+    rates = {k: r["pass_rate"] for k, r in out.items()}
+    assert rates == {"label": 1.0, "row": 1.0, "plain": 0.5, "wrong": 0.0, "small": 1.0}
+    assert out["wrong"]["details"][0].startswith("checker failed")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({**rows[1], "checker": "def judge(): pass"}) + "\n")
+    done = subprocess.run([sys.executable, "-m", "aceforge.cli", "exec", str(bad), "-o", str(tmp_path / "x.jsonl")],
+                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert (
+        done.returncode != 0
+        and "bad.jsonl:1: field 'checker'" in done.stderr
+        and "Traceback" not in done.stderr
+    )
