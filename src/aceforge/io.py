@@ -81,6 +81,14 @@ def _parse_test(value: Any, line: int, index: int, errors: _Errors) -> Test | No
         return None
 
 
+def _dataset_label(tests: Any) -> bool:
+    """Tests in a dataset's layout: a label object, or DeepCoder's LiveCodeBench list (whose
+    ``testtype`` says stdin or a function call)."""
+    from aceforge.formats import detect_format  # the readers sit above io
+
+    return isinstance(tests, dict) or (isinstance(tests, list) and detect_format(tests) == "lcb")
+
+
 def _format_tests(rec: dict[str, Any], path: str, line: int, errors: _Errors) -> dict[str, Any] | None:
     """The row with its tests, in another format, as aceforge's own, and its program after what
     the format's judge puts before every program (see ``aceforge.formats``)."""
@@ -136,7 +144,7 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
             errors.add(line, None, f"each row must be an object, got {type(rec).__name__}")
             continue
         ok = True
-        if isinstance(rec.get("tests"), dict):  # a dataset's label (APPS, LiveCodeBench, ...)
+        if _dataset_label(rec.get("tests")):  # a dataset's label (APPS, LiveCodeBench, ...)
             converted = _format_tests(rec, str(path), line, errors)
             if converted is None:
                 continue

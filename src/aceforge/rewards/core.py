@@ -23,6 +23,7 @@ from aceforge.errors import ConfigError, DataFormatError
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
 from aceforge.formats import ReadLabel, read_label, with_prelude
+from aceforge.formats.checker_source import checker_problem
 from aceforge.rewards.kinds import REGISTRY, Evidence, kind_named
 from aceforge.types import ExecResult, Job, Limits, StdioTest, Test
 
@@ -122,13 +123,22 @@ def reward_label(label: Any) -> ReadLabel:
 
 
 def labelled_item(
-    completion: str, label: Any, entry_point: str | None = None, prelude: str = "", **kw: Any
+    completion: str,
+    label: Any,
+    entry_point: str | None = None,
+    prelude: str = "",
+    checker: str = "",
+    **kw: Any,
 ) -> RewardItem:
-    """The item for `completion` under `label` (its tests, entry point and prelude; `entry_point`
-    and `prelude` given, e.g. by a stage row, win); a label that cannot be read gives an item with
+    """The item for `completion` under `label` (its tests, entry point, prelude and checker;
+    those given, e.g. by a stage row, win); a label that cannot be read gives an item with
     `label_error`, rewarded `floor` with flag "bad_label", so one bad row never fails a batch."""
     try:
         read = reward_label(label)
+        checker = checker or read.checker
+        problem = _checker_problem(checker, read.tests) if checker else None
+        if problem is not None:
+            raise ConfigError(f"label checker {problem}")
     except ConfigError as e:
         return RewardItem(completion, [], entry_point, label_error=str(e), **kw)
     return RewardItem(
@@ -136,9 +146,15 @@ def labelled_item(
         list(read.tests),
         entry_point or read.entry_point,
         prelude=prelude or read.prelude,
-        checker=read.checker,
+        checker=checker,
         **kw,
     )
+
+
+def _checker_problem(checker: str, tests: Sequence[Test]) -> str | None:
+    if not all(isinstance(t, StdioTest) for t in tests):
+        return "judges stdin/stdout tests only"
+    return checker_problem(checker)
 
 
 def label_of(tests: Sequence[Test], **extra: Any) -> str:
