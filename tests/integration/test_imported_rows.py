@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from aceforge.artifacts import read_stage_rows
+from aceforge.extract import extract_code
 from aceforge.rl.data import read_questions
 from aceforge.types import StdioTest
 
@@ -47,10 +48,33 @@ def imported(tmp_path: Path, name: str) -> list[dict]:
     return jsonl(out)
 
 
+# LiveCodeBench 1873_A, the problem of livecodebench_row.jsonl (compressed private tests)
+SHORT_SORT = 't = int(input())\nfor _ in range(t):\n    s = input().strip()\n    print("YES" if sum(a != b for a, b in zip(s, "abc")) <= 2 else "NO")\n'
+
+
+def right_answers(tmp: Path) -> list[tuple[dict, dict]]:
+    """Every other format's real rows, imported, each with one right answer as an inference
+    (``{"program"}`` or a model's raw ``{"completion"}``): rllm's rows and responses (APPS
+    stdin and call-based, LiveCodeBench stdin and functional, KodCode, a plain stdio list),
+    HumanEval and MBPP with their reference code, the LiveCodeBench row with a solution."""
+    out = []
+    responses = {r["id"]: r["completion"] for r in jsonl(DATA / "rllm_code_reward.jsonl")}
+    out += [(row, {"completion": responses[row["id"]]}) for row in imported(tmp, "rllm_code_reward.jsonl")]
+    he = {r["task_id"]: r for r in jsonl(DATA / "humaneval.jsonl")}
+    out += [
+        (row, {"program": he[row["id"]]["prompt"] + he[row["id"]]["canonical_solution"]})
+        for row in imported(tmp, "humaneval.jsonl")
+    ]
+    mbpp = {str(r["task_id"]): r for r in jsonl(DATA / "mbpp.jsonl")}
+    out += [(row, {"program": mbpp[row["id"]]["code"]}) for row in imported(tmp, "mbpp.jsonl")]
+    out += [(row, {"program": SHORT_SORT}) for row in imported(tmp, "livecodebench_row.jsonl")]
+    return out
+
+
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict]]:
     """The hand-built CodeContests rows (each solution and wrong solution as an inference) and
-    rllm's real rows (each with its real model response), imported and scored by the CLI."""
+    every other format's real rows with a right answer, imported and scored by the CLI."""
     tmp = tmp_path_factory.mktemp("scored")
     cc_source = {r["name"]: r for r in jsonl(DATA / "codecontests_rows.jsonl")}
     rows = []
@@ -60,9 +84,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, di
         langs = [*src["solutions"]["language"], *src["incorrect_solutions"]["language"]]
         row["inferences"] = [{"program": p} for p, lang in zip(programs, langs, strict=True) if lang == 3]
         rows.append(row)
-    responses = {r["id"]: r["completion"] for r in jsonl(DATA / "rllm_code_reward.jsonl")}
-    for row in imported(tmp, "rllm_code_reward.jsonl"):
-        rows.append({**row, "inferences": [{"completion": responses[row["id"]]}]})
+    rows += [{**row, "inferences": [answer]} for row, answer in right_answers(tmp)]
     aceforge("score", str(write(tmp / "in.jsonl", rows)), "-o", str(tmp / "score"), "--timeout-s", "5")
     return tmp / "score", {r["id"]: r for r in read_stage_rows(tmp / "score")}
 
@@ -92,13 +114,12 @@ def test_score_runs_imported_stdio_rows_as_their_judges_do(scored: tuple[Path, d
         "passed",
         "failed",
     ]
-    # rllm's real rows: every format, every response right (the LiveCodeBench functional one
+    # every other format's real rows, every answer right (rllm's LiveCodeBench functional one
     # uses List without importing it: only the row's prelude, as rllm's judge puts it, resolves it)
-    rllm = {k: v for k, v in rows.items() if k.startswith("rllm-")}
-    assert len(rllm) == 8 and all(rates(r) == [1.0] for r in rllm.values()), {
-        k: rates(r) for k, r in rllm.items()
-    }
-    assert rllm["rllm-test_reward_livecodebench-1"]["prelude"].startswith("from string import *")
+    others = {k: rates(v) for k, v in rows.items() if not k.startswith("0_")}
+    assert len(others) == 8 + 3 + 4 + 1 and set(map(tuple, others.values())) == {(1.0,)}, others
+    assert {rows[k]["format"] for k in others} == {"aceforge", "apps", "lcb", "kodcode", "humaneval", "mbpp"}
+    assert rows["rllm-test_reward_livecodebench-1"]["prelude"].startswith("from string import *")
 
 
 def test_stdio_tests_round_trip_through_parquet(tmp_path: Path, scored: tuple[Path, dict[str, dict]]) -> None:
@@ -133,21 +154,18 @@ def test_export_rl_labels_carry_stdio_tests_and_prelude(
 
 
 def test_bon_ranks_samples_of_imported_rows(tmp_path: Path) -> None:
-    """`bon` on imported rows with samples added: the verdicts follow each format's judge."""
+    """`bon` on imported rows of every format with samples added (a right one, a wrong one):
+    the verdicts follow each format's judge."""
     source = {r["name"]: r for r in jsonl(DATA / "codecontests_rows.jsonl")}
     rows = []
     for row in imported(tmp_path, "codecontests_rows.jsonl"):
         good = source[row["id"]]["solutions"]["solution"][0]
         rows.append({**row, "samples": [{"program": good}, {"program": "print(-1)\n"}]})
-    responses = {r["id"]: r["completion"] for r in jsonl(DATA / "rllm_code_reward.jsonl")}
-    for row in imported(tmp_path, "rllm_code_reward.jsonl"):
-        if row["id"] == "rllm-test_reward_livecodebench-1":  # needs the prelude to pass
-            rows.append({**row, "samples": [{"completion": responses[row["id"]]}, {"program": "x = 1\n"}]})
+    rows += [{**row, "samples": [answer, {"program": "x = 1\n"}]} for row, answer in right_answers(tmp_path)]
     out = tmp_path / "bon"
     aceforge("bon", str(write(tmp_path / "bon.jsonl", rows)), "-o", str(out), "--select", "cluster")
-    results = json.loads((out / "results.json").read_text())
-    table = results["per_problem"]
-    assert table["oracle"] == [1.0, 1.0, 1.0] and table["average"] == [0.5, 0.5, 0.5]
+    table = json.loads((out / "results.json").read_text())["per_problem"]
+    assert table["oracle"] == [1.0] * len(rows) and table["average"] == [0.5] * len(rows)
 
 
 def test_audit_runs_labeled_solutions_on_imported_stdio_rows(tmp_path: Path) -> None:
@@ -169,3 +187,21 @@ def test_audit_runs_labeled_solutions_on_imported_stdio_rows(tmp_path: Path) -> 
     assert (summary["questions"], summary["tests"], summary["tpr"], summary["tnr"]) == (2, 10, 0.6667, 1.0)
     (cell,) = {r["test_cases"][0] for r in pq.read_table(tmp_path / "audit/data.parquet").to_pylist()[:1]}
     assert json.loads(cell) == {"input": "2\n1 2\n3 4\n", "output": "3\n7\n", "compare": "lenient"}
+
+
+def test_audit_accepts_a_right_solution_of_every_format(tmp_path: Path) -> None:
+    answers = right_answers(tmp_path)
+    solutions = []
+    for row, answer in answers:
+        script = any(isinstance(t, dict) for t in row["tests"])
+        program = answer.get("program") or extract_code(answer["completion"], row["entry_point"], script).code
+        solutions.append({"id": row["id"], "program": program, "label": "correct"})
+    rows = write(tmp_path / "rows.jsonl", [row for row, _ in answers])
+    sols = write(tmp_path / "solutions.jsonl", solutions)
+    aceforge("audit", str(rows), "-o", str(tmp_path / "audit"), "--solutions", str(sols))
+    summary = json.loads((tmp_path / "audit/audit.json").read_text())["summary"]
+    assert (summary["questions"], summary["correct_solutions"], summary["tpr"]) == (
+        len(answers),
+        len(answers),
+        1.0,
+    )
