@@ -326,7 +326,7 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
     if not todo:
         return
     progs = [str(q.row["reference"]) for q in todo]
-    calls = [test_calls(q.tests, q.entry) for q in todo]
+    calls = [test_calls([t for t in q.tests if isinstance(t, str)], q.entry) for q in todo]
     spaces = [
         InputSpace.build(q.entry or "", params_of(p, q.entry or ""), c)
         for q, p, c in zip(todo, progs, calls, strict=True)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from aceforge.checkers import run_jobs
 from aceforge.errors import ConfigError, DataFormatError
@@ -145,13 +145,13 @@ def _selection_task(p: BonProblem, cfg: BonConfig) -> SelectionTask:
     """What to run `p`'s samples on; the generated tests alone when there is no function to
     call (no entry point anywhere, or stdin/stdout tests)."""
     programs = [with_prelude(p.prelude, x) for x in p.programs]
-    task = SelectionTask(programs, model_tests=list(p.generated_tests))
-    if all(isinstance(t, str) for t in p.generated_tests):
+    # stdin/stdout model tests run as they are (the engine takes either kind of test)
+    task = SelectionTask(programs, model_tests=cast(list[str], list(p.generated_tests)))
+    asserts = [t for t in p.generated_tests if isinstance(t, str)]
+    if len(asserts) == len(p.generated_tests):
         examples = None if cfg.use_examples else ()
         try:
-            task = selection_task(
-                programs, p.question, p.entry_point, examples, p.generated_tests, cfg.max_inputs
-            )
+            task = selection_task(programs, p.question, p.entry_point, examples, asserts, cfg.max_inputs)
         except ConfigError:
             pass
     task.rm_scores = p.rm_scores
