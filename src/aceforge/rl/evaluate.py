@@ -66,7 +66,7 @@ def _summary(per_question: list[float]) -> dict[str, Any]:
 
 def _solved(core: RewardCore, qs: Sequence[Question], texts: list[list[str]], chat: bool) -> list[float]:
     items = [
-        RewardItem(t if chat else q.prefix + t, q.tests, q.entry_point, prelude=q.prelude)
+        RewardItem(t if chat else q.prefix + t, q.tests, q.entry_point, prelude=q.prelude, checker=q.checker)
         for q, answers in zip(qs, texts, strict=True)
         for t in answers
     ]

@@ -18,6 +18,7 @@ from typing import Any
 from aceforge.artifacts import StageOutput
 from aceforge.errors import ConfigError
 from aceforge.execution.base import Executor
+from aceforge.formats.label_tests import stage_tests
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import FilterConfig
@@ -73,7 +74,7 @@ def _judge(
     for qi, (row, inferences) in enumerate(ready):
         jobs += inference_jobs({**row, "inferences": inferences}, f"{qi}", limits)
         if row.get("reference") and cfg.oracle != "proxy":
-            jobs.append(Job(f"{qi}:ref", row["reference"], tuple(row["test_cases"]), limits))
+            jobs.append(Job(f"{qi}:ref", row["reference"], stage_tests(row["test_cases"]), limits))
     results: dict[str, ExecResult] = {r.id: r for r in executor.run_all(jobs)}
     kept = []
     for qi, (row, inferences) in enumerate(ready):
