@@ -1,10 +1,12 @@
 """Inputs for label-free selection, read from the question alone (no reference program).
 
 Where calls come from, in order: the question's own examples (``>>> f(x)`` lines, ``f(x) == y``
-or ``f(x) ➞ y`` in prose), the calls in model-written tests, and EvalPlus-style type-aware
-mutations of those (``synthesis.domain``: each argument stays in the domain its observed values
-span), and only when nothing was observed, values typed from the signature's annotations. The
-expected values written in the examples become asserts: AlphaCode's filter.
+or ``f(x) ➞ y`` in prose), the calls in model-written tests — both only with the signature's
+arity — and EvalPlus-style type-aware mutations of those (``synthesis.domain``: each argument
+stays in the domain its observed values span), and only when nothing was observed, values typed
+from the signature's annotations, else the docstring's words ("a list of integers"), else the
+parameter's name (``lst``, ``s``, ``n``). The expected values written in the examples become
+asserts: AlphaCode's filter.
 """
 
 from __future__ import annotations

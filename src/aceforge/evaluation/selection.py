@@ -257,9 +257,9 @@ def _similarity(m: ExecutionMatrix, members: Sequence[int]) -> list[list[float]]
 def mbr(m: ExecutionMatrix) -> list[Score]:
     """MBR-exec with CodeT's dual agreement made graded: among the live programs that pass the
     question's examples (all live ones when none does) and some model test (when any does),
-    program i scores
-    Σ_j sim(i, j) × (1 + model tests j passes); ties broken by Σ_j sim(i, j). Without model
-    tests it is plain MBR-exec (expected agreement with the other candidates)."""
+    program i scores Σ_j sim(i, j) × (1 + model tests j passes); ties broken by Σ_j sim(i, j).
+    Without model tests it is plain MBR-exec (expected agreement with the other candidates).
+    No threshold to tune; the +1 keeps a program that passes no test a voter."""
     kept = _contradicted_by_every_test(m, _example_survivors(m))
     sim = _similarity(m, kept)
     weight = [1.0 + (sum(m.passes[j]) if m.passes else 0) for j in range(m.n)]
