@@ -176,5 +176,9 @@ def test_rank_programs_through_the_local_engine(executor) -> None:
         programs, QUESTION, examples=[], model_tests=tests, method="coevolve", executor=executor
     )
     assert ranking.top == [1, 3]
+    ranking = rank_programs(
+        programs, QUESTION, examples=[], model_tests=tests, method="mbr", executor=executor
+    )
+    assert ranking.top == [1, 3] and ranking.order[-1] == 2
     with pytest.raises(ConfigError, match="unknown selection method"):
         rank_programs(programs, QUESTION, method="vote", executor=executor)
