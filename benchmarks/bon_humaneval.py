@@ -10,7 +10,7 @@ selection from the execution matrix.
    `--rm reuse` reads the scores a training run saved in rm_scores.json.
 4. On the odd-index problems, the first N samples are reranked: RM best-of-k vs random choice,
    oracle, and every label-free method of `aceforge.evaluation.selection` (CodeT is `dual`,
-   majority vote `cluster`) twice: with CodeT's prompts (no examples) and with HumanEval's
+   majority vote `cluster`; `mbr` the best without examples) twice: with CodeT's prompts (no examples) and with HumanEval's
    prompts as published (examples in the docstring). Same programs in both; only what the
    selector may read differs. pass@1 with bootstrap 95% intervals, seconds per problem.
 

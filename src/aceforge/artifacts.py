@@ -52,6 +52,8 @@ def schema() -> Any:
             ("reference", pa.string()),
             ("synth_info", pa.string()),
             ("filter_info", pa.string()),
+            ("prelude", pa.string()),  # ours: what an imported row's format judge puts before programs
+            ("checker", pa.string()),  # ours: an imported row's checker program (several right answers)
         ]
     )
 
@@ -168,22 +170,60 @@ def read_stage_rows(spec: str | Path) -> list[dict[str, Any]]:
     for where, line, row in iter_input(spec):
         if not isinstance(row, dict):
             raise DataFormatError(where, line, None, f"each row must be an object, got {type(row).__name__}")
+        row = _imported(row)
         for field, kind in (("id", str), ("question", str), ("test_cases", list)):
             if not isinstance(row.get(field), kind):
                 raise DataFormatError(where, line, field, f"missing or not a {kind.__name__}")
-        if not all(isinstance(t, str) for t in row["test_cases"]):
-            raise DataFormatError(where, line, "test_cases", "every test must be an assert string")
+        row["test_cases"] = _test_cases(row["test_cases"], where, line)
+        for extra in ("prelude", "checker"):  # an imported row's judge imports and checker program
+            if not isinstance(row.get(extra) or "", str):
+                raise DataFormatError(where, line, extra, "must be a string")
+        _check_checker(row.get("checker"), where, line)
         infs = row.get("inferences") or []
         if not isinstance(infs, list):
             raise DataFormatError(where, line, "inferences", "must be a list")
         for k, inf in enumerate(infs):
-            if not isinstance(inf, dict) or not isinstance(inf.get("completion", inf.get("program")), str):
-                raise DataFormatError(where, line, f"inferences[{k}]", "needs a 'completion' string")
+            if not isinstance(inf, dict) or not isinstance(_answer(inf), str):
+                raise DataFormatError(
+                    where, line, f"inferences[{k}]", "needs a 'completion' or 'program' string"
+                )
             if not rate_ok(inf.get("pass_rate")):
                 raise DataFormatError(where, line, f"inferences[{k}].pass_rate", "must be a number in [0, 1]")
         base = empty_row(row["id"], row.get("source") or "", row["question"])
         rows.append({**base, **{k: v for k, v in row.items() if v is not None or k not in base}})
     return rows
+
+
+def _check_checker(source: str | None, where: str, line: int) -> None:
+    from aceforge.formats.checker_source import checker_problem
+
+    problem = checker_problem(source) if source else None
+    if problem is not None:
+        raise DataFormatError(where, line, "checker", problem)
+
+
+def _answer(inf: Any) -> Any:
+    """An inference's text: its completion, else its program (Parquet holds both, one null)."""
+    return inf.get("completion") if inf.get("completion") is not None else inf.get("program")
+
+
+def _imported(row: dict[str, Any]) -> dict[str, Any]:
+    """An ``aceforge import`` row (``tests`` in the label layout, no ``test_cases``) as a stage
+    row; any other row as it is."""
+    if "test_cases" in row or not isinstance(row.get("tests"), list):
+        return row
+    return {k: v for k, v in row.items() if k != "tests"} | {"test_cases": row["tests"]}
+
+
+def _test_cases(values: list[Any], where: str, line: int) -> list[Any]:
+    """The tests in the label layout (a stdin/stdout test stored as JSON text, in Parquet,
+    becomes its object again); a bad one is an error naming it."""
+    from aceforge.formats.label_tests import BadTest, label_item, stage_tests
+
+    try:
+        return [label_item(t) for t in stage_tests(values)]
+    except BadTest as e:
+        raise DataFormatError(where, line, f"test_cases{e.field}", e.problem) from None
 
 
 def pass_rates(row: dict[str, Any]) -> list[float]:
@@ -309,6 +349,19 @@ def write_config(output: str | Path, config: dict[str, Any]) -> Path:
     return path
 
 
+def parquet_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows whose ``test_cases`` fit AceCode-87K's ``list<string>``: a stdin/stdout test as its
+    JSON text (``aceforge.formats.label_tests``)."""
+    if all(isinstance(t, str) for r in rows for t in r.get("test_cases") or []):
+        return rows
+    from aceforge.formats.label_tests import parquet_test_case
+
+    return [
+        {**r, "test_cases": [parquet_test_case(t) for t in r["test_cases"]]} if r.get("test_cases") else r
+        for r in rows
+    ]
+
+
 def write_table(
     out: Path, rows: list[dict[str, Any]], details: list[dict[str, Any]] | None, schema: Any = None
 ) -> None:
@@ -318,7 +371,7 @@ def write_table(
     import pyarrow.parquet as pq
 
     if rows or schema is not None:
-        table = pa.Table.from_pylist(rows, schema=schema)
+        table = pa.Table.from_pylist(parquet_rows(rows), schema=schema)
         atomic_write(out / "data.parquet", lambda p: pq.write_table(table, p))
     else:
         (out / "data.parquet").unlink(missing_ok=True)

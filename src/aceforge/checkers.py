@@ -18,26 +18,22 @@ a failed test. What a checker computes is trusted: an honest verdict is its auth
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from aceforge.errors import ConfigError
 from aceforge.execution.base import Executor
-from aceforge.types import Job, Limits, StdioTest, TestOutcome
+from aceforge.formats.checker_source import CHECK_FUNCTION, checker_problem
+from aceforge.types import ExecResult, Job, Limits, StdioTest, TestOutcome
 
-CHECK_FUNCTION = "check"
 CAPTURE_BYTES = 8 << 20  # the most of a program's output a checker is shown
 
 
 def validate_checker(source: str) -> None:
     """A checker must parse and define ``check`` at top level (read, never run, here)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as e:
-        raise ConfigError(f"the checker does not parse: {e.msg} (line {e.lineno})") from None
-    if not any(isinstance(s, ast.FunctionDef) and s.name == CHECK_FUNCTION for s in tree.body):
-        raise ConfigError(f"the checker must define {CHECK_FUNCTION}(input, output, expected) at top level")
+    problem = checker_problem(source)
+    if problem is not None:
+        raise ConfigError(problem)
 
 
 def check_call(test: StdioTest, output: str) -> str:
@@ -55,33 +51,94 @@ def run_checked(
 ) -> list[TestOutcome]:
     """One outcome per test: the program's own failure (error, timeout, ...), else the
     checker's verdict on its output."""
-    validate_checker(checker)
-    limits = limits or Limits()
-    capture = replace(limits, max_output_bytes=max(limits.max_output_bytes, CAPTURE_BYTES))
-    runs = executor.run_all(
-        Job(f"{job_id}/run/{k}", program, (StdioTest(t.input, "", "exact"),), capture)
-        for k, t in enumerate(tests)
-    )
-    outcomes: list[TestOutcome | None] = [None] * len(tests)
-    checks: list[tuple[int, Job]] = []
-    for k, (test, r) in enumerate(zip(tests, runs, strict=True)):
-        ran = r.tests[0] if r.status == "ok" and r.tests else None
-        if ran is None:
-            outcomes[k] = TestOutcome("error", r.duration_s, r.error or r.status)
-        elif ran.outcome not in ("passed", "failed"):  # it did not finish: that is the verdict
-            outcomes[k] = ran
-        elif len(r.stdout_tail) >= capture.max_output_bytes:
-            outcomes[k] = TestOutcome(
-                "failed", ran.duration_s, f"output over {capture.max_output_bytes} bytes"
+    job = Job(job_id, program, tuple(tests), limits or Limits())
+    (result,) = run_jobs(executor, [job], {job_id: checker}, checker_limits)
+    return list(result.tests)
+
+
+def run_jobs(
+    executor: Executor,
+    jobs: Sequence[Job],
+    checkers: Mapping[str, str],
+    checker_limits: Limits | None = None,
+) -> list[ExecResult]:
+    """Every job's result, in order; a job whose id `checkers` names (a label's checker: its
+    tests all stdin/stdout) is judged by that checker, in two engine batches for all of them
+    (the programs' runs, then the checks); the other jobs run as they are."""
+    for job in jobs:
+        if job.id in checkers:
+            validate_checker(checkers[job.id])
+            if not all(isinstance(t, StdioTest) for t in job.tests):
+                raise ConfigError(f"job {job.id}: a checker judges stdin/stdout tests only")
+    plain = [j for j in jobs if j.id not in checkers]
+    results = {r.id: r for r in executor.run_all(plain)} if plain else {}
+    checked = [j for j in jobs if j.id in checkers]
+    if checked:
+        results.update(_checked(executor, checked, checkers, checker_limits))
+    return [results[j.id] for j in jobs]
+
+
+def _checked(
+    executor: Executor, jobs: list[Job], checkers: Mapping[str, str], checker_limits: Limits | None
+) -> dict[str, ExecResult]:
+    """Step 1: each (job, test) runs the program on the test's input, its whole output kept;
+    step 2: each output that finished goes to the job's checker, one fresh process each."""
+    runs: list[tuple[Job, int, Job]] = []
+    for job in jobs:
+        capture = replace(job.limits, max_output_bytes=max(job.limits.max_output_bytes, CAPTURE_BYTES))
+        for k, t in enumerate(job.tests):
+            assert isinstance(t, StdioTest)
+            runs.append(
+                (job, k, Job(f"{job.id}/run/{k}", job.program, (StdioTest(t.input, "", "exact"),), capture))
             )
-        else:
-            job = Job(
-                f"{job_id}/check/{k}", checker, (check_call(test, r.stdout_tail),), checker_limits or limits
-            )
-            checks.append((k, job))
-    for (k, _), c in zip(checks, executor.run_all(j for _, j in checks), strict=True):
-        outcomes[k] = _verdict(c.tests[0] if c.status == "ok" and c.tests else None, c.error or c.status)
-    return [o for o in outcomes if o is not None]
+    ran = executor.run_all(r for _, _, r in runs)
+    outcomes: dict[tuple[str, int], TestOutcome] = {}
+    failed: dict[str, ExecResult] = {}
+    checks: list[tuple[str, int, Job]] = []
+    for (job, k, run), r in zip(runs, ran, strict=True):
+        verdict = _run_verdict(r, run.limits)
+        if verdict is not None:
+            outcomes[job.id, k] = verdict
+            if r.status != "ok":
+                failed.setdefault(job.id, r)
+            continue
+        test = job.tests[k]
+        assert isinstance(test, StdioTest)
+        call = check_call(test, r.stdout_tail)
+        checks.append(
+            (job.id, k, Job(f"{job.id}/check/{k}", checkers[job.id], (call,), checker_limits or job.limits))
+        )
+    for (job_id, k, _), c in zip(checks, executor.run_all(j for _, _, j in checks), strict=True):
+        outcomes[job_id, k] = _verdict(
+            c.tests[0] if c.status == "ok" and c.tests else None, c.error or c.status
+        )
+    return {
+        job.id: _result(job, [outcomes[job.id, k] for k in range(len(job.tests))], failed.get(job.id))
+        for job in jobs
+    }
+
+
+def _run_verdict(r: ExecResult, capture: Limits) -> TestOutcome | None:
+    """The program's own verdict on one input when it has one (it did not load, did not
+    finish, or printed too much); None when its output goes to the checker."""
+    ran = r.tests[0] if r.status == "ok" and r.tests else None
+    if ran is None:
+        return TestOutcome("error", r.duration_s, r.error or r.status)
+    if ran.outcome not in ("passed", "failed"):  # it did not finish: that is the verdict
+        return ran
+    if len(r.stdout_tail) >= capture.max_output_bytes:
+        return TestOutcome("failed", ran.duration_s, f"output over {capture.max_output_bytes} bytes")
+    return None
+
+
+def _result(job: Job, outcomes: list[TestOutcome], failed: ExecResult | None) -> ExecResult:
+    """The job's result: its checked outcomes (after a miss, ``not_run`` for a fail-fast job)
+    and, when the program did not load, that status and error."""
+    if job.fail_fast:
+        miss = next((k for k, o in enumerate(outcomes) if not o.passed), len(outcomes))
+        outcomes = outcomes[: miss + 1] + [TestOutcome("not_run")] * (len(outcomes) - miss - 1)
+    status, error = (failed.status, failed.error) if failed is not None else ("ok", None)
+    return ExecResult(job.id, status, tuple(outcomes), error, duration_s=sum(o.duration_s for o in outcomes))
 
 
 def _verdict(check: TestOutcome | None, import_error: str) -> TestOutcome:

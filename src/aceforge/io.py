@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from aceforge.errors import DataFormatError
-from aceforge.types import StdioTest, Test
+from aceforge.types import Test
 
 MAX_REPORTED_ERRORS = 20
 
@@ -44,6 +44,7 @@ class ExecRow:
     program: str
     tests: tuple[Test, ...]
     timeout_s: float | None = None
+    checker: str = ""  # a checker program judging the stdin/stdout tests' outputs (a label's)
 
 
 class _Errors:
@@ -71,31 +72,21 @@ class _Errors:
 
 
 def _parse_test(value: Any, line: int, index: int, errors: _Errors) -> Test | None:
-    field = f"tests[{index}]"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        missing = [k for k in ("input", "output") if k not in value]
-        if missing:
-            errors.add(
-                line, field, f"a stdin/stdout test needs keys 'input' and 'output' (missing {missing})"
-            )
-            return None
-        for k in ("input", "output"):
-            if not isinstance(value[k], str):
-                errors.add(line, f"{field}.{k}", f"must be a string, got {type(value[k]).__name__}")
-                return None
-        compare = value.get("compare", "lines")
-        from aceforge.execution.outputs import CompareModeError, parse_mode
+    from aceforge.formats.label_tests import BadTest, read_test  # the readers sit above io
 
-        try:
-            parse_mode(compare if isinstance(compare, str) else repr(compare))
-        except CompareModeError as e:
-            errors.add(line, f"{field}.compare", str(e))
-            return None
-        return StdioTest(value["input"], value["output"], compare)
-    errors.add(line, field, f"must be an assert string or {{'input', 'output'}}, got {type(value).__name__}")
-    return None
+    try:
+        return read_test(value)
+    except BadTest as e:
+        errors.add(line, f"tests[{index}]{e.field}", e.problem)
+        return None
+
+
+def _dataset_label(tests: Any) -> bool:
+    """Tests in a dataset's layout: a label object, or DeepCoder's LiveCodeBench list (whose
+    ``testtype`` says stdin or a function call)."""
+    from aceforge.formats import detect_format  # the readers sit above io
+
+    return isinstance(tests, dict) or (isinstance(tests, list) and detect_format(tests) == "lcb")
 
 
 def _format_tests(rec: dict[str, Any], path: str, line: int, errors: _Errors) -> dict[str, Any] | None:
@@ -115,7 +106,7 @@ def _format_tests(rec: dict[str, Any], path: str, line: int, errors: _Errors) ->
     program = rec.get("program")
     if isinstance(program, str):
         program = read.program(program)
-    return {**rec, "tests": tests, "program": program}
+    return {**rec, "tests": tests, "program": program, **({"checker": read.checker} if read.checker else {})}
 
 
 def _with_prelude(prelude: str | None, program: str) -> str:
@@ -123,6 +114,24 @@ def _with_prelude(prelude: str | None, program: str) -> str:
     from aceforge.formats import with_prelude  # the readers sit above io
 
     return with_prelude(prelude, program) if prelude else program
+
+
+def _checker(rec: dict[str, Any], line: int, errors: _Errors) -> str | None:
+    """The row's checker program ("" without one); None (and an error added) when it is bad."""
+    from aceforge.formats.checker_source import checker_problem  # the readers sit above io
+
+    checker = rec.get("checker") or ""
+    problem = checker_problem(checker) if isinstance(checker, str) and checker else None
+    if not isinstance(checker, str):
+        problem = f"must be a string, got {type(checker).__name__}"
+    elif (
+        checker and isinstance(rec.get("tests"), list) and any(not isinstance(t, dict) for t in rec["tests"])
+    ):
+        problem = "judges stdin/stdout tests only; this row has asserts"
+    if problem is not None:
+        errors.add(line, "checker", problem)
+        return None
+    return checker
 
 
 def read_exec_rows(path: str | Path) -> list[ExecRow]:
@@ -135,7 +144,7 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
             errors.add(line, None, f"each row must be an object, got {type(rec).__name__}")
             continue
         ok = True
-        if isinstance(rec.get("tests"), dict):  # a dataset's label (APPS, LiveCodeBench, ...)
+        if _dataset_label(rec.get("tests")):  # a dataset's label (APPS, LiveCodeBench, ...)
             converted = _format_tests(rec, str(path), line, errors)
             if converted is None:
                 continue
@@ -151,6 +160,8 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
         if prelude is not None and not isinstance(prelude, str):
             errors.add(line, "prelude", f"must be a string, got {type(prelude).__name__}")
             ok = False
+        checker = _checker(rec, line, errors)
+        ok = ok and checker is not None
         timeout = rec.get("timeout_s")
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
@@ -172,6 +183,7 @@ def read_exec_rows(path: str | Path) -> list[ExecRow]:
                 _with_prelude(prelude, rec["program"]),
                 tuple(t for t in tests if t is not None),
                 float(timeout) if timeout is not None else None,
+                checker or "",
             )
         )
     errors.raise_if_any()

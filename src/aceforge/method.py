@@ -105,13 +105,14 @@ def run_bon(score_dir: Path, rm_dir: Path, out: Path, cfg: BonConfig, ex: Execut
 
 def _bon_problems(rows: list[dict[str, Any]], held: set[str]) -> tuple[list[Any], int]:
     from aceforge.evaluation.best_of_n import BonProblem
+    from aceforge.formats.label_tests import stage_tests
 
     problems, skipped = [], 0
     for r in rows:
         if r["id"] not in held:
             continue
         programs = [i.get("program") or "" for i in r.get("inferences") or []]
-        tests = r["test_cases"]
+        tests = list(stage_tests(r["test_cases"]))
         if len(tests) < 2 or not programs:
             skipped += 1
             continue
@@ -123,6 +124,8 @@ def _bon_problems(rows: list[dict[str, Any]], held: set[str]) -> tuple[list[Any]
                 programs,
                 r.get("entry_point"),
                 generated_tests=tests[0::2],
+                prelude=r.get("prelude") or "",
+                checker=r.get("checker") or "",
             )
         )
     return problems, skipped

@@ -11,11 +11,14 @@ from typing import Any
 from aceforge.artifacts import pass_rates, write_text
 
 
-def _rows(folder: Path) -> list[dict[str, Any]]:
-    path = folder / "data.jsonl"
+def _jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _rows(folder: Path) -> list[dict[str, Any]]:
+    return _jsonl(folder / "data.jsonl")
 
 
 def _funnel(stages: dict[str, tuple[Path, dict[str, Any]]]) -> list[tuple[str, Any]]:
@@ -132,9 +135,80 @@ def _audit_section(run_dir: Path) -> list[str]:
     return ["", "## Test suites (audit)", "", *summary_lines(summary), "", "Details: `audit/report.md`."]
 
 
+# ---- the data itself: questions, their first tests, a pair --------------------------------------
+
+N_QUESTIONS = 3
+N_TESTS = 3
+MAX_QUESTION_CHARS = 1500
+
+
+def _question_counts(stages: dict[str, tuple[Path, dict[str, Any]]]) -> list[str]:
+    """Where the questions came from (the synth stage's question check)."""
+    q = stages["synth"][1].get("questions") if "synth" in stages else None
+    if not q:
+        return []
+    said = {"model": "as the teacher wrote them", "repaired": "repaired", "fallback": "seed fallback"}
+    rows: list[tuple[str, Any]] = [(f"questions {said[k]}", q.get(k, 0)) for k in said]
+    rows += [(f"  flagged: {k.replace('_', ' ')}", v) for k, v in (q.get("reasons") or {}).items()]
+    return ["### Question check", "", *_table(rows), ""]
+
+
+def _fenced(text: str, lang: str = "text") -> list[str]:
+    fence = "````" if "```" in text else "```"
+    return [f"{fence}{lang}", text.rstrip(), fence]
+
+
+def _question_examples(stages: dict[str, tuple[Path, dict[str, Any]]]) -> list[str]:
+    """The first questions of the latest question stage, each with its first tests."""
+    stage = next((k for k in ("filter", "synth") if k in stages), None)
+    rows = _rows(stages[stage][0])[:N_QUESTIONS] if stage else []
+    out = []
+    for row in rows:
+        q = row["question"]
+        q = q if len(q) <= MAX_QUESTION_CHARS else q[:MAX_QUESTION_CHARS] + " …"
+        tests = row["test_cases"][:N_TESTS]
+        out += [f"### `{row['id']}` (after {stage}; {len(row['test_cases'])} tests)", "", *_fenced(q), ""]
+        out += [f"First {len(tests)} tests:", "", *_fenced("\n".join(tests), "python"), ""]
+    return out
+
+
+def _program(exported: Any) -> str:
+    """The program in an exported pair side: a fenced block, or chat messages holding one."""
+    if isinstance(exported, list):
+        exported = next((m.get("content", "") for m in exported if m.get("role") == "assistant"), "")
+    text = str(exported).strip()
+    if text.startswith("```"):
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        text = text[: text.rfind("```")] if "```" in text else text
+    return text.strip()
+
+
+def _pair_example(stages: dict[str, tuple[Path, dict[str, Any]]]) -> list[str]:
+    """The pair with the widest pass-rate gap: its chosen and rejected programs."""
+    if "pairs" not in stages:
+        return []
+    folder = stages["pairs"][0]
+    pairs, details = _rows(folder), _jsonl(folder / "pairs_detail.jsonl")
+    if not pairs or len(details) != len(pairs):
+        return []
+    i = max(range(len(pairs)), key=lambda k: (details[k].get("margin") or 0.0, -k))
+    d, p = details[i], pairs[i]
+    out = [f"### One preference pair (question `{d['id']}`)", ""]
+    for side in ("chosen", "rejected"):
+        rate = d[f"{side}_pass_rate"]
+        out += [f"{side.capitalize()}, pass rate {rate:.2f}:", "", *_fenced(_program(p[side]), "python"), ""]
+    return out
+
+
+def _data_section(stages: dict[str, tuple[Path, dict[str, Any]]]) -> list[str]:
+    body = [*_question_counts(stages), *_question_examples(stages), *_pair_example(stages)]
+    return ["", "## The data", "", *body] if body else []
+
+
 def write_report(run_dir: Path, stages: dict[str, tuple[Path, dict[str, Any]]]) -> Path:
     lines = ["# aceforge run report", "", f"Run folder: `{run_dir}`", "", "## Funnel", ""]
     lines += _table(_funnel(stages))
+    lines += _data_section(stages)
     lines += ["", "## Plots", "", *_plots(run_dir, stages), *_audit_section(run_dir), "", "## Stages", ""]
     for name, (folder, manifest) in stages.items():
         lines += [*_stage_section(name, manifest), f"Outputs: `{folder}`", ""]

@@ -130,7 +130,7 @@ def test_the_run_continues_into_rm_bon_and_rl(tmp_path: Path, server: FaultServe
         write_config(
             tmp_path,
             server,
-            rm={"base_model": rm_base, "held_out": 0.4, "batch_size": 4, "max_length": 256},
+            rm={"base_model": rm_base, "held_out": 0.4, "batch_size": 4, "max_length": 1024},
             bon={},
             rl={"policy": policy_dir, "num_generations": 2, "batch_size": 2, "max_steps": 2,
                 "max_completion_length": 8, "eval_fraction": 0.0, "learning_rate": 1e-4, "beta": 0.0},

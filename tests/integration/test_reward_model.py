@@ -166,10 +166,15 @@ def test_bon_reproduces_hand_computed_numbers(tmp_path: Path) -> None:
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stderr
     rows = {r["method"]: r["pass@1"] for r in json.loads((tmp_path / "out/results.json").read_text())["rows"]}
-    # coevolve (the default --select): A drops `a - b` (passes no model test) and the 3rd model
-    # test (2 of 3 survivors fail it), leaving `a + b`, `b + a`; B and C have no tests, all tie
+    # mbr and coevolve (the default --select). mbr: A drops `a - b` (passes no model test); `a + b`
+    # and `b + a` agree everywhere and pass 2 tests each: they outweigh `a * b`. B: `-x` and `0 - x`
+    # agree, the others agree with nothing but single points. C: no agreement, none right.
+    # coevolve: A drops `a - b` (passes no model test) and the 3rd model
+    # test (2 of 3 survivors fail it), leaving `a + b`, `b + a`. B and C have no tests: their
+    # inputs are typed from the parameter's name (`x`: ints), on which `-x` and `0 - x` agree and
+    # win (B: 1); in C no two programs agree (a tie, none right). CodeT needs tests: B ties (1/2).
     expected = {"average": 1 / 3, "oracle": 2 / 3, "greedy": 1 / 3, "rm@1": 1 / 3, "rm@2": 0.0, "rm@4": 1 / 3,
-                "codet": 0.5, "majority": 0.5, "coevolve": 0.5}  # fmt: skip
+                "codet": 0.5, "majority": 2 / 3, "mbr": 2 / 3, "coevolve": 2 / 3}  # fmt: skip
     assert rows == pytest.approx(expected)
     report = (tmp_path / "out/report.md").read_text()
     assert "| oracle | 66.7 |" in report and (tmp_path / "out/best_of_k.png").stat().st_size > 1000

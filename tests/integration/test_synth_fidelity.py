@@ -155,7 +155,7 @@ def test_a_question_whose_ask_echoed_an_example_falls_back_to_the_seed(tmp_path:
         few_shot_prefix(seed)
         + ' returns `value` limited to the closed range from `low` to `high`.",\n "inputs": []}'
     )
-    d = _draft(seed, answer, SynthConfig(), out)
+    d = _draft(seed, (answer, False), SynthConfig(), out)
     assert (
         d is not None
         and d.question
@@ -166,7 +166,7 @@ def test_a_question_whose_ask_echoed_an_example_falls_back_to_the_seed(tmp_path:
         few_shot_prefix(bare)
         + ' returns `value` limited to the closed range from `low` to `high`. Spaces go."}'
     )
-    d = _draft(bare, answer, SynthConfig(), out)
+    d = _draft(bare, (answer, False), SynthConfig(), out)
     assert (
         d is not None
         and d.question == "Write a function `cut(s: str)`. Spaces go."

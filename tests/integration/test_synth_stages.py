@@ -139,6 +139,21 @@ def test_inputs_mode_expected_values_come_from_the_seed(tmp_path: Path, executor
         assert {"test": f"{name}(x)", "reason": "non_literal_args"} in info["rejected_items"]
         assert {"test": "print(1)", "reason": "no_entry_call"} in info["rejected_items"]
     assert "assert halve(3) == 1" not in rows["halve"]["test_cases"]  # the seed raised on it: dropped
+    for row in rows.values():  # worked examples: the suite's first tests; the rest stay hidden
+        assert_examples_first_and_the_rest_hidden(row, 2)
+    # "Write a function `rev(s)` that computes rev." says nothing: the seed's own question is used
+    sources = {k: json.loads(r["synth_info"])["question_source"] for k, r in rows.items()}
+    assert sources == {
+        "add": "model",
+        "rev": "fallback",
+        "biggest": "fallback",
+        "count_a": "fallback",
+        "halve": "fallback",
+    }
+    assert rows["rev"]["question"].startswith(
+        "Write a function `rev(s)` for the following task.\n\nReverse a string."
+    )
+    assert m["questions"] == {"model": 1, "fallback": 4, "reasons": {"too_short": 4}}
     assert "assert add(1, 1) == 2" in rows["add"]["test_cases"]  # the teacher's wrong guess was never used
     # Every kept test passes on the seed program (checked by the engine, not by the stage).
     jobs = [Job(k, SEEDS[k][1], tuple(r["test_cases"])) for k, r in rows.items()]
@@ -156,6 +171,15 @@ def test_inputs_mode_expected_values_come_from_the_seed(tmp_path: Path, executor
         "inferences",
         "context_messages",
     }
+
+
+def assert_examples_first_and_the_rest_hidden(row: dict, at_least: int) -> None:
+    shown = json.loads(row["synth_info"])["examples"]
+    assert at_least <= len(shown) <= 3 and row["test_cases"][: len(shown)] == shown
+    for t in shown:
+        assert f"Input: {t.split(' == ')[0].removeprefix('assert ')}" in row["question"]
+    for t in row["test_cases"][len(shown) :]:
+        assert t.split(" == ")[0].removeprefix("assert ") not in row["question"]
 
 
 def test_tests_mode_then_filter_removes_hallucinated_tests(tmp_path: Path, executor) -> None:
@@ -194,6 +218,10 @@ def test_tests_mode_then_filter_removes_hallucinated_tests(tmp_path: Path, execu
     info = json.loads(kept["add"]["filter_info"])
     assert info["tests_before"] == 7 and info["tests_after"] == 6
     assert m["counts"]["kept"] == 4 and m["complete"]
+    assert "Example 1" not in synth["add"]["question"]  # tests mode: unverified tests are never shown
+    for row in kept.values():  # filter shows examples from the tests it kept
+        assert_examples_first_and_the_rest_hidden(row, 3)
+    assert "add(1, 1)" not in kept["add"]["question"]
 
     # The seed as an extra oracle rescues `biggest`, whose proxy program is wrong.
     m2 = run_filter(
@@ -385,7 +413,9 @@ def chat_teacher(prompt: str, sample: int = 0) -> str:
     tests = [f"assert {c} == {v}" for c, v in _pairs(RIGHT[name])]
     return (
         "Here is the problem.\n```json\n"
-        + json.dumps({"question": f"Implement {name} as described.", "tests": tests})
+        + json.dumps(
+            {"question": f"Implement {name} exactly as the seed program describes it.", "tests": tests}
+        )
         + "\n```\nDone."
     )
 
@@ -404,4 +434,9 @@ def test_chat_models_get_instructions_and_fenced_json_is_read(tmp_path: Path, ex
     assert "ONE Python function" in prompt and "JSON" in prompt and "### Program" not in prompt
     rows = {r["id"]: r for r in read_stage_rows(tmp_path / "s")}
     assert m["counts"]["kept"] == 6 and rows["add"]["test_cases"][0] == "assert add(1, 2) == 3"
-    assert rows["add"]["context_messages"] == [{"role": "user", "content": "Implement add as described."}]
+    question = rows["add"]["question"]
+    assert rows["add"]["context_messages"] == [{"role": "user", "content": question}]
+    assert question.startswith("Implement add exactly as the seed program describes it.\n\n")
+    assert (
+        "Function signature: `add(a, b)`" in question and "Example 1" not in question
+    )  # tests mode: filter shows them

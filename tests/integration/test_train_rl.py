@@ -170,6 +170,21 @@ def test_changed_settings_do_not_resume_into_another_run(tiny: tuple[Path, Path]
         train_rl(data, tmp_path / "run", _cfg(policy, max_steps=4, eval_fraction=0.0, learning_rate=1e-3))
 
 
+def test_kl_with_lora_is_measured_against_the_policy_without_its_adapters(
+    tiny: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """beta > 0 with LoRA: TRL keeps no second model; its reference is the policy with the adapters
+    off, so the KL is 0 before the first update and positive once the adapters have moved."""
+    data, policy = tiny
+    train_rl(data, tmp_path / "run", _cfg(policy, max_steps=3, beta=0.04, lora=True, lora_r=4, eval_every=0))
+    records = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    train = [r for r in records if r["kind"] == "train"]
+    assert train[0]["step"] == 1 and train[0]["kl"] == 0.0
+    moved = [r["step"] for r in train if r["grad_norm"] > 0]  # a step with signal moves the adapters
+    later = [r for r in train if moved and r["step"] > moved[0]]
+    assert later and all(r["kl"] > 0.0 for r in later)
+
+
 @pytest.mark.gpu
 def test_on_a_gpu_the_policy_trains_there(tiny: tuple[Path, Path], tmp_path: Path) -> None:
     torch = pytest.importorskip("torch")

@@ -87,3 +87,28 @@ def test_pass_rates_and_validation_name_the_field(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"id": "q", "question": "Q", "test_cases": [], "inferences": [{"completion": "x", "pass_rate": 2}]}) + "\n")  # fmt: skip
     with pytest.raises(DataFormatError, match=r"bad.jsonl:1: field .inferences\[0\]\.pass_rate"):
         read_stage_rows(bad)
+
+
+def test_imported_rows_keep_stdio_tests_and_prelude_through_jsonl_and_parquet(tmp_path: Path) -> None:
+    stdio = {"input": "1 2\n", "output": "3\n", "compare": "lenient"}
+    row = {
+        "id": "q",
+        "question": "Sum.",
+        "tests": ["assert 1", stdio],
+        "format": "apps",
+        "prelude": "import os\n",
+    }
+    (tmp_path / "rows.jsonl").write_text(json.dumps(row) + "\n")
+    (read,) = read_stage_rows(tmp_path / "rows.jsonl")  # `aceforge import`'s `tests` become test_cases
+    assert (
+        read["test_cases"] == ["assert 1", stdio] and read["prelude"] == "import os\n" and "tests" not in read
+    )
+    write_table(tmp_path, [read], None, schema())
+    cells = pq.read_table(tmp_path / "data.parquet").to_pylist()[0]["test_cases"]
+    assert cells[0] == "assert 1" and json.loads(cells[1]) == stdio
+    (back,) = read_stage_rows(tmp_path / "data.parquet")
+    assert back["test_cases"] == ["assert 1", stdio] and back["prelude"] == "import os\n"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({**row, "tests": ["assert 1", {"input": "1"}]}) + "\n")
+    with pytest.raises(DataFormatError, match=r"bad.jsonl:1: field 'test_cases\[1\]'.*'output'"):
+        read_stage_rows(bad)

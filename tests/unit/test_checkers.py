@@ -57,3 +57,30 @@ def test_a_checker_that_cannot_load_fails_every_test(executor: LocalExecutor) ->
     checker = "raise RuntimeError('boom')\ndef check(i, o, e):\n    return True\n"
     out = run_checked(executor, "print(1, 4)", TESTS[:1], checker)
     assert out[0].outcome == "failed" and "checker did not load" in (out[0].detail or "")
+
+
+def test_run_jobs_judges_the_checked_jobs_and_runs_the_others_as_they_are(executor: LocalExecutor) -> None:
+    from aceforge.checkers import run_jobs
+    from aceforge.types import Job
+
+    right = "n = int(input())\nprint(1, n - 1)\n"
+    jobs = [
+        Job("plain", "def f():\n    return 1\n", ("assert f() == 1",)),
+        Job("checked", right, tuple(TESTS)),
+        Job("same, no checker", right, tuple(TESTS)),  # '1 4' is not the stored '2 3'
+        Job("fail fast", "print(0, 0)", tuple(TESTS), fail_fast=True),
+        Job("no syntax", "def (:", tuple(TESTS)),
+    ]
+    checkers = {"checked": CHECKER, "fail fast": CHECKER, "no syntax": CHECKER}
+    got = run_jobs(executor, jobs, checkers)
+    assert [r.id for r in got] == [j.id for j in jobs]  # in order
+    assert [r.outcomes for r in got] == [
+        ["passed"],
+        ["passed", "passed"],
+        ["failed", "failed"],
+        ["failed", "not_run"],
+        ["error", "error"],
+    ]
+    assert got[4].status == "syntax_error" and got[1].status == "ok"
+    with pytest.raises(ConfigError, match="stdin/stdout tests only"):
+        run_jobs(executor, [jobs[0]], {"plain": CHECKER})

@@ -29,7 +29,7 @@ from aceforge.config import EngineConfig
 from aceforge.errors import ConfigError
 from aceforge.execution.factory import make_executor
 from aceforge.io import ExecRow, read_exec_rows
-from aceforge.types import Job, Limits
+from aceforge.types import ExecResult, Job, Limits
 
 console = Console(stderr=True)
 # make_executor's parameters have no metadata to hold their help: here it is, for the options.
@@ -85,14 +85,21 @@ def exec_command(
         **checks,
         **job,
     }
-    jobs = (_job(r, limits, job) for r in todo)
-    _execute(executor, writer, jobs, len(todo), config, output)
+    jobs = (_job(r, limits, job) for r in todo if not r.checker)
+    checked = [(_job(r, limits, job), r.checker) for r in todo if r.checker]
+    _execute(executor, writer, _results(executor, jobs, checked), len(todo), config, output)
 
 
 def _execute(
-    executor: Any, writer: JsonlWriter, jobs: Iterator[Job], total: int, config: dict[str, Any], output: Path
+    executor: Any,
+    writer: JsonlWriter,
+    results: Iterator[ExecResult],
+    total: int,
+    config: dict[str, Any],
+    output: Path,
 ) -> None:
-    """Run `jobs`, streaming each result to `writer`; a summary table at the end."""
+    """Run the jobs `results` comes from, streaming each result to `writer`; a summary table at
+    the end."""
     stats = _Stats()
     started = time.perf_counter()
     try:
@@ -100,7 +107,7 @@ def _execute(
             config["isolation_report"] = executor.isolation_report
             write_config(output, config)
             task = progress.add_task("executing", total=total)
-            for result in executor.run(jobs):
+            for result in results:
                 row = result.to_row()
                 writer.write(row)
                 stats.add(row)
@@ -109,6 +116,16 @@ def _execute(
         console.print(f"[yellow]interrupted[/]: {stats.n} results saved in {output}; re-run to resume")
         raise typer.Exit(130) from None
     stats.show(time.perf_counter() - started, output)
+
+
+def _results(executor: Any, jobs: Iterator[Job], checked: list[tuple[Job, str]]) -> Iterator[ExecResult]:
+    """Each job's result as it finishes; then those of rows whose label has a checker program,
+    judged by it (``checkers.run_jobs``: every program's runs, then every check)."""
+    yield from executor.run(jobs)
+    if checked:
+        from aceforge.checkers import run_jobs
+
+        yield from run_jobs(executor, [j for j, _ in checked], {j.id: c for j, c in checked})
 
 
 def _job(row: ExecRow, limits: Limits, flags: dict[str, bool]) -> Job:

@@ -46,7 +46,10 @@ def bon_command(
     cfg: BonConfig,
     engine: EngineConfig,
     input: Annotated[
-        Path, typer.Argument(help="JSONL: {task_id, question, tests, samples, generated_tests?}.")
+        Path,
+        typer.Argument(
+            help="JSONL: {task_id | id, question, tests (any label), samples, generated_tests?, prelude?}."
+        ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Report folder.")],
     rm: Annotated[Path | None, typer.Option(help="Reward model checkpoint to score samples with.")] = None,

@@ -28,15 +28,19 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aceforge.checkers import run_jobs
 from aceforge.errors import DataFormatError
 from aceforge.evaluation.audit_report import summarize, summary_lines, write_audit
 from aceforge.evaluation.configs import AuditConfig
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
+from aceforge.formats import with_prelude
+from aceforge.formats.label_tests import stage_tests
 from aceforge.io import iter_records
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import edge_calls, harvest
@@ -46,7 +50,7 @@ from aceforge.synthesis.parse import entry_calls, test_calls
 from aceforge.synthesis.raises import returns_iterator
 from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.signature import entry_function, params_of
-from aceforge.types import ExecResult, Job, Limits
+from aceforge.types import ExecResult, Job, Limits, StdioTest, Test
 
 __all__ = ["AuditConfig", "audit_rows", "run_audit", "summarize", "summary_lines", "write_audit"]
 
@@ -128,21 +132,21 @@ def contaminated(question: str, grams: dict[tuple[str, ...], str], n: int) -> li
 # ---- per-question measures ---------------------------------------------------------------------
 
 
-def duplicate_tests(tests: list[str], entry: str | None) -> int:
-    """Tests that repeat an earlier one: the same syntax tree, or the same call of `entry`."""
-    seen: set[str] = set()
-    dup = 0
-    for t in tests:
-        try:
-            tree = ast.parse(t)
-        except SyntaxError:
-            continue
-        calls = entry_calls(tree, entry) if entry else []
-        key = ast.dump(calls[0]) if len(calls) == 1 else ast.dump(tree)
-        if key in seen:
-            dup += 1
-        seen.add(key)
-    return dup
+def duplicate_tests(tests: Sequence[Test], entry: str | None) -> int:
+    """Tests that repeat an earlier one: the same syntax tree, call of `entry`, or stdin."""
+    keys = [k for k in (_test_key(t, entry) for t in tests) if k is not None]
+    return len(keys) - len(set(keys))
+
+
+def _test_key(t: Test, entry: str | None) -> str | None:
+    if isinstance(t, StdioTest):
+        return f"stdin {t.input!r}"
+    try:
+        tree = ast.parse(t)
+    except SyntaxError:
+        return None
+    calls = entry_calls(tree, entry) if entry else []
+    return ast.dump(calls[0]) if len(calls) == 1 else ast.dump(tree)
 
 
 def discrimination(outcomes: list[list[bool]]) -> list[float | None]:
@@ -177,7 +181,7 @@ def flaky_tests(first: list[list[str]], second: list[list[str]]) -> int:
 class _Q:
     row: dict[str, Any]
     entry: str | None
-    tests: list[str]
+    tests: list[Test]
     programs: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, model/label, program)
     mutants: list[str] = field(default_factory=list)  # classic ones first, then realistic ones
     classic: int = 0
@@ -209,17 +213,20 @@ def audit_rows(
 
 
 def _question(row: dict[str, Any], cfg: AuditConfig, solutions: dict[str, list[Solution]]) -> _Q:
-    tests = [t for t in row.get("test_cases") or [] if isinstance(t, str)]
-    entry = row.get("entry_point") or _called(tests)
-    q = _Q(row, entry, tests)
+    tests = list(stage_tests(row.get("test_cases") or []))  # asserts, or an imported row's stdio tests
+    asserts = [t for t in tests if isinstance(t, str)]
+    entry, script = row.get("entry_point") or _called(asserts), len(asserts) < len(tests)
+    q, prelude = _Q(row, entry, tests), row.get("prelude") or ""  # run as the format's judge runs it
     ref = row.get("reference")
     if isinstance(ref, str) and ref.strip():
-        q.programs.append(("reference", "reference", ref))
+        q.programs.append(("reference", "reference", with_prelude(prelude, ref)))
     for inf in (row.get("inferences") or [])[: cfg.max_inferences]:
-        program = inf.get("program") or extract_code(inf.get("completion") or "", entry).code
-        q.programs.append(("inference", str(inf.get("model_name") or "unknown"), program))
+        program = inf.get("program") or extract_code(inf.get("completion") or "", entry, script).code
+        q.programs.append(
+            ("inference", str(inf.get("model_name") or "unknown"), with_prelude(prelude, program))
+        )
     for s in solutions.get(str(row.get("id")), []):
-        q.programs.append(("solution", "correct" if s.label else "wrong", s.program))
+        q.programs.append(("solution", "correct" if s.label else "wrong", with_prelude(prelude, s.program)))
     if ref and cfg.n_mutants:
         q.mutants = [m.program for m in make_mutants(ref, str(row.get("id")), cfg.n_mutants)]
         q.classic = len(q.mutants)
@@ -257,7 +264,8 @@ def _run_programs(qs: list[_Q], executor: Executor, limits: Limits) -> None:
                 jobs.append(Job(f"{i}/p{j}/b", prog, tuple(reversed(q.tests)), limits, random_seed=1))
         for j, prog in enumerate(q.mutants):  # stop at the first miss: mutants often hang
             jobs.append(Job(f"{i}/m{j}/a", prog, tuple(q.tests), mlimits, fail_fast=True))
-    res = {r.id: r for r in executor.run_all(jobs)}
+    checkers = {j.id: c for j in jobs if (c := qs[int(j.id.split("/")[0])].row.get("checker"))}
+    res = {r.id: r for r in run_jobs(executor, jobs, checkers)}  # a row's checker judges its outputs
     for i, q in enumerate(qs):
         n = len(q.tests)
         if not n:
@@ -318,7 +326,7 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
     if not todo:
         return
     progs = [str(q.row["reference"]) for q in todo]
-    calls = [test_calls(q.tests, q.entry) for q in todo]
+    calls = [test_calls([t for t in q.tests if isinstance(t, str)], q.entry) for q in todo]
     spaces = [
         InputSpace.build(q.entry or "", params_of(p, q.entry or ""), c)
         for q, p, c in zip(todo, progs, calls, strict=True)

@@ -71,14 +71,15 @@ def write_audit(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from aceforge.artifacts import atomic_write, schema_with, write_json, write_rows, write_text
+    from aceforge.artifacts import atomic_write, parquet_rows, schema_with, write_json, write_rows, write_text
 
     out = Path(out_dir)
     (out / "report").mkdir(parents=True, exist_ok=True)
     flat = [{**r, "audit": json.dumps(r["audit"], ensure_ascii=False)} for r in rows]
     schema = schema_with(audit=pa.string())
     names = set(schema.names)
-    table = pa.Table.from_pylist([{k: v for k, v in r.items() if k in names} for r in flat], schema=schema)
+    kept = parquet_rows([{k: v for k, v in r.items() if k in names} for r in flat])  # stdio tests as JSON
+    table = pa.Table.from_pylist(kept, schema=schema)
     atomic_write(out / "data.parquet", lambda p: pq.write_table(table, p))
     write_rows(out / "data.jsonl", flat)
     write_json(out / "audit.json", {"summary": summary, "config": config})

@@ -24,17 +24,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from aceforge.checkers import run_jobs
 from aceforge.errors import ConfigError, DataFormatError
 from aceforge.evaluation.configs import VERDICT_TIMEOUT_S, BonConfig
 from aceforge.evaluation.ranking import SelectionTask, execution_matrices, selection_task
 from aceforge.evaluation.selection import METHODS, ExecutionMatrix, expected_pick, rank, top
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
+from aceforge.formats import Where, read_label, with_prelude
 from aceforge.io import iter_records
 from aceforge.stats import bootstrap
-from aceforge.types import Job, Limits
+from aceforge.types import Job, Limits, StdioTest, Test
 
 RMScore = Callable[[list[str], list[str]], list[float]]
 
@@ -47,59 +49,80 @@ class BonProblem:
 
     task_id: str
     question: str
-    tests: list[str]  # hidden tests (verdicts)
+    tests: list[Test]  # hidden tests (verdicts): asserts or stdin/stdout
     programs: list[str]
     entry_point: str | None = None
     greedy: int | None = None  # index of the greedy sample
     rm_scores: list[float] | None = None
-    generated_tests: list[str] = field(default_factory=list)
+    generated_tests: list[Test] = field(default_factory=list)
     correct: list[bool] = field(default_factory=list)
+    prelude: str = ""  # what the tests' format's judge puts before every program (run, not ranked by the RM)
+    checker: str = ""  # the label's checker program: it judges the hidden tests' outputs
 
 
 def read_bon(path: str | Path) -> list[BonProblem]:
-    """Rows ``{task_id, question, tests, samples: [{completion | program, greedy?, rm_score?}],
-    entry_point?, generated_tests?}``."""
+    """Rows ``{task_id | id, question, tests, samples: [{completion | program, greedy?,
+    rm_score?}], entry_point?, generated_tests?, prelude?}``; ``tests`` is any label
+    ``aceforge.formats`` reads (asserts, ``{input, output}`` as ``aceforge import`` writes them,
+    APPS, CodeContests, ...)."""
     problems = []
     for line, row in iter_records(path):
-        for f, kind in (("task_id", str), ("question", str), ("tests", list), ("samples", list)):
+        if not isinstance(row, dict):
+            raise DataFormatError(
+                str(path), line, None, f"each row must be an object, got {type(row).__name__}"
+            )
+        row = {"task_id": row.get("id"), **row} if "task_id" not in row else row
+        for f, kind in (("task_id", str), ("question", str), ("tests", list | dict), ("samples", list)):
             if not isinstance(row.get(f), kind):
-                raise DataFormatError(str(path), line, f, f"missing or not a {kind.__name__}")
-        entry = row.get("entry_point")
-        programs, greedy, scores = [], None, []
-        for k, s in enumerate(row["samples"]):
-            if not isinstance(s, dict) or not isinstance(s.get("program", s.get("completion")), str):
-                raise DataFormatError(
-                    str(path), line, f"samples[{k}]", "needs a 'program' or 'completion' string"
-                )
-            programs.append(s["program"] if "program" in s else extract_code(s["completion"], entry).code)
-            if s.get("greedy"):
-                greedy = k
-            scores.append(s.get("rm_score"))
-        rm = [float(x) for x in scores if x is not None] if None not in scores else None
+                raise DataFormatError(str(path), line, f, f"missing or not a {_kind(kind)}")
+        read = read_label(row["tests"], where=Where(str(path), line, "tests"))
+        entry = row.get("entry_point") or read.entry_point
+        script = any(isinstance(t, StdioTest) for t in read.tests)  # whole stdin/stdout scripts
+        programs, greedy, rm = _samples(row["samples"], entry, script, str(path), line)
+        generated = read_label(
+            row.get("generated_tests") or [], "aceforge", Where(str(path), line, "generated_tests")
+        )
         problems.append(
             BonProblem(
-                row["task_id"],
-                row["question"],
-                row["tests"],
-                programs,
-                entry,
-                greedy,
-                rm,
-                list(row.get("generated_tests") or []),
+                row["task_id"], row["question"], list(read.tests), programs, entry, greedy, rm,
+                list(generated.tests), prelude=row.get("prelude") or read.prelude,
+                checker=row.get("checker") or read.checker,
             )
-        )
+        )  # fmt: skip
     return problems
+
+
+def _kind(kind: Any) -> str:
+    return "list or label object" if kind == list | dict else kind.__name__
+
+
+def _samples(
+    samples: list[Any], entry: str | None, script: bool, path: str, line: int
+) -> tuple[list[str], int | None, list[float] | None]:
+    """The programs of a row's samples, the greedy one's index, and their RM scores (None
+    unless every sample has one)."""
+    programs, greedy, scores = [], None, []
+    for k, s in enumerate(samples):
+        if not isinstance(s, dict) or not isinstance(s.get("program", s.get("completion")), str):
+            raise DataFormatError(path, line, f"samples[{k}]", "needs a 'program' or 'completion' string")
+        programs.append(s["program"] if "program" in s else extract_code(s["completion"], entry, script).code)
+        if s.get("greedy"):
+            greedy = k
+        scores.append(s.get("rm_score"))
+    rm = [float(x) for x in scores if x is not None] if None not in scores else None
+    return programs, greedy, rm
 
 
 def judge(problems: list[BonProblem], executor: Executor, timeout_s: float = VERDICT_TIMEOUT_S) -> None:
     """Fill in every sample's verdict on the hidden tests (one engine batch)."""
     limits = Limits(timeout_s=timeout_s)
     jobs = [
-        Job(f"{i}:{k}", prog, tuple(p.tests), limits, fail_fast=True)
+        Job(f"{i}:{k}", with_prelude(p.prelude, prog), tuple(p.tests), limits, fail_fast=True)
         for i, p in enumerate(problems)
         for k, prog in enumerate(p.programs)
     ]
-    results = {r.id: r.all_passed for r in executor.run_all(jobs)}
+    checkers = {j.id: problems[int(j.id.split(":")[0])].checker for j in jobs}
+    results = {r.id: r.all_passed for r in run_jobs(executor, jobs, {k: c for k, c in checkers.items() if c})}
     for i, p in enumerate(problems):
         p.correct = [results[f"{i}:{k}"] for k in range(len(p.programs))]
 
@@ -121,13 +144,14 @@ def selection_matrices(
 def _selection_task(p: BonProblem, cfg: BonConfig) -> SelectionTask:
     """What to run `p`'s samples on; the generated tests alone when there is no function to
     call (no entry point anywhere, or stdin/stdout tests)."""
-    task = SelectionTask(list(p.programs), model_tests=list(p.generated_tests))
-    if all(isinstance(t, str) for t in p.generated_tests):
+    programs = [with_prelude(p.prelude, x) for x in p.programs]
+    # stdin/stdout model tests run as they are (the engine takes either kind of test)
+    task = SelectionTask(programs, model_tests=cast(list[str], list(p.generated_tests)))
+    asserts = [t for t in p.generated_tests if isinstance(t, str)]
+    if len(asserts) == len(p.generated_tests):
         examples = None if cfg.use_examples else ()
         try:
-            task = selection_task(
-                p.programs, p.question, p.entry_point, examples, p.generated_tests, cfg.max_inputs
-            )
+            task = selection_task(programs, p.question, p.entry_point, examples, asserts, cfg.max_inputs)
         except ConfigError:
             pass
     task.rm_scores = p.rm_scores

@@ -35,7 +35,7 @@ class BonConfig:
 
     timeout_s: float = field(default=VERDICT_TIMEOUT_S, metadata={"help": "Per-test timeout for verdicts."})
     select: tuple[str, ...] = field(
-        default=("coevolve",),
+        default=("mbr", "coevolve"),
         metadata={
             "help": "Label-free selection methods reported beside the others (repeat the option): "
             f"{', '.join(METHODS)}."

@@ -1,10 +1,12 @@
 """Inputs for label-free selection, read from the question alone (no reference program).
 
 Where calls come from, in order: the question's own examples (``>>> f(x)`` lines, ``f(x) == y``
-or ``f(x) ➞ y`` in prose), the calls in model-written tests, and EvalPlus-style type-aware
-mutations of those (``synthesis.domain``: each argument stays in the domain its observed values
-span), and only when nothing was observed, values typed from the signature's annotations. The
-expected values written in the examples become asserts: AlphaCode's filter.
+or ``f(x) ➞ y`` in prose), the calls in model-written tests — both only with the signature's
+arity — and EvalPlus-style type-aware mutations of those (``synthesis.domain``: each argument
+stays in the domain its observed values span), and only when nothing was observed, values typed
+from the signature's annotations, else the docstring's words ("a list of integers"), else the
+parameter's name (``lst``, ``s``, ``n``). The expected values written in the examples become
+asserts: AlphaCode's filter.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.examples import example_calls
 from aceforge.synthesis.parse import check_call, test_calls
-from aceforge.synthesis.signature import Param, params_of, typed_calls
+from aceforge.synthesis.prose import doc_types
+from aceforge.synthesis.signature import ANY, Param, Spec, params_of, parse_args, typed_calls
 
 MAX_LITERAL_CHARS = 2000
 # what separates a call from its expected value in prose examples
@@ -115,6 +118,33 @@ def question_examples(question: str, entry: str) -> list[Example]:
     return out
 
 
+# Unannotated parameters that the docstring does not type either: what their names usually hold
+# in function-level benchmarks (typed seeds only; the input search grows them from there).
+_NAMED_TYPES = {
+    **dict.fromkeys(("lst", "arr", "array", "nums", "numbers", "xs", "l", "lst1", "lst2", "list"), "list"),
+    **dict.fromkeys(("s", "string", "text", "txt", "word", "sentence", "str", "a_str"), "str"),
+    **dict.fromkeys(("n", "m", "k", "x", "y", "z", "a", "b", "c", "h", "num", "number", "base"), "int"),
+}
+
+
+def _fits_arity(call: str, params: list[Param]) -> bool:
+    """The call gives every required parameter and no more arguments than there are."""
+    try:
+        args, kwargs = parse_args(call)
+    except (SyntaxError, ValueError, AssertionError, TypeError):
+        return False
+    required = sum(not p.has_default for p in params)
+    return required <= len(args) + len(kwargs) <= len(params)
+
+
+def _guessed_types(question: str, params: list[Param]) -> list[Param]:
+    """`params` typed by the docstring where it says (``a list of integers``), else by name."""
+    return [
+        replace(p, spec=Spec(_NAMED_TYPES[p.name])) if p.spec == ANY and p.name in _NAMED_TYPES else p
+        for p in doc_types(question, params)
+    ]
+
+
 def selection_inputs(
     question: str,
     entry: str,
@@ -127,11 +157,17 @@ def selection_inputs(
     tests' calls, then in-domain mutations and boundary variants of them up to `max_inputs`."""
     observed = example_calls(question, entry)
     from_tests = test_calls(list(model_tests), entry)
+    if params:  # a call of the wrong arity ("write f() that ...", a test of another signature)
+        observed = [c for c in observed if _fits_arity(c, params)]
+        from_tests = [c for c in from_tests if _fits_arity(c, params)]
     calls = list(dict.fromkeys(observed + from_tests))
-    space = InputSpace.build(entry, params, observed or from_tests)
+    if not calls:
+        params = _guessed_types(question, params)
+        calls = typed_calls(params, entry, limit=max(4, max_inputs // 4))
+    space = InputSpace.build(entry, params, observed or from_tests or calls)
     calls = [c for c in calls if space.fits(c)] or calls
     if not calls:
-        return typed_calls(params, entry, limit=max_inputs)
+        return []
     grown = space.grow(calls[:max_inputs], max_inputs, seed or entry)
     edges = [c for c in space.boundaries(calls[:8]) if c not in grown]
     half = max(len(calls), max_inputs * 3 // 4)  # leave room for the boundary variants

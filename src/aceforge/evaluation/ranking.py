@@ -158,7 +158,7 @@ def rank_programs(
     examples: Sequence[str] | None = None,
     model_tests: Sequence[str] = (),
     rm_scores: Sequence[float] | None = None,
-    method: str = "coevolve",
+    method: str = "mbr",
     executor: Executor | None = None,
     max_inputs: int = 40,
     timeout_s: float = 1.0,

@@ -18,6 +18,11 @@ Scores are tuples compared lexicographically, so a tie-break never outweighs the
               test are dropped, then, each round, the tests that most surviving programs fail,
               then the programs that fail a surviving test or disagree with the survivors'
               plurality output; the largest behaviour cluster of the survivors wins
+  mbr         MBR-exec weighted by dual agreement: a program scores the sum, over the candidates
+              that pass the question's examples and some model test, of the share of generated
+              inputs on which it behaves as that candidate does, times 1 + the model tests that
+              candidate passes (a graded CodeT: near-identical programs support each other, and a
+              right minority that passes many tests outweighs a wrong majority that passes few)
   hybrid      coevolve (or any method above), ties (and only ties) broken by the reward model's score
 
 A program that produced no value on any input (syntax error, crash, every call raising) is
@@ -233,6 +238,38 @@ def coevolve(m: ExecutionMatrix, rounds: int = 3, test_floor: float = 0.6) -> li
     return _ranked_alive(m, [(float(i in programs), *inner[i], tests_passed[i]) for i in range(m.n)])
 
 
+def _similarity(m: ExecutionMatrix, members: Sequence[int]) -> list[list[float]]:
+    """``sim[i][j]``: the share of inputs on which programs i and j return the same value or
+    fail the same way, over the inputs where `members` do not all agree (an input that
+    separates no one is no evidence); identical rows are 1 even when there is no such input."""
+    width = len(m.outputs[0]) if m.n else 0
+    cols = [k for k in range(width) if len({m.outputs[i][k] for i in members}) > 1]
+    sim = [[0.0] * m.n for _ in range(m.n)]
+    for i in members:
+        for j in members:
+            if cols:
+                sim[i][j] = sum(m.outputs[i][k] == m.outputs[j][k] for k in cols) / len(cols)
+            else:
+                sim[i][j] = float(m.outputs[i] == m.outputs[j])
+    return sim
+
+
+def mbr(m: ExecutionMatrix) -> list[Score]:
+    """MBR-exec with CodeT's dual agreement made graded: among the live programs that pass the
+    question's examples (all live ones when none does) and some model test (when any does),
+    program i scores Σ_j sim(i, j) × (1 + model tests j passes); ties broken by Σ_j sim(i, j).
+    Without model tests it is plain MBR-exec (expected agreement with the other candidates).
+    No threshold to tune; the +1 keeps a program that passes no test a voter."""
+    kept = _contradicted_by_every_test(m, _example_survivors(m))
+    sim = _similarity(m, kept)
+    weight = [1.0 + (sum(m.passes[j]) if m.passes else 0) for j in range(m.n)]
+    scores: list[Score] = [(0.0, 0.0, 0.0)] * m.n
+    for i in kept:
+        support = sum(sim[i][j] * weight[j] for j in kept)
+        scores[i] = (1.0, support, sum(sim[i][j] for j in kept))
+    return _ranked_alive(m, scores)
+
+
 def hybrid(m: ExecutionMatrix, base: Method = coevolve) -> list[Score]:
     """`base`'s scores with the reward model's score as the last tie-break (equal to `base`
     without reward scores)."""
@@ -247,6 +284,7 @@ METHODS: dict[str, Method] = {
     "dual": dual,
     "b4": b4,
     "coevolve": coevolve,
+    "mbr": mbr,
     "hybrid": hybrid,
 }
 

@@ -6,7 +6,7 @@ Formats (``format`` names one; ``None`` detects it from the label's keys):
 
 =============  =====================================================================
 aceforge       ``{"tests": [assert | {"input", "output", "compare"?}], "entry_point"?,
-               "prelude"?}`` or a bare list of them
+               "prelude"?, "checker"?}`` or a bare list of them
 apps           APPS / TACO / PRIME (verl ``prime_code``): ``{"inputs", "outputs",
                "fn_name"?}``, or a row whose ``input_output`` holds it
 lcb            LiveCodeBench: a row with ``public_test_cases`` / ``private_test_cases``
@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aceforge.execution.outputs import CompareModeError, parse_mode
+from aceforge.formats.checker_source import checker_problem
 from aceforge.formats.competitive import (
     JUDGE_IMPORTS,
     judge_program,
@@ -37,6 +37,7 @@ from aceforge.formats.competitive import (
     read_codecontests,
     read_lcb,
 )
+from aceforge.formats.label_tests import BadTest, read_test
 from aceforge.formats.lcb_private import decode_private_tests, load_data_pickle
 from aceforge.formats.pytest_module import read_pytest_module
 from aceforge.formats.python_tests import read_humaneval, read_mbpp
@@ -67,6 +68,7 @@ class ReadLabel:
     entry_point: str | None
     format: str
     prelude: str = ""
+    checker: str = ""  # a checker program judging the (stdin/stdout) tests; "" for the tests' own compare
 
     def program(self, code: str) -> str:
         """`code` as the format's judge runs it: after the prelude (see ``judge_program``)."""
@@ -132,7 +134,8 @@ def read_label(label: Any, format: str | None = None, where: Where | None = None
     tests, entry = _READERS[name](label, where)
     if not tests and name != "aceforge":  # aceforge's own labels may be empty, as before
         raise where.error(None, f"the {name} label has no tests")
-    return ReadLabel(tuple(tests), entry, name, _prelude(name, label, where))
+    checker = _checker(label, tests, where) if name == "aceforge" and isinstance(label, dict) else ""
+    return ReadLabel(tuple(tests), entry, name, _prelude(name, label, where), checker)
 
 
 def _prelude(name: str, label: Any, where: Where) -> str:
@@ -144,6 +147,22 @@ def _prelude(name: str, label: Any, where: Where) -> str:
     if not isinstance(prelude, str):
         raise where.error("prelude", f"must be a string, got {type(prelude).__name__}")
     return prelude
+
+
+def _checker(label: dict[str, Any], tests: list[Test], where: Where) -> str:
+    """An aceforge label's ``checker``: the source of ``check(input, output, expected)``, run in
+    the sandbox on each stdin/stdout test's output (``aceforge.checkers``)."""
+    checker = label.get("checker") or ""
+    if not isinstance(checker, str):
+        raise where.error(
+            "checker", f"must be a string holding a checker program, got {type(checker).__name__}"
+        )
+    problem = checker_problem(checker) if checker else None
+    if problem is not None:
+        raise where.error("checker", problem)
+    if checker and not all(isinstance(t, StdioTest) for t in tests):
+        raise where.error("checker", "judges stdin/stdout tests only; this label has asserts")
+    return checker
 
 
 def _read_aceforge(label: Any, where: Where) -> tuple[list[Test], str | None]:
@@ -159,16 +178,10 @@ def _read_aceforge(label: Any, where: Where) -> tuple[list[Test], str | None]:
 
 
 def _aceforge_test(t: Any, where: Where, field: str) -> Test:
-    if isinstance(t, str):
-        return t
-    if isinstance(t, dict) and isinstance(t.get("input"), str) and isinstance(t.get("output"), str):
-        compare = t.get("compare", "lines")
-        try:
-            parse_mode(compare if isinstance(compare, str) else repr(compare))
-        except CompareModeError as e:
-            raise where.error(f"{field}.compare", str(e)) from None
-        return StdioTest(t["input"], t["output"], compare)
-    raise where.error(field, f"must be an assert string or {{'input', 'output'}}, got {t!r:.80}")
+    try:
+        return read_test(t)
+    except BadTest as e:
+        raise where.error(field + e.field, e.problem) from None
 
 
 _READERS: dict[str, Callable[[Any, Where], tuple[list[Test], str | None]]] = {

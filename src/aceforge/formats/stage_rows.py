@@ -17,20 +17,12 @@ from typing import Any
 
 from aceforge.errors import DataFormatError
 from aceforge.formats import read_label
+from aceforge.formats.label_tests import label_item
 from aceforge.formats.where import Where
-from aceforge.types import Test
 
 ID_FIELDS = ("id", "task_id", "question_id", "problem_id", "name")
 QUESTION_FIELDS = ("question", "question_content", "description", "prompt", "text", "problem")
 MAX_SHOWN = 20
-
-
-def test_item(t: Test) -> Any:
-    """A test in the aceforge label layout (``lines``, the default compare, left out)."""
-    if isinstance(t, str):
-        return t
-    item = {"input": t.input, "output": t.output}
-    return item if t.compare == "lines" else {**item, "compare": t.compare}
 
 
 def stage_rows(records: Iterable[tuple[str, int, Any]], format: str | None = None) -> list[dict[str, Any]]:
@@ -64,11 +56,12 @@ def _stage_row(source: str, n: int, rec: Any, format: str | None) -> dict[str, A
     row: dict[str, Any] = {
         "id": _first_text(rec, ID_FIELDS) or f"{Path(source).stem}/{n}",
         "question": _first_text(rec, QUESTION_FIELDS) or "",
-        "tests": [test_item(t) for t in read.tests],
+        "tests": [label_item(t) for t in read.tests],
         "entry_point": read.entry_point,
         "format": read.format,
     }
-    return {**row, "prelude": read.prelude} if read.prelude else row
+    extra = {k: v for k, v in (("prelude", read.prelude), ("checker", read.checker)) if v}
+    return {**row, **extra}
 
 
 def _label_of(rec: dict[str, Any]) -> tuple[Any, str]:

@@ -18,10 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aceforge.checkers import run_jobs
 from aceforge.errors import ConfigError, DataFormatError
 from aceforge.execution.base import Executor
 from aceforge.extract import extract_code
 from aceforge.formats import ReadLabel, read_label, with_prelude
+from aceforge.formats.checker_source import checker_problem
 from aceforge.rewards.kinds import REGISTRY, Evidence, kind_named
 from aceforge.types import ExecResult, Job, Limits, StdioTest, Test
 
@@ -68,6 +70,7 @@ class RewardItem:
     group: str | None = None  # weighted: items of one group weigh each other's tests
     located: str = "given"  # how the completion was cut from what the framework sent (response.HOWS)
     prelude: str = ""  # what the label's format's judge puts before every program (ReadLabel.prelude)
+    checker: str = ""  # the label's checker program (ReadLabel.checker): it judges the outputs
     label_error: str | None = None  # the label could not be read: `floor` and flag "bad_label"
 
 
@@ -120,18 +123,38 @@ def reward_label(label: Any) -> ReadLabel:
 
 
 def labelled_item(
-    completion: str, label: Any, entry_point: str | None = None, prelude: str = "", **kw: Any
+    completion: str,
+    label: Any,
+    entry_point: str | None = None,
+    prelude: str = "",
+    checker: str = "",
+    **kw: Any,
 ) -> RewardItem:
-    """The item for `completion` under `label` (its tests, entry point and prelude; `entry_point`
-    and `prelude` given, e.g. by a stage row, win); a label that cannot be read gives an item with
+    """The item for `completion` under `label` (its tests, entry point, prelude and checker;
+    those given, e.g. by a stage row, win); a label that cannot be read gives an item with
     `label_error`, rewarded `floor` with flag "bad_label", so one bad row never fails a batch."""
     try:
         read = reward_label(label)
+        checker = checker or read.checker
+        problem = _checker_problem(checker, read.tests) if checker else None
+        if problem is not None:
+            raise ConfigError(f"label checker {problem}")
     except ConfigError as e:
         return RewardItem(completion, [], entry_point, label_error=str(e), **kw)
     return RewardItem(
-        completion, list(read.tests), entry_point or read.entry_point, prelude=prelude or read.prelude, **kw
+        completion,
+        list(read.tests),
+        entry_point or read.entry_point,
+        prelude=prelude or read.prelude,
+        checker=checker,
+        **kw,
     )
+
+
+def _checker_problem(checker: str, tests: Sequence[Test]) -> str | None:
+    if not all(isinstance(t, StdioTest) for t in tests):
+        return "judges stdin/stdout tests only"
+    return checker_problem(checker)
 
 
 def label_of(tests: Sequence[Test], **extra: Any) -> str:
@@ -191,7 +214,8 @@ class RewardCore:
             for k, (item, code) in enumerate(zip(items, codes, strict=True))
             if code.strip() and item.tests
         ]
-        results = {r.id: r for r in self.executor.run_all(jobs)} if jobs else {}
+        checkers = {str(k): item.checker for k, item in enumerate(items) if item.checker}
+        results = {r.id: r for r in run_jobs(self.executor, jobs, checkers)} if jobs else {}
         return [results.get(str(k)) for k in range(len(items))]
 
     def _add_rm(self, items: Sequence[RewardItem], out: list[RewardResult]) -> None:

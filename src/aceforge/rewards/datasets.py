@@ -7,12 +7,15 @@ from typing import Any
 
 from aceforge.artifacts import mean_pass_rate
 from aceforge.errors import ConfigError
+from aceforge.formats.label_tests import stage_tests
 from aceforge.rewards.core import label_of
 
 RL_FORMATS = ("trl", "verl", "openrlhf", "questions")
 
 
 def rl_row(row: dict[str, Any], fmt: str, data_source: str = "aceforge") -> dict[str, Any]:
+    # an imported row's judge imports and checker program go on in every label
+    prelude = {k: row[k] for k in ("prelude", "checker") if row.get(k)}
     if fmt == "questions":  # plain question rows for `train-rl` (and a record of how hard each was)
         return {
             "id": row["id"],
@@ -20,8 +23,9 @@ def rl_row(row: dict[str, Any], fmt: str, data_source: str = "aceforge") -> dict
             "test_cases": row["test_cases"],
             "entry_point": row.get("entry_point"),
             "mean_pass_rate": mean_pass_rate(row),
+            **prelude,
         }
-    label = label_of(row["test_cases"], entry_point=row.get("entry_point"))
+    label = label_of(stage_tests(row["test_cases"]), entry_point=row.get("entry_point"), **prelude)
     question = row["question"]
     if fmt == "trl":  # GRPOTrainer: prompt + extra columns the reward function reads
         return {

@@ -18,7 +18,9 @@ from typing import Any
 
 from aceforge.artifacts import iter_input, mean_pass_rate, rate_ok
 from aceforge.errors import AceforgeError, DataFormatError
-from aceforge.rewards.core import label_of, parse_label, reward_label
+from aceforge.formats.checker_source import checker_problem
+from aceforge.formats.label_tests import BadTest, stage_tests
+from aceforge.rewards.core import label_of, reward_label
 from aceforge.splits import chosen_ids, held_out_ids
 from aceforge.templates import solve_prompt
 from aceforge.types import Test
@@ -38,6 +40,7 @@ class Question:
     prompt_text: str | None = None  # a fixed completion prompt (HumanEval); else solve_prompt
     mean_pass_rate: float | None = None  # the policy's mean test pass rate (score/hard rows)
     prelude: str = ""  # what the format's judge puts before every program (``aceforge import`` rows)
+    checker: str = ""  # a checker program judging the outputs (a label's or an imported row's)
 
     def prompt(self, chat: bool) -> Any:
         """What the policy sees: the completion form for base models, a user turn for chat ones."""
@@ -48,7 +51,7 @@ class Question:
 
     def label(self) -> str:
         """The question's tests as the label every reward adapter reads."""
-        extra = {"prelude": self.prelude} if self.prelude else {}
+        extra = {k: v for k, v in (("prelude", self.prelude), ("checker", self.checker)) if v}
         return label_of(self.tests, entry_point=self.entry_point, **extra)
 
 
@@ -91,7 +94,7 @@ def _question(where: str, line: int, row: Any) -> Question:
     id_ = row.get("id") or extra.get("id") or f"{Path(where).stem}/{line}"
     rate = row.get("mean_pass_rate", extra.get("mean_pass_rate"))
     q = _checked(where, line, str(id_), text, tests, entry, field, rate)
-    return dataclasses.replace(q, prelude=read.prelude)
+    return dataclasses.replace(q, prelude=read.prelude, checker=read.checker)
 
 
 def _stage_row(where: str, line: int, row: dict[str, Any]) -> Question:
@@ -99,19 +102,27 @@ def _stage_row(where: str, line: int, row: dict[str, Any]) -> Question:
         "tests" if "test_cases" not in row and "tests" in row else "test_cases"
     )  # import's rows: tests
     for field, kind in (("id", str), ("question", str), (tests_field, list), ("prelude", str)):
-        if (field != "prelude" or field in row) and not isinstance(row.get(field), kind):
+        if (field != "prelude" or row.get(field) is not None) and not isinstance(row.get(field), kind):
             raise DataFormatError(where, line, field, f"missing or not a {kind.__name__}")
     try:
-        tests, _ = parse_label(row[tests_field])
-    except AceforgeError as e:
-        raise DataFormatError(where, line, tests_field, str(e)) from None
+        tests = list(stage_tests(row[tests_field]))  # asserts, stdio objects (Parquet: their JSON)
+    except BadTest as e:
+        raise DataFormatError(where, line, f"{tests_field}{e.field}", e.problem) from None
     entry = row.get("entry_point")
     try:
         rate = mean_pass_rate(row)
     except (TypeError, ValueError, KeyError):
         raise DataFormatError(where, line, "inferences.pass_rate", "must be numbers in [0, 1]") from None
     q = _checked(where, line, row["id"], row["question"], tests, entry, tests_field, rate)
-    return dataclasses.replace(q, prelude=row.get("prelude") or "")
+    return dataclasses.replace(q, prelude=row.get("prelude") or "", checker=_row_checker(where, line, row))
+
+
+def _row_checker(where: str, line: int, row: dict[str, Any]) -> str:
+    checker = row.get("checker") or ""
+    problem = checker_problem(checker) if isinstance(checker, str) else "must be a string"
+    if checker and problem is not None:
+        raise DataFormatError(where, line, "checker", problem)
+    return checker
 
 
 def _checked(

@@ -3,7 +3,8 @@
 A question counts as solved by a program when every one of its tests passes (the paper's
 rule). Greedy pass@1 is one program per question; sampled pass@1 is the mean over
 ``samples`` programs at the training temperature. Both come with a bootstrap 95% interval
-over questions (resampling questions, the unit the numbers generalise over).
+over questions (resampling questions, the unit the numbers generalise over). The greedy
+completions are kept, by question id: a change in greedy pass@1 can be read off them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class EvalSettings:
 def evaluate(
     model: Any, tok: Any, questions: Sequence[Question], ex: Executor, s: EvalSettings
 ) -> dict[str, Any]:
-    """``{"greedy": {...}, "sampled": {...}}``, each with pass@1, its interval and counts."""
+    """``{"greedy": {...}, "sampled": {...}}``, each with pass@1, its interval and counts; greedy
+    also has ``completions`` ({question id: text})."""
     import torch
 
     with torch.random.fork_rng():  # training's sampling goes on as if no evaluation ran
@@ -46,6 +48,7 @@ def evaluate(
     for name, texts in (("greedy", greedy), ("sampled", sampled)):
         per_q = _solved(core, questions, texts, s.chat)
         out[name] = _summary(per_q)
+    out["greedy"]["completions"] = {q.id: answers[0] for q, answers in zip(questions, greedy, strict=True)}
     return out
 
 
@@ -63,7 +66,7 @@ def _summary(per_question: list[float]) -> dict[str, Any]:
 
 def _solved(core: RewardCore, qs: Sequence[Question], texts: list[list[str]], chat: bool) -> list[float]:
     items = [
-        RewardItem(t if chat else q.prefix + t, q.tests, q.entry_point, prelude=q.prelude)
+        RewardItem(t if chat else q.prefix + t, q.tests, q.entry_point, prelude=q.prelude, checker=q.checker)
         for q, answers in zip(qs, texts, strict=True)
         for t in answers
     ]

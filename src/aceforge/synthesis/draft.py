@@ -30,3 +30,4 @@ class Draft:
     classic: int = 0  # kills[:classic] are classic mutants, the rest realistic ones
     iterates: bool = False  # the function returns an iterator: tests compare list(call)
     no_none: bool = False  # None can only mean the seed ran off its end: such answers are dropped
+    hit_limit: bool = False  # the teacher's answer stopped at the token limit

@@ -18,9 +18,11 @@ from typing import Any
 from aceforge.artifacts import StageOutput
 from aceforge.errors import ConfigError
 from aceforge.execution.base import Executor
+from aceforge.formats.label_tests import stage_tests
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import FilterConfig
+from aceforge.synthesis.question_block import refresh
 from aceforge.synthesis.sample import gen_params, model_inferences
 from aceforge.synthesis.score import inference_jobs, record
 from aceforge.types import ExecResult, Job, Limits
@@ -72,7 +74,7 @@ def _judge(
     for qi, (row, inferences) in enumerate(ready):
         jobs += inference_jobs({**row, "inferences": inferences}, f"{qi}", limits)
         if row.get("reference") and cfg.oracle != "proxy":
-            jobs.append(Job(f"{qi}:ref", row["reference"], tuple(row["test_cases"]), limits))
+            jobs.append(Job(f"{qi}:ref", row["reference"], stage_tests(row["test_cases"]), limits))
     results: dict[str, ExecResult] = {r.id: r for r in executor.run_all(jobs)}
     kept = []
     for qi, (row, inferences) in enumerate(ready):
@@ -121,9 +123,19 @@ def _decide(
         out.reject(row["id"], "too_few_tests", {"question": row["question"], **info})
         return None
     counts["tests_after"] += len(kept)
+    question, kept, synth_info = refresh(row, kept)  # the examples shown are kept tests, first
+    at = {tests[i]: i for i in keep}
     for inf, r in zip(inferences, proxy, strict=True):  # judged on the tests kept
-        record(inf, [r.outcomes[i] for i in keep])
-    return {**row, "test_cases": kept, "inferences": inferences, "filter_info": json.dumps(info)}
+        record(inf, [r.outcomes[at[t]] for t in kept])
+    shown = {"question": question, "context_messages": [{"role": "user", "content": question}]}
+    return {
+        **row,
+        **(shown if question != row["question"] else {}),
+        "test_cases": kept,
+        "inferences": inferences,
+        "synth_info": synth_info,
+        "filter_info": json.dumps(info),
+    }
 
 
 def learn_from_programs(

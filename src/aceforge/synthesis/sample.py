@@ -66,7 +66,9 @@ async def model_inferences(
 ) -> list[dict[str, Any]]:
     """`n` answers of one model to a question, each raw and as its extracted program (the
     ``inferences`` layout; ``pass_rate`` and ``outcomes`` empty until executed)."""
-    example = row["test_cases"][0] if show_test and row["test_cases"] else None
+    tests = row["test_cases"]
+    # an assert shows the call shape; a stdin/stdout question shows its examples in its text
+    example = tests[0] if show_test and tests and isinstance(tests[0], str) else None
     answers = await gen.complete(solve_prompt(row["question"], example, gen.chat), params, n)
     return [
         {

@@ -36,6 +36,7 @@ from aceforge.synthesis.pairs import (
     read_released_pairs,
     reexport,
 )
+from aceforge.synthesis.question_block import question_summary
 from aceforge.synthesis.sample import SampleConfig, sample_programs
 from aceforge.synthesis.score import ScoreConfig, score_programs
 from aceforge.synthesis.seeds import load_seeds
@@ -111,7 +112,7 @@ def run_synth(
     }
     out = StageOutput(out_dir, "synth", config)
     gen = rt.generator(client)
-    return _run_async(
+    manifest = _run_async(
         out,
         [s.id for s in seeds],
         rt,
@@ -119,6 +120,10 @@ def run_synth(
         lambda ex, adv: synthesize(seeds, gen, ex, cfg, out, adv),
         {"seeds": report.to_dict()},
     )
+    if manifest["complete"]:  # counted over every kept row, so a resumed run counts them all
+        manifest["questions"] = question_summary(read_stage_rows(out_dir))
+        write_manifest(out_dir, manifest)
+    return manifest
 
 
 def run_filter(

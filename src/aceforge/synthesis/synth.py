@@ -42,6 +42,7 @@ from aceforge.synthesis.feedback import (
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.parse import check_call, check_tests, detect_entry_point, parse_answer
 from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, synth_prompt
+from aceforge.synthesis.question_block import present, seed_question
 from aceforge.synthesis.raises import cap_exceptions, falls_through, intended_exceptions, returns_iterator
 from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.seed_space import seed_space
@@ -82,13 +83,16 @@ async def synthesize(
     return counts
 
 
-async def _ask(gen: Generator, seed: Seed, cfg: SynthConfig, params: GenParams) -> str:
+async def _ask(gen: Generator, seed: Seed, cfg: SynthConfig, params: GenParams) -> tuple[str, bool]:
+    """The answer (a few-shot prefix put back) and whether it stopped at the token limit."""
     prompt = synth_prompt(seed, cfg.mode, gen.chat, cfg.n_tests, cfg.keep_name)
     completion = (await gen.complete(prompt, params))[0]
-    return completion.text if gen.chat else few_shot_prefix(seed, cfg.keep_name) + completion.text
+    text = completion.text if gen.chat else few_shot_prefix(seed, cfg.keep_name) + completion.text
+    return text, completion.finish_reason == "length"
 
 
-def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> Draft | None:
+def _draft(seed: Seed, reply: tuple[str, bool], cfg: SynthConfig, out: StageOutput) -> Draft | None:
+    answer, hit_limit = reply
     key = "inputs" if cfg.mode == "inputs" else "tests"
     obj, reason = parse_answer(answer, (key,))
     if obj is None:
@@ -103,7 +107,7 @@ def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> Draft
     if leaked and (len(stripped) < 10 or (seed.entry_point and seed.entry_point not in stripped)):
         # What is left no longer asks for the function: the seed's instruction says what it does.
         if seed.instruction:
-            stripped = _seed_question(seed)
+            stripped = seed_question(seed)
         elif len(stripped) < 10:
             out.reject(seed.id, "few_shot_leak", {"answer": answer[:2000]})
             return None
@@ -127,15 +131,8 @@ def _draft(seed: Seed, answer: str, cfg: SynthConfig, out: StageOutput) -> Draft
         draft = _input_draft(seed, question, items, cfg)
     if leaked:
         draft.stats["few_shot_leak"] = True  # sentences echoing a few-shot example were removed
+    draft.hit_limit = hit_limit
     return draft
-
-
-def _seed_question(seed: Seed) -> str:
-    """The question when the model's rewrite was nothing but a few-shot example's wording: the
-    seed's own instruction, with the function it asks for."""
-    sig = signature(seed)
-    head = f"Write a function `{sig}` for the following task.\n\n" if sig else ""
-    return head + seed.instruction
 
 
 def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) -> Draft:
@@ -366,7 +363,8 @@ def _feedback(drafts: list[Draft], executor: Executor, limits: Limits, cfg: Synt
 
 
 def _keep(out: StageOutput, d: Draft, tests: list[str], cfg: SynthConfig) -> None:
-    row = empty_row(d.seed.id, d.seed.source, d.question)
+    question, tests, shown = present(d, tests, cfg.mode == "inputs")
+    row = empty_row(d.seed.id, d.seed.source, question)
     origins = Counter(d.origin.values()) if cfg.mode == "inputs" else Counter({"model": len(tests)})
     info = {
         "mode": cfg.mode,
@@ -374,6 +372,7 @@ def _keep(out: StageOutput, d: Draft, tests: list[str], cfg: SynthConfig) -> Non
         "rejected_items": d.rejected,
         "test_origins": dict(origins),
         **d.stats,
+        **shown,
     }
     row.update(
         test_cases=tests,

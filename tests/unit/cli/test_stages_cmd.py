@@ -33,7 +33,7 @@ def test_a_bad_row_is_named_by_file_line_and_field(tmp_path: Path, command: str)
     _write(tmp_path / "rows.jsonl", [{"id": "q", "question": "Q", "test_cases": ["assert 1"]},
                                      {"id": "r", "question": "R", "test_cases": [3]}])  # fmt: skip
     done = run_cli([command, "rows.jsonl", "-o", "out"], tmp_path)
-    assert_clean_error(done, "rows.jsonl:2: field 'test_cases'")
+    assert_clean_error(done, "rows.jsonl:2: field 'test_cases[0]'")
 
 
 def test_a_file_that_is_not_there_is_named(tmp_path: Path) -> None:

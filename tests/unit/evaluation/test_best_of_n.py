@@ -65,3 +65,27 @@ def test_stdin_programs_are_selected_by_their_tests_alone(executor) -> None:
     (matrix,) = selection_matrices([p], executor, BonConfig())
     assert [list(r) for r in matrix.passes] == [[True] * 3, [True] * 3, [False, False, True]]
     assert selection_table([p], [matrix], {"codet": "dual"}) == {"codet": [1.0]}
+
+
+def test_bon_reads_any_label_and_an_imported_rows_prelude(tmp_path) -> None:
+    import json
+
+    from aceforge.errors import DataFormatError
+    from aceforge.evaluation.best_of_n import read_bon
+
+    apps = {"inputs": ["1 2\n"], "outputs": ["3\n"]}  # an APPS label as the dataset ships it
+    rows = [
+        {"id": "a", "question": "Sum.", "tests": apps, "samples": [{"completion": "```python\nprint(3)\n```"}]},
+        {"task_id": "b", "question": "", "tests": [{"input": "", "output": "x\n"}], "prelude": "import os\n",
+         "samples": [{"program": "print('x')"}], "generated_tests": [{"input": "", "output": "x"}]},
+    ]  # fmt: skip
+    path = tmp_path / "bon.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    a, b = read_bon(path)
+    assert (a.task_id, a.tests, a.programs) == ("a", [StdioTest("1 2\n", "3\n", "lenient")], ["print(3)\n"])
+    assert a.prelude.startswith("from string import *")  # APPS's judge imports
+    assert b.prelude == "import os\n" and b.generated_tests == [StdioTest("", "x")]
+    path.write_text(json.dumps({**rows[0], "tests": {"inputs": [1], "outputs": []}}) + "\n")
+    with pytest.raises(DataFormatError) as err:
+        read_bon(path)
+    assert (err.value.line, err.value.field) == (1, "tests.outputs")

@@ -9,6 +9,7 @@ from aceforge.evaluation.question_inputs import (
     question_params,
     selection_inputs,
 )
+from aceforge.synthesis.signature import parse_args
 
 QUESTION = '''def add(a: int, b: int) -> int:
     """Add two numbers.
@@ -72,3 +73,29 @@ def test_with_nothing_observed_calls_are_typed_from_the_annotations() -> None:
     for c in calls:
         args = eval(c.replace("rep(", "(", 1) if c.count(",") else c.replace("rep(", "((", 1) + ",)")
         assert isinstance(args[0], str) and isinstance(args[1], int)
+
+
+def test_calls_of_the_wrong_arity_are_not_inputs() -> None:
+    # "Write f() that ..." in the prose, and a model test written for another signature
+    question = 'def area(a, h):\n    """Write a function area() that returns a triangle\'s area."""\n'
+    tests = ["assert area(3, 4, 5) == 6", "assert area(3, 4) == 6.0"]
+    calls = selection_inputs(question, "area", question_params(question, "area"), tests, max_inputs=8)
+    assert calls[0] == "area(3, 4)" and len(calls) > 1
+    assert all(c.count(",") == 1 for c in calls), calls  # two arguments each
+    only_wrong = selection_inputs(
+        question, "area", question_params(question, "area"), tests[:1], max_inputs=8
+    )
+    assert only_wrong and all(c.count(",") == 1 for c in only_wrong), only_wrong  # typed from the names
+
+
+def test_unannotated_parameters_are_typed_by_the_docstring_else_by_their_names() -> None:
+    question = 'def total(lst):\n    """Given a non-empty list of integers, return a sum."""\n'
+    calls = selection_inputs(question, "total", question_params(question, "total"), max_inputs=10, seed="s")
+    assert len(calls) >= 4
+    assert all(isinstance(parse_args(c)[0][0], list) for c in calls), calls
+    named = "def shout(text, n):\n    '''Return the text n times, in capitals.'''\n"
+    calls = selection_inputs(named, "shout", question_params(named, "shout"), max_inputs=10, seed="s")
+    args = [parse_args(c)[0] for c in calls]
+    assert calls and all(len(a) == 2 and isinstance(a[0], str) and isinstance(a[1], int) for a in args), calls
+    unknown = "def f(thing):\n    '''Do it.'''\n"  # nothing to go on: no inputs rather than guesses
+    assert selection_inputs(unknown, "f", question_params(unknown, "f"), max_inputs=10) == []

@@ -19,6 +19,7 @@ from aceforge.evaluation.selection import (
     examples,
     expected_pick,
     hybrid,
+    mbr,
     rank,
     top,
 )
@@ -68,7 +69,7 @@ def test_a_test_every_program_fails_changes_no_choice() -> None:
     outputs = [A, A, A, B, C]
     with_dud = ExecutionMatrix(outputs, passes=[(*r, False) for r in rows])
     without = ExecutionMatrix(outputs, passes=rows)
-    for method in (dual, b4, coevolve):
+    for method in (dual, b4, coevolve, mbr):
         assert top(method(with_dud)) == top(method(without)) == [0, 1, 2], method.__name__
 
 
@@ -80,6 +81,40 @@ def test_coevolve_drops_the_tests_the_consensus_contradicts() -> None:
     m = ExecutionMatrix(outputs, passes=passes)
     assert top(dual(m)) == [3, 4]
     assert top(coevolve(m)) == [0, 1, 2]
+
+
+def test_mbr_joins_right_programs_that_differ_only_where_they_fail() -> None:
+    # Two right programs agree everywhere but one input (one raises there); three wrong ones
+    # form the largest cluster and pass 1 model test of 5 where the right ones pass 4.
+    right, right_raising, wrong = (
+        ("1", "2", "3", "4"),
+        ("1", "2", "3", "!error:ValueError"),
+        ("1", "2", "9", "9"),
+    )
+    m = ExecutionMatrix(
+        [right, right_raising, wrong, wrong, wrong],
+        passes=[(True,) * 4 + (False,)] * 2 + [(True,) + (False,) * 4] * 3,
+    )
+    assert top(cluster(m)) == [2, 3, 4]
+    # on the 2 inputs that separate anyone: sim(0, 1) = 1/2, sim(right, wrong) = 0; a program's
+    # weight is 1 + the tests it passes, so each right one scores 5 + 5/2 = 7.5, a wrong one 3 × 2
+    assert [s[2] for s in mbr(m)] == pytest.approx([7.5, 7.5, 6.0, 6.0, 6.0])
+    assert top(mbr(m)) == [0, 1]
+    assert expected_pick(mbr(m), [True, True, False, False, False]) == 1.0
+
+
+def test_mbr_without_model_tests_is_expected_agreement_and_a_symmetric_split_is_a_tie() -> None:
+    # no cluster has two members; the medoid (3/4 agreement with each neighbour) wins
+    m = ExecutionMatrix(
+        [("1", "2", "3", "4"), ("1", "2", "3", "5"), ("1", "2", "6", "5"), ("7", "8", "9", "0")]
+    )
+    assert [s[2] for s in mbr(m)] == pytest.approx([2.25, 2.5, 2.25, 1.0])
+    assert top(mbr(m)) == [1] and top(cluster(m)) == [0, 1, 2, 3]
+    split = ExecutionMatrix([A, A, B, B], passes=[(True, False), (True, False), (False, True), (False, True)])
+    assert top(mbr(split)) == [0, 1, 2, 3]
+    # the question's examples filter first: the pair that passes them wins however it scores
+    m = ExecutionMatrix([A, A, A, B], examples=[(False,), (False,), (False,), (True,)])
+    assert top(mbr(m)) == [3]
 
 
 def test_hybrid_breaks_only_ties_with_the_reward_score() -> None:
@@ -141,5 +176,9 @@ def test_rank_programs_through_the_local_engine(executor) -> None:
         programs, QUESTION, examples=[], model_tests=tests, method="coevolve", executor=executor
     )
     assert ranking.top == [1, 3]
+    ranking = rank_programs(
+        programs, QUESTION, examples=[], model_tests=tests, method="mbr", executor=executor
+    )
+    assert ranking.top == [1, 3] and ranking.order[-1] == 2
     with pytest.raises(ConfigError, match="unknown selection method"):
         rank_programs(programs, QUESTION, method="vote", executor=executor)

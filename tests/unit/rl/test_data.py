@@ -57,7 +57,7 @@ def read_questions_from_row(row: dict):
     [
         ({**ROW, "test_cases": "assert add(1, 2) == 3"}, "test_cases"),
         ({**ROW, "test_cases": []}, "test_cases"),
-        ({**ROW, "test_cases": [3]}, "test_cases"),
+        ({**ROW, "test_cases": [3]}, "test_cases[0]"),
         ({"id": "q", "test_cases": ["assert f() == 1"]}, "question"),
         ({"prompt": "Write f.", "tests": "not json"}, "tests"),
         ({"prompt": 5, "tests": ["assert f() == 1"]}, "prompt"),
