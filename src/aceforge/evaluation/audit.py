@@ -44,7 +44,7 @@ from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_ans
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.parse import entry_calls, test_calls
 from aceforge.synthesis.raises import returns_iterator
-from aceforge.synthesis.realistic import make_realistic
+from aceforge.synthesis.realistic import PARTS, make_realistic
 from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.types import ExecResult, Job, Limits
 
@@ -179,8 +179,9 @@ class _Q:
     entry: str | None
     tests: list[str]
     programs: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, model/label, program)
-    mutants: list[str] = field(default_factory=list)  # classic ones first, then realistic ones
+    mutants: list[str] = field(default_factory=list)  # classic, realistic held-out, realistic search
     classic: int = 0
+    held_out: int = 0
     audit: dict[str, Any] = field(default_factory=dict)
 
 
@@ -223,8 +224,12 @@ def _question(row: dict[str, Any], cfg: AuditConfig, solutions: dict[str, list[S
     if ref and cfg.n_mutants:
         q.mutants = [m.program for m in make_mutants(ref, str(row.get("id")), cfg.n_mutants)]
         q.classic = len(q.mutants)
-        if entry:
-            q.mutants += [m.program for m in make_realistic(ref, entry, str(row.get("id")), cfg.n_mutants)]
+        if entry:  # the halves of the sites synth's search did not use, and did use
+            held, search = (
+                make_realistic(ref, entry, str(row.get("id")), cfg.n_mutants, part=p) for p in PARTS
+            )
+            q.mutants += [m.program for m in held] + [m.program for m in search]
+            q.held_out = len(held)
     q.audit = {"tests": len(tests), "duplicate_tests": duplicate_tests(tests, entry)}
     return q
 
@@ -345,16 +350,19 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
                 ks[m] = k
             kn.extend(nw)
     for q, ks in zip(todo, kills, strict=True):
-        killed, live = mutation_score(ks[: q.classic], ["suite"])
-        q.audit.update(mutants=q.classic, mutants_killed=killed, mutants_equivalent=q.classic - live,
-                       mutation_score=round(killed / live, 4) if live else None)  # fmt: skip
-        real = ks[q.classic :]
-        r_killed, r_live = mutation_score(real, ["suite"])
-        q.audit.update(realistic_mutants=len(real), realistic_killed=r_killed,
-                       realistic_equivalent=len(real) - r_live,
-                       realistic_mutation_score=round(r_killed / r_live, 4) if r_live else None)  # fmt: skip
+        held = q.classic + q.held_out
+        _score(q.audit, "mutants", "mutation_score", ks[: q.classic])
+        _score(q.audit, "realistic_mutants", "realistic_mutation_score", ks[q.classic : held])
+        _score(q.audit, "realistic_search_mutants", "realistic_search_mutation_score", ks[held:])
     for q in qs:
         q.audit.pop("suite_kills", None)
+
+
+def _score(audit: dict[str, Any], name: str, score: str, kills: list[set[str]]) -> None:
+    """`name`, `name`_killed, `name`_equivalent (no input found separates them) and `score`."""
+    killed, live = mutation_score(kills, ["suite"])
+    audit.update({name: len(kills), f"{name}_killed": killed, f"{name}_equivalent": len(kills) - live,
+                  score: round(killed / live, 4) if live else None})  # fmt: skip
 
 
 def _mutant_limits(limits: Limits) -> Limits:
