@@ -44,7 +44,7 @@ from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_ans
 from aceforge.synthesis.mutants import make_mutants
 from aceforge.synthesis.parse import entry_calls, test_calls
 from aceforge.synthesis.raises import returns_iterator
-from aceforge.synthesis.realistic import PARTS, make_realistic
+from aceforge.synthesis.realistic import make_realistic
 from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.types import ExecResult, Job, Limits
 
@@ -226,7 +226,8 @@ def _question(row: dict[str, Any], cfg: AuditConfig, solutions: dict[str, list[S
         q.classic = len(q.mutants)
         if entry:  # the halves of the sites synth's search did not use, and did use
             held, search = (
-                make_realistic(ref, entry, str(row.get("id")), cfg.n_mutants, part=p) for p in PARTS
+                make_realistic(ref, entry, str(row.get("id")), cfg.n_mutants, part=p)
+                for p in ("held_out", "search")
             )
             q.mutants += [m.program for m in held] + [m.program for m in search]
             q.held_out = len(held)

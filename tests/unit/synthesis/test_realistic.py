@@ -3,8 +3,11 @@ trusted, hand-written seeds)."""
 
 from __future__ import annotations
 
-from collections import Counter
+import ast
+from collections import Counter, OrderedDict
 from typing import Any
+
+import pytest
 
 from aceforge.synthesis.realistic import make_realistic
 
@@ -87,3 +90,80 @@ def test_incomplete_table() -> None:
     ops = by_op(seed)
     assert run(seed, "decimal") is True
     assert any(run(p, "decimal") is False for p in ops["table"])
+
+
+# ---- one known answer per operator ------------------------------------------------------------
+# (operator, seed of `f`, the mutant expected (body after the header), args that kill it, args
+# that do not). Each mutant differs from the seed only on the edge its real bug shows on.
+CASES: list[tuple[str, str, str, Any, Any]] = [
+    ("boundary", "if n < 3:\n    return 'small'\nreturn 'big'", "if n <= 3:\n    return 'small'\nreturn 'big'",
+     (3,), (1,)),
+    ("off_by_one", "return [i for i in range(n)]", "return [i for i in range(n + 1)]", (2,), (-1,)),
+    ("off_by_one", "return n[1:]", "return n[1 + 1:]", ("abc",), ("a",)),
+    ("truthiness", "if n is None:\n    return 'none'\nreturn n",
+     "if bool(n) == False:\n    return 'none'\nreturn n", (0,), (5,)),
+    ("empty_guard", "return n[0] if n else None",
+     "if hasattr(n, '__len__') and len(n) == 0:\n    return n\nreturn n[0] if n else None", ([],), ([1],)),
+    ("empty_guard", "if not n:\n    return ''\nreturn n[0]", "pass\nreturn n[0]", ("",), ("ab",)),
+    ("abs", "return n * 2", "if type(n) in (int, float):\n    n = abs(n)\nreturn n * 2", (-2,), (2,)),
+    ("sorted", "return n[0]", "if type(n) is list:\n    n = sorted(n, key=repr)\nreturn n[0]", ([2, 1],), ([1, 2],)),
+    ("dedupe", "return len(n)",
+     "if type(n) is list:\n    n = [x for i, x in enumerate(n) if x not in n[:i]]\nreturn len(n)", ([1, 1],), ([1, 2],)),
+    ("case", "return n.lower() == 'abc'", "return n == 'abc'", ("ABC",), ("abc",)),
+    ("case", "return n.lower()", "return n.casefold()", ("ß",), ("ABC",)),
+    ("ascii_case", "return n.lower()",
+     "return (lambda s: ''.join((chr(ord(c) + 32) if 'A' <= c <= 'Z' else c for c in s)) "
+     "if isinstance(s, str) else s.lower())(n)", ("ÉA",), ("AB",)),
+    ("strip", "return n.split()", "return n.split(' ')", ("a  b",), ("a b",)),
+    ("strip", "return len(n)", "if type(n) is str:\n    n = n.strip()\nreturn len(n)", (" a",), ("a",)),
+    ("replace_once", "return n.replace('a', 'b')", "return n.replace('a', 'b', 1)", ("aa",), ("ab",)),
+    ("first_last", "return n.find('a')", "return n.rfind('a')", ("aba",), ("ab",)),
+    ("first_last", "return n[0]", "return n[-1]", ("ab",), ("aa",)),
+    ("substring", "return n.endswith('.py')",
+     "return (lambda s, t: any((x in s for x in t)) if isinstance(t, tuple) else t in s)(n, '.py')",
+     ("a.py.txt",), ("a.txt",)),
+    ("ignore_optional", "return n", "n = 1\nreturn n", (2,), (1,)),
+    ("swallow", "if n < 0:\n    raise ValueError(n)\nreturn n", "if n < 0:\n    return None\nreturn n", (-1,), (1,)),
+    ("swallow", "return 10 // n", "try:\n    return 10 // n\nexcept Exception:\n    return None", (0,), (3,)),
+    ("rounding", "return round(n)", "return int(n)", (2.7,), (2.2,)),
+    ("rounding", "return int(n)",
+     "return (lambda v: __import__('math').floor(v) if isinstance(v, float) else int(v))(n)", (-1.5,), (1.5,)),
+    ("rounding", "return n // 2", "return int(n / 2)", (-3,), (3,)),
+    ("table", "return n in ('a', 'b')", "return n in ('b',)", ("a",), ("b",)),
+    ("sequence", "return [x for x in n]", "if n is not None:\n    len(n)\nreturn [x for x in n]",
+     lambda: (iter([1]),), lambda: ([1],)),
+    ("hashable", "return list(n)", "if isinstance(n, (list, tuple)):\n    set(n)\nreturn list(n)",
+     ([[1]],), ([1],)),
+    ("mapping", "n.pop('class', None)\nreturn n",
+     "if isinstance(n, dict) and type(n) is not dict:\n    n = dict(n)\nn.pop('class', None)\nreturn n",
+     lambda: (OrderedDict(a=1),), lambda: ({"a": 1},)),
+    ("falsy_items", "return [x for x in n]", "return [x for x in (item for item in n if item)]",
+     ([0, 1],), ([1, 2],)),
+]  # fmt: skip
+
+
+def _f(body: str, default: bool) -> str:
+    head = "def f(n=1):\n" if default else "def f(n):\n"
+    return head + "".join(f"    {line}\n" for line in body.splitlines())
+
+
+def _call(program: str, args: Any) -> Any:
+    ns: dict[str, Any] = {}
+    exec(program, ns)
+    try:
+        out = ns["f"](*(args() if callable(args) else args))
+        return (type(out).__name__, out)
+    except Exception as e:
+        return type(e).__name__
+
+
+@pytest.mark.parametrize(("op", "body", "expected", "kills", "spares"), CASES)
+def test_each_operator_makes_its_bug_and_only_on_its_edge(
+    op: str, body: str, expected: str, kills: Any, spares: Any
+) -> None:
+    default = op == "ignore_optional"
+    seed, want = _f(body, default), ast.unparse(ast.parse(_f(expected, default)))
+    made = [m.program for m in make_realistic(seed, "f", "t", limit=500) if m.operator == op]
+    assert want in made, f"{op}: got {made}"
+    assert _call(want, kills) != _call(seed, kills)
+    assert _call(want, spares) == _call(seed, spares)
