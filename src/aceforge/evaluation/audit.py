@@ -13,7 +13,9 @@ For each row (AceCode-87K schema: ``test_cases``, optional ``reference``, ``entr
   (killed by the suite, or by an input found by an in-domain search around the suite's calls);
   ``realistic_mutation_score`` the same for realistic mutants (``synthesis.realistic``: bugs
   people write — boundaries, truthiness for ``is None``, empty-input guards, ignored optional
-  parameters, swallowed exceptions...), which predicts missed real bugs better;
+  parameters, swallowed exceptions...) at the sites synth's input search did not use (held
+  out, so not self-fulfilling), which predicts missed real bugs better;
+  ``realistic_search_mutation_score`` for the half that chose synth's inputs;
 * ``discrimination`` — per test, its pass rate among the top 27% of inferences by pass rate
   minus that among the bottom 27% (the classic item-discrimination index; None under 4);
 * ``models`` — per model, programs and how many pass every test (the proxy's pass count is the
