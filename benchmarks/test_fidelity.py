@@ -30,6 +30,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -329,6 +330,23 @@ NAMES = {
 }
 
 
+def per_function(r: dict, pct: Callable[[float | None], str]) -> list[str]:
+    """Pool: bugs each suite rejects beside its held-out realistic mutation score."""
+    bugs, per_q = r.get("bugs_by_question"), r.get("per_question", {})
+    if not bugs:
+        return []
+    rows = [
+        "",
+        "| function | bugs rejected | realistic, held out | realistic, search half |",
+        "|---|---:|---:|---:|",
+    ]
+    for q, (rejected, n) in bugs.items():
+        a = per_q.get(q, {})
+        rows.append(f"| {q} | {rejected}/{n} | {pct(a.get('realistic_mutation_score'))} | "
+                    f"{pct(a.get('realistic_search_mutation_score'))} |")  # fmt: skip
+    return rows
+
+
 def table(report: dict) -> str:
     """The report as the README's markdown table, with the anchors beside it."""
     pct = lambda v: "–" if v is None else f"{100 * v:.1f}%"  # noqa: E731
@@ -353,7 +371,7 @@ def table(report: dict) -> str:
                         f"{pct(r['edge_bugs_rejected'])} | {pct(r['mutation_score'])} | "
                         f"{pct(r['realistic_mutation_score'])}{search(r)} | {r['seconds_per_question']} |")  # fmt: skip
         rows.append("| SAGA (TCGBench, its own data) | – | – | 90.6% detection | – | – | – | – | – |")
-        return "\n".join(rows)
+        return "\n".join(rows + [line for r in report["modes"].values() for line in per_function(r, pct)])
     docs = "as published" if report.get("docstrings", "published") == "published" else "without examples"
     rows = [
         f"HumanEval {report['split']}-index, docstrings {docs}, {report['problems']} problems × "
