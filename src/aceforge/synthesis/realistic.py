@@ -8,7 +8,8 @@ case the real bug shows on:
 * ``boundary`` — ``<`` ↔ ``<=``, ``>`` ↔ ``>=`` (differs only at equality);
 * ``off_by_one`` — ``range``/slice bounds ±1;
 * ``truthiness`` — ``x is None`` → ``not x`` (a 0 or "" bound treated as missing);
-* ``empty_guard`` — an early return for empty input added (returning the input), or removed;
+* ``empty_guard`` — an early return for empty input added (returning the input), or an early
+  ``if ...: return/raise`` guard removed; ``next(it, default)`` → ``next(it)``;
 * ``abs`` — a number argument folded with ``abs`` (differs on negatives);
 * ``sorted`` / ``dedupe`` — a list argument sorted, or its duplicates dropped;
 * ``case`` — a string argument lower-cased; ``lower`` ↔ ``casefold``; ``s.lower()`` → ``s``
@@ -18,9 +19,12 @@ case the real bug shows on:
 * ``first_last`` — ``find``/``index``/``split``/``partition``/``strip`` ↔ their right-hand
   twins, ``[0]`` ↔ ``[-1]``; ``substring`` — ``endswith``/``startswith`` → ``in``;
 * ``ignore_optional`` — an optional parameter overwritten with its default;
-* ``swallow`` — ``raise`` replaced by ``return None``, or the body wrapped in ``try/except``;
+* ``swallow`` — ``raise`` replaced by ``return None``, the body wrapped in ``try/except``, or
+  a handler's default replaced by ``None``; ``exception_type`` — another exception raised;
 * ``rounding`` — ``round`` ↔ ``int``, ``int`` → floor, ``//`` → ``int(/)``;
-* ``table`` — an entry left out of a literal table (``in ("a", "b")``, a dict of aliases);
+* ``table`` — an entry left out of a literal table (``in ("a", "b")``, a dict of aliases, the
+  types of ``isinstance`` or of an ``except``);
+* ``conversion`` — ``str(x)``, ``list(x)``, ``tuple(x)``... → ``x`` (differs on other types);
 * ``sequence`` — ``len()`` of an iterated argument (fails on iterators only);
 * ``hashable`` — a list argument put in a ``set`` (fails on unhashable items only);
 * ``mapping`` — a mapping argument rebuilt as a plain ``dict`` (differs on subclasses only);
@@ -52,6 +56,7 @@ _TWINS = {"find": "rfind", "rfind": "find", "index": "rindex", "rindex": "index"
 _ROUNDING = {"round": "int", "int": "round"}
 _ITERATING = {"list", "tuple", "set", "frozenset", "sorted", "enumerate", "zip", "map", "filter", "any",
               "all", "sum", "min", "max", "iter", "reversed", "join", "extend", "update", "dict"}  # fmt: skip
+_CONVERSIONS = {"str", "list", "tuple", "float", "dict", "set"}
 _MAPPING = {"items", "keys", "values", "get", "setdefault", "pop", "copy", "update"}
 Edit = Callable[[ast.Module, ast.FunctionDef], bool]
 Site = tuple[str, str, Callable[[ast.Module], bool]]  # (operator, where, edit of a fresh copy)
@@ -154,6 +159,14 @@ def _compare_edits(node: ast.Compare) -> Iterator[tuple[str, e.NodeEdit]]:
 def _call_edits(node: ast.Call) -> Iterator[tuple[str, e.NodeEdit]]:
     f = node.func
     if isinstance(f, ast.Name):
+        one = len(node.args) == 1 and not node.keywords
+        if f.id in _CONVERSIONS and one and not isinstance(node.args[0], ast.Constant):
+            yield "conversion", e.unwrap
+        if f.id == "next" and len(node.args) == 2:
+            yield "empty_guard", e.drop_last_arg
+        if f.id == "isinstance" and len(node.args) == 2 and isinstance(node.args[1], ast.Tuple):
+            for i in range(min(len(node.args[1].elts), 4)):
+                yield "table", e.in_arg(1, e.drop_item("elts", i))
         if f.id == "range" and node.args:
             yield "off_by_one", e.shift_arg(-1, 1)
             yield "off_by_one", e.shift_arg(-1, -1)
@@ -203,11 +216,32 @@ def _other_edits(node: ast.AST) -> Iterator[tuple[str, e.NodeEdit]]:
         yield "rounding", e.floor_div
     elif isinstance(node, ast.Raise) and node.exc is not None:
         yield "swallow", e.return_none
+        if e.raised_name(node) is not None:
+            yield "exception_type", e.other_exception
+    elif isinstance(node, ast.ExceptHandler):
+        if isinstance(node.type, ast.Tuple) and len(node.type.elts) >= 2:
+            for i in range(min(len(node.type.elts), 4)):
+                yield "table", e.in_field("type", e.drop_item("elts", i))
+        if any(isinstance(s, ast.Return) and s.value is not None for s in node.body):
+            yield "swallow", e.handler_returns_none
     elif isinstance(node, ast.For | ast.comprehension) and not isinstance(node.iter, ast.Constant):
         yield "falsy_items", e.falsy_items
 
 
+def _guard(stmt: ast.stmt) -> bool:
+    """An early ``if ...: return`` / ``raise`` (an empty-input, None or range guard)."""
+    return (
+        isinstance(stmt, ast.If)
+        and not stmt.orelse
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], ast.Return | ast.Raise)
+    )
+
+
 def _node_edits(fn: ast.FunctionDef) -> Iterator[tuple[str, ast.AST, e.NodeEdit]]:
+    for stmt in fn.body:
+        if _guard(stmt):
+            yield "empty_guard", stmt, lambda n: ast.Pass()
     for node in ast.walk(fn):
         if isinstance(node, ast.Compare):
             edits = _compare_edits(node)
@@ -237,7 +271,6 @@ def _sites(tree: ast.Module, entry: str) -> list[Site]:
     for k, (op, node, _) in enumerate(_node_edits(fn)):
         out.append((op, _where(node), partial(_apply_node, entry=entry, k=k)))
     out.append(("swallow", "body", partial(_wrap_try, entry=entry)))
-    out.append(("empty_guard", "guard", partial(_drop_guard, entry=entry)))
     return out
 
 
@@ -272,28 +305,19 @@ def _wrap_try(tree: ast.Module, entry: str) -> bool:
     return True
 
 
-def _drop_guard(tree: ast.Module, entry: str) -> bool:
-    """The first early ``if ...: return`` (an empty-input or None guard) removed."""
-    fn = _entry(tree, entry)
-    if fn is None:
-        return False
-    for i, s in enumerate(fn.body):
-        if (
-            isinstance(s, ast.If)
-            and not s.orelse
-            and len(s.body) == 1
-            and isinstance(s.body[0], ast.Return | ast.Raise)
-        ):
-            fn.body[i] = ast.Pass()
-            return True
-    return False
+def _hash(text: str) -> str:
+    return hashlib.blake2b(f"split/{text}".encode()).hexdigest()
 
 
 def halves(sites: list[tuple[str, str]]) -> list[str]:
-    """Each site's part, ``search`` or ``held_out``: the (operator, place) groups in a seeded
-    hash order, alternately, so both halves get about as many of each operator's sites."""
-    groups = sorted(set(sites), key=lambda g: (g[0], hashlib.blake2b(f"split/{g}".encode()).hexdigest()))
-    part = {g: PARTS[i % 2] for i, g in enumerate(groups)}
+    """Each site's part, ``search`` or ``held_out``: per operator, its (operator, place) groups
+    in a seeded hash order, alternately from a hashed start, so both halves get about as many
+    of each operator's sites (and one operator's split does not depend on the others')."""
+    part: dict[tuple[str, str], str] = {}
+    for op in sorted({o for o, _ in sites}):
+        groups = sorted({g for g in sites if g[0] == op}, key=lambda g: _hash(str(g)))
+        start = int(_hash(op + "".join(w for _, w in groups))[:2], 16) % 2
+        part.update({g: PARTS[(start + i) % 2] for i, g in enumerate(groups)})
     return [part[s] for s in sites]
 
 

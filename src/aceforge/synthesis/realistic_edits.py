@@ -162,6 +162,59 @@ def return_none(node: ast.AST) -> ast.AST:
     return ast.Return(ast.Constant(None))
 
 
+def unwrap(node: ast.AST) -> ast.AST:
+    """``str(x)`` → ``x``: a conversion left out (differs where x is not already that type)."""
+    return node.args[0]  # type: ignore[attr-defined]
+
+
+def drop_last_arg(node: ast.AST) -> ast.AST:
+    """``next(it, None)`` → ``next(it)``: empty input raises instead of giving the default."""
+    node.args.pop()  # type: ignore[attr-defined]
+    return node
+
+
+def in_arg(i: int, edit: NodeEdit) -> NodeEdit:
+    """`edit` applied to the call's `i`-th argument."""
+
+    def apply(node: ast.AST) -> ast.AST | None:
+        return node if edit(node.args[i]) is not None else None  # type: ignore[attr-defined]
+
+    return apply
+
+
+def in_field(name: str, edit: NodeEdit) -> NodeEdit:
+    def apply(node: ast.AST) -> ast.AST | None:
+        return node if edit(getattr(node, name)) is not None else None
+
+    return apply
+
+
+def raised_name(node: ast.Raise) -> str | None:
+    """``raise E`` / ``raise E(...)``: E's name."""
+    exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    return exc.id if isinstance(exc, ast.Name) else None
+
+
+def other_exception(node: ast.AST) -> ast.AST:
+    """``raise LookupError(...)`` → ``raise ValueError(...)`` (``ValueError`` → ``TypeError``):
+    not the documented exception."""
+    assert isinstance(node, ast.Raise)
+    new = ast.Name("TypeError" if raised_name(node) == "ValueError" else "ValueError", ast.Load())
+    if isinstance(node.exc, ast.Call):
+        node.exc.func = new
+    else:
+        node.exc = new
+    return node
+
+
+def handler_returns_none(node: ast.AST) -> ast.AST:
+    """``except E: return default`` → ``return None``: the default lost."""
+    for s in node.body:  # type: ignore[attr-defined]
+        if isinstance(s, ast.Return) and s.value is not None:
+            s.value = ast.Constant(None)
+    return node
+
+
 def replace_in(root: ast.AST, old: ast.AST, new: ast.AST) -> None:
     """Put `new` where `old` is under `root` (in place)."""
     for parent in ast.walk(root):

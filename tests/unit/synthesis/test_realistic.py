@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from aceforge.synthesis.realistic import make_realistic
+from aceforge.synthesis.realistic import halves, make_realistic
 
 SEED = '''def window(items, start=0, stop=None, sep=","):
     """Join items[start:stop] with sep; a None stop means the end."""
@@ -82,6 +82,21 @@ def test_deterministic_distinct_and_spread() -> None:
     assert make_realistic("def f(:", "f") == [] and make_realistic(SEED, "missing") == []
 
 
+def test_halves_split_each_operators_sites_and_do_not_depend_on_other_operators() -> None:
+    every = make_realistic(SEED, "window", "x", limit=500)
+    search, held = (make_realistic(SEED, "window", "x", 500, part=p) for p in ("search", "held_out"))
+    assert {m.program for m in search} | {m.program for m in held} == {m.program for m in every}
+    assert not {m.program for m in search} & {m.program for m in held}
+    for op in ("abs", "case", "sorted", "strip"):  # a site per parameter: both halves get some
+        assert any(m.operator == op for m in search) and any(m.operator == op for m in held)
+    sites = [("abs", "param a"), ("abs", "param b"), ("abs", "param c"), ("abs", "param d")]
+    alone = halves(sites)
+    assert sorted(alone) == ["held_out", "held_out", "search", "search"]
+    assert halves([*sites, ("case", "param a"), ("sorted", "param b")])[:4] == alone
+    with pytest.raises(ValueError, match="part"):
+        make_realistic(SEED, "window", part="audit")
+
+
 def test_incomplete_table() -> None:
     seed = '''def window(unit):
     """Is `unit` a right-aligned kind?"""
@@ -139,6 +154,18 @@ CASES: list[tuple[str, str, str, Any, Any]] = [
      lambda: (OrderedDict(a=1),), lambda: ({"a": 1},)),
     ("falsy_items", "return [x for x in n]", "return [x for x in (item for item in n if item)]",
      ([0, 1],), ([1, 2],)),
+    ("empty_guard", "if n == 1:\n    return 'one'\nif n > 9:\n    raise ValueError(n)\nreturn 'many'",
+     "if n == 1:\n    return 'one'\npass\nreturn 'many'", (10,), (1,)),
+    ("empty_guard", "return next(iter(n), None)", "return next(iter(n))", ([],), ([1],)),
+    ("conversion", "return ', '.join([str(x) for x in n])", "return ', '.join([x for x in n])",
+     ([1],), (["a"],)),
+    ("table", "return isinstance(n, (list, tuple))", "return isinstance(n, (tuple,))", ([1],), ((1,),)),
+    ("table", "try:\n    return int(n)\nexcept (ValueError, TypeError):\n    return 0",
+     "try:\n    return int(n)\nexcept (TypeError,):\n    return 0", ("x",), ("1",)),
+    ("swallow", "try:\n    return int(n)\nexcept ValueError:\n    return 0",
+     "try:\n    return int(n)\nexcept ValueError:\n    return None", ("x",), ("1",)),
+    ("exception_type", "if n < 0:\n    raise LookupError(n)\nreturn n",
+     "if n < 0:\n    raise ValueError(n)\nreturn n", (-1,), (1,)),
 ]  # fmt: skip
 
 
