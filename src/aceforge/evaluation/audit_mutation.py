@@ -27,7 +27,8 @@ from aceforge.synthesis.raises import returns_iterator
 from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.types import Limits
 
-N_PROBES = 120  # edge probes per question
+N_PROBES = 160  # edge probes per question
+_CALLS_PER_KIND = 3
 _INSIDE = ("É", "ß", "\t", "\r\n", "\r", "\n", "\u2028", "\x85", ",", "/", "-")
 
 
@@ -96,7 +97,7 @@ def mutant_limits(limits: Limits) -> Limits:
 
 def probe_calls(calls: list[str], program: str, entry: str, limit: int = N_PROBES) -> list[str]:
     """Variants of `calls` with one argument changed to an edge of its type (see the module
-    docstring); spread over the kinds of variant first, then over the calls."""
+    docstring), at most `limit`."""
     fn = entry_function(program, entry)
     optional = _optional(fn) if fn is not None else {}
     per_call: list[list[str]] = []
@@ -109,8 +110,17 @@ def probe_calls(calls: list[str], program: str, entry: str, limit: int = N_PROBE
         except (SyntaxError, ValueError, AssertionError, TypeError, MemoryError, RecursionError):
             continue
         per_call.append(list(dict.fromkeys(_variants(entry, args, kwargs, optional))))
+    # Every kind of variant on a few calls (different calls for different kinds) before more
+    # calls of any one kind: an edge the suite lacks matters more than one more call.
     longest = max((len(v) for v in per_call), default=0)
-    out = [v[k] for k in range(longest) for v in per_call if k < len(v)]
+    n = len(per_call)
+    out = [
+        v[k]
+        for rep in range(0, n, _CALLS_PER_KIND)
+        for k in range(longest)
+        for j in range(rep, min(rep + _CALLS_PER_KIND, n))
+        if k < len(v := per_call[(k + j) % n])
+    ]
     return list(dict.fromkeys(out))[:limit]
 
 
