@@ -163,8 +163,8 @@ def _edges(v: Any) -> list[str]:
     """Source texts of edge values of `v`'s type (iterators as ``iter([...])``)."""
     if type(v) is bool:
         return [repr(not v)]
-    if type(v) is int:
-        return [repr(x) for x in (-v, 0, v + 1, v - 1, -1, 1, v * 1000 + 7)]
+    if type(v) is int:  # also as a float and as text, where any value is accepted
+        return [repr(x) for x in (-v, 0, v + 1, v - 1, -1, 1, v * 1000 + 7, v + 0.5, -v - 0.5, str(v))]
     if type(v) is float:
         return [repr(x) for x in (-v, v + 0.5, -v - 0.5, 0.0)]
     if type(v) is str:

@@ -23,7 +23,7 @@ case the real bug shows on:
   a handler's default replaced by ``None``; ``exception_type`` — another exception raised;
 * ``rounding`` — ``round`` ↔ ``int``, ``int`` → floor, ``//`` → ``int(/)``;
 * ``table`` — an entry left out of a literal table (``in ("a", "b")``, a dict of aliases, the
-  types of ``isinstance`` or of an ``except``);
+  types of ``isinstance`` or of an ``except``, a ``replace`` of a chain);
 * ``conversion`` — ``str(x)``, ``list(x)``, ``tuple(x)``... → ``x`` (differs on other types);
 * ``sequence`` — ``len()`` of an iterated argument (fails on iterators only);
 * ``hashable`` — a list argument put in a ``set`` (fails on unhashable items only);
@@ -188,6 +188,7 @@ def _call_edits(node: ast.Call) -> Iterator[tuple[str, e.NodeEdit]]:
         yield "substring", e.substring
     if name == "replace" and n == 2:
         yield "replace_once", e.append_arg(1)
+        yield "table", e.receiver
     if name == "split" and not n:
         yield "strip", e.append_arg(" ")
     elif name == "split" and n == 1 and ast.dump(node.args[0]) == ast.dump(ast.Constant(" ")):
@@ -257,7 +258,8 @@ def _where(node: ast.AST) -> str:
     """A site's place in the source: the mutants of one node share it (and their half)."""
     if isinstance(node, ast.comprehension):
         node = node.iter
-    return f"{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}"
+    start = f"{getattr(node, 'lineno', 0)}:{getattr(node, 'col_offset', 0)}"
+    return f"{start}-{getattr(node, 'end_lineno', 0)}:{getattr(node, 'end_col_offset', 0)}"
 
 
 def _sites(tree: ast.Module, entry: str) -> list[Site]:

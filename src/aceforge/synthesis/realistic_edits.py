@@ -167,6 +167,11 @@ def unwrap(node: ast.AST) -> ast.AST:
     return node.args[0]  # type: ignore[attr-defined]
 
 
+def receiver(node: ast.AST) -> ast.AST:
+    """``s.replace(a, b)`` → ``s``: one replacement of a chain left out (differs where a occurs)."""
+    return node.func.value  # type: ignore[attr-defined]
+
+
 def drop_last_arg(node: ast.AST) -> ast.AST:
     """``next(it, None)`` → ``next(it)``: empty input raises instead of giving the default."""
     node.args.pop()  # type: ignore[attr-defined]

@@ -164,6 +164,7 @@ CASES: list[tuple[str, str, str, Any, Any]] = [
      "try:\n    return int(n)\nexcept (TypeError,):\n    return 0", ("x",), ("1",)),
     ("swallow", "try:\n    return int(n)\nexcept ValueError:\n    return 0",
      "try:\n    return int(n)\nexcept ValueError:\n    return None", ("x",), ("1",)),
+    ("table", "return n.replace('a', 'b').replace('c', 'd')", "return n.replace('a', 'b')", ("c",), ("a",)),
     ("exception_type", "if n < 0:\n    raise LookupError(n)\nreturn n",
      "if n < 0:\n    raise ValueError(n)\nreturn n", (-1,), (1,)),
 ]  # fmt: skip
