@@ -270,8 +270,8 @@ def _sites(tree: ast.Module, entry: str) -> list[Site]:
     out: list[Site] = []
     for k, (op, p, _) in enumerate(_param_edits(fn)):
         out.append((op, f"param {p}", partial(_apply_param, entry=entry, k=k)))
-    for k, (op, node, _) in enumerate(_node_edits(fn)):
-        out.append((op, _where(node), partial(_apply_node, entry=entry, k=k)))
+    for k, (op, node, edit) in enumerate(_node_edits(fn)):  # a table's entries: a site each
+        out.append((op, _where(node) + getattr(edit, "site", ""), partial(_apply_node, entry=entry, k=k)))
     out.append(("swallow", "body", partial(_wrap_try, entry=entry)))
     return out
 

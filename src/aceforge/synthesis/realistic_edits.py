@@ -51,6 +51,7 @@ def drop_item(attr: str, i: int) -> NodeEdit:
             del node.values[i]  # type: ignore[attr-defined]
         return node
 
+    apply.site = f"#{i}"  # type: ignore[attr-defined]  # each entry needs its own input
     return apply
 
 
@@ -184,6 +185,7 @@ def in_arg(i: int, edit: NodeEdit) -> NodeEdit:
     def apply(node: ast.AST) -> ast.AST | None:
         return node if edit(node.args[i]) is not None else None  # type: ignore[attr-defined]
 
+    apply.site = getattr(edit, "site", "")  # type: ignore[attr-defined]
     return apply
 
 
@@ -191,6 +193,7 @@ def in_field(name: str, edit: NodeEdit) -> NodeEdit:
     def apply(node: ast.AST) -> ast.AST | None:
         return node if edit(getattr(node, name)) is not None else None
 
+    apply.site = getattr(edit, "site", "")  # type: ignore[attr-defined]
     return apply
 
 
