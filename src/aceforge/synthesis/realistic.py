@@ -313,13 +313,13 @@ def _hash(text: str) -> str:
 
 def halves(sites: list[tuple[str, str]]) -> list[str]:
     """Each site's part, ``search`` or ``held_out``: per operator, its (operator, place) groups
-    in a seeded hash order, alternately, the search first — so every kind of bug in the program
-    steers the search, and both halves get about as many of each operator's sites (one
-    operator's split does not depend on the others')."""
+    in a seeded hash order, alternately from a hashed start, so both halves get about as many
+    of each operator's sites (and one operator's split does not depend on the others')."""
     part: dict[tuple[str, str], str] = {}
     for op in sorted({o for o, _ in sites}):
         groups = sorted({g for g in sites if g[0] == op}, key=lambda g: _hash(str(g)))
-        part.update({g: PARTS[i % 2] for i, g in enumerate(groups)})
+        start = int(_hash(op + "".join(w for _, w in groups))[:2], 16) % 2
+        part.update({g: PARTS[(start + i) % 2] for i, g in enumerate(groups)})
     return [part[s] for s in sites]
 
 

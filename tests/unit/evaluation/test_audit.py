@@ -57,12 +57,12 @@ def test_realistic_score_is_held_out_from_the_mutants_that_chose_the_inputs(exec
     assert {m.operator for m in search} >= {"abs", "boundary"} and not {m.program for m in held} & {
         m.program for m in search
     }
-    # f(-4, 5) kills the search half's abs(a) and `b >= 5`, but neither held-out twin:
-    # abs(b) needs b < -5 and `a <= 3` needs a == 3, which the audit's search finds.
+    # f(3, -6) kills the search half's `a <= 3` and abs(b), but neither held-out twin:
+    # `b >= 5` needs b == 5 and abs(a) needs a < -3, which the audit's search finds.
     assert {m.program.splitlines()[-1].strip() for m in search if m.operator == "boundary"} == {
-        "return (a < 3, b >= 5)"
+        "return (a <= 3, b > 5)"
     }
-    row = {**_row(["assert f(-4, 5) == (True, False)"], reference=ref), "entry_point": "f"}
+    row = {**_row(["assert f(3, -6) == (False, False)"], reference=ref), "entry_point": "f"}
     rows, summary = audit_rows([row], executor, AuditConfig())
     a = rows[0]["audit"]
     assert (a["realistic_mutants"], a["realistic_search_mutants"]) == (len(held), len(search))
