@@ -30,6 +30,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -198,7 +199,8 @@ def measure(folder: Path, work: Path, workers: int) -> dict[str, object]:
     acc = sum(r["audit"].get("correct_accepted", 0) for r in audited) + sum(s.label for s in missing)
     rej = sum(r["audit"].get("wrong_rejected", 0) for r in audited)
     per_q = {r["id"]: {k: r["audit"].get(k) for k in ("tests", "correct_solutions", "correct_accepted",
-             "wrong_solutions", "wrong_rejected", "mutation_score", "realistic_mutation_score")}
+             "wrong_solutions", "wrong_rejected", "mutation_score", "realistic_mutation_score",
+             "realistic_search_mutation_score")}
              for r in audited}  # fmt: skip
     keys = (
         "tpr",
@@ -208,6 +210,9 @@ def measure(folder: Path, work: Path, workers: int) -> dict[str, object]:
         "realistic_mutants",
         "realistic_mutants_equivalent",
         "realistic_killed",
+        "realistic_search_mutation_score",
+        "realistic_search_mutants",
+        "realistic_search_mutants_equivalent",
         "tests",
         "questions",
     )
@@ -240,18 +245,23 @@ def by_kind(rows: list, work: Path, workers: int) -> dict[str, object]:
     passed = {r.id: r.all_passed for r in results}
     count: dict[str, list[int]] = {"correct": [0, 0], "typical": [0, 0], "edge": [0, 0]}
     missed: dict[str, list[str]] = {}
+    per_q: dict[str, list[int]] = {}  # question → [bugs rejected, bugs]
     for job, (q, kind) in zip(jobs, labels, strict=True):
         ok = passed.get(job.id, True)
         good = ok if kind == "correct" else not ok
         count[kind][0] += good
         count[kind][1] += 1
+        if kind != "correct":
+            b = per_q.setdefault(q, [0, 0])
+            b[0] += good
+            b[1] += 1
         if not good:
             missed.setdefault(q, []).append(kind)
     rate = {k: round(a / b, 4) if b else None for k, (a, b) in count.items()}
     bugs = [count["typical"][0] + count["edge"][0], count["typical"][1] + count["edge"][1]]
     return {"correct_accepted": rate["correct"], "bugs_rejected": round(bugs[0] / bugs[1], 4) if bugs[1] else None,
             "typical_bugs_rejected": rate["typical"], "edge_bugs_rejected": rate["edge"], "counts": count,
-            "missed": missed}  # fmt: skip
+            "missed": missed, "bugs_by_question": per_q}  # fmt: skip
 
 
 def main() -> None:
@@ -320,9 +330,31 @@ NAMES = {
 }
 
 
+def per_function(r: dict, pct: Callable[[float | None], str]) -> list[str]:
+    """Pool: bugs each suite rejects beside its held-out realistic mutation score."""
+    bugs, per_q = r.get("bugs_by_question"), r.get("per_question", {})
+    if not bugs:
+        return []
+    rows = [
+        "",
+        "| function | bugs rejected | realistic, held out | realistic, search half |",
+        "|---|---:|---:|---:|",
+    ]
+    for q, (rejected, n) in bugs.items():
+        a = per_q.get(q, {})
+        rows.append(f"| {q} | {rejected}/{n} | {pct(a.get('realistic_mutation_score'))} | "
+                    f"{pct(a.get('realistic_search_mutation_score'))} |")  # fmt: skip
+    return rows
+
+
 def table(report: dict) -> str:
     """The report as the README's markdown table, with the anchors beside it."""
     pct = lambda v: "–" if v is None else f"{100 * v:.1f}%"  # noqa: E731
+    key = "realistic_search_mutation_score"
+
+    def search(r: dict) -> str:
+        return f" ({pct(r[key])})" if r.get(key) is not None else ""
+
     names = {k: v.format(rev=report.get("before_rev", "682f882")) for k, v in NAMES.items()}
     if report["split"] == "pool":
         rows = [
@@ -330,16 +362,16 @@ def table(report: dict) -> str:
             f"{report['wrong']} realistic bugs)",
             "",
             "| suite | with a suite | correct accepted | bugs rejected | typical bugs | edge-case bugs | "
-            "mutation score | realistic mutation score | s / question |",
+            "mutation score | realistic mutation score, held out (search half) | s / question |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for mode, r in report["modes"].items():
             rows.append(f"| {names.get(mode, mode)} | {r['coverage']} | {pct(r['correct_accepted'])} | "
                         f"{pct(r['bugs_rejected'])} | {pct(r['typical_bugs_rejected'])} | "
                         f"{pct(r['edge_bugs_rejected'])} | {pct(r['mutation_score'])} | "
-                        f"{pct(r['realistic_mutation_score'])} | {r['seconds_per_question']} |")  # fmt: skip
+                        f"{pct(r['realistic_mutation_score'])}{search(r)} | {r['seconds_per_question']} |")  # fmt: skip
         rows.append("| SAGA (TCGBench, its own data) | – | – | 90.6% detection | – | – | – | – | – |")
-        return "\n".join(rows)
+        return "\n".join(rows + [line for r in report["modes"].values() for line in per_function(r, pct)])
     docs = "as published" if report.get("docstrings", "published") == "published" else "without examples"
     rows = [
         f"HumanEval {report['split']}-index, docstrings {docs}, {report['problems']} problems × "

@@ -10,10 +10,12 @@ For each row (AceCode-87K schema: ``test_cases``, optional ``reference``, ``entr
   in reverse order with another random seed, so carried state and luck show up);
 * ``precision`` — the fraction of tests the reference passes;
 * ``mutation_score`` — mutants of the reference the suite kills, over the non-equivalent ones
-  (killed by the suite, or by an input found by an in-domain search around the suite's calls);
+  (killed by the suite, or by an input found by the search and edge probes of ``audit_mutation``);
   ``realistic_mutation_score`` the same for realistic mutants (``synthesis.realistic``: bugs
   people write — boundaries, truthiness for ``is None``, empty-input guards, ignored optional
-  parameters, swallowed exceptions...), which predicts missed real bugs better;
+  parameters, swallowed exceptions...) at the sites synth's input search did not use (held
+  out, so not self-fulfilling), which predicts missed real bugs better;
+  ``realistic_search_mutation_score`` for the half that chose synth's inputs;
 * ``discrimination`` — per test, its pass rate among the top 27% of inferences by pass rate
   minus that among the bottom 27% (the classic item-discrimination index; None under 4);
 * ``models`` — per model, programs and how many pass every test (the proxy's pass count is the
@@ -35,6 +37,7 @@ from typing import Any
 
 from aceforge.checkers import run_jobs
 from aceforge.errors import DataFormatError
+from aceforge.evaluation.audit_mutation import Mutated, mutant_limits, score, search_kills
 from aceforge.evaluation.audit_report import summarize, summary_lines, write_audit
 from aceforge.evaluation.configs import AuditConfig
 from aceforge.execution.base import Executor
@@ -42,14 +45,9 @@ from aceforge.extract import extract_code
 from aceforge.formats import with_prelude
 from aceforge.formats.label_tests import stage_tests
 from aceforge.io import iter_records
-from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.edges import edge_calls, harvest
-from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_answers
 from aceforge.synthesis.mutants import make_mutants
-from aceforge.synthesis.parse import entry_calls, test_calls
-from aceforge.synthesis.raises import returns_iterator
+from aceforge.synthesis.parse import entry_calls
 from aceforge.synthesis.realistic import make_realistic
-from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.types import ExecResult, Job, Limits, StdioTest, Test
 
 __all__ = ["AuditConfig", "audit_rows", "run_audit", "summarize", "summary_lines", "write_audit"]
@@ -183,8 +181,9 @@ class _Q:
     entry: str | None
     tests: list[Test]
     programs: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, model/label, program)
-    mutants: list[str] = field(default_factory=list)  # classic ones first, then realistic ones
+    mutants: list[str] = field(default_factory=list)  # classic, realistic held-out, realistic search
     classic: int = 0
+    held_out: int = 0
     audit: dict[str, Any] = field(default_factory=dict)
 
 
@@ -230,8 +229,13 @@ def _question(row: dict[str, Any], cfg: AuditConfig, solutions: dict[str, list[S
     if ref and cfg.n_mutants:
         q.mutants = [m.program for m in make_mutants(ref, str(row.get("id")), cfg.n_mutants)]
         q.classic = len(q.mutants)
-        if entry:
-            q.mutants += [m.program for m in make_realistic(ref, entry, str(row.get("id")), cfg.n_mutants)]
+        if entry:  # the halves of the sites synth's search did not use, and did use
+            held, search = (
+                make_realistic(ref, entry, str(row.get("id")), cfg.n_mutants, part=p)
+                for p in ("held_out", "search")
+            )
+            q.mutants += [m.program for m in held] + [m.program for m in search]
+            q.held_out = len(held)
     q.audit = {"tests": len(tests), "duplicate_tests": duplicate_tests(tests, entry)}
     return q
 
@@ -252,7 +256,7 @@ def _called(tests: list[str]) -> str | None:
 def _run_programs(qs: list[_Q], executor: Executor, limits: Limits) -> None:
     """Every program twice (forward, reversed; labeled solutions once) and every mutant once,
     on its question's suite."""
-    mlimits = _mutant_limits(limits)
+    mlimits = mutant_limits(limits)
     jobs = []
     for i, q in enumerate(qs):
         if not q.tests:
@@ -320,53 +324,28 @@ def _program_stats(q: _Q, passed: list[list[bool]]) -> None:
 
 
 def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig) -> None:
-    """Mutants the suite leaves alive get an in-domain search for a separating input; those
-    nothing separates are equivalent and left out of the score."""
+    """Mutants the suite leaves alive get a search for a separating input (``audit_mutation``);
+    those nothing separates are equivalent and left out of the score."""
     todo = [q for q in qs if q.mutants and q.tests and q.entry]
-    if not todo:
-        return
-    progs = [str(q.row["reference"]) for q in todo]
-    calls = [test_calls([t for t in q.tests if isinstance(t, str)], q.entry) for q in todo]
-    spaces = [
-        InputSpace.build(q.entry or "", params_of(p, q.entry or ""), c)
-        for q, p, c in zip(todo, progs, calls, strict=True)
+    items = [
+        Mutated(
+            str(q.row.get("id")),
+            str(q.row["reference"]),
+            q.entry or "",
+            [t for t in q.tests if isinstance(t, str)],  # stdin/stdout tests have no calls to grow
+            q.mutants,
+            [{"suite"} if k else set() for k in q.audit.get("suite_kills", [])],
+        )
+        for q in todo
     ]
-    for sp, p in zip(spaces, progs, strict=True):
-        sp.constants = harvest(p, sp.entry)
-    kills = [[{"suite"} if k else set() for k in q.audit.get("suite_kills", [])] for q in todo]
-    wraps = [returns_iterator(entry_function(p, q.entry or "")) for q, p in zip(todo, progs, strict=True)]
-    known = [list(c) for c in calls]
-    mlimits = _mutant_limits(limits)
-    for r in range(cfg.search_rounds):
-        proposals = []
-        for q, sp, kn in zip(todo, spaces, known, strict=True):
-            grown = sp.grow(kn, len(kn) + 40, f"{q.row.get('id')}/audit{r}")[len(kn) :]
-            edges = edge_calls(sp, kn, 40)  # the edge catalogue, as synth searches it
-            proposals.append([c for c in dict.fromkeys(grown + sp.boundaries(kn) + edges) if c not in kn])
-        answers = reference_answers(progs, proposals, executor, limits, 1.0, f"audit{r}", wraps)
-        alive = [[m for m, k in enumerate(ks) if not k] for ks in kills]
-        new = [[c for c in p if c in a.found] for p, a in zip(proposals, answers, strict=True)]
-        found = kill_sets([[q.mutants[m] for m in al] for q, al in zip(todo, alive, strict=True)], new,
-                          answers, executor, mlimits, wraps)  # fmt: skip
-        for ks, al, f, kn, nw in zip(kills, alive, found, known, new, strict=True):
-            for m, k in zip(al, f, strict=True):
-                ks[m] = k
-            kn.extend(nw)
-    for q, ks in zip(todo, kills, strict=True):
-        killed, live = mutation_score(ks[: q.classic], ["suite"])
-        q.audit.update(mutants=q.classic, mutants_killed=killed, mutants_equivalent=q.classic - live,
-                       mutation_score=round(killed / live, 4) if live else None)  # fmt: skip
-        real = ks[q.classic :]
-        r_killed, r_live = mutation_score(real, ["suite"])
-        q.audit.update(realistic_mutants=len(real), realistic_killed=r_killed,
-                       realistic_equivalent=len(real) - r_live,
-                       realistic_mutation_score=round(r_killed / r_live, 4) if r_live else None)  # fmt: skip
+    search_kills(items, executor, limits, cfg.search_rounds)
+    for q, it in zip(todo, items, strict=True):
+        ks, held = it.kills, q.classic + q.held_out
+        score(q.audit, "mutants", "mutation_score", ks[: q.classic])
+        score(q.audit, "realistic_mutants", "realistic_mutation_score", ks[q.classic : held])
+        score(q.audit, "realistic_search_mutants", "realistic_search_mutation_score", ks[held:])
     for q in qs:
         q.audit.pop("suite_kills", None)
-
-
-def _mutant_limits(limits: Limits) -> Limits:
-    return Limits(timeout_s=min(limits.timeout_s, 0.5), import_timeout_s=limits.import_timeout_s)
 
 
 def run_audit(

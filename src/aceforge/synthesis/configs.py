@@ -53,7 +53,8 @@ class SynthConfig:
         metadata={
             "help": "inputs mode with feedback: realistic mutants of the seed (boundary, off-by-one, "
             "`if not x` for `is None`, empty-input guard, abs, sorted, case folding, optional "
-            "parameter ignored, exception swallowed, ...) whose killing inputs the suite keeps"
+            "parameter ignored, exception swallowed, ...) whose killing inputs the suite keeps; from "
+            "the search half of the sites (the audit scores the held-out half)"
         },
     )  # fmt: skip
     search_rounds: int = field(

@@ -335,7 +335,11 @@ def _feedback(drafts: list[Draft], executor: Executor, limits: Limits, cfg: Synt
         classic = [m.program for m in make_mutants(d.seed.program, d.seed.id, cfg.n_mutants)]
         d.classic = len(classic)
         mutants.append(
-            classic + [m.program for m in make_realistic(d.seed.program, d.entry, d.seed.id, cfg.n_realistic)]
+            classic
+            + [
+                m.program
+                for m in make_realistic(d.seed.program, d.entry, d.seed.id, cfg.n_realistic, part="search")
+            ]
         )
     pools = [exception_last([*d.answers.found, *d.answers.raised], d.answers) for d in drafts]
     for d, kills in zip(

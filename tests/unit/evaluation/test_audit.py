@@ -20,7 +20,9 @@ from aceforge.evaluation.audit import (
     read_solutions,
     trivial_tests,
 )
+from aceforge.evaluation.audit_report import summary_lines
 from aceforge.synthesis.mutants import make_mutants
+from aceforge.synthesis.realistic import make_realistic
 
 ADD = "def add(a, b):\n    return a + b\n"
 
@@ -43,7 +45,33 @@ def test_mutation_score_counts_only_mutants_an_input_can_separate(executor) -> N
     ref = "def count(xs):\n    return max(0, len(xs))\n"
     eq, _ = audit_rows([{**_row(["assert count([1]) == 1"], reference=ref), "entry_point": "count"}], executor,
                        AuditConfig())  # fmt: skip
-    assert eq[0]["audit"]["mutants_equivalent"] >= 1 and eq[0]["audit"]["mutation_score"] == 1.0
+    # The swapped arguments and max(-1, ...) are equivalent; max(1, ...) is not: the edge
+    # probe count([]) separates it, and the suite lacks it (2 of 3 live mutants killed).
+    assert eq[0]["audit"]["mutants_equivalent"] == 2
+    assert eq[0]["audit"]["mutation_score"] == pytest.approx(2 / 3, abs=1e-3)
+
+
+def test_realistic_score_is_held_out_from_the_mutants_that_chose_the_inputs(executor) -> None:
+    ref = "def f(a, b):\n    return (a < 3, b > 5)\n"
+    held, search = (make_realistic(ref, "f", "q", 30, part=p) for p in ("held_out", "search"))
+    assert {m.operator for m in search} >= {"abs", "boundary"} and not {m.program for m in held} & {
+        m.program for m in search
+    }
+    # f(3, -6) kills the search half's `a <= 3` and abs(b), but neither held-out twin:
+    # `b >= 5` needs b == 5 and abs(a) needs a < -3, which the audit's search finds.
+    assert {m.program.splitlines()[-1].strip() for m in search if m.operator == "boundary"} == {
+        "return (a <= 3, b > 5)"
+    }
+    row = {**_row(["assert f(3, -6) == (False, False)"], reference=ref), "entry_point": "f"}
+    rows, summary = audit_rows([row], executor, AuditConfig())
+    a = rows[0]["audit"]
+    assert (a["realistic_mutants"], a["realistic_search_mutants"]) == (len(held), len(search))
+    assert a["realistic_search_mutation_score"] == 1.0 and a["realistic_search_mutants_killed"] == 2
+    assert a["realistic_mutation_score"] == 0.0 and a["realistic_mutants_killed"] == 0
+    assert a["realistic_mutants_equivalent"] <= len(held) - 1  # at least one held-out mutant is live
+    lines = "\n".join(summary_lines(summary))
+    assert "held out" in lines and "search half" in lines
+    assert (summary["realistic_mutation_score"], summary["realistic_search_mutation_score"]) == (0.0, 1.0)
 
 
 def test_tpr_tnr_precision_and_model_pass_counts(executor) -> None:

@@ -11,7 +11,9 @@ from aceforge.evaluation.audit_report import summarize, summary_lines, write_aud
 
 A = {"tests": 4, "duplicate_tests": 1, "trivial_tests": 0, "flaky_tests": 0, "precision": 1.0,
      "mutants": 10, "mutants_equivalent": 2, "mutants_killed": 6, "realistic_mutants": 4,
-     "realistic_killed": 1, "realistic_equivalent": 0, "mutation_score": 0.75,
+     "realistic_mutants_killed": 1, "realistic_mutants_equivalent": 0, "mutation_score": 0.75,
+     "realistic_search_mutants": 5, "realistic_search_mutants_killed": 3,
+     "realistic_search_mutants_equivalent": 1,
      "mean_discrimination": 0.2, "discrimination": [0.1, 0.3],
      "models": {"m": {"programs": 4, "all_passed": 2}}}  # fmt: skip
 B = {"tests": 2, "mutants": 0, "precision": 0.5, "mutation_score": None,
@@ -24,7 +26,9 @@ def test_summarize_pools_counts_and_means_over_questions() -> None:
     assert (s["questions"], s["tests"], s["duplicate_tests"]) == (2, 6, 1)
     assert s["mean_precision"] == 0.75
     assert s["mutation_score"] == 0.75  # 6 killed of 10 - 2 live
-    assert s["realistic_mutation_score"] == 0.25
+    assert s["realistic_mutation_score"] == 0.25  # held out: 1 killed of 4 live
+    assert s["realistic_search_mutation_score"] == 0.75  # the search half: 3 of 5 - 1 live
+    assert (s["realistic_killed"], s["realistic_search_mutants_equivalent"]) == (1, 1)
     assert s["mean_discrimination"] == 0.2  # B has none: left out of the mean
     assert (s["tpr"], s["tnr"]) == (0.5, None)  # no wrong solutions: no TNR
     assert s["contaminated_questions"] == 1

@@ -1,0 +1,37 @@
+"""The audit's edge probes: variants of a suite's own calls that judge which mutants are
+equivalent (known answers), and a mutant only they separate."""
+
+from __future__ import annotations
+
+from aceforge.evaluation.audit_mutation import Mutated, probe_calls, search_kills
+from aceforge.types import Limits
+
+NORM = "def norm(s, sep=' '):\n    return sep.join(s.lower().split())\n"
+
+
+def test_probes_change_one_argument_to_an_edge_of_its_type() -> None:
+    probes = probe_calls(["norm('ab cd')"], NORM, "norm")
+    for want in ("norm('AB CD')", "norm('ab  cd')", "norm('ab\\tcd')", "norm('')", "norm('ab cdÉab cd')",
+                 "norm('ab cd\\u2028ab cd')", "norm('ÉAB CD')", "norm('ab cd', sep='')", "norm('ab cd', sep='  ')"):  # fmt: skip
+        assert want in probes
+    nums = probe_calls(["f(3, [1, 2])"], "def f(n, xs):\n    return n\n", "f")
+    for want in ("f(-3, [1, 2])", "f(0, [1, 2])", "f(3.5, [1, 2])", "f('3', [1, 2])", "f(3, [])",
+                 "f(3, [1, 2, 1])", "f(3, [0, 1, 2])", "f(3, [[1], [2]])", "f(3, iter([1, 2]))"):  # fmt: skip
+        assert want in nums
+    assert (
+        len(probe_calls([f"f({i}, [{i}])" for i in range(40)], "def f(n, xs):\n    return n\n", "f")) == 160
+    )
+    assert probe_calls(["not a call("], NORM, "norm") == []
+
+
+def test_a_mutant_only_an_edge_probe_separates_is_live_not_equivalent(executor) -> None:
+    # ASCII-only lower-casing differs from str.lower only on non-ASCII letters; the search
+    # around 'ab cd' (ASCII letters) never finds one, the probe 'ÉAB CD' does.
+    ascii_only = NORM.replace("s.lower()", "''.join(chr(ord(c) + 32) if 'A' <= c <= 'Z' else c for c in s)")
+    equivalent = NORM.replace("s.lower().split()", "s.lower().rsplit()")
+    item = Mutated(
+        "q", NORM, "norm", ["assert norm('ab cd') == 'ab cd'"], [ascii_only, equivalent], [set(), set()]
+    )
+    search_kills([item], executor, Limits(timeout_s=2.0), rounds=1)
+    assert item.kills[0] and not item.kills[1]
+    assert any("É" in c or "ß" in c for c in item.kills[0])
