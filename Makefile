@@ -6,16 +6,25 @@ CODET  ?= ../shared/data/codet
 DEMO   ?= runs/quickstart
 # llama.cpp built for the CPU it compiles on (GGML_NATIVE) segfaulted on its first token here
 # (0.3.35 and 0.3.36 on this VM's AVX-512 Xeon); a portable AVX2 build does not. --no-cache-dir
-# in the install keeps pip from reusing a native wheel it built before.
-LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_SSE42=ON)
+# in the build keeps pip from reusing a native wheel it built before. LLAVA_BUILD=OFF skips the
+# multimodal library (mtmd): aceforge runs text models, and llama_cpp loads mtmd only for images.
+LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_SSE42=ON)
+LLAMA_WHEELS = $(VENV)/llama-wheel
 
 .PHONY: docs demo demo-rl rl-quickstart demo-exec test test-all lint bench bench-deps bench-fidelity bench-rl clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q 'torch==2.13.0' || $(PY) -m pip install -q torch  # CPU build from this machine's disk when there
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install -q --no-cache-dir 'llama-cpp-python[server]>=0.3.2'
+	# llama-cpp-python compiles from source, the longest step: its wheel builds in the background
+	# (CPU) while torch and the other extras download and install (network, disk); log in $(VENV).
+	rm -rf $(LLAMA_WHEELS)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip wheel -q --no-deps --no-cache-dir -w $(LLAMA_WHEELS) \
+	  'llama-cpp-python>=0.3.2' > $(VENV)/llama-build.log 2>&1 & build=$$!; \
+	{ $(PY) -m pip install -q 'torch==2.13.0' || $(PY) -m pip install -q torch; } && \
+	$(PY) -m pip install -q -e '.[dev,serve,rl,train,ray,docs]'; rest=$$?; \
+	wait $$build || { tail -40 $(VENV)/llama-build.log; exit 1; }; exit $$rest
+	$(PY) -m pip install -q $(LLAMA_WHEELS)/llama_cpp_python-*.whl
 	$(PY) -m pip install -q -e '.[dev,local,serve,rl,train,ray,docs]'
 	# verl's own sandbox client for tests/integration/test_sandbox_api.py, unpacked beside the venv's
 	# site-packages, never into it: verl's wheel ships a top-level `tests` package that shadows ours.

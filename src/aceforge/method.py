@@ -48,7 +48,8 @@ def held_out_ids(score_dir: Path, fraction: float, seed: int) -> set[str]:
 
 def run_rm(pairs_dir: Path, score_dir: Path, out: Path, cfg: TrainRMConfig) -> dict[str, Any]:
     """Train the RM on the pairs of training questions only."""
-    from aceforge.reward_model.train import train_reward_model
+    from aceforge.reward_model.evaluate import held_out_accuracy
+    from aceforge.reward_model.train import read_pairs, train_reward_model
 
     cfg.validate()
     started = time.time()
@@ -62,6 +63,14 @@ def run_rm(pairs_dir: Path, score_dir: Path, out: Path, cfg: TrainRMConfig) -> d
     write_rows(out / "train_pairs.jsonl", keep)
     meta = train_reward_model(out / "train_pairs.jsonl", rm_backbone(cfg.base_model), out / "model", cfg)
     write_json(out / "held_out.json", sorted(held))
+    # the pairs the RM never saw: does it rank programs of new questions as their tests do?
+    held_pairs = [
+        (p, d["id"]) for p, d in zip(read_pairs(pairs_dir), details, strict=True) if d["id"] in held
+    ]
+    acc = held_out_accuracy(
+        out / "model", [p for p, _ in held_pairs], [q for _, q in held_pairs], cfg.max_length
+    )
+    write_json(out / "held_out_accuracy.json", acc)
     return {
         "stage": "rm",
         "complete": True,
@@ -74,6 +83,10 @@ def run_rm(pairs_dir: Path, score_dir: Path, out: Path, cfg: TrainRMConfig) -> d
             "steps": meta["steps"],
             "first_loss": meta["first_loss"],
             "last_loss": meta["last_loss"],
+            "held_out_pairs": acc["pairs"],
+            "held_out_questions_with_pairs": acc["questions"],
+            "held_out_pairwise_accuracy": acc["accuracy"],
+            "held_out_pairwise_accuracy_95ci": acc["ci"],
         },
         "seconds": round(time.time() - started, 2),
     }
@@ -98,6 +111,10 @@ def run_bon(score_dir: Path, rm_dir: Path, out: Path, cfg: BonConfig, ex: Execut
     title = f"Best-of-N on {len(problems)} held-out questions (judged on the odd-position tests)"
     _, rows = evaluate(problems, ex, cfg, out, title)
     counts: dict[str, Any] = {"questions": len(problems), "left_out_under_two_tests": skipped}
+    # where selection can matter: some samples right, some wrong (there the oracle beats the average)
+    counts["questions_with_right_and_wrong_samples"] = sum(
+        0 < sum(p.correct) < len(p.correct) for p in problems
+    )
     counts.update({f"pass@1 {r['method']}": round(r["pass@1"], 4) for r in rows})
     return {"stage": "bon", "complete": True, "config": asdict(cfg), "counts": counts,
             "seconds": round(time.time() - started, 2)}  # fmt: skip
@@ -141,6 +158,8 @@ def run_rl(hard_dir: Path, out: Path, cfg: Any, ex: Executor) -> dict[str, Any]:
         **summary["counts"],
         "reward first steps": t["first"],
         "reward last steps": t["last"],
+        "groups": summary["groups"],
+        "groups with signal (rewards differ)": summary["groups_with_signal"],
     }
     for name, e in summary["eval"].items():
         for mode in ("greedy", "sampled"):

@@ -27,6 +27,19 @@ def bootstrap_difference(
     return _interval(deltas)
 
 
+def bootstrap_groups(groups: Sequence[Sequence[float]], n: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """95% bootstrap interval of the mean over all values when values come in correlated groups
+    (pairs of one question share programs): whole groups are resampled, `n` times, seeded."""
+    if not groups or not all(groups):
+        raise ValueError("bootstrap_groups needs at least one group and no empty group")
+    rng = random.Random(seed)
+    means = []
+    for _ in range(n):
+        picked = [rng.choice(groups) for _ in groups]
+        means.append(sum(sum(g) for g in picked) / sum(len(g) for g in picked))
+    return _interval(sorted(means))
+
+
 def _resampled_mean(rng: random.Random, values: Sequence[float]) -> float:
     return sum(rng.choice(values) for _ in values) / len(values)
 

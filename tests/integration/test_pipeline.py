@@ -147,12 +147,27 @@ def test_the_run_continues_into_rm_bon_and_rl(tmp_path: Path, server: FaultServe
     assert rm_counts["pairs_of_held_out_questions_left_out"] == sum(d["id"] in held for d in details)
     assert rm_counts["pairs_used"] == len(details) - rm_counts["pairs_of_held_out_questions_left_out"]
     assert (run / "07-rm/model/config.json").exists()
+    # the RM is measured on the pairs it never saw, with an interval over their questions
+    assert rm_counts["held_out_pairs"] == rm_counts["pairs_of_held_out_questions_left_out"]
+    acc, ci = rm_counts["held_out_pairwise_accuracy"], rm_counts["held_out_pairwise_accuracy_95ci"]
+    if rm_counts["held_out_pairs"]:
+        assert 0.0 <= ci[0] <= acc <= ci[1] <= 1.0
+        assert rm_counts["held_out_questions_with_pairs"] == len(
+            {d["id"] for d in details if d["id"] in held}
+        )
+    else:
+        assert acc is None and ci is None
     bon = json.loads((run / "08-bon/results.json").read_text())
     assert {r["method"] for r in bon["rows"]} >= {"average", "oracle", "codet", "majority", "coevolve"}
     assert "| coevolve |" in (run / "08-bon/report.md").read_text()
     assert 0.0 <= manifests["bon"]["counts"]["pass@1 coevolve"] <= manifests["bon"]["counts"]["pass@1 oracle"]
     assert manifests["bon"]["counts"]["questions"] == 2
-    assert manifests["rl"]["counts"]["steps"] == 2 and (run / "09-rl/policy/config.json").exists()
+    table = bon["per_problem"]  # oracle beats the average exactly where samples are right and wrong
+    spread = sum(o > a for o, a in zip(table["oracle"], table["average"], strict=True))
+    assert manifests["bon"]["counts"]["questions_with_right_and_wrong_samples"] == spread
+    rl = manifests["rl"]["counts"]
+    assert rl["steps"] == 2 and (run / "09-rl/policy/config.json").exists()
+    assert rl["groups"] == 2 and 0 <= rl["groups with signal (rewards differ)"] <= 2  # a group a step
     report = (run / "report.md").read_text()
     assert "### rm — complete" in report and "### bon — complete" in report and "### rl — complete" in report
     again = run_pipeline(cfg)  # finished: nothing reruns

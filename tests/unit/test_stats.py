@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 
-from aceforge.stats import bootstrap, bootstrap_difference
+import pytest
+
+from aceforge.stats import bootstrap, bootstrap_difference, bootstrap_groups
 
 
 def test_bootstrap_interval_of_a_mean() -> None:
@@ -34,3 +36,19 @@ def test_bootstrap_difference_of_two_means() -> None:
 
     deltas = sorted(resampled(after) - resampled(before) for _ in range(400))
     assert bootstrap_difference(before, after, n=400) == (deltas[10], deltas[389])
+
+
+def test_bootstrap_groups_resamples_whole_groups() -> None:
+    groups = [[1.0, 1.0, 1.0], [0.0], [1.0, 0.0]]
+    lo, hi = bootstrap_groups(groups, n=400, seed=2)
+    # the rule: each round draws len(groups) groups and pools their values
+    rng = random.Random(2)
+    means = []
+    for _ in range(400):
+        picked = [rng.choice(groups) for _ in groups]
+        means.append(sum(map(sum, picked)) / sum(map(len, picked)))
+    means.sort()
+    assert (lo, hi) == (means[10], means[389]) and lo < 4 / 6 < hi
+    assert bootstrap_groups([[1.0, 0.0], [0.0, 1.0]]) == (0.5, 0.5)  # same mean in every group
+    with pytest.raises(ValueError, match="no empty group"):
+        bootstrap_groups([[1.0], []])

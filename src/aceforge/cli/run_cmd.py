@@ -54,9 +54,23 @@ def _brief(stage: str, c: dict[str, Any]) -> str:
     if stage == "pairs":
         return f"{c['pairs']} pairs from {c['input']} questions"
     if stage == "rm":
-        return f"trained on {c['pairs_used']} pairs, loss {c['first_loss']} → {c['last_loss']}"
+        acc, ci = c.get("held_out_pairwise_accuracy"), c.get("held_out_pairwise_accuracy_95ci")
+        held = (
+            f", held-out pairwise accuracy {acc} {ci} on {c['held_out_pairs']} pairs"
+            if acc is not None
+            else ""
+        )
+        return f"trained on {c['pairs_used']} pairs, loss {c['first_loss']} → {c['last_loss']}{held}"
     if stage == "bon":
-        return f"{c['questions']} held-out questions ranked"
+        return (
+            f"{c['questions']} held-out questions ranked, pass@1 oracle {c.get('pass@1 oracle')} "
+            f"vs average {c.get('pass@1 average')}"
+        )
     if stage == "rl":
-        return f"{c['steps']} steps, reward {c['reward first steps']} → {c['reward last steps']}"
+        signal = (
+            f", {c['groups with signal (rewards differ)']} of {c['groups']} groups with signal"
+            if c.get("groups")
+            else ""
+        )
+        return f"{c['steps']} steps, reward {c['reward first steps']} → {c['reward last steps']}{signal}"
     return f"{c.get('kept')} of {c.get('input')}"

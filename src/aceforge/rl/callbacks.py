@@ -82,6 +82,11 @@ class RunCallback(_callback_base()):  # type: ignore[misc]
         self.say(
             f"step {state.global_step}/{state.max_steps}: reward {logs['reward']:.3f}, "
             f"{record['all_passed']}/{record['scored']} completions passed every test"
+            + (
+                f", {record['groups_with_signal']}/{record['groups']} groups with signal"
+                if record["groups"]
+                else ""
+            )
         )
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> Any:

@@ -14,12 +14,15 @@ from aceforge.rewards.core import RewardResult
 
 @dataclass
 class RewardTally:
-    """What the reward saw since the last log line: flags (no_code, timeout, ...) and how many
-    completions passed every test. Emptied into each "train" metrics line."""
+    """What the reward saw since the last log line: flags (no_code, timeout, ...), how many
+    completions passed every test, and how many groups (one prompt's completions) got differing
+    rewards: only those carry a GRPO advantage. Emptied into each "train" metrics line."""
 
     flags: Counter[str] = field(default_factory=Counter)
     all_passed: int = 0
     scored: int = 0
+    groups: int = 0
+    groups_with_signal: int = 0
 
     def add(self, results: list[RewardResult]) -> None:
         """Count one batch of reward results."""
@@ -28,10 +31,26 @@ class RewardTally:
             self.all_passed += bool(r.outcomes) and all(x == "passed" for x in r.outcomes)
             self.flags.update(r.flags or ["ran"])
 
+    def add_groups(self, ids: list[str], rewards: list[float | None]) -> None:
+        """Count one batch's groups by question id, and those whose rewards are not all equal."""
+        seen: dict[str, set[float]] = {}
+        for id_, reward in zip(ids, rewards, strict=True):
+            if reward is not None:
+                seen.setdefault(id_, set()).add(round(reward, 9))
+        self.groups += len(seen)
+        self.groups_with_signal += sum(len(r) > 1 for r in seen.values())
+
     def drain(self) -> dict[str, Any]:
         """The counts since the last call, then start again from zero."""
-        out = {"flags": dict(self.flags), "all_passed": self.all_passed, "scored": self.scored}
+        out = {
+            "flags": dict(self.flags),
+            "all_passed": self.all_passed,
+            "scored": self.scored,
+            "groups": self.groups,
+            "groups_with_signal": self.groups_with_signal,
+        }
         self.flags, self.all_passed, self.scored = Counter(), 0, 0
+        self.groups, self.groups_with_signal = 0, 0
         return out
 
 

@@ -83,6 +83,8 @@ def write_rl_report(
         "flags": dict(flags),
         "all_passed": sum(r.get("all_passed", 0) for r in train),
         "scored": sum(r.get("scored", 0) for r in train),
+        "groups": sum(r.get("groups", 0) for r in train),
+        "groups_with_signal": sum(r.get("groups_with_signal", 0) for r in train),
     }
     plots = _plots(paths.root, train, evals)
     write_json(paths.root / "summary.json", summary)
@@ -109,6 +111,12 @@ def markdown(s: dict[str, Any], plots: list[str]) -> str:
             f"{t['window']}: **{t['last']:.3f}** ({t['last'] - t['first']:+.3f}, bootstrap 95% CI "
             f"[{t['delta_ci'][0]:+.3f}, {t['delta_ci'][1]:+.3f}] over steps). "
             f"{s['all_passed']} of {s['scored']} training completions passed every test."
+        )
+    if s.get("groups"):
+        lines.append(
+            f"Groups with signal (one question's completions not all rewarded alike, so GRPO has an "
+            f"advantage to learn from): **{s['groups_with_signal']} of {s['groups']}** "
+            f"({s['groups_with_signal'] / s['groups']:.0%})."
         )
     lines += ["", "## pass@1 (bootstrap 95% intervals over questions)", ""]
     if s["eval"]:

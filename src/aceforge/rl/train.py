@@ -15,6 +15,7 @@ is saved), or a kill (resume loses at most ``save_every`` steps).
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable
@@ -266,7 +267,15 @@ def _reward_function(cfg: TrainRLConfig, ex: Executor, tally: RewardTally) -> Ca
 
         rm = RMScorer(str(cfg.rm))
     options = RewardOptions(kind=cfg.reward, timeout_s=cfg.reward_timeout_s, rm_weight=cfg.rm_weight)
-    return trl_reward(options, executor=ex, rm=rm, on_results=tally.add)
+    score = trl_reward(options, executor=ex, rm=rm, on_results=tally.add)
+
+    @functools.wraps(score)  # TRL logs the reward under the function's name
+    def reward(prompts: list[Any], completions: list[Any], **columns: Any) -> list[float | None]:
+        rewards: list[float | None] = score(prompts, completions, **columns)
+        tally.add_groups([str(i) for i in columns.get("id") or map(str, prompts)], rewards)
+        return rewards
+
+    return reward
 
 
 def _lora(cfg: TrainRLConfig) -> Any:

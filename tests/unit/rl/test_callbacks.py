@@ -41,13 +41,15 @@ def _callback(
 def test_a_logged_step_becomes_a_train_line_with_the_tally(tmp_path: Path) -> None:
     cb, metrics, tally, _, said = _callback(tmp_path)
     tally.add([RewardResult(1.0, 1.0, ["passed"]), RewardResult(0.0, 0.0, [], flags=["no_code"])])
+    tally.add_groups(["q", "q"], [1.0, 0.0])
     state = TrainerState(global_step=3, max_steps=10)
     cb.on_log(None, state, TrainerControl(), logs={"reward": 0.5, "loss": 1, "note": "x"})
     cb.on_log(None, state, TrainerControl(), logs={"loss": 2.0})  # no reward: not a train line
     [line] = metrics.read()
     assert line == {"kind": "train", "step": 3, "reward": 0.5, "loss": 1.0,
-                    "flags": {"ran": 1, "no_code": 1}, "all_passed": 1, "scored": 2}  # fmt: skip
-    assert said == ["step 3/10: reward 0.500, 1/2 completions passed every test"]
+                    "flags": {"ran": 1, "no_code": 1}, "all_passed": 1, "scored": 2,
+                    "groups": 1, "groups_with_signal": 1}  # fmt: skip
+    assert said == ["step 3/10: reward 0.500, 1/2 completions passed every test, 1/1 groups with signal"]
 
 
 def test_evaluations_run_every_n_steps_but_not_at_the_last(tmp_path: Path) -> None:

@@ -16,8 +16,22 @@ def test_the_tally_counts_flags_and_full_passes_then_empties() -> None:
         RewardResult(0.0, 0.0, [], flags=["no_code"]),
         RewardResult(0.0, 0.0, [], flags=["timeout", "no_code"]),
     ])  # fmt: skip
-    assert tally.drain() == {"flags": {"ran": 2, "no_code": 2, "timeout": 1}, "all_passed": 1, "scored": 4}
-    assert tally.drain() == {"flags": {}, "all_passed": 0, "scored": 0}
+    empty = {"groups": 0, "groups_with_signal": 0}
+    assert tally.drain() == {
+        "flags": {"ran": 2, "no_code": 2, "timeout": 1}, "all_passed": 1, "scored": 4, **empty
+    }  # fmt: skip
+    assert tally.drain() == {"flags": {}, "all_passed": 0, "scored": 0, **empty}
+
+
+def test_a_group_has_signal_when_its_rewards_differ() -> None:
+    tally = RewardTally()
+    # q1: 0 and 1 (signal); q2: all 1 (none); q3: all 0 (none); q4: a reward left out (None) and 0.5 twice
+    ids = ["q1", "q1", "q2", "q2", "q3", "q3", "q4", "q4", "q4"]
+    tally.add_groups(ids, [0.0, 1.0, 1.0, 1.0, 0.0, 0.0, None, 0.5, 0.5])
+    tally.add_groups(["q1", "q1"], [0.25, 0.25 + 1e-12])  # float noise is not signal
+    out = tally.drain()
+    assert (out["groups"], out["groups_with_signal"]) == (5, 1)
+    assert (tally.groups, tally.groups_with_signal) == (0, 0)
 
 
 def test_the_log_appends_reads_and_drops_steps_trained_again(tmp_path: Path) -> None:

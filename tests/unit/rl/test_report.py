@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aceforge.rl.report import eval_change, reward_trend
+from aceforge.rl.report import eval_change, markdown, reward_trend
 from aceforge.stats import bootstrap, bootstrap_difference
 
 
@@ -33,3 +33,14 @@ def test_eval_change_pairs_questions_between_the_first_and_last_evaluation() -> 
     assert greedy["delta"] == 0.5 and greedy["before"]["pass@1"] == 0.25 and greedy["after"]["pass@1"] == 0.75
     lo, hi = bootstrap([a - b for a, b in zip(after, before, strict=True)])
     assert greedy["delta_ci"] == [round(lo, 4), round(hi, 4)]
+
+
+def test_the_report_states_the_share_of_groups_with_signal() -> None:
+    counts = {"steps": 2, "seconds": 3.0, "train_questions": 8, "prompts_over_max_length": 0, "held_out": 2}
+    summary = {
+        "policy": "p", "reward": "binary", "counts": counts, "eval": {}, "flags": {"ran": 8},
+        "reward_trend": reward_trend([{"reward": 0.25}, {"reward": 0.5}]),
+        "all_passed": 3, "scored": 8, "groups": 4, "groups_with_signal": 3,
+    }  # fmt: skip
+    assert "**3 of 4** (75%)" in markdown(summary, [])
+    assert "Groups with signal" not in markdown({**summary, "groups": 0}, [])
