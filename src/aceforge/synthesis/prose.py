@@ -152,7 +152,26 @@ def _said_list(doc: str, p: Param, params: list[Param]) -> Spec:
     m = re.search(
         rf"\b(?:a|an|the|given)\s+(list|string|dict|dictionary|integer|tuple)\s+{re.escape(p.name)}\b", doc
     )
-    return Spec(_TYPE_WORDS[m.group(1)]) if m else ANY  # "rotates a list x"
+    if m:
+        return Spec(_TYPE_WORDS[m.group(1)])  # "rotates a list x"
+    return _said_pair(doc, p, untyped)
+
+
+_TWO = re.compile(
+    r"\b(?:of|between|to|on|from|given|takes|compares?)\s+two\s+(strings|integers|ints)\b", re.I
+)
+
+
+def _said_pair(doc: str, p: Param, untyped: list[Param]) -> Spec:
+    """ "the sum of two integers" types a function's two parameters, when it has exactly two
+    unannotated ones and no sentence speaks of lists (where "two integers" may be elements)."""
+    if len(untyped) != 2 or p not in untyped:
+        return ANY
+    for sentence in _sentences(doc):
+        m = _TWO.search(sentence)
+        if m and not re.search(r"\b(list|array|sequence|tuple|dict)", sentence, re.I):
+            return Spec(_ELEMENT[m.group(1).lower()])
+    return ANY
 
 
 _PAIRS = re.compile(r"\b(?:list|sequence|iterable)s? of \((\w+(?:,\s*\w+)+)\) (?:tuples|pairs)\b", re.I)

@@ -119,3 +119,15 @@ def test_a_sequence_of_named_pairs_types_the_parameter() -> None:
     params = doc_types("Given a sequence of (key, score) tuples, yields each key.", params_of(src, "ranks"))
     assert params[0].spec == Spec("list", (Spec("tuple", (Spec("str"), Spec("float"))),))
     assert params[1].spec == Spec("any")
+
+
+def test_two_integers_type_a_two_parameter_function_and_nothing_else() -> None:
+    def kinds(doc: str, signature: str) -> list[str]:
+        entry = signature.split("(")[0]
+        return [p.spec.kind for p in doc_types(doc, params_of(f"def {signature}:\n    pass\n", entry))]
+
+    assert kinds("Return the sum of two integers.", "add(a, b)") == ["int", "int"]
+    assert kinds("Compare two strings, ignoring case.", "same(x, y)") == ["str", "str"]
+    assert kinds("Return the sum of two integers.", "add(a)") == ["any"]  # not two parameters
+    assert kinds("Return the sum of two integers in the list.", "f(xs, k)") == ["any", "any"]
+    assert kinds("Return the sum of two integers.", "f(a, b=0)") == ["any", "any"]  # one has a default
