@@ -133,7 +133,8 @@ def test_the_run_continues_into_rm_bon_and_rl(tmp_path: Path, server: FaultServe
             rm={"base_model": rm_base, "held_out": 0.4, "batch_size": 4, "max_length": 1024},
             bon={},
             rl={"policy": policy_dir, "num_generations": 2, "batch_size": 2, "max_steps": 2,
-                "max_completion_length": 8, "eval_fraction": 0.0, "learning_rate": 1e-4, "beta": 0.0},
+                "max_completion_length": 8, "eval_fraction": 0.0, "learning_rate": 1e-4, "beta": 0.0,
+                "max_prompt_length": 2048},  # questions carry examples: long in a 300-token vocabulary
         )
     )  # fmt: skip
     answered = sum(server.successes.values())
