@@ -55,11 +55,10 @@ def iterable_params(fn: ast.FunctionDef | None, doc: str, params: list[Param]) -
     unannotated) because the body only iterates them."""
     if fn is None:
         return set()
-    anns = {a.arg: a.annotation for a in fn.args.posonlyargs + fn.args.args}
+    anns = _annotations(fn)
     out = set()
     for p in params:
-        ann = anns.get(p.name)
-        text = ast.unparse(ann) if ann is not None else ""
+        text = anns.get(p.name, "")
         if re.search(r"\b(?:Iterable|Iterator)\b", text):
             out.add(p.name)
         elif text and _CONCRETE.search(text):
@@ -67,6 +66,11 @@ def iterable_params(fn: ast.FunctionDef | None, doc: str, params: list[Param]) -
         elif not text and (_said_iterable(doc, p.name, params) or only_iterated(fn, p.name)):
             out.add(p.name)
     return out
+
+
+def _annotations(fn: ast.FunctionDef) -> dict[str, str]:
+    """Each positional parameter's annotation as source text (absent: not in the dict)."""
+    return {a.arg: ast.unparse(a.annotation) for a in fn.args.posonlyargs + fn.args.args if a.annotation}
 
 
 def _said_iterable(doc: str, name: str, params: list[Param]) -> bool:
@@ -101,11 +105,10 @@ def mapping_params(fn: ast.FunctionDef | None, params: list[Param]) -> set[str]:
     """Unannotated (or Mapping-annotated) parameters: a dict there may be any mapping."""
     if fn is None:
         return set()
-    anns = {a.arg: a.annotation for a in fn.args.posonlyargs + fn.args.args}
+    anns = _annotations(fn)
     out = set()
     for p in params:
-        ann = anns.get(p.name)
-        text = ast.unparse(ann) if ann is not None else ""
+        text = anns.get(p.name, "")
         if not text or re.search(r"\b(?:Mapping|MutableMapping)\b", text):
             out.add(p.name)
     return out
