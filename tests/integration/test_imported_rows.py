@@ -15,7 +15,11 @@ from tests.integration.test_formats_faces import python3_port
 
 from aceforge.artifacts import read_stage_rows
 from aceforge.extract import extract_code
+from aceforge.generation.scripted import ScriptedClient
 from aceforge.rl.data import read_questions
+from aceforge.runtime import Runtime
+from aceforge.synthesis.configs import FilterConfig, SampleConfig
+from aceforge.synthesis.stages import run_filter, run_sample
 from aceforge.types import StdioTest
 
 pytestmark = pytest.mark.integration
@@ -270,3 +274,30 @@ def test_audit_accepts_a_right_solution_of_every_format(tmp_path: Path) -> None:
         len(answers),
         1.0,
     )
+
+
+def test_filter_then_sample_and_score_imported_stdio_rows(tmp_path: Path, executor) -> None:
+    """The real CodeContests rows, imported by the CLI, through `filter` (a scripted proxy that
+    writes each problem's real right program), `sample` (a scripted policy: the right program,
+    then a wrong one) and the CLI's `score`: every stage runs them as stdin/stdout scripts."""
+    aceforge("import", str(DATA / "codecontests_real.jsonl"), "-o", str(tmp_path / "rows.jsonl"))
+    programs = {
+        row["question"]: (right[0], (wrong or ["print(-1)\n"])[0])
+        for row, right, wrong in real_codecontests(tmp_path)
+    }
+
+    def program_for(prompt: str, sample: int) -> str:
+        (pair,) = [p for q, p in programs.items() if q.strip() in prompt]
+        return f"```python\n{pair[sample % 2]}```"
+
+    rt = Runtime(executor=executor)
+    proxy = ScriptedClient(lambda t, s: program_for(t, 0), chat=True)
+    m = run_filter(tmp_path / "rows.jsonl", tmp_path / "filter", proxy, FilterConfig(oracle="proxy"), rt=rt)
+    assert m["counts"]["kept"] == 2
+    kept = {r["id"]: r for r in read_stage_rows(tmp_path / "filter")}
+    assert [len(r["test_cases"]) for r in kept.values()] == [11, 11]
+    policy = ScriptedClient(program_for, chat=True)
+    run_sample(tmp_path / "filter", tmp_path / "sample", [policy], SampleConfig(n=2), rt=rt)
+    aceforge("score", str(tmp_path / "sample"), "-o", str(tmp_path / "score"))
+    got = {r["id"]: rates(r) for r in read_stage_rows(tmp_path / "score")}
+    assert got == {"1575_A. Another Sorting Problem": [1.0, 0.0], "brcktsrm": [1.0, 0.0]}
