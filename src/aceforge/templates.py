@@ -19,10 +19,16 @@ DEFAULT_RM_TEMPLATE = "acecoder-v1"
 RM_TEMPLATES = ("acecoder-v1",)
 # Where a base model's answer to the completion form of `solve_prompt` ends.
 COMPLETION_STOPS = ('\n"""', "\n\n\n", "\nassert ", "\nif __name__", "\n# ")
+# ... and of its stdin/stdout form: a whole program (blank lines, a main guard) ends only where
+# the next question would start.
+SCRIPT_STOPS = ('\n"""',)
 
 
-def solve_prompt(question: str, example_test: str | None, chat: bool) -> Prompt:
-    """The question plus one test, so the function name and call shape are known."""
+def solve_prompt(question: str, example_test: str | None, chat: bool, script: bool = False) -> Prompt:
+    """The question plus one test, so the function name and call shape are known; a stdin/stdout
+    question (`script`) asks for a whole program instead (its examples are in its text)."""
+    if script:
+        return _script_prompt(question, chat)
     example = f"\nYour function must pass tests like:\n{example_test}\n" if example_test else ""
     if chat:
         body = (
@@ -36,6 +42,21 @@ def solve_prompt(question: str, example_test: str | None, chat: bool) -> Prompt:
         'Your function must pass tests like:\nassert add(2, 3) == 5\n"""\n'
         "def add(a, b):\n    return a + b\n\n\n"
         f'"""{question.strip()}{example}"""\n'
+    )
+
+
+def _script_prompt(question: str, chat: bool) -> Prompt:
+    if chat:
+        body = (
+            f"{question.strip()}\n\nWrite a complete Python program that reads the input from standard "
+            "input and prints the answer to standard output, in one ```python code block."
+        )
+        return [{"role": "user", "content": body}]
+    return (
+        "# Python programs for programming questions: each reads standard input and prints the answer.\n\n"
+        '"""Read two integers a and b from one line of standard input and print their sum."""\n'
+        "a, b = map(int, input().split())\nprint(a + b)\n\n\n"
+        f'"""{question.strip()}"""\n'
     )
 
 

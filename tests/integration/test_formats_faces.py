@@ -35,6 +35,15 @@ def rows(name: str) -> list[dict[str, Any]]:
     return [json.loads(x) for x in (DATA / name).read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
+def python3_port(code: str) -> str:
+    """A CodeContests PYTHON (2) solution with the edits Python 3 needs (brcktsrm's use three)."""
+    edits = {"range(input())": "range(int(input()))", "raw_input()": "input()", "print res": "print(res)"}
+    for old, new in edits.items():
+        assert old in code, old
+        code = code.replace(old, new)
+    return code
+
+
 def fence(code: str) -> str:
     return f"Here is my answer.\n```python\n{code}```\n"
 
@@ -48,15 +57,17 @@ def cases() -> list[tuple[str, str, Any]]:
     prime = rows("verl_prime_code.jsonl")[0]
     out.append(("apps stdin (verl prime_code)", prime["completion"], prime["ground_truth"]))
     out.append(("lcb private tests", fence(SHORT_SORT), rows("livecodebench_row.jsonl")[0]))
-    cc = rows("codecontests_rows.jsonl")
-    out.append(("codecontests", fence(cc[0]["solutions"]["solution"][0]), cc[0]))
+    real = rows("codecontests_real.jsonl")  # 1575_A with its real Python 3 solution; brcktsrm
+    out.append(("codecontests 1575_A", fence(real[0]["solutions"]["solution"][0]), real[0]))
+    brackets = python3_port(real[1]["solutions"]["solution"][1])  # its solutions are Python 2
+    out.append(("codecontests brcktsrm", fence(brackets), real[1]))
     kod = next(r for r in rows("kodcode_trials.jsonl") if r["kodcode_result"] == "Pass")
     out.append(("kodcode", fence(kod["solution"]), {"test": kod["test"]}))
     he = rows("humaneval.jsonl")[0]
     out.append(("humaneval", fence(he["prompt"] + he["canonical_solution"]), he))
     mbpp = rows("mbpp.jsonl")[0]
     out.append(("mbpp", fence(mbpp["code"] + "\n"), mbpp))
-    b = cc[1]
+    b = rows("codecontests_rows.jsonl")[1]  # hand-built: several right answers
     tests = [
         {"input": i, "output": o}
         for i, o in zip(b["private_tests"]["input"], b["private_tests"]["output"], strict=True)
@@ -169,3 +180,23 @@ def test_train_rl_questions_and_import_rows_reward_every_format(tmp_path: Path, 
         for a, r in zip(ANSWERS, imported, strict=True)
     ]
     assert [r.reward for r in core.score(items)] == [1.0] * len(CASES)
+
+
+def test_real_codecontests_wrong_programs_score_nothing() -> None:
+    """1575_A's real incorrect solution (its debug prints left in) passes no test; brcktsrm's
+    real solutions are Python 2 (`language` 1), so as Python 3 none of them runs."""
+    real = rows("codecontests_real.jsonl")
+    assert real[0]["incorrect_solutions"]["language"] == [3] and real[1]["solutions"]["language"] == [1, 1, 1]
+    answers = [fence(real[0]["incorrect_solutions"]["solution"][0])]
+    answers += [fence(s) for s in real[1]["solutions"]["solution"]]
+    labels = [real[0], real[1], real[1], real[1]]
+    seen: list = []
+    got = trl_reward(RewardOptions("pass_rate"), on_results=seen.extend)(["p"] * 4, answers, tests=labels)
+    assert got == [0.0] * 4
+    assert [len(r.outcomes) for r in seen] == [11] * 4
+    assert set(seen[0].outcomes) == {"failed", "error"}  # n = 1 inputs crash its print(arr[1]...)
+    # as Python 3 nothing parses (no code, nothing runs), or what parses, up to a print
+    # statement, crashes on `range` of a string
+    assert [set(r.outcomes) for r in seen[1:]] == [{"not_run"}, {"error"}, {"not_run"}]
+    verl = compute_score_batch(["cc"] * 4, answers, labels, [{"reward": {"kind": "pass_rate"}}] * 4)
+    assert [v["score"] for v in verl] == [0.0] * 4

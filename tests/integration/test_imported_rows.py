@@ -11,10 +11,15 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from tests.integration.test_formats_faces import python3_port
 
 from aceforge.artifacts import read_stage_rows
 from aceforge.extract import extract_code
+from aceforge.generation.scripted import ScriptedClient
 from aceforge.rl.data import read_questions
+from aceforge.runtime import Runtime
+from aceforge.synthesis.configs import FilterConfig, SampleConfig
+from aceforge.synthesis.stages import run_filter, run_sample
 from aceforge.types import StdioTest
 
 pytestmark = pytest.mark.integration
@@ -71,10 +76,24 @@ def right_answers(tmp: Path) -> list[tuple[dict, dict]]:
     return out
 
 
+def real_codecontests(tmp: Path) -> list[tuple[dict, list[str], list[str]]]:
+    """The real CodeContests rows, imported, each with its right and wrong Python 3 programs:
+    1575_A's real solution and incorrect solution; brcktsrm's solutions are Python 2, so one of
+    them with the edits Python 3 needs, and none wrong."""
+    a, b = imported(tmp, "codecontests_real.jsonl")
+    src_a, src_b = jsonl(DATA / "codecontests_real.jsonl")
+    right_b = python3_port(src_b["solutions"]["solution"][1])
+    return [
+        (a, src_a["solutions"]["solution"], src_a["incorrect_solutions"]["solution"]),
+        (b, [right_b], []),
+    ]
+
+
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict]]:
-    """The hand-built CodeContests rows (each solution and wrong solution as an inference) and
-    every other format's real rows with a right answer, imported and scored by the CLI."""
+    """The CodeContests rows, real and hand-built (each Python 3 solution and wrong solution as
+    an inference), and every other format's real rows with a right answer, imported and scored
+    by the CLI."""
     tmp = tmp_path_factory.mktemp("scored")
     cc_source = {r["name"]: r for r in jsonl(DATA / "codecontests_rows.jsonl")}
     rows = []
@@ -84,6 +103,8 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, di
         langs = [*src["solutions"]["language"], *src["incorrect_solutions"]["language"]]
         row["inferences"] = [{"program": p} for p, lang in zip(programs, langs, strict=True) if lang == 3]
         rows.append(row)
+    for row, right, wrong in real_codecontests(tmp):
+        rows.append({**row, "inferences": [{"program": p} for p in [*right, *wrong]]})
     rows += [{**row, "inferences": [answer]} for row, answer in right_answers(tmp)]
     aceforge("score", str(write(tmp / "in.jsonl", rows)), "-o", str(tmp / "score"), "--timeout-s", "5")
     return tmp / "score", {r["id"]: r for r in read_stage_rows(tmp / "score")}
@@ -101,6 +122,29 @@ def test_import_reads_the_codecontests_layout(tmp_path: Path) -> None:
     assert a["tests"][0] == {"input": "2\n1 2\n3 4\n", "output": "3\n7\n", "compare": "lenient"}
 
 
+def test_import_reads_real_codecontests_rows(tmp_path: Path) -> None:
+    (a, *_), (b, *_) = real_codecontests(tmp_path)
+    src_a, src_b = jsonl(DATA / "codecontests_real.jsonl")
+    assert [(r["id"], r["format"], r["entry_point"]) for r in (a, b)] == [
+        ("1575_A. Another Sorting Problem", "codecontests", None),
+        ("brcktsrm", "codecontests", None),
+    ]
+    assert (a["question"], b["question"]) == (src_a["description"], src_b["description"])
+    # public, private (none in either), then generated, in order, compared as the judges do
+    assert len(a["tests"]) == len(b["tests"]) == 1 + 0 + 10
+    assert a["tests"][0] == {
+        "input": "5 2\nAA\nAB\nBB\nBA\nAZ\n",
+        "output": "5 2 1 3 4 \n",
+        "compare": "lenient",
+    }
+    assert b["tests"][0] == {
+        "input": "3\n((()))\n(())()\n()(()",
+        "output": "YES\nYES\nNO",
+        "compare": "lenient",
+    }
+    assert b["tests"][-1]["input"] == src_b["generated_tests"]["input"][-1]
+
+
 def test_score_runs_imported_stdio_rows_as_their_judges_do(scored: tuple[Path, dict[str, dict]]) -> None:
     _, rows = scored
     # A: the right solution, then one that sums absolute values (right on 3 of 6 tests)
@@ -114,9 +158,13 @@ def test_score_runs_imported_stdio_rows_as_their_judges_do(scored: tuple[Path, d
         "passed",
         "failed",
     ]
+    # the real rows: 1575_A's solution passes all 11 tests, its incorrect solution none
+    assert rates(rows["1575_A. Another Sorting Problem"]) == [1.0, 0.0]
+    assert rates(rows["brcktsrm"]) == [1.0]
     # every other format's real rows, every answer right (rllm's LiveCodeBench functional one
     # uses List without importing it: only the row's prelude, as rllm's judge puts it, resolves it)
-    others = {k: rates(v) for k, v in rows.items() if not k.startswith("0_")}
+    cc = {"1575_A. Another Sorting Problem", "brcktsrm"}
+    others = {k: rates(v) for k, v in rows.items() if not k.startswith("0_") and k not in cc}
     assert len(others) == 8 + 3 + 4 + 1 and set(map(tuple, others.values())) == {(1.0,)}, others
     assert {rows[k]["format"] for k in others} == {"aceforge", "apps", "lcb", "kodcode", "humaneval", "mbpp"}
     assert rows["rllm-test_reward_livecodebench-1"]["prelude"].startswith("from string import *")
@@ -161,6 +209,8 @@ def test_bon_ranks_samples_of_imported_rows(tmp_path: Path) -> None:
     for row in imported(tmp_path, "codecontests_rows.jsonl"):
         good = source[row["id"]]["solutions"]["solution"][0]
         rows.append({**row, "samples": [{"program": good}, {"program": "print(-1)\n"}]})
+    for row, right, wrong in real_codecontests(tmp_path):  # a real right answer, a wrong one
+        rows.append({**row, "samples": [{"program": right[0]}, {"program": (wrong or ["x = 1\n"])[0]}]})
     rows += [{**row, "samples": [answer, {"program": "x = 1\n"}]} for row, answer in right_answers(tmp_path)]
     out = tmp_path / "bon"
     aceforge("bon", str(write(tmp_path / "bon.jsonl", rows)), "-o", str(out), "--select", "cluster")
@@ -189,6 +239,25 @@ def test_audit_runs_labeled_solutions_on_imported_stdio_rows(tmp_path: Path) -> 
     assert json.loads(cell) == {"input": "2\n1 2\n3 4\n", "output": "3\n7\n", "compare": "lenient"}
 
 
+def test_audit_judges_real_codecontests_solutions(tmp_path: Path) -> None:
+    """`audit --solutions` on the imported real rows with 1575_A's real Python 3 solution as
+    correct and its real incorrect solution as wrong: the suite accepts one, rejects the other."""
+    src = jsonl(DATA / "codecontests_real.jsonl")[0]
+    solutions = [
+        {"id": src["name"], "program": code, "label": label}
+        for key, label in (("solutions", "correct"), ("incorrect_solutions", "wrong"))
+        for lang, code in zip(src[key]["language"], src[key]["solution"], strict=True)
+        if lang == 3
+    ]
+    assert [s["label"] for s in solutions] == ["correct", "wrong"]
+    aceforge("import", str(DATA / "codecontests_real.jsonl"), "-o", str(tmp_path / "rows.jsonl"))
+    sols = write(tmp_path / "solutions.jsonl", solutions)
+    aceforge("audit", str(tmp_path / "rows.jsonl"), "-o", str(tmp_path / "audit"), "--solutions", str(sols))
+    summary = json.loads((tmp_path / "audit/audit.json").read_text())["summary"]
+    got = [summary[k] for k in ("questions", "tests", "correct_solutions", "wrong_solutions", "tpr", "tnr")]
+    assert got == [2, 22, 1, 1, 1.0, 1.0]
+
+
 def test_audit_accepts_a_right_solution_of_every_format(tmp_path: Path) -> None:
     answers = right_answers(tmp_path)
     solutions = []
@@ -205,3 +274,30 @@ def test_audit_accepts_a_right_solution_of_every_format(tmp_path: Path) -> None:
         len(answers),
         1.0,
     )
+
+
+def test_filter_then_sample_and_score_imported_stdio_rows(tmp_path: Path, executor) -> None:
+    """The real CodeContests rows, imported by the CLI, through `filter` (a scripted proxy that
+    writes each problem's real right program), `sample` (a scripted policy: the right program,
+    then a wrong one) and the CLI's `score`: every stage runs them as stdin/stdout scripts."""
+    aceforge("import", str(DATA / "codecontests_real.jsonl"), "-o", str(tmp_path / "rows.jsonl"))
+    programs = {
+        row["question"]: (right[0], (wrong or ["print(-1)\n"])[0])
+        for row, right, wrong in real_codecontests(tmp_path)
+    }
+
+    def program_for(prompt: str, sample: int) -> str:
+        (pair,) = [p for q, p in programs.items() if q.strip() in prompt]
+        return f"```python\n{pair[sample % 2]}```"
+
+    rt = Runtime(executor=executor)
+    proxy = ScriptedClient(lambda t, s: program_for(t, 0), chat=True)
+    m = run_filter(tmp_path / "rows.jsonl", tmp_path / "filter", proxy, FilterConfig(oracle="proxy"), rt=rt)
+    assert m["counts"]["kept"] == 2
+    kept = {r["id"]: r for r in read_stage_rows(tmp_path / "filter")}
+    assert [len(r["test_cases"]) for r in kept.values()] == [11, 11]
+    policy = ScriptedClient(program_for, chat=True)
+    run_sample(tmp_path / "filter", tmp_path / "sample", [policy], SampleConfig(n=2), rt=rt)
+    aceforge("score", str(tmp_path / "sample"), "-o", str(tmp_path / "score"))
+    got = {r["id"]: rates(r) for r in read_stage_rows(tmp_path / "score")}
+    assert got == {"1575_A. Another Sorting Problem": [1.0, 0.0], "brcktsrm": [1.0, 0.0]}

@@ -15,6 +15,16 @@ def test_solve_prompt_shows_one_test_in_both_forms() -> None:
     assert isinstance(text, str) and text.rstrip().endswith('Add two numbers."""')
 
 
+def test_a_stdio_question_asks_for_a_whole_program_in_both_forms() -> None:
+    chat = solve_prompt("Print the sum of two integers.", None, chat=True, script=True)
+    assert isinstance(chat, list) and "reads the input from standard input" in chat[0]["content"]
+    assert "function" not in chat[0]["content"]
+    text = solve_prompt("Print the sum of two integers.", None, chat=False, script=True)
+    assert isinstance(text, str) and text.endswith('"""Print the sum of two integers."""\n')
+    # the one example is a program, not a function (a base model continues in kind)
+    assert "print(a + b)" in text and "def " not in text
+
+
 def test_rm_sees_the_question_and_the_program_never_the_tests() -> None:
     msgs = rm_messages("  Add.  ", "def add(a, b):\n    return a + b\n")
     assert msgs[0]["content"] == "Add." and msgs[1]["content"].startswith("```python\ndef add")

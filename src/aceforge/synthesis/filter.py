@@ -6,6 +6,10 @@ Oracles per test: the proxy (passed by a strict majority of its ``k`` samples) a
 row carries the seed program (``reference``), the seed itself. ``oracle`` chooses the rule:
 ``proxy`` (the paper), ``reference``, ``any`` (either says right), ``all`` (both do). Rows
 without a reference are judged by the proxy alone.
+
+Rows ``aceforge import`` wrote (stdin/stdout tests, a prelude, a checker) are judged as ``score``
+judges them: the proxy writes whole programs, each run after the row's prelude, a checker (when
+the row has one) deciding its outputs; the same oracle rules keep or drop each test.
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ from collections.abc import Callable
 from typing import Any
 
 from aceforge.artifacts import StageOutput
+from aceforge.checkers import run_jobs
 from aceforge.errors import ConfigError
 from aceforge.execution.base import Executor
+from aceforge.formats import with_prelude
 from aceforge.formats.label_tests import stage_tests
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import FilterConfig
 from aceforge.synthesis.question_block import refresh
 from aceforge.synthesis.sample import gen_params, model_inferences
-from aceforge.synthesis.score import inference_jobs, record
+from aceforge.synthesis.score import chunk_jobs, record
 from aceforge.types import ExecResult, Job, Limits
 
 
@@ -70,12 +76,15 @@ def _judge(
     counts: Counter[str],
 ) -> None:
     limits = Limits(timeout_s=cfg.timeout_s)
-    jobs = []
-    for qi, (row, inferences) in enumerate(ready):
-        jobs += inference_jobs({**row, "inferences": inferences}, f"{qi}", limits)
+    # the proxy's programs as `score` runs them (prelude, checker), then each seed
+    jobs, checkers = chunk_jobs([{**row, "inferences": infs} for row, infs in ready], limits)
+    for qi, (row, _) in enumerate(ready):
         if row.get("reference") and cfg.oracle != "proxy":
-            jobs.append(Job(f"{qi}:ref", row["reference"], stage_tests(row["test_cases"]), limits))
-    results: dict[str, ExecResult] = {r.id: r for r in executor.run_all(jobs)}
+            program = with_prelude(row.get("prelude") or "", row["reference"])
+            jobs.append(Job(f"{qi}:ref", program, stage_tests(row["test_cases"]), limits))
+            if row.get("checker"):
+                checkers[f"{qi}:ref"] = row["checker"]
+    results: dict[str, ExecResult] = {r.id: r for r in run_jobs(executor, jobs, checkers)}
     kept = []
     for qi, (row, inferences) in enumerate(ready):
         proxy = [results[f"{qi}:{j}"] for j in range(len(inferences))]
@@ -124,9 +133,9 @@ def _decide(
         return None
     counts["tests_after"] += len(kept)
     question, kept, synth_info = refresh(row, kept)  # the examples shown are kept tests, first
-    at = {tests[i]: i for i in keep}
+    at = {_key(tests[i]): i for i in keep}
     for inf, r in zip(inferences, proxy, strict=True):  # judged on the tests kept
-        record(inf, [r.outcomes[at[t]] for t in kept])
+        record(inf, [r.outcomes[at[_key(t)]] for t in kept])
     shown = {"question": question, "context_messages": [{"role": "user", "content": question}]}
     return {
         **row,
@@ -136,6 +145,11 @@ def _decide(
         "synth_info": synth_info,
         "filter_info": json.dumps(info),
     }
+
+
+def _key(test: Any) -> str:
+    """A test as a dict key: an assert is its text; a stdin/stdout test (a dict) its JSON."""
+    return test if isinstance(test, str) else json.dumps(test, sort_keys=True)
 
 
 def learn_from_programs(

@@ -2,23 +2,27 @@
 
 Each answer is stored raw (``completion``) and as the program extracted from it (``program``:
 fenced blocks, prose and ``<think>`` sections handled by syntax tree; imports and the entry
-function kept). ``pass_rate`` stays empty until ``score``.
+function kept, or a stdin/stdout question's whole program). ``pass_rate`` stays empty until
+``score``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from aceforge.artifacts import StageOutput
 from aceforge.errors import ConfigError
 from aceforge.extract import extract_code
+from aceforge.formats.label_tests import stage_tests
 from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SampleConfig
-from aceforge.templates import COMPLETION_STOPS, solve_prompt
+from aceforge.templates import COMPLETION_STOPS, SCRIPT_STOPS, solve_prompt
+from aceforge.types import StdioTest
 
 
 async def sample_programs(
@@ -66,16 +70,20 @@ async def model_inferences(
 ) -> list[dict[str, Any]]:
     """`n` answers of one model to a question, each raw and as its extracted program (the
     ``inferences`` layout; ``pass_rate`` and ``outcomes`` empty until executed)."""
-    tests = row["test_cases"]
-    # an assert shows the call shape; a stdin/stdout question shows its examples in its text
+    tests = stage_tests(row["test_cases"])
+    # an assert shows the call shape; a stdin/stdout question shows its examples in its text and
+    # is answered by a whole program (`import`'s rows)
+    script = any(isinstance(t, StdioTest) for t in tests)
     example = tests[0] if show_test and tests and isinstance(tests[0], str) else None
-    answers = await gen.complete(solve_prompt(row["question"], example, gen.chat), params, n)
+    if script and not gen.chat:
+        params = replace(params, stop=SCRIPT_STOPS)
+    answers = await gen.complete(solve_prompt(row["question"], example, gen.chat, script), params, n)
     return [
         {
             "model_name": gen.model,
             "completion_id": j,
             "completion": answer.text,
-            "program": extract_code(answer.text, row.get("entry_point")).code,
+            "program": extract_code(answer.text, row.get("entry_point"), script).code,
             "pass_rate": None,
             "outcomes": None,
         }

@@ -6,6 +6,7 @@ import base64
 import json
 import pickle
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -143,6 +144,19 @@ def test_codecontests_reads_the_splits_asked_for_in_order() -> None:
     tests, fn = read_codecontests(label, W)
     assert [t.input for t in tests] == ["1\n", "2\n", "3\n"] and fn is None  # type: ignore[union-attr]
     assert [t.output for t in read_codecontests(label, W, splits=("generated_tests",))[0]] == ["b\n", "c\n"]  # type: ignore[union-attr]
+
+
+def test_codecontests_reads_real_rows() -> None:
+    """The real rows of tests/data/formats/codecontests_real.jsonl, whole, as the dataset ships
+    them (solutions, metadata and all): public, private (none), then generated, judged leniently."""
+    data = Path(__file__).parents[2] / "data" / "formats" / "codecontests_real.jsonl"
+    sorting, brackets = (json.loads(x) for x in data.read_text(encoding="utf-8").splitlines())
+    tests, fn = read_codecontests(sorting, W)
+    assert fn is None and len(tests) == 11 and {t.compare for t in tests} == {"lenient"}  # type: ignore[union-attr]
+    assert tests[0] == StdioTest("5 2\nAA\nAB\nBB\nBA\nAZ\n", "5 2 1 3 4 \n", "lenient")
+    generated = read_codecontests(brackets, W, splits=("generated_tests",))[0]
+    assert [t.output for t in generated] == brackets["generated_tests"]["output"]  # type: ignore[union-attr]
+    assert generated[0] == StdioTest("3\n((()))\n(())()\n()())", "YES\nYES\nNO\n", "lenient")
 
 
 @pytest.mark.parametrize(
