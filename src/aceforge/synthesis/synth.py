@@ -45,6 +45,7 @@ from aceforge.synthesis.prompts import few_shot_prefix, signature, strip_leaks, 
 from aceforge.synthesis.question_block import present, seed_question
 from aceforge.synthesis.raises import cap_exceptions, falls_through, intended_exceptions, returns_iterator
 from aceforge.synthesis.realistic import make_realistic
+from aceforge.synthesis.returned import add_curried
 from aceforge.synthesis.seed_space import seed_space
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.shapes import add_shapes, literal_call
@@ -198,6 +199,7 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
     _widen(live, executor, limits, cfg, "ref1")
     if cfg.n_edges:  # iterators, mapping subclasses, unhashable items, tuples (``shapes``)
         add_shapes(live, lambda cs: _answer(live, cs, executor, limits, cfg, "shape"), cfg.n_tests // 3)
+        add_curried(live, lambda cs: _answer(live, cs, executor, limits, cfg, "curried"), cfg.n_tests * 3)
     if cfg.feedback:
         _feedback(live, executor, limits, cfg)
     for d in live:
