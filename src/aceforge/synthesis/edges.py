@@ -98,7 +98,7 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
         return {}
     names = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     out: dict[str, list[Any]] = {}
-    for name in _converted(fn, names):  # int(value) / float(value): where parsing text changes
+    for name in converted(fn, names):  # int(value) / float(value): where parsing text changes
         out[name] = list(NUMERIC_TEXT)
     for node in ast.walk(fn):
         if not isinstance(node, ast.Compare) or len(node.ops) != 1:
@@ -115,7 +115,7 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
 NUMERIC_TEXT = ["42.23", "42.73", "-2.5", "1e3", "inf", "-0", " 7 ", "0x1A", "1_000"]
 
 
-def _converted(fn: ast.FunctionDef, names: set[str]) -> list[str]:
+def converted(fn: ast.FunctionDef, names: set[str]) -> list[str]:
     """Parameters the seed parses with ``int(...)`` or ``float(...)``: text that reads as a
     number in another notation (a fraction, an exponent, a prefix) is where such code differs."""
     out = []

@@ -211,4 +211,4 @@ def add_curried(drafts: list[Draft], answer: Callable[[list[list[str]]], list[An
         for c, found in ans.found.items():
             if c not in ans.unstable:
                 d.answers.found[c] = found
-                d.origin.setdefault(c, "edge")
+                d.origin.setdefault(c, "code")
