@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from aceforge.synthesis.signature import ANY, Param, Spec, entry_function, format_call, spec_of, typed_values
-from aceforge.synthesis.usage import concrete
+from aceforge.synthesis.usage import collected_specs, concrete
 
 
 def star_param(program: str, entry: str, doc: str = "") -> Param | None:
@@ -28,9 +28,24 @@ def star_param(program: str, entry: str, doc: str = "") -> Param | None:
     if spec == ANY:
         m = re.search(rf"\*{re.escape(star.arg)}\s*\((\w+)\)", doc or "")
         spec = spec_of(ast.parse(m.group(1), mode="eval").body) if m else ANY
+    if spec == ANY:  # ``for t in tuples: acc.extend(t)`` with ``acc: list[X]``
+        spec = _collected_star(fn, star.arg)
     if spec != ANY and re.search(r"\bNone\b|\bnone\b", doc or ""):
         spec = Spec("union", (spec, Spec("none")))
     return Param(star.arg, spec)
+
+
+def _collected_star(fn: ast.FunctionDef, star: str) -> Spec:
+    """Each star argument's type, from a loop over the star whose variable the body collects
+    into an annotated list (``usage.collected_specs``)."""
+    loops = {
+        n.target.id
+        for n in ast.walk(fn)
+        if isinstance(n, ast.For) and isinstance(n.iter, ast.Name) and n.iter.id == star
+        and isinstance(n.target, ast.Name)
+    }  # fmt: skip
+    specs = collected_specs(fn)
+    return next((specs[v] for v in loops if v in specs), ANY)
 
 
 def star_guesses(entry: str, star: Param, fixed: list[Any], limit: int = 12) -> list[str]:
