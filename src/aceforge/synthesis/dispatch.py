@@ -31,6 +31,7 @@ from aceforge.synthesis.edges import NUMERIC_TEXT, converted
 from aceforge.synthesis.feedback import Answers
 from aceforge.synthesis.returned import add_curried
 from aceforge.synthesis.signature import entry_function, format_call, parse_args
+from aceforge.synthesis.silence import aliases
 from aceforge.synthesis.suite_order import news_kind
 
 _TYPES = {"list": list, "tuple": tuple, "str": str, "int": int, "float": float, "dict": dict, "set": set}
@@ -156,13 +157,45 @@ def _at_level(v: Any, level: int, change: Callable[[Any], list[Any]]) -> list[An
     return out
 
 
+def string_keys(fn: ast.FunctionDef) -> dict[str, list[str]]:
+    """Per parameter, the string keys the body reads or tests on it (or on a copy of it):
+    ``opts['classes'] = ...``, ``del opts['class']``, ``'class' in opts`` — it takes a mapping
+    with those keys, whatever the examples show."""
+    params = {a.arg: a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    names = {**params, **aliases(fn)}
+    out: dict[str, list[str]] = {}
+    for n in ast.walk(fn):
+        key, on = None, None
+        if (
+            isinstance(n, ast.Subscript)
+            and isinstance(n.slice, ast.Constant)
+            and isinstance(n.value, ast.Name)
+        ):
+            key, on = n.slice.value, n.value.id
+        elif isinstance(n, ast.Compare) and isinstance(n.ops[0], ast.In | ast.NotIn):
+            right = n.comparators[0]
+            if isinstance(n.left, ast.Constant) and isinstance(right, ast.Name):
+                key, on = n.left.value, right.id
+        if isinstance(key, str) and on in names and key not in out.get(names[on], []):
+            out.setdefault(names[on], []).append(key)
+    return out
+
+
+def keyed(keys: list[str]) -> list[dict[str, Any]]:
+    """Mappings over `keys`: each alone, the first two together, none of them, and empty."""
+    out: list[dict[str, Any]] = [{k: [f"v{i}"]} for i, k in enumerate(keys[:4])]
+    if len(keys) > 1:
+        out.append({keys[0]: ["v0"], keys[1]: ["v1"]})
+    return [*out, {"other": ["v"]}, {}]
+
+
 def dispatch_calls(program: str, entry: str, known: list[str], limit: int = 20) -> list[str]:
     """Known literal calls with one argument re-typed where the seed's checks single types out."""
     fn = entry_function(program, entry)
     if fn is None:
         return []
-    checks = checks_of(fn)
-    if not checks:
+    checks, keys = checks_of(fn), string_keys(fn)
+    if not checks and not keys:
         return []
     names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
     star = fn.args.vararg.arg if fn.args.vararg is not None else None
@@ -177,6 +210,8 @@ def dispatch_calls(program: str, entry: str, known: list[str], limit: int = 20) 
             continue
         for i, a in enumerate(args):
             name = names[i] if i < len(names) else star
+            if name in keys and not isinstance(a, dict):
+                kinds[1] += [format_call(entry, [*args[:i], b, *args[i + 1 :]]) for b in keyed(keys[name])]
             for (p, lvl), c in checks.items():
                 if p != name:
                     continue

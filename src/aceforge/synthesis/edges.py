@@ -100,15 +100,50 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for name in converted(fn, names):  # int(value) / float(value): where parsing text changes
         out[name] = list(NUMERIC_TEXT)
+    derived, tables = _derived(fn, names), _tables(fn)
     for node in ast.walk(fn):
         if not isinstance(node, ast.Compare) or len(node.ops) != 1:
             continue
         left, right = node.left, node.comparators[0]
         for a, b in ((left, right), (right, left)):
-            if isinstance(a, ast.Name) and a.id in names:
-                for v in _constants(b):
-                    if v not in out.setdefault(a.id, []):
-                        out[a.id].append(v)
+            if not isinstance(a, ast.Name) or a.id not in derived:
+                continue
+            found = tables.get(b.id, []) if isinstance(b, ast.Name) else _constants(b)
+            if a.id not in names:  # a value computed from the parameter: only its words, and
+                member = isinstance(node.ops[0], ast.In | ast.NotIn)  # for `in`, only as the member
+                keep = not member or a is left
+                found = [v for v in found if isinstance(v, str) and v] if keep else []
+            for v in found:
+                if v not in out.setdefault(derived[a.id], []):
+                    out[derived[a.id]].append(v)
+    return out
+
+
+def _derived(fn: ast.FunctionDef, names: set[str]) -> dict[str, str]:
+    """Each parameter, and each local computed from exactly one of them (``values =
+    value.split()``, ``fmt = values[0].lower()``), mapped to its parameter."""
+    out = {n: n for n in names}
+    assigns = [n for n in ast.walk(fn) if isinstance(n, ast.Assign) and len(n.targets) == 1]
+    for _ in range(3):
+        for a in assigns:
+            t = a.targets[0]
+            used = {out[n.id] for n in ast.walk(a.value) if isinstance(n, ast.Name) and n.id in out}
+            if isinstance(t, ast.Name) and t.id not in out and len(used) == 1:
+                out[t.id] = used.pop()
+    return out
+
+
+def _tables(fn: ast.FunctionDef) -> dict[str, list[Any]]:
+    """Locals bound once to a literal collection (``formats = ('html', 'latex')``)."""
+    out: dict[str, list[Any]] = {}
+    for a in ast.walk(fn):
+        if (
+            isinstance(a, ast.Assign)
+            and len(a.targets) == 1
+            and isinstance(a.targets[0], ast.Name)
+            and isinstance(a.value, ast.Tuple | ast.List | ast.Set)
+        ):
+            out[a.targets[0].id] = _constants(a.value)
     return out
 
 
