@@ -161,9 +161,11 @@ def string_keys(fn: ast.FunctionDef) -> dict[str, list[str]]:
     """Per parameter, the string keys the body reads or tests on it (or on a copy of it):
     ``opts['classes'] = ...``, ``del opts['class']``, ``'class' in opts`` — it takes a mapping
     with those keys, whatever the examples show."""
-    params = {a.arg: a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
-    names = {**params, **aliases(fn)}
+    every = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+    params = {a.arg: a.arg for a in every if a.annotation is None or "Mapping" in ast.unparse(a.annotation)}
+    names = {**params, **{k: v for k, v in aliases(fn).items() if v in params}}
     out: dict[str, list[str]] = {}
+    read: set[str] = set()  # read with a string key: a membership test alone may be text's
     for n in ast.walk(fn):
         key, on = None, None
         if (
@@ -172,13 +174,15 @@ def string_keys(fn: ast.FunctionDef) -> dict[str, list[str]]:
             and isinstance(n.value, ast.Name)
         ):
             key, on = n.slice.value, n.value.id
+            if isinstance(key, str) and on in names:
+                read.add(names[on])
         elif isinstance(n, ast.Compare) and isinstance(n.ops[0], ast.In | ast.NotIn):
             right = n.comparators[0]
             if isinstance(n.left, ast.Constant) and isinstance(right, ast.Name):
                 key, on = n.left.value, right.id
         if isinstance(key, str) and on in names and key not in out.get(names[on], []):
             out.setdefault(names[on], []).append(key)
-    return out
+    return {p: keys for p, keys in out.items() if p in read}
 
 
 def keyed(keys: list[str]) -> list[dict[str, Any]]:
