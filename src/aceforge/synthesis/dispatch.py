@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aceforge.synthesis.compared import NUMERIC_TEXT, converted
 from aceforge.synthesis.draft import Draft
-from aceforge.synthesis.edges import NUMERIC_TEXT, converted
 from aceforge.synthesis.feedback import Answers
 from aceforge.synthesis.returned import add_curried
 from aceforge.synthesis.signature import entry_function, format_call, parse_args
