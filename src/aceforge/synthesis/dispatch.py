@@ -24,6 +24,7 @@ import ast
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from aceforge.synthesis.compared import NUMERIC_TEXT, converted
@@ -130,8 +131,16 @@ def others(v: Any, types: set[str]) -> list[Any]:
     if isinstance(v, set | frozenset) and any(t.startswith("has:") for t in types):
         out.append(sorted(v, key=repr))
     if named and isinstance(v, list | tuple) and v and all(isinstance(x, int | str) for x in v):
-        out.append(set(v))
+        out.append(_SortedSet(v))
     return [o for o in out if not isinstance(o, named)]
+
+
+class _SortedSet(set[Any]):
+    """A set written with its items sorted: the same call text in every process (a set of
+    strings is written in hash order, which changes from run to run)."""
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(sorted(map(repr, self))) + "}"
 
 
 def scalars(v: Any, types: set[str]) -> list[Any]:
@@ -220,9 +229,9 @@ def dispatch_calls(program: str, entry: str, known: list[str], limit: int = 20) 
                 if p != name:
                     continue
                 new = [
-                    _at_level(a, lvl, lambda x, c=c: retyped(x, c.types, c.index)),
-                    _at_level(a, lvl, lambda x, c=c: others(x, c.types)),
-                    _at_level(a, lvl, lambda x, c=c: scalars(x, c.types)),
+                    _at_level(a, lvl, partial(retyped, types=c.types, index=c.index)),
+                    _at_level(a, lvl, partial(others, types=c.types)),
+                    _at_level(a, lvl, partial(scalars, types=c.types)),
                     list(NUMERIC_TEXT) if lvl == 0 and p in parsed and "str" in c.types else [],
                 ]
                 for group, values in zip(kinds, new, strict=True):

@@ -160,10 +160,11 @@ def curried_calls(program: str, entry: str, doc: str, known: list[str], limit: i
     outers += doc_calls(doc, entry)
     if all(a is not None for a in _defaults(fn)):
         outers.append(ast.Call(ast.Name(entry), [], []))
+        outers += _flags_flipped(fn, entry)
     strip = stripped_chars(fn)
     calls = list(dict.fromkeys(v for o in outers for v in outer_variants(entry, o, strip)))
     defaults = [s for d in _literal_defaults(fn) for s in strings_in(d)]
-    rows = []
+    rows: list[list[str]] = []
     for c in calls:
         strings = list(dict.fromkeys(call_strings(c) + defaults))
         row = [f"{c}({v!r})" for v in inner_values(inner, strings)]
@@ -179,6 +180,18 @@ def call_strings(call: str) -> list[str]:
     assert isinstance(node, ast.Call)
     values = [*node.args, *(k.value for k in node.keywords)]
     return [s for v in values for s in strings_in(ast.literal_eval(v))]
+
+
+def _flags_flipped(fn: ast.FunctionDef, entry: str) -> list[ast.Call]:
+    """The bare call with one flag (a parameter whose default is a bool) flipped."""
+    pos = fn.args.posonlyargs + fn.args.args
+    named = list(zip(pos[len(pos) - len(fn.args.defaults) :], fn.args.defaults, strict=True))
+    named += [(a, d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True) if d is not None]
+    return [
+        ast.Call(ast.Name(entry), [], [ast.keyword(a.arg, ast.Constant(not d.value))])
+        for a, d in named
+        if isinstance(d, ast.Constant) and isinstance(d.value, bool)
+    ]
 
 
 def _defaults(fn: ast.FunctionDef) -> list[ast.expr | None]:

@@ -35,4 +35,6 @@ def test_news_kind() -> None:
 
 def test_deep_type_names_elements() -> None:
     assert deep_type([(0, "a"), (1, "b")]) == "list[tuple[int,str]]"
-    assert deep_type([1, "a"]) == "list[int,str]" and deep_type([]) == "list" and deep_type(None) == "NoneType"
+    assert (
+        deep_type([1, "a"]) == "list[int,str]" and deep_type([]) == "list" and deep_type(None) == "NoneType"
+    )
