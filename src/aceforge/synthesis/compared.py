@@ -42,6 +42,27 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
             for v in found:
                 if v not in out.setdefault(derived[a.id], []):
                     out[derived[a.id]].append(v)
+    for name, v in _affixes(fn, derived):
+        if v not in out.setdefault(name, []):
+            out[name].append(v)
+    return out
+
+
+def _affixes(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, str]]:
+    """(parameter, text) for ``etag.startswith(("W/", "w/"))`` / ``endswith``: each prefix or
+    suffix the code tests for is an input of its own."""
+    out = []
+    for n in ast.walk(fn):
+        if (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in ("startswith", "endswith")
+            and isinstance(n.func.value, ast.Name)
+            and n.func.value.id in derived
+            and n.args
+        ):
+            words = [v for v in constants_in(n.args[0]) if isinstance(v, str) and v]
+            out += [(derived[n.func.value.id], w) for w in words]
     return out
 
 

@@ -66,11 +66,14 @@ def star_guesses(entry: str, star: Param, fixed: list[Any], limit: int = 12) -> 
 
 
 def arity_variants(entry: str, n_fixed: int, args: list[Any]) -> list[str]:
-    """A known call with its star arguments one longer (the last repeated, and the first),
-    one shorter, and reversed: where "all of them" and "the first" are told apart."""
+    """A known call with its star arguments one longer (the last repeated, the first, and
+    the first cut to its first item), one shorter, and reversed: where "all of them" and "the
+    first two" are told apart."""
     fixed, tail = args[:n_fixed], args[n_fixed:]
     if not tail:
         return []
     out = [[*tail, tail[-1]], [*tail, tail[0]], tail[::-1], tail[1:] + tail[:1]]
+    if isinstance(tail[0], list | tuple | str) and len(tail[0]) > 1:  # one more that differs early
+        out.append([*tail, tail[0][:1]])
     out.append(tail[:-1])  # down to no star argument at all
     return list(dict.fromkeys(format_call(entry, [*fixed, *t]) for t in out if t != tail))
