@@ -144,9 +144,10 @@ class _SortedSet(set[Any]):
 
 
 def scalars(v: Any, types: set[str]) -> list[Any]:
-    """``None`` and a float where the isinstance checks name neither."""
+    """A float where the isinstance checks name none of its types (``None`` is left to the
+    Optional edges: a value no check names may be outside what the docstring allows)."""
     named = tuple(_TYPES[t] for t in types if t in _TYPES)
-    return [o for o in (None, 1.5) if named and not isinstance(o, named) and type(v) is not type(o)]
+    return [o for o in (1.5,) if named and not isinstance(o, named) and type(v) is not type(o)]
 
 
 def _at_level(v: Any, level: int, change: Callable[[Any], list[Any]]) -> list[Any]:

@@ -80,7 +80,7 @@ def test_dispatch_calls_reach_every_branch() -> None:
     calls = dispatch_calls(COMPACT, "compact", ["compact(['d', 'i', 'i'])"], limit=40)
     assert "compact([(0, 'd'), (1, 'i'), (2, 'i')])" not in calls  # fillers are the index
     assert "compact([(0, 'd'), (0, 'i'), (0, 'i')])" in calls  # labeled items
-    assert "compact([None, None, None])" in calls  # the branch that raises TypeError
+    assert "compact([1.5, 1.5, 1.5])" in calls  # the branch that raises TypeError
     flat = dispatch_calls(FLAT, "flat", ["flat(1, ['a', 'b'])"], limit=40)
     assert "flat(1, ('a', 'b'))" in flat and "flat(1, {'a', 'b'})" in flat
     assert dispatch_calls("def f(x):\n    return x\n", "f", ["f(1)"]) == []
