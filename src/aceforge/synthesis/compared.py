@@ -26,6 +26,9 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
     for name in converted(fn, names):  # int(value) / float(value): where parsing text changes
         out[name] = list(NUMERIC_TEXT)
     derived, tables = _derived(fn, names), _tables(fn)
+    for name, v in _affixes(fn, derived):  # first: text around them is tried first (``edges._near``)
+        if v not in out.setdefault(name, []):
+            out[name].append(v)
     for node in ast.walk(fn):
         if not isinstance(node, ast.Compare) or len(node.ops) != 1:
             continue
@@ -42,15 +45,12 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
             for v in found:
                 if v not in out.setdefault(derived[a.id], []):
                     out[derived[a.id]].append(v)
-    for name, v in _affixes(fn, derived):
-        if v not in out.setdefault(name, []):
-            out[name].append(v)
-    return out
+    return {k: v for k, v in out.items() if v}
 
 
 def _affixes(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, str]]:
     """(parameter, text) for ``etag.startswith(("W/", "w/"))`` / ``endswith``: each prefix or
-    suffix the code tests for is an input of its own."""
+    suffix the code tests for is an input of its own, alone and doubled."""
     out = []
     for n in ast.walk(fn):
         if (
@@ -62,7 +62,10 @@ def _affixes(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, st
             and n.args
         ):
             words = [v for v in constants_in(n.args[0]) if isinstance(v, str) and v]
-            out += [(derived[n.func.value.id], w) for w in words]
+            # each also doubled: answers that differ from prefix to prefix (so each keeps its
+            # test beside the others), in the characters the code already names
+            tails = [w + w for w in words]
+            out += [(derived[n.func.value.id], w) for w in [*tails, *words]]
     return out
 
 

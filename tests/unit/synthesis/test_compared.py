@@ -31,3 +31,12 @@ def test_membership_in_a_derived_value_is_no_value_of_it() -> None:
     assert harvest(src, "norm") == {}  # 'class' is a key of `options`, not a value for it
     nums = "def f(n):\n    m = n * 2\n    if m > 10:\n        return 1\n    return 0\n"
     assert harvest(nums, "f") == {}  # numbers compared with a computed value say little about n
+
+
+def test_prefixes_and_suffixes_the_code_tests_for() -> None:
+    src = (
+        "def unq(etag):\n    weak = etag.startswith(('W/', 'w/'))\n    if etag.endswith('\"'):\n"
+        "        return etag[:-1], weak\n    return etag, weak\n"
+    )
+    # doubled first: 'W/W/' and 'w/w/' answer differently, so each keeps a test of its own
+    assert harvest(src, "unq") == {"etag": ["W/W/", "w/w/", "W/", "w/", '""', '"']}
