@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from aceforge.execution.base import Executor
+from aceforge.synthesis.compared import harvest
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.edges import edge_calls, harvest
+from aceforge.synthesis.edges import edge_calls
 from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_answers
 from aceforge.synthesis.parse import test_calls
 from aceforge.synthesis.raises import returns_iterator

@@ -263,7 +263,7 @@ class InputSpace:
     domains: list[Domain]
     arity: int | None
     prose: Prose = field(default_factory=Prose)
-    constants: dict[str, list[Any]] = field(default_factory=dict)  # per parameter (``edges.harvest``)
+    constants: dict[str, list[Any]] = field(default_factory=dict)  # per parameter (``compared.harvest``)
     unicode: bool = False  # the docstring speaks of non-ASCII text: edges may use it
     texts: list[str] = field(default_factory=list)  # character sequences the docstring names (``edges``)
     star: Param | None = None  # the ``*args`` parameter: any number of arguments (``varargs``)

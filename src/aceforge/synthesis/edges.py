@@ -90,56 +90,6 @@ def _seq_edges(xs: list[Any], dom: Domain) -> list[list[Any]]:
     return out
 
 
-def harvest(program: str, entry: str) -> dict[str, list[Any]]:
-    """Constants the seed compares a parameter with (``align == "center"``, ``x in ("a", "b")``,
-    ``n > 100``): per parameter, the values where its behaviour changes."""
-    fn = entry_function(program, entry)
-    if fn is None:
-        return {}
-    names = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
-    out: dict[str, list[Any]] = {}
-    for name in _converted(fn, names):  # int(value) / float(value): where parsing text changes
-        out[name] = list(NUMERIC_TEXT)
-    for node in ast.walk(fn):
-        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
-            continue
-        left, right = node.left, node.comparators[0]
-        for a, b in ((left, right), (right, left)):
-            if isinstance(a, ast.Name) and a.id in names:
-                for v in _constants(b):
-                    if v not in out.setdefault(a.id, []):
-                        out[a.id].append(v)
-    return out
-
-
-NUMERIC_TEXT = ["42.23", "42.73", "-2.5", "1e3", "inf", "-0", " 7 ", "0x1A", "1_000"]
-
-
-def _converted(fn: ast.FunctionDef, names: set[str]) -> list[str]:
-    """Parameters the seed parses with ``int(...)`` or ``float(...)``: text that reads as a
-    number in another notation (a fraction, an exponent, a prefix) is where such code differs."""
-    out = []
-    for node in ast.walk(fn):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in ("int", "float")
-        ):
-            arg = node.args[0] if node.args else None
-            if isinstance(arg, ast.Name) and arg.id in names and arg.id not in out:
-                out.append(arg.id)
-    return out
-
-
-def _constants(node: ast.expr) -> list[Any]:
-    try:
-        v = ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return []
-    items = list(v) if isinstance(v, list | tuple | set | frozenset) else [v]
-    return [x for x in items if isinstance(x, str | int | float) and not isinstance(x, bool)][:8]
-
-
 def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: bool = True) -> list[str]:
     """Calls that replace one argument of a known call with an edge value its domain contains,
     plus `None` for Optional parameters and optional parameters given; deduplicated, taken in

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import ast
 
+from aceforge.synthesis.compared import harvest
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.edges import doc_texts, harvest
+from aceforge.synthesis.edges import doc_texts
 from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import Param

@@ -44,6 +44,9 @@ _CONCRETE = re.compile(r"\b(?:list|List|tuple|Tuple|str|Sequence|Collection|Size
 def literal_call(call: str) -> bool:
     """Whether every argument of `call` is a literal (the calls the domain code can read)."""
     try:
+        node = ast.parse(call, mode="eval").body
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            return False  # ``f(x)(y)``: a call of what a call returned (``returned``)
         parse_args(call)
     except (SyntaxError, ValueError, AssertionError, TypeError, MemoryError, RecursionError):
         return False

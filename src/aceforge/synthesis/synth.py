@@ -26,6 +26,7 @@ from aceforge.generation.base import GenParams
 from aceforge.generation.generator import Generator
 from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
+from aceforge.synthesis.dispatch import add_code_inputs
 from aceforge.synthesis.draft import Draft
 from aceforge.synthesis.edges import edge_calls, evidence, fallback_guesses
 from aceforge.synthesis.examples import assigned_calls, example_calls
@@ -198,6 +199,7 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
     _widen(live, executor, limits, cfg, "ref1")
     if cfg.n_edges:  # iterators, mapping subclasses, unhashable items, tuples (``shapes``)
         add_shapes(live, lambda cs: _answer(live, cs, executor, limits, cfg, "shape"), cfg.n_tests // 3)
+        add_code_inputs(live, lambda cs, tag: _answer(live, cs, executor, limits, cfg, tag), cfg.n_tests)
     if cfg.feedback:
         _feedback(live, executor, limits, cfg)
     for d in live:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from aceforge.synthesis.signature import Spec
+from aceforge.synthesis.signature import Spec, spec_of
 
 _NUMERIC = {"float": "float", "int": "int", "abs": "float", "round": "float", "range": "int"}
 _STR_METHODS = {"split", "strip", "lower", "upper", "startswith", "endswith", "replace", "splitlines",
@@ -71,3 +71,44 @@ def concrete(spec: Spec) -> Spec:
     if spec.kind in ("list", "set", "frozenset"):
         return Spec(spec.kind, (INT,))
     return spec
+
+
+def collected_specs(fn: ast.FunctionDef) -> dict[str, Spec]:
+    """Names whose items the body collects into a local annotated ``list[X]``:
+    ``acc.extend(name)`` (or ``acc += name``) makes `name` a list of X, ``acc.append(name)`` an
+    X. The annotation is the author's word on what the items are."""
+    typed = {
+        n.target.id: spec_of(n.annotation)
+        for n in ast.walk(fn)
+        if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+    }
+    items = {
+        k: v.args[0] for k, v in typed.items() if v.kind == "list" and v.args and v.args[0].kind != "any"
+    }
+    out: dict[str, Spec] = {}
+    for n in ast.walk(fn):
+        acc, arg, many = _collected(n)
+        if acc in items and arg is not None:
+            out.setdefault(arg, Spec("list", (items[acc],)) if many else items[acc])
+    return out
+
+
+def _collected(node: ast.AST) -> tuple[str | None, str | None, bool]:
+    """(accumulator, collected name, whether it is a collection of items) for one statement."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.attr in ("extend", "append")
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Name)
+    ):
+        return node.func.value.id, node.args[0].id, node.func.attr == "extend"
+    if (
+        isinstance(node, ast.AugAssign)
+        and isinstance(node.op, ast.Add)
+        and isinstance(node.target, ast.Name)
+        and isinstance(node.value, ast.Name)
+    ):
+        return node.target.id, node.value.id, True
+    return None, None, False

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from aceforge.synthesis.signature import ANY, Param, Spec, entry_function, format_call, spec_of, typed_values
-from aceforge.synthesis.usage import concrete
+from aceforge.synthesis.usage import collected_specs, concrete
 
 
 def star_param(program: str, entry: str, doc: str = "") -> Param | None:
@@ -28,9 +28,24 @@ def star_param(program: str, entry: str, doc: str = "") -> Param | None:
     if spec == ANY:
         m = re.search(rf"\*{re.escape(star.arg)}\s*\((\w+)\)", doc or "")
         spec = spec_of(ast.parse(m.group(1), mode="eval").body) if m else ANY
+    if spec == ANY:  # ``for t in tuples: acc.extend(t)`` with ``acc: list[X]``
+        spec = _collected_star(fn, star.arg)
     if spec != ANY and re.search(r"\bNone\b|\bnone\b", doc or ""):
         spec = Spec("union", (spec, Spec("none")))
     return Param(star.arg, spec)
+
+
+def _collected_star(fn: ast.FunctionDef, star: str) -> Spec:
+    """Each star argument's type, from a loop over the star whose variable the body collects
+    into an annotated list (``usage.collected_specs``)."""
+    loops = {
+        n.target.id
+        for n in ast.walk(fn)
+        if isinstance(n, ast.For) and isinstance(n.iter, ast.Name) and n.iter.id == star
+        and isinstance(n.target, ast.Name)
+    }  # fmt: skip
+    specs = collected_specs(fn)
+    return next((specs[v] for v in loops if v in specs), ANY)
 
 
 def star_guesses(entry: str, star: Param, fixed: list[Any], limit: int = 12) -> list[str]:
@@ -51,11 +66,14 @@ def star_guesses(entry: str, star: Param, fixed: list[Any], limit: int = 12) -> 
 
 
 def arity_variants(entry: str, n_fixed: int, args: list[Any]) -> list[str]:
-    """A known call with its star arguments one longer (the last repeated, and the first),
-    one shorter, and reversed: where "all of them" and "the first" are told apart."""
+    """A known call with its star arguments one longer (the last repeated, the first, and
+    the first cut to its first item), one shorter, and reversed: where "all of them" and "the
+    first two" are told apart."""
     fixed, tail = args[:n_fixed], args[n_fixed:]
     if not tail:
         return []
     out = [[*tail, tail[-1]], [*tail, tail[0]], tail[::-1], tail[1:] + tail[:1]]
+    if isinstance(tail[0], list | tuple | str) and len(tail[0]) > 1:  # one more that differs early
+        out.append([*tail, tail[0][:1]])
     out.append(tail[:-1])  # down to no star argument at all
     return list(dict.fromkeys(format_call(entry, [*fixed, *t]) for t in out if t != tail))

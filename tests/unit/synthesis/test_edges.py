@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from aceforge.synthesis.compared import harvest
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.edges import doc_texts, edge_calls, guesses, harvest
+from aceforge.synthesis.edges import doc_texts, edge_calls, guesses
 from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.signature import params_of
 

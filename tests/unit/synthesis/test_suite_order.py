@@ -4,7 +4,7 @@ as news beside the same expected value."""
 from __future__ import annotations
 
 from aceforge.synthesis.shapes import ORDERED
-from aceforge.synthesis.suite_order import news_kind, ordered
+from aceforge.synthesis.suite_order import deep_type, news_kind, ordered
 
 
 def test_a_few_guesses_then_edges_then_the_rest_in_turn() -> None:
@@ -16,8 +16,25 @@ def test_a_few_guesses_then_edges_then_the_rest_in_turn() -> None:
     assert ordered(pool, origin) == want
 
 
+def test_inputs_the_code_singles_out_take_turns_with_the_models_after_the_first_few() -> None:
+    origin = {"x": "example", "m1": "model", "m2": "model", "m3": "model", "m4": "model", "m5": "model",
+              "c1": "code", "c2": "code", "e": "edge"}  # fmt: skip
+    pool = ["e", "c1", "m1", "m2", "c2", "m3", "m4", "m5", "x"]
+    assert ordered(pool, origin) == ["x", "m1", "m2", "m3", "m4", "c1", "m5", "c2", "e"]
+    assert ordered(["m1", "e"], origin) == ["m1", "e"]  # no code inputs: unchanged
+
+
 def test_news_kind() -> None:
-    assert news_kind("f([1, 2])") == "1:" and news_kind("f([1, 2], sep='-')") == "2:"
+    assert news_kind("f([1, 2])") == "1:list[int]:" and news_kind("f([1, 2], sep='-')") == "2:list[int],str:"
+    # another type of argument is news, whatever the expected value
+    assert news_kind("f((1, 2))") != news_kind("f([1, 2])") != news_kind("f([(0, 'a')])")
     assert news_kind("f(iter([1, 2]))") == "shape:"
     assert news_kind(f"f({ORDERED}([('a', 1)]))") == ""  # same value as the dict: no news
     assert news_kind(f"type(f({ORDERED}([('a', 1)]))).__name__") == "shape:"
+
+
+def test_deep_type_names_elements() -> None:
+    assert deep_type([(0, "a"), (1, "b")]) == "list[tuple[int,str]]"
+    assert (
+        deep_type([1, "a"]) == "list[int,str]" and deep_type([]) == "list" and deep_type(None) == "NoneType"
+    )

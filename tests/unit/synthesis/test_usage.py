@@ -8,7 +8,7 @@ from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import fallback_guesses, guesses
 from aceforge.synthesis.prose import read_prose
 from aceforge.synthesis.signature import Spec, params_of
-from aceforge.synthesis.usage import concrete, usage_specs
+from aceforge.synthesis.usage import collected_specs, concrete, usage_specs
 
 SIZE = "def size(value, binary: bool = False) -> str:\n    n = float(value)\n    return str(n)\n"
 BATCH = ("def batch(items, n: int, fill=None):\n    out = []\n    for x in items:\n"
@@ -75,3 +75,16 @@ def test_modulo_by_a_length_reads_an_int_and_len_a_list() -> None:
     rot = fn("def rotate(x, y):\n    y = y % len(x)\n    return x[y:] + x[:y]\n")
     assert usage_specs(rot) == {"y": Spec("int"), "x": Spec("list", (Spec("int"),))}
     assert "fmt" not in usage_specs(fn("def f(fmt):\n    return fmt % 'x'\n"))  # string formatting
+
+
+def test_collected_specs_from_an_annotated_accumulator() -> None:
+    src = (
+        "def merge(*tuples, extra=None):\n    acc: list[tuple[int, int]] = []\n"
+        "    for t in tuples:\n        acc.extend(t)\n    acc.append(extra)\n    return acc\n"
+    )
+    fn = ast.parse(src).body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    pair = Spec("tuple", (Spec("int"), Spec("int")))
+    assert collected_specs(fn) == {"t": Spec("list", (pair,)), "extra": pair}
+    plain = ast.parse("def f(xs):\n    acc = []\n    acc.extend(xs)\n    return acc\n").body[0]
+    assert isinstance(plain, ast.FunctionDef) and collected_specs(plain) == {}  # no annotation: no word

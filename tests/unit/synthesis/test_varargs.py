@@ -72,3 +72,14 @@ def test_typed_star_arguments_must_conform() -> None:
     space = InputSpace.build("pick", params_of(PICK, "pick"), [])
     space.star = star
     assert space.fits("pick(True, None)") and not space.fits("pick('hello')")
+
+
+def test_star_typed_by_the_list_it_is_collected_into() -> None:
+    src = (
+        'def merge(*tuples):\n    """Merge sorted range tuples."""\n    acc: list[tuple[int, int]] = []\n'
+        "    for t in tuples:\n        acc.extend(t)\n    return tuple(sorted(acc))\n"
+    )
+    star = star_param(src, "merge")
+    assert star is not None and star.spec == Spec("list", (Spec("tuple", (Spec("int"), Spec("int"))),))
+    calls = star_guesses("merge", star, [])
+    assert calls and all(c.startswith("merge([") or c == "merge([])" for c in calls)

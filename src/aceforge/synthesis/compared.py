@@ -1,0 +1,152 @@
+"""Constants the seed compares its parameters with: where behaviour changes.
+
+``align == "center"``, ``x in ("a", "b")``, ``n > 100`` name values worth an input. A local
+computed from one parameter counts for it (``fmt = value.split()[0].lower()`` compared with a
+table of formats: the parameter's words), read the way the code reads it: upper-case and
+title-case forms where the value is case-folded, more words after it where it is split. A
+parameter the seed parses with ``int``/``float`` gets numeric text in other notations.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from aceforge.synthesis.signature import entry_function
+
+
+def harvest(program: str, entry: str) -> dict[str, list[Any]]:
+    """Constants the seed compares a parameter with (``align == "center"``, ``x in ("a", "b")``,
+    ``n > 100``): per parameter, the values where its behaviour changes."""
+    fn = entry_function(program, entry)
+    if fn is None:
+        return {}
+    names = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    out: dict[str, list[Any]] = {}
+    for name in converted(fn, names):  # int(value) / float(value): where parsing text changes
+        out[name] = list(NUMERIC_TEXT)
+    derived, tables = _derived(fn, names), _tables(fn)
+    for name, v in _affixes(fn, derived):  # first: text around them is tried first (``edges._near``)
+        if v not in out.setdefault(name, []):
+            out[name].append(v)
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+            continue
+        left, right = node.left, node.comparators[0]
+        for a, b in ((left, right), (right, left)):
+            if not isinstance(a, ast.Name) or a.id not in derived:
+                continue
+            found = tables.get(b.id, []) if isinstance(b, ast.Name) else constants_in(b)
+            if a.id not in names:  # a value computed from the parameter: only its words, and
+                member = isinstance(node.ops[0], ast.In | ast.NotIn)  # for `in`, only as the member
+                keep = not member or a is left
+                found = [v for v in found if isinstance(v, str) and v] if keep else []
+                found = [w for v in found for w in _as_read(v, _methods(fn, a.id, derived))]
+            for v in found:
+                if v not in out.setdefault(derived[a.id], []):
+                    out[derived[a.id]].append(v)
+    return {k: v for k, v in out.items() if v}
+
+
+def _affixes(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, str]]:
+    """(parameter, text) for ``etag.startswith(("W/", "w/"))`` / ``endswith``: each prefix or
+    suffix the code tests for is an input of its own, alone and doubled."""
+    out = []
+    for n in ast.walk(fn):
+        if (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in ("startswith", "endswith")
+            and isinstance(n.func.value, ast.Name)
+            and n.func.value.id in derived
+            and n.args
+        ):
+            words = [v for v in constants_in(n.args[0]) if isinstance(v, str) and v]
+            # each also doubled: answers that differ from prefix to prefix (so each keeps its
+            # test beside the others), in the characters the code already names
+            tails = [w + w for w in words]
+            out += [(derived[n.func.value.id], w) for w in [*tails, *words]]
+    return out
+
+
+def _derived(fn: ast.FunctionDef, names: set[str]) -> dict[str, str]:
+    """Each parameter, and each local computed from exactly one of them (``values =
+    value.split()``, ``fmt = values[0].lower()``), mapped to its parameter."""
+    out = {n: n for n in names}
+    assigns = [n for n in ast.walk(fn) if isinstance(n, ast.Assign) and len(n.targets) == 1]
+    for _ in range(3):
+        for a in assigns:
+            t = a.targets[0]
+            used = {out[n.id] for n in ast.walk(a.value) if isinstance(n, ast.Name) and n.id in out}
+            if isinstance(t, ast.Name) and t.id not in out and len(used) == 1:
+                out[t.id] = used.pop()
+    return out
+
+
+def _methods(fn: ast.FunctionDef, name: str, derived: dict[str, str]) -> set[str]:
+    """The string methods on the way from the parameter to the local `name`."""
+    seen, todo, out = {name}, [name], set()
+    while todo:
+        n = todo.pop()
+        for a in ast.walk(fn):
+            if isinstance(a, ast.Assign) and any(isinstance(t, ast.Name) and t.id == n for t in a.targets):
+                out |= {c.func.attr for c in ast.walk(a.value) if isinstance(c, ast.Call)
+                        and isinstance(c.func, ast.Attribute)}  # fmt: skip
+                for m in ast.walk(a.value):
+                    if isinstance(m, ast.Name) and m.id in derived and m.id not in seen:
+                        seen.add(m.id)
+                        todo.append(m.id)
+    return out
+
+
+def _as_read(word: str, methods: set[str]) -> list[str]:
+    """`word`, and the text that reads as it after `methods`: other cases where the value is
+    case-folded, more words after it where the value is split."""
+    out = [word]
+    if methods & {"lower", "casefold", "upper"}:
+        out += [word.upper(), word.title()]
+    if "split" in methods:
+        out.append(f"{word} Ab Cd")
+    return out
+
+
+def _tables(fn: ast.FunctionDef) -> dict[str, list[Any]]:
+    """Locals bound once to a literal collection (``formats = ('html', 'latex')``)."""
+    out: dict[str, list[Any]] = {}
+    for a in ast.walk(fn):
+        if (
+            isinstance(a, ast.Assign)
+            and len(a.targets) == 1
+            and isinstance(a.targets[0], ast.Name)
+            and isinstance(a.value, ast.Tuple | ast.List | ast.Set)
+        ):
+            out[a.targets[0].id] = constants_in(a.value)
+    return out
+
+
+NUMERIC_TEXT = ["42.23", "42.73", "-2.5", "1e3", "inf", "-0", " 7 ", "0x1A", "1_000"]
+
+
+def converted(fn: ast.FunctionDef, names: set[str]) -> list[str]:
+    """Parameters the seed parses with ``int(...)`` or ``float(...)``: text that reads as a
+    number in another notation (a fraction, an exponent, a prefix) is where such code differs."""
+    out = []
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("int", "float")
+        ):
+            arg = node.args[0] if node.args else None
+            if isinstance(arg, ast.Name) and arg.id in names and arg.id not in out:
+                out.append(arg.id)
+    return out
+
+
+def constants_in(node: ast.expr) -> list[Any]:
+    try:
+        v = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return []
+    items = list(v) if isinstance(v, list | tuple | set | frozenset) else [v]
+    return [x for x in items if isinstance(x, str | int | float) and not isinstance(x, bool)][:8]

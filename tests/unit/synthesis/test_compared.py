@@ -1,0 +1,42 @@
+"""compared.harvest: constants the seed compares a parameter (or a value computed from it) with,
+in the forms the code reads them."""
+
+from __future__ import annotations
+
+from aceforge.synthesis.compared import harvest
+
+MATH = """def validate(value):
+    formats = ('html', 'latex')
+    values = value.split(maxsplit=1)
+    fmt = values[0].lower()
+    if fmt not in formats:
+        raise LookupError(value)
+    return fmt
+"""
+
+
+def test_direct_comparisons_as_before() -> None:
+    src = "def f(align, n):\n    if align == 'center' and n > 100:\n        return 1\n    return 0\n"
+    assert harvest(src, "f") == {"align": ["center"], "n": [100]}
+
+
+def test_a_value_computed_from_a_parameter_counts_for_it_in_the_forms_the_code_reads() -> None:
+    got = harvest(MATH, "validate")["value"]
+    assert got[:4] == ["html", "HTML", "Html", "html Ab Cd"]  # case-folded, and split into words
+    assert "latex" in got and "LATEX" in got
+
+
+def test_membership_in_a_derived_value_is_no_value_of_it() -> None:
+    src = "def norm(options):\n    out = options.copy()\n    if 'class' in out:\n        return 1\n    return 0\n"
+    assert harvest(src, "norm") == {}  # 'class' is a key of `options`, not a value for it
+    nums = "def f(n):\n    m = n * 2\n    if m > 10:\n        return 1\n    return 0\n"
+    assert harvest(nums, "f") == {}  # numbers compared with a computed value say little about n
+
+
+def test_prefixes_and_suffixes_the_code_tests_for() -> None:
+    src = (
+        "def unq(etag):\n    weak = etag.startswith(('W/', 'w/'))\n    if etag.endswith('\"'):\n"
+        "        return etag[:-1], weak\n    return etag, weak\n"
+    )
+    # doubled first: 'W/W/' and 'w/w/' answer differently, so each keeps a test of its own
+    assert harvest(src, "unq") == {"etag": ["W/W/", "w/w/", "W/", "w/", '""', '"']}
