@@ -51,7 +51,10 @@ class ClientConfig:
     prompt_style: str = field(
         default="auto", metadata={"help": "auto | chat | completion (few-shot, for base models)."}
     )
-    max_in_flight: int = field(default=8, metadata={"help": "Requests in flight at once (openai client)."})
+    max_in_flight: int = field(
+        default=8,
+        metadata={"help": "Requests in flight at once (openai); sequences decoded together (llamacpp)."},
+    )
     request_timeout_s: float = field(default=120.0, metadata={"help": "Per-request timeout in seconds."})
     max_retries: int = field(default=6, metadata={"help": "Retries per request on 429/5xx/timeouts/resets."})
     max_cost_usd: float | None = field(
