@@ -79,12 +79,15 @@ class LlamaCppClient(_Blocking):
         if not os.path.isfile(path):
             raise ConfigError(f"GGUF model file not found: {path}")
         self.model = model_name or (DEFAULT_MODEL if model_path is None else os.path.basename(path))
-        self.llm = Llama(
-            model_path=path,
-            n_ctx=n_ctx,
-            n_threads=n_threads or os.cpu_count() or 1,
-            verbose=False,
-        )
+        from llama_cpp._utils import suppress_stdout_stderr
+
+        with suppress_stdout_stderr(disable=False):  # verbose=False leaves llama.cpp's cache notes
+            self.llm = Llama(
+                model_path=path,
+                n_ctx=n_ctx,
+                n_threads=n_threads or os.cpu_count() or 1,
+                verbose=False,
+            )
         # Base models (no chat template in the GGUF) get plain completion prompts.
         has_template = bool(self.llm.metadata.get("tokenizer.chat_template"))
         self.chat = has_template if chat is None else chat

@@ -23,7 +23,7 @@ from aceforge.formats.label_tests import BadTest, stage_tests
 from aceforge.rewards.core import label_of, reward_label
 from aceforge.splits import chosen_ids, held_out_ids
 from aceforge.templates import solve_prompt
-from aceforge.types import Test
+from aceforge.types import StdioTest, Test
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ class Question:
         if self.prompt_text is not None:
             return [{"role": "user", "content": self.prompt_text}] if chat else self.prompt_text
         example = next((t for t in self.tests if isinstance(t, str)), None)
-        return solve_prompt(self.question, example, chat)
+        script = any(isinstance(t, StdioTest) for t in self.tests)  # stdin/stdout: a whole program
+        return solve_prompt(self.question, example, chat, script)
 
     def label(self) -> str:
         """The question's tests as the label every reward adapter reads."""

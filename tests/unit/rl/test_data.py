@@ -46,6 +46,18 @@ def test_the_completion_prompt_shows_one_test_and_the_chat_prompt_is_a_user_turn
     assert msgs[0]["role"] == "user" and "Write add(a, b)." in msgs[0]["content"]
 
 
+def test_a_stdin_stdout_question_asks_for_a_whole_program() -> None:
+    row = {
+        "id": "s",
+        "question": "Print the sum of two integers.",
+        "test_cases": [{"input": "1 2\n", "output": "3\n"}],
+    }
+    q = read_questions_from_row(row)
+    text = q.prompt(chat=False)
+    assert "standard input" in text and "def add" not in text
+    assert "standard input" in q.prompt(chat=True)[0]["content"]
+
+
 def read_questions_from_row(row: dict):
     from aceforge.rl.data import _question
 
