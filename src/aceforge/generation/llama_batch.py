@@ -87,6 +87,8 @@ class LlamaBatcher:
         return list(buf[:n])
 
     def submit(self, req: Request) -> Future[Completion]:
+        if not req.tokens:
+            raise ValueError("an empty prompt (no tokens) cannot be completed")
         if len(req.tokens) + req.max_tokens > self.n_ctx:
             raise ValueError(
                 f"prompt ({len(req.tokens)} tokens) + max_tokens ({req.max_tokens}) "
