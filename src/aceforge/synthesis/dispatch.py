@@ -31,7 +31,7 @@ from aceforge.synthesis.compared import NUMERIC_TEXT, converted
 from aceforge.synthesis.draft import Draft
 from aceforge.synthesis.feedback import Answers
 from aceforge.synthesis.returned import add_curried
-from aceforge.synthesis.signature import entry_function, format_call, parse_args
+from aceforge.synthesis.signature import entry_function, format_call, positional_args
 from aceforge.synthesis.silence import aliases
 from aceforge.synthesis.suite_order import news_kind
 
@@ -215,13 +215,7 @@ def dispatch_calls(program: str, entry: str, known: list[str], limit: int = 20) 
     star = fn.args.vararg.arg if fn.args.vararg is not None else None
     parsed = set(converted(fn, set(names)))
     kinds: list[list[str]] = [[], [], [], []]  # re-typed, other containers, scalars, numeric text
-    for call in known:
-        try:
-            args, kwargs = parse_args(call)
-        except (SyntaxError, ValueError, AssertionError):
-            continue
-        if kwargs:
-            continue
+    for args in positional_args(known):
         for i, a in enumerate(args):
             name = names[i] if i < len(names) else star
             if name in keys and not isinstance(a, dict):

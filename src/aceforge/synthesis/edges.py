@@ -20,7 +20,14 @@ from typing import Any
 
 from aceforge.synthesis.domain import Domain, InputSpace
 from aceforge.synthesis.mutate import guess_calls
-from aceforge.synthesis.signature import ANY, Spec, entry_function, format_call, parse_args, typed_values
+from aceforge.synthesis.signature import (
+    ANY,
+    Spec,
+    entry_function,
+    format_call,
+    positional_args,
+    typed_values,
+)
 from aceforge.synthesis.usage import concrete, usage_specs
 from aceforge.synthesis.varargs import arity_variants, star_guesses
 
@@ -97,13 +104,7 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
     False: only the edges the docstring's prose rules out (probes for documented exceptions)."""
     groups: list[list[str]] = []
     catalogue: list[str] = []
-    for call in calls:
-        try:
-            args, kwargs = parse_args(call)
-        except (SyntaxError, ValueError, AssertionError):
-            continue
-        if kwargs:
-            continue
+    for args in positional_args(calls):
         if not groups:  # the text catalogue is the same for every call: first, once
             catalogue = _text_catalogue(space, args)
         groups.append(_optional_given(space, args) + _paired(space, args))

@@ -32,7 +32,7 @@ from typing import Any
 from aceforge.synthesis.draft import Draft
 from aceforge.synthesis.feedback import Answers
 from aceforge.synthesis.seeds import Seed
-from aceforge.synthesis.signature import Param, entry_function, format_call, parse_args
+from aceforge.synthesis.signature import Param, entry_function, format_call, parse_args, positional_args
 
 ORDERED = "__import__('collections').OrderedDict"
 _ITERATING = {"iter", "list", "tuple", "enumerate", "sorted", "set", "frozenset", "zip", "any", "all",
@@ -142,13 +142,7 @@ def reshaped(
     in turn so that none uses up `limit` alone."""
     names = [p.name for p in params]
     groups: list[list[str]] = [[], [], [], []]
-    for call in calls:
-        try:
-            args, kwargs = parse_args(call)
-        except (SyntaxError, ValueError, AssertionError):
-            continue
-        if kwargs:
-            continue
+    for args in positional_args(calls):
         for i, a in enumerate(args):
             name = names[min(i, len(names) - 1)] if star and names else (names[i] if i < len(names) else "")
             if isinstance(a, list | tuple) and name in shapes.get("iterable", set()):

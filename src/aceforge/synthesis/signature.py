@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -234,6 +234,18 @@ def parse_args(call: str) -> tuple[list[Any], dict[str, Any]]:
     return [ast.literal_eval(a) for a in node.args], {
         k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg
     }
+
+
+def positional_args(calls: Iterable[str]) -> Iterator[list[Any]]:
+    """The literal arguments of each call written with positional literals only (the form the
+    input generators re-shape); other calls are skipped."""
+    for call in calls:
+        try:
+            args, kwargs = parse_args(call)
+        except (SyntaxError, ValueError, AssertionError):
+            continue
+        if not kwargs:
+            yield args
 
 
 def format_call(name: str, args: Iterable[Any], kwargs: dict[str, Any] | None = None) -> str:
