@@ -8,7 +8,10 @@ or punctuation inside; numbers negated, 0, ±1, large, half-way; lists empty, re
 duplicate, a falsy or an unhashable item, as an iterator; optional parameters given. Only a
 mutant nothing separates counts as equivalent (out of the score). The probes never reach a
 suite: they keep the equivalence check from sharing the blind spots of the generators that
-built it, which would make an edge the suite lacks look like no edge at all.
+built it, which would make an edge the suite lacks look like no edge at all. Every input that
+judges lies in the reference's documented domain (``audit_domain``: types, the docstring's
+stated rules, iterators only where any iterable is taken): a mutant that differs only where
+the docstring rules the input out is equivalent on what the function is for.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from aceforge.evaluation.audit_domain import Documented
 from aceforge.execution.base import Executor
 from aceforge.synthesis.compared import harvest
 from aceforge.synthesis.domain import InputSpace
@@ -58,18 +62,19 @@ def search_kills(items: list[Mutated], executor: Executor, limits: Limits, round
     ]
     for sp, p in zip(spaces, progs, strict=True):
         sp.constants = harvest(p, sp.entry)
+    documented = [Documented.of(it.reference, it.entry, c) for it, c in zip(items, calls, strict=True)]
     wraps = [returns_iterator(entry_function(it.reference, it.entry)) for it in items]
     known = [list(c) for c in calls]
     mlimits = mutant_limits(limits)
     for r in range(rounds + 1):
         proposals = []
-        for it, sp, kn in zip(items, spaces, known, strict=True):
+        for it, sp, kn, doc in zip(items, spaces, known, documented, strict=True):
             if r < rounds:
                 grown = sp.grow(kn, len(kn) + 40, f"{it.id}/audit{r}")[len(kn) :]
                 new = grown + sp.boundaries(kn) + edge_calls(sp, kn, 40)  # as synth searches
             else:
                 new = probe_calls(kn, it.reference, it.entry)
-            proposals.append([c for c in dict.fromkeys(new) if c not in kn])
+            proposals.append([c for c in dict.fromkeys(new) if c not in kn and doc.allows(c)])
         answers = reference_answers(progs, proposals, executor, limits, 1.0, f"audit{r}", wraps)
         alive = [[m for m, k in enumerate(it.kills) if not k] for it in items]
         new_calls = [[c for c in p if c in a.found] for p, a in zip(proposals, answers, strict=True)]
