@@ -8,10 +8,10 @@ or punctuation inside; numbers negated, 0, ±1, large, half-way; lists empty, re
 duplicate, a falsy or an unhashable item, as an iterator; optional parameters given; and the
 inputs synth's own generators make from the reference's code (``code_probes``: re-shaped and
 re-typed arguments, calls of a returned function). Only a mutant nothing separates counts as
-equivalent (out of the score). The probes never reach a
-suite: they keep the equivalence check from sharing the blind spots of the generators that
-built it, which would make an edge the suite lacks look like no edge at all. Every input that
-judges lies in the reference's documented domain (``audit_domain``: types, the docstring's
+equivalent (out of the score). The probes never reach a suite: they keep the equivalence
+check from sharing the blind spots of the generators that built it, which would make an edge
+the suite lacks look like no edge at all. Every input that judges lies in the reference's
+documented domain (``audit_domain``: types, the docstring's
 stated rules, iterators only where any iterable is taken): a mutant that differs only where
 the docstring rules the input out is equivalent on what the function is for.
 """
