@@ -200,7 +200,7 @@ def measure(folder: Path, work: Path, workers: int) -> dict[str, object]:
     rej = sum(r["audit"].get("wrong_rejected", 0) for r in audited)
     per_q = {r["id"]: {k: r["audit"].get(k) for k in ("tests", "correct_solutions", "correct_accepted",
              "wrong_solutions", "wrong_rejected", "mutation_score", "realistic_mutation_score",
-             "realistic_search_mutation_score")}
+             "realistic_search_mutation_score", "realistic_missed")}
              for r in audited}  # fmt: skip
     keys = (
         "tpr",
