@@ -200,7 +200,7 @@ def measure(folder: Path, work: Path, workers: int) -> dict[str, object]:
     rej = sum(r["audit"].get("wrong_rejected", 0) for r in audited)
     per_q = {r["id"]: {k: r["audit"].get(k) for k in ("tests", "correct_solutions", "correct_accepted",
              "wrong_solutions", "wrong_rejected", "mutation_score", "realistic_mutation_score",
-             "realistic_search_mutation_score")}
+             "realistic_search_mutation_score", "realistic_missed")}
              for r in audited}  # fmt: skip
     keys = (
         "tpr",
@@ -344,7 +344,23 @@ def per_function(r: dict, pct: Callable[[float | None], str]) -> list[str]:
         a = per_q.get(q, {})
         rows.append(f"| {q} | {rejected}/{n} | {pct(a.get('realistic_mutation_score'))} | "
                     f"{pct(a.get('realistic_search_mutation_score'))} |")  # fmt: skip
-    return rows
+    return [*rows, "", tracking(r)]
+
+
+def tracking(r: dict) -> str:
+    """How well the held-out realistic score tracks bug detection: pooled, and per function."""
+    import statistics
+
+    pairs = [(s, a / n) for q, (a, n) in r["bugs_by_question"].items()
+             if n and (s := r["per_question"].get(q, {}).get("realistic_mutation_score")) is not None]  # fmt: skip
+    held, bugs = r.get("realistic_mutation_score"), r.get("bugs_rejected")
+    gap = f"{100 * (bugs - held):+.1f} points" if held is not None and bugs is not None else "–"
+    if len(pairs) < 3 or len({x for x, _ in pairs}) < 2 or len({y for _, y in pairs}) < 2:
+        return f"Bugs rejected minus held-out realistic score: {gap}."
+    xs, ys = zip(*pairs, strict=True)
+    diff = statistics.mean(abs(x - y) for x, y in pairs)
+    return (f"Bugs rejected minus held-out realistic score: {gap}; per function ({len(pairs)} with live held-out "
+            f"mutants) correlation {statistics.correlation(xs, ys):.2f}, mean |difference| {100 * diff:.1f} points.")  # fmt: skip
 
 
 def table(report: dict) -> str:

@@ -16,6 +16,7 @@ For each row (AceCode-87K schema: ``test_cases``, optional ``reference``, ``entr
   parameters, swallowed exceptions...) at the sites synth's input search did not use (held
   out, so not self-fulfilling), which predicts missed real bugs better;
   ``realistic_search_mutation_score`` for the half that chose synth's inputs;
+  ``realistic_missed`` the held-out mutants behind the score (operator, a separating input);
 * ``discrimination`` — per test, its pass rate among the top 27% of inferences by pass rate
   minus that among the bottom 27% (the classic item-discrimination index; None under 4);
 * ``models`` — per model, programs and how many pass every test (the proxy's pass count is the
@@ -184,6 +185,7 @@ class _Q:
     mutants: list[str] = field(default_factory=list)  # classic, realistic held-out, realistic search
     classic: int = 0
     held_out: int = 0
+    held_ops: list[str] = field(default_factory=list)  # the held-out realistic mutants' operators
     audit: dict[str, Any] = field(default_factory=dict)
 
 
@@ -235,7 +237,7 @@ def _question(row: dict[str, Any], cfg: AuditConfig, solutions: dict[str, list[S
                 for p in ("held_out", "search")
             )
             q.mutants += [m.program for m in held] + [m.program for m in search]
-            q.held_out = len(held)
+            q.held_out, q.held_ops = len(held), [m.operator for m in held]
     q.audit = {"tests": len(tests), "duplicate_tests": duplicate_tests(tests, entry)}
     return q
 
@@ -344,8 +346,17 @@ def _mutation(qs: list[_Q], executor: Executor, limits: Limits, cfg: AuditConfig
         score(q.audit, "mutants", "mutation_score", ks[: q.classic])
         score(q.audit, "realistic_mutants", "realistic_mutation_score", ks[q.classic : held])
         score(q.audit, "realistic_search_mutants", "realistic_search_mutation_score", ks[held:])
+        q.audit["realistic_missed"] = missed(q.held_ops, ks[q.classic : held])
     for q in qs:
         q.audit.pop("suite_kills", None)
+
+
+def missed(operators: list[str], kills: list[set[str]], limit: int = 5) -> list[dict[str, str]]:
+    """Held-out realistic mutants the suite lets through although an input separates them: the
+    bugs behind the score, as {operator, input} (the shortest separating call), at most `limit`."""
+    out = [{"operator": op, "input": min(k, key=lambda c: (len(c), c))}
+           for op, k in zip(operators, kills, strict=True) if k and "suite" not in k]  # fmt: skip
+    return out[:limit]
 
 
 def run_audit(

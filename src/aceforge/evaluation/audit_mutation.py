@@ -5,10 +5,15 @@ search ``synth`` also uses (growth around the suite's calls, boundaries, the edg
 then with *edge probes*: one-argument variants of the suite's own calls, by type — strings
 upper-cased, padded, doubled, with non-ASCII letters, tabs, runs of spaces, line separators
 or punctuation inside; numbers negated, 0, ±1, large, half-way; lists empty, reversed, with a
-duplicate, a falsy or an unhashable item, as an iterator; optional parameters given. Only a
-mutant nothing separates counts as equivalent (out of the score). The probes never reach a
-suite: they keep the equivalence check from sharing the blind spots of the generators that
-built it, which would make an edge the suite lacks look like no edge at all.
+duplicate, a falsy or an unhashable item, as an iterator; optional parameters given; and the
+inputs synth's own generators make from the reference's code (``code_probes``: re-shaped and
+re-typed arguments, calls of a returned function). Only a mutant nothing separates counts as
+equivalent (out of the score). The probes never reach a suite: they keep the equivalence
+check from sharing the blind spots of the generators that built it, which would make an edge
+the suite lacks look like no edge at all. Every input that judges lies in the reference's
+documented domain (``audit_domain``: types, the docstring's
+stated rules, iterators only where any iterable is taken): a mutant that differs only where
+the docstring rules the input out is equivalent on what the function is for.
 """
 
 from __future__ import annotations
@@ -18,14 +23,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from aceforge.evaluation.audit_domain import Documented
 from aceforge.execution.base import Executor
 from aceforge.synthesis.compared import harvest
+from aceforge.synthesis.dispatch import dispatch_calls
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import edge_calls
 from aceforge.synthesis.feedback import kill_sets, mutation_score, reference_answers
 from aceforge.synthesis.parse import test_calls
+from aceforge.synthesis.prose import doc_types
 from aceforge.synthesis.raises import returns_iterator
+from aceforge.synthesis.returned import curried_calls
+from aceforge.synthesis.seeds import Seed
+from aceforge.synthesis.shapes import literal_call, shape_calls
 from aceforge.synthesis.signature import entry_function, params_of
+from aceforge.synthesis.varargs import star_param
 from aceforge.types import Limits
 
 N_PROBES = 160  # edge probes per question
@@ -58,18 +70,19 @@ def search_kills(items: list[Mutated], executor: Executor, limits: Limits, round
     ]
     for sp, p in zip(spaces, progs, strict=True):
         sp.constants = harvest(p, sp.entry)
+    documented = [Documented.of(it.reference, it.entry, c) for it, c in zip(items, calls, strict=True)]
     wraps = [returns_iterator(entry_function(it.reference, it.entry)) for it in items]
     known = [list(c) for c in calls]
     mlimits = mutant_limits(limits)
     for r in range(rounds + 1):
         proposals = []
-        for it, sp, kn in zip(items, spaces, known, strict=True):
+        for it, sp, kn, doc in zip(items, spaces, known, documented, strict=True):
             if r < rounds:
                 grown = sp.grow(kn, len(kn) + 40, f"{it.id}/audit{r}")[len(kn) :]
                 new = grown + sp.boundaries(kn) + edge_calls(sp, kn, 40)  # as synth searches
             else:
-                new = probe_calls(kn, it.reference, it.entry)
-            proposals.append([c for c in dict.fromkeys(new) if c not in kn])
+                new = probe_calls(kn, it.reference, it.entry) + code_probes(it.reference, it.entry, kn)
+            proposals.append([c for c in dict.fromkeys(new) if c not in kn and doc.allows(c)])
         answers = reference_answers(progs, proposals, executor, limits, 1.0, f"audit{r}", wraps)
         alive = [[m for m, k in enumerate(it.kills) if not k] for it in items]
         new_calls = [[c for c in p if c in a.found] for p, a in zip(proposals, answers, strict=True)]
@@ -123,6 +136,23 @@ def probe_calls(calls: list[str], program: str, entry: str, limit: int = N_PROBE
         if k < len(v := per_call[(k + j) % n])
     ]
     return list(dict.fromkeys(out))[:limit]
+
+
+def code_probes(program: str, entry: str, calls: list[str], limit: int = N_PROBES // 2) -> list[str]:
+    """The inputs ``synth``'s own generators make from the reference's code and docstring, from
+    `calls`: arguments re-shaped where the seed takes the shape (iterators, mapping subclasses,
+    unhashable items, tuples: ``shapes``), re-typed where the code branches on a type
+    (``dispatch``), and calls of a function the reference returns (``returned``)."""
+    fn = entry_function(program, entry)
+    if fn is None:
+        return []
+    doc = ast.get_docstring(fn) or ""
+    params = doc_types(doc, params_of(program, entry))
+    literal = [c for c in calls if literal_call(c)]
+    seed = Seed("audit", "", doc, program, entry)
+    out = shape_calls(seed, entry, params, star_param(program, entry, doc), literal, limit)
+    out += dispatch_calls(program, entry, literal, limit) + curried_calls(program, entry, doc, calls, limit)
+    return [c for c in dict.fromkeys(out) if c not in calls][:limit]
 
 
 def _optional(fn: ast.FunctionDef) -> dict[str, Any]:

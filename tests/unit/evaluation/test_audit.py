@@ -69,6 +69,10 @@ def test_realistic_score_is_held_out_from_the_mutants_that_chose_the_inputs(exec
     assert a["realistic_search_mutation_score"] == 1.0 and a["realistic_search_mutants_killed"] == 2
     assert a["realistic_mutation_score"] == 0.0 and a["realistic_mutants_killed"] == 0
     assert a["realistic_mutants_equivalent"] <= len(held) - 1  # at least one held-out mutant is live
+    # What the score misses, with an input that shows it: b == 5 for `b >= 5`, a < -3 for abs(a).
+    missed = {m["operator"]: m["input"] for m in a["realistic_missed"]}
+    assert set(missed) == {"abs", "boundary"} and missed["boundary"].endswith(", 5)")
+    assert int(missed["abs"][2:].split(",")[0]) < -3
     lines = "\n".join(summary_lines(summary))
     assert "held out" in lines and "search half" in lines
     assert (summary["realistic_mutation_score"], summary["realistic_search_mutation_score"]) == (0.0, 1.0)

@@ -3,7 +3,7 @@ equivalent (known answers), and a mutant only they separate."""
 
 from __future__ import annotations
 
-from aceforge.evaluation.audit_mutation import Mutated, probe_calls, search_kills
+from aceforge.evaluation.audit_mutation import Mutated, code_probes, probe_calls, search_kills
 from aceforge.types import Limits
 
 NORM = "def norm(s, sep=' '):\n    return sep.join(s.lower().split())\n"
@@ -35,3 +35,27 @@ def test_a_mutant_only_an_edge_probe_separates_is_live_not_equivalent(executor) 
     search_kills([item], executor, Limits(timeout_s=2.0), rounds=1)
     assert item.kills[0] and not item.kills[1]
     assert any("É" in c or "ß" in c for c in item.kills[0])
+
+
+NORM_SUM = (
+    "def norm_sum(x):\n    '''x: a list or a tuple of numbers, or one number.'''\n"
+    "    if isinstance(x, (list, tuple)):\n        return sum(x)\n    return x\n"
+)
+
+
+def test_code_probes_come_from_synths_own_generators() -> None:
+    probes = code_probes(NORM_SUM, "norm_sum", ["norm_sum([1, 2])", "norm_sum(4)"])
+    assert "norm_sum((1, 2))" in probes  # re-typed where the code checks isinstance
+    iterated = "def total(items):\n    '''The sum of an iterable.'''\n    return sum(x for x in items)\n"
+    assert "total(iter([1, 2]))" in code_probes(iterated, "total", ["total([1, 2])"])
+    assert code_probes(NORM_SUM, "missing", ["missing(1)"]) == []
+
+
+def test_a_mutant_only_a_retyped_argument_separates_is_live(executor) -> None:
+    # Dropping `tuple` from the isinstance check differs only on a tuple: no edge probe of a
+    # list or a number builds one, the dispatch generator does.
+    no_tuple = NORM_SUM.replace("(list, tuple)", "(list,)")
+    suite = ["assert norm_sum([1, 2]) == 3", "assert norm_sum(4) == 4"]
+    item = Mutated("q", NORM_SUM, "norm_sum", suite, [no_tuple], [set()])
+    search_kills([item], executor, Limits(timeout_s=2.0), rounds=1)
+    assert item.kills[0] and all("(" in c[len("norm_sum(") :] for c in item.kills[0])
