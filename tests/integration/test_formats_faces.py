@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from tests.integration.test_serve import Server
+from tests.integration.test_serve import served_rewards
 
 from aceforge.extract import extract_code
 from aceforge.formats import read_label
@@ -108,12 +107,7 @@ def test_trl_openrlhf_and_verl_reward_every_format() -> None:
 
 
 def test_the_reward_endpoint_rewards_every_format() -> None:
-    server = Server()
-    try:
-        items = [{"completion": a, "label": lab} for a, lab in zip(ANSWERS, LABELS, strict=True)]
-        got = httpx.post(server.url + "/reward", json={"items": items}, timeout=120).json()["results"]
-    finally:
-        server.stop()
+    got = served_rewards(ANSWERS, LABELS)
     assert {n: r["reward"] for n, r in zip(NAMES, got, strict=True)} == dict.fromkeys(NAMES, 1.0)
 
 

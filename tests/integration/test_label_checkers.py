@@ -10,9 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
-from tests.integration.test_serve import Server
+from tests.integration.test_serve import served_rewards
 
 from aceforge.rewards.adapters import compute_score_batch, openrlhf_reward, trl_reward
 from aceforge.rewards.core import RewardOptions, reward_label
@@ -52,12 +51,7 @@ def test_every_reward_face_judges_by_the_labels_checker() -> None:
     assert openrlhf_reward(["p" + a for a in answers], ["p"] * 4, labels, options)["rewards"] == want
     extra = {"reward": {"kind": "pass_rate"}}
     assert [v["score"] for v in compute_score_batch(["cc"] * 4, answers, labels, [extra] * 4)] == want
-    server = Server()
-    try:
-        items = [{"completion": a, "label": lab} for a, lab in zip(answers, labels, strict=True)]
-        got = httpx.post(server.url + "/reward", json={"items": items}, timeout=60).json()["results"]
-    finally:
-        server.stop()
+    got = served_rewards(answers, labels, timeout=60)
     assert [r["reward"] for r in got] == [1.0, 1.0, 0.0, 0.0]  # the server's kind: binary
 
 

@@ -57,6 +57,16 @@ class Server:
         self.proc.wait(timeout=60)
 
 
+def served_rewards(answers: list[str], labels: list[str], timeout: float = 120) -> list[dict]:
+    """What a fresh `aceforge serve` answers on `/reward` for these completions and labels."""
+    server = Server()
+    try:
+        items = [{"completion": a, "label": lab} for a, lab in zip(answers, labels, strict=True)]
+        return httpx.post(server.url + "/reward", json={"items": items}, timeout=timeout).json()["results"]
+    finally:
+        server.stop()
+
+
 def body(*responses: str, prompt: str = "<user>Add.</user>") -> dict:
     return {"query": [prompt + r for r in responses], "prompts": [prompt] * len(responses),
             "labels": [label_of(TESTS)] * len(responses)}  # fmt: skip
