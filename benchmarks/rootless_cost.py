@@ -1,7 +1,8 @@
 """What rootless isolation costs, and that it judges the same: aceforge as root (sandbox uid +
 namespaces) vs rootless with user namespaces vs rootless with Landlock only, on the same
 HumanEval × CodeGen-16B programs in one run. The rootless sides run as an unprivileged user
-(`runuser -u nobody`, the system Python, the standard library only), the root side here.
+(`runuser -u nobody`; the system Python with this environment's site-packages when this
+interpreter is out of nobody's reach), the root side here.
 
 Workloads: `quick` (the samples that terminate fast, as in exec_throughput.py) and `raw` (the
 completions as sampled, junk after the function included, imports of numpy and friends and
@@ -20,6 +21,7 @@ import os
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -71,19 +73,28 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps({"seconds": seconds, "outcomes": outcomes, "isolation": iso}))
 
 
-def _python() -> str:
-    """This interpreter when nobody can run it (same modules on both sides: programs import
-    numpy and friends), else the system one (a note is printed: verdicts may then differ)."""
+def _python() -> tuple[str, str]:
+    """An interpreter nobody can run with the same modules as this side (programs import numpy
+    and friends), and what to add to its path: this one, or the system Python of the same
+    version with this environment's site-packages (a venv's interpreter may sit under /root)."""
     reach = subprocess.run(["runuser", "-u", "nobody", "--", "test", "-x", sys.executable], check=False)
     if reach.returncode == 0:
-        return sys.executable
-    print(f"note: nobody cannot run {sys.executable}; the rootless sides use /usr/bin/python3")
-    return "/usr/bin/python3"
+        return sys.executable, ""
+    system = "/usr/bin/python3"
+    version = subprocess.run([system, "-c", "import sys; print(sys.version_info[:2])"],
+                             capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
+    if version == str(sys.version_info[:2]):
+        return system, sysconfig.get_paths()["purelib"]
+    print(f"note: nobody cannot run {sys.executable}; the rootless sides use {system} without this "
+          "environment's packages, so programs importing them fail there")  # fmt: skip
+    return system, ""
 
 
 def run_unprivileged(side: str, jobs: list[Job], args: argparse.Namespace) -> dict:
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": str(SRC), **SIDES[side]}
-    cmd = [*(f"{k}={v}" for k, v in env.items()), _python(), str(Path(__file__)), "--child",
+    python, site = _python()
+    path = f"{SRC}:{site}" if site else str(SRC)
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": path, **SIDES[side]}
+    cmd = [*(f"{k}={v}" for k, v in env.items()), python, str(Path(__file__)), "--child",
            "--workers", str(args.workers), "--timeout-s", str(args.timeout_s)]  # fmt: skip
     prefix = ["runuser", "-u", "nobody", "--", "env", "-i"] if os.geteuid() == 0 else ["env", "-i"]
     payload = json.dumps([{"id": j.id, "program": j.program, "tests": list(j.tests)} for j in jobs])

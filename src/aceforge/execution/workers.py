@@ -41,13 +41,26 @@ class Worker:
         return self.proc.stdin.fileno()
 
 
+def python_path(src_root: str) -> str:
+    """aceforge's own root, then the caller's PYTHONPATH entries that are directories (packages
+    installed there, as on clusters, must import in programs as they do here), absolute. The
+    working directory is left out: in a rootless sandbox it is hidden (it may hold a .env)."""
+    cwd = os.path.realpath(os.getcwd())
+    entries = [src_root]
+    for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        real = os.path.realpath(entry) if entry else ""
+        if real and real != cwd and os.path.isdir(real) and real not in entries:
+            entries.append(real)
+    return os.pathsep.join(entries)
+
+
 def worker_env() -> dict[str, str]:
     """Fork servers start from a scrubbed environment: nothing of the caller's leaks in."""
     src_root = str(Path(aceforge.__file__).resolve().parent.parent)
     path = os.environ.get("PATH", "/usr/bin:/bin")
     # LD_BIND_NOW: symbols resolved once at start-up, not by every child (each lazy binding
     # writes a page the child would have to copy).
-    env = {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": src_root, "LANG": "C.UTF-8"}
+    env = {"PYTHONHASHSEED": "0", "PATH": path, "PYTHONPATH": python_path(src_root), "LANG": "C.UTF-8"}
     # What the launcher reads: its switches (see sandbox), and where the user's home and runtime
     # dir are, to hide them (see hidden; the fork server clears its environment before any fork).
     for switch in (NO_PID_NAMESPACE_ENV, NO_USER_NAMESPACE_ENV, UID_SLOTS_ENV, "HOME", "XDG_RUNTIME_DIR"):

@@ -3,6 +3,7 @@ caller's, not an installed copy), say hello with their isolation, and retire on 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,35 @@ def test_this_test_sessions_workers_use_its_own_uid_range(executor) -> None:
         pytest.skip("sandbox uids need root")
     assert executor.isolation_report["uid"] in session_uids()
     assert len(session_uids()) < 4096  # this session holds a range of its own
+
+
+def test_the_callers_pythonpath_directories_pass_on_but_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkgs = tmp_path / "pkgs"
+    pkgs.mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(pkgs), "/somewhere/else", ".", str(tmp_path), ""]))
+    src = str(Path(aceforge.__file__).resolve().parent.parent)
+    assert worker_env()["PYTHONPATH"].split(os.pathsep) == [src, str(pkgs.resolve())]
+
+
+def test_programs_import_packages_found_through_the_callers_pythonpath(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Packages installed beside the interpreter's own (PYTHONPATH, as cluster modules do)
+    import in programs as they do in the caller."""
+    from aceforge.execution.executor import LocalExecutor
+    from aceforge.types import Job, Limits
+
+    pkgs = tmp_path / "pkgs"
+    (pkgs / "sitepkg_probe").mkdir(parents=True)
+    (pkgs / "sitepkg_probe" / "__init__.py").write_text("ANSWER = 42\n")
+    for p in (tmp_path, pkgs, pkgs / "sitepkg_probe"):
+        p.chmod(0o755)
+    monkeypatch.setenv("PYTHONPATH", str(pkgs))
+    program = "from sitepkg_probe import ANSWER\ndef f():\n    return ANSWER\n"
+    with LocalExecutor(workers=1) as ex:
+        [result] = ex.run_all([Job("p", program, ("assert f() == 42",), Limits(timeout_s=2.0))])
+    assert result.status == "ok", result.error
+    assert result.outcomes == ["passed"]
