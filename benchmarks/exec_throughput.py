@@ -133,14 +133,25 @@ def run_aceforge_cli(programs: list[Program], workers: int, timeout_s: float) ->
         return Elapsed(time.perf_counter() - start)
 
 
+_ROOTLESS: dict[tuple[str, int, float], Any] = {}
+_SEEN: list[Program] = []  # what the root side's pool ran before the clock: the rootless sides run it too
+
+
 def run_rootless(side: str, programs: list[Program], workers: int, timeout_s: float) -> Elapsed:
     """aceforge as `nobody` (rootless_cost.py's unprivileged side: user namespaces, or Landlock
-    only), timed inside after its executor started and warmed up, like the root side's pool."""
+    only), its executor started once and kept across runs like the root side's pool."""
     import rootless_cost
 
-    jobs = [Job(p.id, p.code, tuple(p.problem.tests), Limits(timeout_s=timeout_s)) for p in programs]
-    opts = argparse.Namespace(workers=workers, timeout_s=timeout_s)
-    return Elapsed(rootless_cost.run_unprivileged(side, jobs, opts)["seconds"])
+    key = (side, workers, timeout_s)
+    if key not in _ROOTLESS:
+        opts = argparse.Namespace(workers=workers, timeout_s=timeout_s)
+        _ROOTLESS[key] = rootless_cost.Unprivileged(side, opts)
+        _ROOTLESS[key].run(_jobs(_SEEN, timeout_s))
+    return Elapsed(_ROOTLESS[key].run(_jobs(programs, timeout_s))["seconds"])
+
+
+def _jobs(programs: list[Program], timeout_s: float) -> list[Job]:
+    return [Job(p.id, p.code, tuple(p.problem.tests), Limits(timeout_s=timeout_s)) for p in programs]
 
 
 _EP: dict[str, tuple[list[tuple], list[Any]]] = {}
@@ -586,7 +597,11 @@ def main() -> None:
         ]
         canonical = [Program(f"{p.task_id}/canonical", p, p.canonical_solution) for p in usable]
         overhead(canonical, args.timeout_s, report)
-        full = run_aceforge(programs, 2, args.timeout_s)
+        first_sight, full = timed(run_aceforge, programs, 2, args.timeout_s)
+        print(
+            f"every sample once on a fresh 2-worker pool (cold: no warm module set yet): {first_sight:.2f}s"
+        )
+        report["first_sight_seconds"] = first_sight
         quick_ids = {
             r.id
             for r in full
@@ -594,6 +609,7 @@ def main() -> None:
         }
         quick = [p for p in programs if p.id in quick_ids]
         warm = run_aceforge(programs, 2, args.timeout_s)  # the pre-run above paid cold imports
+        _SEEN[:] = programs
         hung_ids = {r.id for r in warm if "timeout" in r.outcomes or r.status == "import_timeout"}
         no_hangs = [p for p in programs if p.id not in hung_ids]
         chosen = [h for h in HARNESSES if h in args.harnesses]
@@ -626,7 +642,7 @@ def main() -> None:
         peak_memory(report, programs[:500], args.timeout_s)
     if args.agreement_samples:
         agreement(problems, args.agreement_samples, max(args.workers), args.timeout_s, report)
-    for pool in _POOLS.values():
+    for pool in [*_POOLS.values(), *_ROOTLESS.values()]:
         pool.close()
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(json.dumps(report, indent=2) + "\n")

@@ -90,16 +90,62 @@ def _python() -> tuple[str, str]:
     return system, ""
 
 
-def run_unprivileged(side: str, jobs: list[Job], args: argparse.Namespace) -> dict:
+def _unprivileged_command(side: str, args: argparse.Namespace, mode: str) -> list[str]:
     python, site = _python()
     path = f"{SRC}:{site}" if site else str(SRC)
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": path, **SIDES[side]}
-    cmd = [*(f"{k}={v}" for k, v in env.items()), python, str(Path(__file__)), "--child",
+    cmd = [*(f"{k}={v}" for k, v in env.items()), python, str(Path(__file__)), mode,
            "--workers", str(args.workers), "--timeout-s", str(args.timeout_s)]  # fmt: skip
     prefix = ["runuser", "-u", "nobody", "--", "env", "-i"] if os.geteuid() == 0 else ["env", "-i"]
-    payload = json.dumps([{"id": j.id, "program": j.program, "tests": list(j.tests)} for j in jobs])
-    done = subprocess.run([*prefix, *cmd], input=payload, capture_output=True, text=True, check=True)
+    return [*prefix, *cmd]
+
+
+def _payload(jobs: list[Job]) -> str:
+    return json.dumps([{"id": j.id, "program": j.program, "tests": list(j.tests)} for j in jobs])
+
+
+def run_unprivileged(side: str, jobs: list[Job], args: argparse.Namespace) -> dict:
+    """One run on a fresh unprivileged executor (its start-up and a warm-up left out)."""
+    cmd = _unprivileged_command(side, args, "--child")
+    done = subprocess.run(cmd, input=_payload(jobs), capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+class Unprivileged:
+    """An unprivileged executor kept across runs, as a started pool is on the root side (what
+    its fork servers learn, such as warm module sets, carries over alike)."""
+
+    def __init__(self, side: str, args: argparse.Namespace) -> None:
+        cmd = _unprivileged_command(side, args, "--serve")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def run(self, jobs: list[Job]) -> dict:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(_payload(jobs) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the unprivileged executor exited ({self.proc.wait()})")
+        return json.loads(line)
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+def serve(args: argparse.Namespace) -> None:
+    """Inside a kept unprivileged side: one executor; each stdin line is a batch of jobs to
+    time, answered with one JSON line."""
+    limits = Limits(timeout_s=args.timeout_s)
+    with LocalExecutor(workers=args.workers) as ex:
+        for line in sys.stdin:
+            jobs = [Job(r["id"], r["program"], tuple(r["tests"]), limits) for r in json.loads(line)]
+            start = time.perf_counter()
+            results = ex.run_all(jobs)
+            seconds = time.perf_counter() - start
+            out = {"seconds": seconds, "outcomes": {r.id: r.outcomes for r in results}}
+            print(json.dumps(out | {"isolation": ex.isolation_report}), flush=True)
 
 
 def main() -> None:
@@ -111,10 +157,11 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--workloads", nargs="+", choices=["quick", "raw"], default=["quick", "raw"])
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--report", default="benchmarks/results/rootless_cost.json")
     args = ap.parse_args()
-    if args.child:
-        child(args)
+    if args.child or args.serve:
+        (child if args.child else serve)(args)
         return
     if os.geteuid() != 0:
         sys.exit("run as root: the root side needs it, the rootless sides drop to nobody")

@@ -76,3 +76,19 @@ def test_a_request_larger_than_the_context_is_refused_clearly(client) -> None:
     params = GenParams(max_tokens=client.batcher.n_ctx, temperature=0.0, top_p=1.0, stop=(), seed=0)
     with pytest.raises(ValueError, match="exceeds n_ctx"):
         _run(client.generate(COUNTING, params))
+
+
+def test_a_client_used_again_after_aclose_still_decodes_in_batches(client) -> None:
+    """Stages close their clients when done; one reused afterwards gets a new batcher rather
+    than falling back to one sequence at a time."""
+    params = GenParams(max_tokens=4, temperature=0.0, top_p=1.0, stop=(), seed=0)
+    first = _run(client.generate(COUNTING, params))
+    _run(client.aclose())
+    assert client.batcher is None
+
+    async def again():
+        return await asyncio.gather(*(client.generate(COUNTING, params, i) for i in range(3)))
+
+    outs = _run(again())
+    assert client.batcher is not None and client.batcher.prefilled > 0
+    assert {o.text for o in outs} == {first.text}  # the same greedy answer as before the close

@@ -92,13 +92,17 @@ class LlamaCppClient(_Blocking):
         has_template = bool(self.llm.metadata.get("tokenizer.chat_template"))
         self.chat = has_template if chat is None else chat
         self.batcher: LlamaBatcher | None = None
+        self.batch_shape: tuple[int, int, int] | None = None  # sequences, cells, threads
         if parallel > 1 and not self.chat:
             threads = n_threads or os.cpu_count() or 1
             cells = max(n_ctx, parallel * 1024)  # prompts + answers here are ~400-1,000 tokens
-            self.batcher = LlamaBatcher(self.llm.model, parallel, cells, threads)
+            self.batch_shape = (parallel, cells, threads)
+            self.batcher = LlamaBatcher(self.llm.model, *self.batch_shape)
             self.max_in_flight = parallel
 
     async def generate(self, prompt: Prompt, params: GenParams, sample: int = 0) -> Completion:
+        if self.batcher is None and self.batch_shape is not None:  # closed, then used again
+            self.batcher = LlamaBatcher(self.llm.model, *self.batch_shape)
         if self.batcher is None:
             return await super().generate(prompt, params, sample)
         self.stats.requests += 1
