@@ -131,13 +131,16 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
 
 
 def _empty_variants(space: InputSpace, calls: list[str]) -> list[str]:
-    """The first positional call with each string or container argument emptied, where only
+    """The first positional call with its one string or container argument emptied, where only
     the observed calls rule that out (``fits_empty``); where emptiness already fits, the
     catalogue and the per-argument edges try it in their turn."""
     args = next(positional_args(calls), None) or []
+    sized = [i for i, a in enumerate(args) if isinstance(a, str | list | tuple | dict)]
+    if len(sized) != 1:  # ``xor('', '110')``: one emptied beside another is a pairing no doc states
+        return []
     out = []
     for i, a in enumerate(args):
-        if isinstance(a, str | list | tuple | dict) and a:
+        if i in sized and a:
             call = format_call(space.entry, [*args[:i], type(a)(), *args[i + 1 :]])
             if call not in calls and not space.fits(call) and fits_empty(space, call, i):
                 out.append(call)
