@@ -178,27 +178,36 @@ def kill_sets(
 
 
 def minimize(
-    ordered: list[str], kills: list[set[str]], answers: Answers, n: int, kinds: dict[str, str] | None = None
+    ordered: list[str],
+    kills: list[set[str]],
+    answers: Answers,
+    n: int,
+    kinds: dict[str, str] | None = None,
+    traits: dict[str, frozenset[str]] | None = None,
 ) -> list[str]:
     """At most `n` calls: a greedy cover of every killed mutant (ties go to the earlier call
-    in `ordered`), then the remaining calls in order, new expected values first. `kinds`: calls
-    whose input differs in kind from a literal one (an iterator for a list), so that the same
-    expected value is still news."""
+    in `ordered`), then the remaining calls in order, news first. News: a new expected value,
+    where `kinds` marks calls whose input differs in kind from a literal one (an iterator for a
+    list) so that the same value is still news; or an input trait (`traits`, such as an empty
+    argument) no chosen call has — real bugs the mutants do not model turn on those."""
     rank = {c: i for i, c in enumerate(ordered)}
     chosen = cover(ordered, kills, n)
+    has = traits or {}
 
     def key(c: str) -> str:
         text = answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}"
         return f"{(kinds or {}).get(c, '')}{text}"
 
     seen_values = {key(c) for c in chosen}
+    seen_traits = set().union(*(has.get(c, frozenset()) for c in chosen))
     rest = [c for c in ordered if c not in chosen]
     fresh: list[str] = []
     stale: list[str] = []
     for c in rest:
-        text = key(c)
-        (stale if text in seen_values else fresh).append(c)
+        text, new_traits = key(c), has.get(c, frozenset()) - seen_traits
+        (stale if text in seen_values and not new_traits else fresh).append(c)
         seen_values.add(text)
+        seen_traits |= new_traits
     chosen += (fresh + stale)[: max(0, n - len(chosen))]
     return sorted(chosen, key=lambda c: rank[c])
 

@@ -7,7 +7,10 @@ without examples keeps some typical inputs) come the edge cases (real bugs hide 
 more than mutants do); boundaries, random in-domain mutations and the other guesses follow in
 turn. What counts as news beside a test with the same
 expected value: a re-shaped argument (an iterator for a list) and another number of
-arguments (an optional parameter given).
+arguments (an optional parameter given); and an argument with a trait realistic bugs turn
+on (``input_traits``: empty, outer whitespace, upper case, negative, zero, falsy items) that no
+kept test has yet — an empty input often answers what some other input answers, yet an early
+``return`` for it is a real bug.
 """
 
 from __future__ import annotations
@@ -66,3 +69,37 @@ def deep_type(v: Any) -> str:
         inner = sorted({deep_type(x) for x in v})
         return f"{type(v).__name__}[{','.join(inner)}]"
     return type(v).__name__
+
+
+def input_traits(call: str) -> frozenset[str]:
+    """The traits of `call`'s literal arguments that realistic bugs turn on, per position or
+    keyword: ``empty:0`` (an empty string or container), ``pad:0`` (text with outer
+    whitespace), ``upper:0`` (text with upper-case letters), ``neg:0`` / ``zero:0`` (a number
+    below or equal to 0), ``falsy:0`` (a container holding a falsy item). Not a literal call: none."""
+    if not literal_call(call):
+        return frozenset()
+    args, kwargs = parse_args(call)
+    named = [(str(i), a) for i, a in enumerate(args)] + list(kwargs.items())
+    return frozenset(f"{t}:{k}" for k, a in named for t in _traits(a))
+
+
+def _traits(v: Any) -> list[str]:
+    out = []
+    if isinstance(v, str | bytes | list | tuple | dict | set | frozenset) and not v:
+        out.append("empty")
+    if isinstance(v, str) and v.strip() and v != v.strip():
+        out.append("pad")
+    if isinstance(v, str) and v != v.lower():
+        out.append("upper")
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        out += ["neg"] if v < 0 else ["zero"] if v == 0 else []
+    if isinstance(v, list | tuple | set | frozenset) and any(not _truthy(x) for x in v):
+        out.append("falsy")
+    return out
+
+
+def _truthy(x: Any) -> bool:
+    try:
+        return bool(x)
+    except Exception:  # an object whose truth is ambiguous is no falsy item
+        return True

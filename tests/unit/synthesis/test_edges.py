@@ -130,3 +130,15 @@ def test_a_string_the_seed_looks_for_is_tried_inside_text() -> None:
     sp.constants = harvest(src, "quote")
     calls = edge_calls(sp, ["quote('abc')"], limit=100)
     assert "quote('a\"b')" in calls and "quote('ab\"')" in calls
+
+
+def test_an_argument_emptied_where_no_example_was_empty_but_the_docstring_allows_it() -> None:
+    src = "def f(s: str, n: int) -> int:\n    pass\n"
+    sp = space(src, "f", ["f('ab', 3)"], "Count s.")
+    assert edge_calls(sp, ["f('ab', 3)"])[:1] == ["f('', 3)"]  # first: tried before the limit
+    assert not sp.fits("f('', 3)")  # the observed domain alone still rules it out
+    stated = space(src, "f", ["f('ab', 3)"], "s is a non-empty string.")
+    assert "f('', 3)" not in edge_calls(stated, ["f('ab', 3)"])
+    assert "f('', 3)" not in edge_calls(sp, ["f('ab', 3)"], stated=False)
+    two = space("def g(a: str, b: str) -> str:\n    pass\n", "g", ["g('01', '10')"], "Xor a and b.")
+    assert not any("''" in c for c in edge_calls(two, ["g('01', '10')"]))  # two sized: no pairing guessed

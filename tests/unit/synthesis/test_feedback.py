@@ -19,6 +19,7 @@ from aceforge.synthesis.feedback import (
     raises_test,
     reference_answers,
 )
+from aceforge.synthesis.suite_order import input_traits
 from aceforge.types import Limits
 
 LIMITS = Limits(timeout_s=2.0)
@@ -96,6 +97,29 @@ def test_minimize_fills_with_new_values_first_in_call_order() -> None:
     assert minimize(ordered, [], ans, 2) == ["a", "c"]
     # b's input is of another kind (an iterator for a list): the same value is still news
     assert minimize(ordered, [], ans, 2, {"b": "shape:"}) == ["a", "b"]
+
+
+def test_minimize_keeps_an_input_with_a_new_trait_though_its_value_repeats() -> None:
+    ordered = ["a", "b", "c", "d"]
+    ans = Answers(found={c: ("1", 1) for c in ordered})  # one expected value for all
+    traits = {"b": frozenset({"empty:0"}), "c": frozenset({"empty:0"}), "d": frozenset({"pad:0"})}
+    assert minimize(ordered, [], ans, 3) == ["a", "b", "c"]  # without traits: in order
+    assert minimize(ordered, [], ans, 2, traits=traits) == ["a", "b"]
+    assert minimize(ordered, [], ans, 3, traits=traits) == ["a", "b", "d"]  # c's trait is b's
+
+
+def test_a_trait_kept_suite_rejects_an_early_return_for_empty_input(executor: LocalExecutor) -> None:
+    """A real bug no mutant modelled (``if not s: return None``, where the seed answers ``''``
+    as it answers ``' '``): the suite keeps ``f('')`` and so rejects it."""
+    seed = "def f(s):\n    return s.split()"
+    bug = "def f(s):\n    if not s:\n        return None\n    return s.split()"
+    calls = ["f('a b')", "f(' ')", "f('')", "f('b a')"]
+    [ans] = reference_answers([seed], [calls], executor, LIMITS, max_ref_s=1.0)
+    traits = {c: input_traits(c) for c in calls}
+    plain, kept = minimize(calls, [], ans, 3), minimize(calls, [], ans, 3, traits=traits)
+    assert "f('')" not in plain and "f('')" in kept
+    [kills] = kill_sets([[bug]], [calls], [ans], executor, LIMITS)
+    assert kills[0] == {"f('')"} and mutation_score(kills, kept) == (1, 1)
 
 
 def test_mutation_score_ignores_equivalent_mutants() -> None:

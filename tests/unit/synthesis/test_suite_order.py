@@ -4,7 +4,7 @@ as news beside the same expected value."""
 from __future__ import annotations
 
 from aceforge.synthesis.shapes import ORDERED
-from aceforge.synthesis.suite_order import deep_type, news_kind, ordered
+from aceforge.synthesis.suite_order import deep_type, input_traits, news_kind, ordered
 
 
 def test_a_few_guesses_then_edges_then_the_rest_in_turn() -> None:
@@ -38,3 +38,10 @@ def test_deep_type_names_elements() -> None:
     assert (
         deep_type([1, "a"]) == "list[int,str]" and deep_type([]) == "list" and deep_type(None) == "NoneType"
     )
+
+
+def test_input_traits_name_what_realistic_bugs_turn_on_per_argument() -> None:
+    assert input_traits("f('', [0, 1], -2, x=' A ')") == {"empty:0", "falsy:1", "neg:2", "pad:x", "upper:x"}
+    assert input_traits("f('ab', [1], 3, 0.0, True)") == {"zero:3"}  # a bool is no number here
+    assert input_traits("f(' ', {}, ())") == {"empty:1", "empty:2"}  # blank text: no content to pad
+    assert input_traits("f(iter([1]))") == frozenset() and input_traits("f(1)(2)") == frozenset()
