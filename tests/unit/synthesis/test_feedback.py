@@ -104,8 +104,19 @@ def test_minimize_keeps_an_input_with_a_new_trait_though_its_value_repeats() -> 
     ans = Answers(found={c: ("1", 1) for c in ordered})  # one expected value for all
     traits = {"b": frozenset({"empty:0"}), "c": frozenset({"empty:0"}), "d": frozenset({"pad:0"})}
     assert minimize(ordered, [], ans, 3) == ["a", "b", "c"]  # without traits: in order
-    assert minimize(ordered, [], ans, 2, traits=traits) == ["a", "b"]
+    assert minimize(ordered, [], ans, 2, traits=traits) == ["b", "d"]  # new traits first
     assert minimize(ordered, [], ans, 3, traits=traits) == ["a", "b", "d"]  # c's trait is b's
+
+
+def test_minimize_fills_new_traits_before_new_values() -> None:
+    """Twenty places, many inputs with new values (``f('right', 6)``, ``f('right', 7)``...):
+    an input with a trait no kept test has (the empty one) comes before them."""
+    ordered = ["f('right', 6)", "f('right', 7)", "f('right', 8)", "f('', 6)"]
+    ans = Answers(found=dict(zip(ordered, [("'-----:'", 0), ("'------:'", 0), ("'-------:'", 0),
+                                           ("'------'", 0)], strict=True)))  # fmt: skip
+    traits = {c: input_traits(c) for c in ordered}
+    assert minimize(ordered, [], ans, 2) == ordered[:2]
+    assert minimize(ordered, [], ans, 2, traits=traits) == ["f('right', 6)", "f('', 6)"]
 
 
 def test_a_trait_kept_suite_rejects_an_early_return_for_empty_input(executor: LocalExecutor) -> None:
