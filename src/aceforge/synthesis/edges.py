@@ -116,6 +116,9 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             given = _optional_values(space.params[i].default) if _optional(space, i) else []
             values = _optional_none(space, i) + near + given + value_edges(a, dom, space.unicode)
             groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in values])
+            if i < len(space.params) and isinstance(a, str):  # a turn of their own: past the limit else
+                read = read_as(space.constants.get(space.params[i].name, []))
+                groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in read])
     out: list[str] = _empty_variants(space, calls) if stated else []
     seen = set(calls) | set(out)
     interleaved = (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None)
@@ -252,6 +255,15 @@ def _near(constants: list[Any]) -> list[Any]:
         else:
             out += [c, f"a{c}b", f"ab{c}"] if isinstance(c, str) and c else [c]
     return out
+
+
+def read_as(constants: list[Any]) -> list[str]:
+    """Each word the code compares a string with, upper-cased and padded (``'RIGHT'``,
+    ``' right '`` for ``align == 'right'``): where code that folds case or strips whitespace
+    answers as for the word itself and the seed does not (or the other way round)."""
+    words = [c for c in constants if isinstance(c, str) and c.strip() and c == c.strip()]
+    out = [v for w in words for v in (w.upper(), f" {w} ") if v != w]
+    return [v for v in dict.fromkeys(out) if v not in constants]
 
 
 def _optional(space: InputSpace, i: int) -> bool:
