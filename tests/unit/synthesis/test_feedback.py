@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from aceforge.execution.executor import LocalExecutor
+from aceforge.synthesis.compared import harvest
 from aceforge.synthesis.feedback import (
     Answers,
     assert_test,
@@ -19,7 +20,7 @@ from aceforge.synthesis.feedback import (
     raises_test,
     reference_answers,
 )
-from aceforge.synthesis.suite_order import input_traits
+from aceforge.synthesis.suite_order import input_traits, table_entries
 from aceforge.types import Limits
 
 LIMITS = Limits(timeout_s=2.0)
@@ -135,3 +136,23 @@ def test_a_trait_kept_suite_rejects_an_early_return_for_empty_input(executor: Lo
 
 def test_mutation_score_ignores_equivalent_mutants() -> None:
     assert mutation_score([{"a"}, {"b", "c"}, set()], ["c"]) == (1, 2)
+
+
+def test_a_suite_keeping_each_table_entry_rejects_an_entry_left_out(executor: LocalExecutor) -> None:
+    """``normalize_pre``: 'c' answers what 'pre' answers, so by value alone it is no news; as a
+    table entry of its own it is kept, and the real bug that drops it from the table is caught."""
+    seed = (
+        "def f(s):\n    table = {'pre': 'rc', 'c': 'rc', 'alpha': 'a'}\n    s = s.lower()\n"
+        "    return table.get(s, s)\n"
+    )
+    bug = (
+        "def f(s):\n    table = {'pre': 'rc', 'alpha': 'a'}\n    s = s.lower()\n    return table.get(s, s)\n"
+    )
+    calls = ["f('pre')", "f('alpha')", "f('x')", "f('c')", "f('yy')"]
+    [ans] = reference_answers([seed], [calls], executor, LIMITS, max_ref_s=1.0)
+    words = table_entries(harvest(seed, "f"), ["s"])
+    traits = {c: input_traits(c, words) for c in calls}
+    plain, kept = minimize(calls, [], ans, 4), minimize(calls, [], ans, 4, traits=traits)
+    assert "f('c')" not in plain and "f('c')" in kept
+    [kills] = kill_sets([[bug]], [calls], [ans], executor, LIMITS)
+    assert kills[0] == {"f('c')"} and mutation_score(kills, kept) == (1, 1)
