@@ -29,6 +29,9 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
     for name, v in _affixes(fn, derived):  # first: text around them is tried first (``edges._near``)
         if v not in out.setdefault(name, []):
             out[name].append(v)
+    for name, v in _lookups(fn, derived, tables):  # ``ALIASES.get(letter, letter)``: each key
+        if v not in out.setdefault(name, []):
+            out[name].append(v)
     for node in ast.walk(fn):
         if not isinstance(node, ast.Compare) or len(node.ops) != 1:
             continue
@@ -67,6 +70,38 @@ def _affixes(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, st
             tails = [w + w for w in words]
             out += [(derived[n.func.value.id], w) for w in [*tails, *words]]
     return out
+
+
+def _lookups(
+    fn: ast.FunctionDef, derived: dict[str, str], tables: dict[str, list[Any]]
+) -> list[tuple[str, Any]]:
+    """(parameter, key) for a local table looked up with the parameter (``ALIASES.get(x, x)``,
+    ``ALIASES[x]``): each key is an input where the answer changes (an entry left out of the
+    table is a real bug), read the way the code reads the value it looks up."""
+    out = []
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args:
+            table, key = n.func.value, n.args[0]
+        elif isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load):
+            table, key = n.value, n.slice
+        else:
+            continue
+        if not (isinstance(table, ast.Name) and table.id in tables and isinstance(key, ast.Name)):
+            continue
+        if key.id not in derived:
+            continue
+        found = tables[table.id]
+        if derived[key.id] != key.id or key.id in _assigned(fn):  # computed from it: as read
+            methods = _methods(fn, key.id, derived)
+            found = [w for v in found if isinstance(v, str) and v for w in _as_read(v, methods)]
+        out += [(derived[key.id], v) for v in found]
+    return out
+
+
+def _assigned(fn: ast.FunctionDef) -> set[str]:
+    """Names the body assigns (a parameter re-bound to ``letter.lower()`` is read as computed)."""
+    assigns = [a for a in ast.walk(fn) if isinstance(a, ast.Assign)]
+    return {t.id for a in assigns for t in a.targets if isinstance(t, ast.Name)}
 
 
 def _derived(fn: ast.FunctionDef, names: set[str]) -> dict[str, str]:
@@ -111,16 +146,16 @@ def _as_read(word: str, methods: set[str]) -> list[str]:
 
 
 def _tables(fn: ast.FunctionDef) -> dict[str, list[Any]]:
-    """Locals bound once to a literal collection (``formats = ('html', 'latex')``)."""
+    """Locals bound once to a literal collection (``formats = ('html', 'latex')``), a dict's
+    keys for a dict (``{"alpha": "a", ...}``)."""
     out: dict[str, list[Any]] = {}
     for a in ast.walk(fn):
-        if (
-            isinstance(a, ast.Assign)
-            and len(a.targets) == 1
-            and isinstance(a.targets[0], ast.Name)
-            and isinstance(a.value, ast.Tuple | ast.List | ast.Set)
-        ):
+        if not (isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)):
+            continue
+        if isinstance(a.value, ast.Tuple | ast.List | ast.Set):
             out[a.targets[0].id] = constants_in(a.value)
+        elif isinstance(a.value, ast.Dict):
+            out[a.targets[0].id] = [v for k in a.value.keys if k is not None for v in constants_in(k)][:8]
     return out
 
 

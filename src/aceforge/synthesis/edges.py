@@ -116,8 +116,11 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             given = _optional_values(space.params[i].default) if _optional(space, i) else []
             values = _optional_none(space, i) + near + given + value_edges(a, dom, space.unicode)
             groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in values])
-    out: list[str] = []
-    seen = set(calls)
+            if i < len(space.params) and isinstance(a, str):  # a turn of their own: past the limit else
+                read = read_as(space.constants.get(space.params[i].name, []))
+                groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in read])
+    out: list[str] = _empty_variants(space, calls) if stated else []
+    seen = set(calls) | set(out)
     interleaved = (c for layer in itertools.zip_longest(*groups) for c in layer if c is not None)
     for new in itertools.chain(catalogue, interleaved):
         if new in seen:
@@ -128,6 +131,40 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             if len(out) >= limit:
                 break
     return out
+
+
+def _empty_variants(space: InputSpace, calls: list[str]) -> list[str]:
+    """The first positional call with its one string or container argument emptied, where only
+    the observed calls rule that out (``fits_empty``); where emptiness already fits, the
+    catalogue and the per-argument edges try it in their turn."""
+    args = next(positional_args(calls), None) or []
+    sized = [i for i, a in enumerate(args) if isinstance(a, str | list | tuple | dict)]
+    if len(sized) != 1:  # ``xor('', '110')``: one emptied beside another is a pairing no doc states
+        return []
+    out = []
+    for i, a in enumerate(args):
+        if i in sized and a:
+            call = format_call(space.entry, [*args[:i], type(a)(), *args[i + 1 :]])
+            if call not in calls and not space.fits(call) and fits_empty(space, call, i):
+                out.append(call)
+    return out
+
+
+def fits_empty(space: InputSpace, call: str, i: int) -> bool:
+    """`call` (argument `i` empty) fits once emptiness is allowed where only the observed
+    calls ruled it out: no example was empty, but the docstring's prose does not say
+    non-empty either (an early ``return`` for empty input is a common real bug)."""
+    if i >= len(space.domains):
+        return space.fits(call)
+    dom = space.domains[i]
+    if dom.rule is not None and (dom.rule.nonempty or dom.rule.min_len > 0):
+        return False
+    saved = dom.nonempty, dom.min_len
+    dom.nonempty, dom.min_len = False, 0
+    try:
+        return space.fits(call)
+    finally:
+        dom.nonempty, dom.min_len = saved
 
 
 _ESCAPES = re.compile(r"(?:\\+(?:[rnt]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}))+")
@@ -218,6 +255,15 @@ def _near(constants: list[Any]) -> list[Any]:
         else:
             out += [c, f"a{c}b", f"ab{c}"] if isinstance(c, str) and c else [c]
     return out
+
+
+def read_as(constants: list[Any]) -> list[str]:
+    """Each word the code compares a string with, upper-cased and padded (``'RIGHT'``,
+    ``' right '`` for ``align == 'right'``): where code that folds case or strips whitespace
+    answers as for the word itself and the seed does not (or the other way round)."""
+    words = [c for c in constants if isinstance(c, str) and c.strip() and c == c.strip()]
+    out = [v for w in words for v in (w.upper(), f" {w} ") if v != w]
+    return [v for v in dict.fromkeys(out) if v not in constants]
 
 
 def _optional(space: InputSpace, i: int) -> bool:

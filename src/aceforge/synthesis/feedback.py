@@ -178,28 +178,40 @@ def kill_sets(
 
 
 def minimize(
-    ordered: list[str], kills: list[set[str]], answers: Answers, n: int, kinds: dict[str, str] | None = None
+    ordered: list[str],
+    kills: list[set[str]],
+    answers: Answers,
+    n: int,
+    kinds: dict[str, str] | None = None,
+    traits: dict[str, frozenset[str]] | None = None,
 ) -> list[str]:
     """At most `n` calls: a greedy cover of every killed mutant (ties go to the earlier call
-    in `ordered`), then the remaining calls in order, new expected values first. `kinds`: calls
-    whose input differs in kind from a literal one (an iterator for a list), so that the same
-    expected value is still news."""
+    in `ordered`), then the remaining calls in order: first those with an input trait
+    (`traits`, such as an empty argument) no chosen call has — real bugs the mutants do not
+    model turn on those, and twenty new values of one kind (``f('right', 6)``, ``f('right',
+    7)``...) would crowd them out — then those with a new expected value (where `kinds` marks
+    calls whose input differs in kind from a literal one, an iterator for a list, the same value
+    is still news), then the rest."""
     rank = {c: i for i, c in enumerate(ordered)}
     chosen = cover(ordered, kills, n)
+    has = traits or {}
 
     def key(c: str) -> str:
         text = answers.found[c][0] if c in answers.found else f"raises {answers.raised[c]}"
         return f"{(kinds or {}).get(c, '')}{text}"
 
     seen_values = {key(c) for c in chosen}
+    seen_traits = set().union(*(has.get(c, frozenset()) for c in chosen))
     rest = [c for c in ordered if c not in chosen]
+    marked: list[str] = []  # an input trait no kept test has: first
     fresh: list[str] = []
     stale: list[str] = []
     for c in rest:
-        text = key(c)
-        (stale if text in seen_values else fresh).append(c)
+        text, new_traits = key(c), has.get(c, frozenset()) - seen_traits
+        (marked if new_traits else stale if text in seen_values else fresh).append(c)
         seen_values.add(text)
-    chosen += (fresh + stale)[: max(0, n - len(chosen))]
+        seen_traits |= new_traits
+    chosen += (marked + fresh + stale)[: max(0, n - len(chosen))]
     return sorted(chosen, key=lambda c: rank[c])
 
 

@@ -7,14 +7,19 @@ without examples keeps some typical inputs) come the edge cases (real bugs hide 
 more than mutants do); boundaries, random in-domain mutations and the other guesses follow in
 turn. What counts as news beside a test with the same
 expected value: a re-shaped argument (an iterator for a list) and another number of
-arguments (an optional parameter given).
+arguments (an optional parameter given); and an argument with a trait realistic bugs turn
+on (``input_traits``: empty, outer whitespace, upper case, negative, zero, falsy items) that no
+kept test has yet — an empty input often answers what some other input answers, yet an early
+``return`` for it is a real bug.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
+from aceforge.synthesis.compared import NUMERIC_TEXT
 from aceforge.synthesis.shapes import ORDERED, literal_call
 from aceforge.synthesis.signature import parse_args
 
@@ -66,3 +71,75 @@ def deep_type(v: Any) -> str:
         inner = sorted({deep_type(x) for x in v})
         return f"{type(v).__name__}[{','.join(inner)}]"
     return type(v).__name__
+
+
+def input_traits(call: str, constants: Sequence[Sequence[Any]] = ()) -> frozenset[str]:
+    """The traits of `call`'s literal arguments that realistic bugs turn on, per position or
+    keyword: ``empty:0`` (an empty string or container), ``pad:0`` (text with outer
+    whitespace), ``upper:0`` (text with upper-case letters), ``neg:0`` / ``zero:0`` (a number
+    below or equal to 0), ``falsy:0`` (a container holding a falsy item), ``const=c:0`` (one of
+    the constants the code compares argument 0 with, ``constants[0]``, a table entry: each
+    entry is behaviour of its own). Not a literal call: none."""
+    if not literal_call(call):
+        return frozenset()
+    args, kwargs = parse_args(call)
+    named = [(str(i), a) for i, a in enumerate(args)] + list(kwargs.items())
+    out = set()
+    for k, a in named:
+        words = constants[int(k)] if k.isdigit() and int(k) < len(constants) else []
+        if any(_same(a, c) for c in words):
+            out.add(f"const={_entry(a)}:{k}")  # its case or padding shows the table, not the text's
+        else:
+            out |= {f"{t}:{k}" for t in _traits(a) + _read_as(a, words)}
+    return frozenset(out)
+
+
+def _read_as(a: Any, constants: Sequence[Any]) -> list[str]:
+    """``near_pad`` / ``near_case``: `a` is a word the code compares with, padded or in
+    another case (``' right '``, ``'RIGHT'`` for ``'right'``), not the word itself."""
+    words = {c.casefold() for c in constants if isinstance(c, str)}
+    if not isinstance(a, str) or not words or a in constants:
+        return []
+    core = a.strip()
+    out = ["near_pad"] if core != a and core in constants else []
+    return out + (["near_case"] if core not in constants and core.casefold() in words else [])
+
+
+def table_entries(constants: dict[str, list[Any]], names: Sequence[str]) -> list[list[Any]]:
+    """Per parameter in `names`, the constants the code compares it with (``compared.harvest``)
+    that are entries of its own: not the numeric notations tried where the code parses text
+    with ``int``/``float`` (those are inputs, not behaviour the code names)."""
+    return [[c for c in constants.get(n, []) if c not in NUMERIC_TEXT] for n in names]
+
+
+def _same(a: Any, c: Any) -> bool:
+    return type(a) is type(c) and a == c
+
+
+def _entry(c: Any) -> str:
+    """The table entry a constant stands for: the forms the code reads as one (``'HTML'``,
+    ``'Html'``, ``'html Ab Cd'`` for ``'html'``) are one entry."""
+    words = c.split() if isinstance(c, str) else []
+    return words[0].casefold() if words else repr(c)
+
+
+def _traits(v: Any) -> list[str]:
+    out = []
+    if isinstance(v, str | bytes | list | tuple | dict | set | frozenset) and not v:
+        out.append("empty")
+    if isinstance(v, str) and v.strip() and v != v.strip():
+        out.append("pad")
+    if isinstance(v, str) and v != v.lower():
+        out.append("upper")
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        out += ["neg"] if v < 0 else ["zero"] if v == 0 else []
+    if isinstance(v, list | tuple | set | frozenset) and any(not _truthy(x) for x in v):
+        out.append("falsy")
+    return out
+
+
+def _truthy(x: Any) -> bool:
+    try:
+        return bool(x)
+    except Exception:  # an object whose truth is ambiguous is no falsy item
+        return True

@@ -50,7 +50,7 @@ from aceforge.synthesis.seed_space import seed_space
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.shapes import add_shapes, literal_call
 from aceforge.synthesis.signature import entry_function, one_signature, params_of
-from aceforge.synthesis.suite_order import news_kind, ordered
+from aceforge.synthesis.suite_order import input_traits, news_kind, ordered, table_entries
 from aceforge.types import Limits
 
 
@@ -205,8 +205,12 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
     for d in live:
         pool = ordered([*d.answers.found, *d.answers.raised], d.origin)  # see ``suite_order``
         kinds = {c: news_kind(c) for c in pool}
+        consts = table_entries(d.space.constants, [p.name for p in d.space.params]) if d.space else []
+        traits = {c: input_traits(c, consts) for c in pool}
         chosen = (
-            minimize(pool, d.kills, d.answers, cfg.n_tests, kinds) if cfg.feedback else pool[: cfg.n_tests]
+            minimize(pool, d.kills, d.answers, cfg.n_tests, kinds, traits)
+            if cfg.feedback
+            else pool[: cfg.n_tests]
         )
         chosen = cap_exceptions(chosen, d.answers.raised, cfg.n_tests)
         if not chosen:

@@ -40,3 +40,15 @@ def test_prefixes_and_suffixes_the_code_tests_for() -> None:
     )
     # doubled first: 'W/W/' and 'w/w/' answer differently, so each keeps a test of its own
     assert harvest(src, "unq") == {"etag": ["W/W/", "w/w/", "W/", "w/", '""', '"']}
+
+
+def test_keys_of_a_local_table_the_parameter_is_looked_up_in() -> None:
+    src = (
+        "def norm(letter):\n    aliases = {'alpha': 'a', 'c': 'rc'}\n    letter = letter.lower()\n"
+        "    return aliases.get(letter, letter)\n"
+    )
+    # re-bound to its lower-case form: each key also in the forms that read as it
+    assert harvest(src, "norm") == {"letter": ["alpha", "ALPHA", "Alpha", "c", "C"]}
+    raw = "def f(k):\n    units = {'kb': 1000, 'mb': 10**6}\n    return units[k] if k in units else 0\n"
+    assert harvest(raw, "f") == {"k": ["kb", "mb"]}  # looked up and tested for membership: once
+    assert harvest("def g(k):\n    d = {'a': 1}\n    return d.get('a')\n", "g") == {}  # not looked up with k

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aceforge.synthesis.compared import harvest
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.edges import doc_texts, edge_calls, guesses
+from aceforge.synthesis.edges import doc_texts, edge_calls, guesses, read_as
 from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.signature import params_of
 
@@ -130,3 +130,28 @@ def test_a_string_the_seed_looks_for_is_tried_inside_text() -> None:
     sp.constants = harvest(src, "quote")
     calls = edge_calls(sp, ["quote('abc')"], limit=100)
     assert "quote('a\"b')" in calls and "quote('ab\"')" in calls
+
+
+def test_an_argument_emptied_where_no_example_was_empty_but_the_docstring_allows_it() -> None:
+    src = "def f(s: str, n: int) -> int:\n    pass\n"
+    sp = space(src, "f", ["f('ab', 3)"], "Count s.")
+    assert edge_calls(sp, ["f('ab', 3)"])[:1] == ["f('', 3)"]  # first: tried before the limit
+    assert not sp.fits("f('', 3)")  # the observed domain alone still rules it out
+    stated = space(src, "f", ["f('ab', 3)"], "s is a non-empty string.")
+    assert "f('', 3)" not in edge_calls(stated, ["f('ab', 3)"])
+    assert "f('', 3)" not in edge_calls(sp, ["f('ab', 3)"], stated=False)
+    two = space("def g(a: str, b: str) -> str:\n    pass\n", "g", ["g('01', '10')"], "Xor a and b.")
+    assert not any("''" in c for c in edge_calls(two, ["g('01', '10')"]))  # two sized: no pairing guessed
+
+
+def test_the_words_the_code_compares_with_upper_cased_and_padded() -> None:
+    src = (
+        "def seg(align, w):\n    if align in ['right', 'decimal']:\n        return '-' * (w - 1) + ':'\n"
+        "    if align == 'center':\n        return ':' + '-' * (w - 2) + ':'\n    return '-' * w\n"
+    )
+    sp = space(src, "seg", [])
+    sp.constants = harvest(src, "seg")
+    assert read_as(sp.constants["align"])[:4] == ["RIGHT", " right ", "DECIMAL", " decimal "]
+    calls = edge_calls(sp, ["seg('Hello', 5)", "seg('x', 0)"])  # the default limit
+    assert "seg('RIGHT', 5)" in calls and "seg(' right ', 5)" in calls
+    assert read_as(["W/", '"', "", " a "]) == [" W/ ", ' " ']  # no case to change, no blank words

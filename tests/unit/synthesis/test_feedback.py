@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 
 from aceforge.execution.executor import LocalExecutor
+from aceforge.synthesis.compared import harvest
 from aceforge.synthesis.feedback import (
     Answers,
     assert_test,
@@ -19,6 +20,7 @@ from aceforge.synthesis.feedback import (
     raises_test,
     reference_answers,
 )
+from aceforge.synthesis.suite_order import input_traits, table_entries
 from aceforge.types import Limits
 
 LIMITS = Limits(timeout_s=2.0)
@@ -98,5 +100,59 @@ def test_minimize_fills_with_new_values_first_in_call_order() -> None:
     assert minimize(ordered, [], ans, 2, {"b": "shape:"}) == ["a", "b"]
 
 
+def test_minimize_keeps_an_input_with_a_new_trait_though_its_value_repeats() -> None:
+    ordered = ["a", "b", "c", "d"]
+    ans = Answers(found={c: ("1", 1) for c in ordered})  # one expected value for all
+    traits = {"b": frozenset({"empty:0"}), "c": frozenset({"empty:0"}), "d": frozenset({"pad:0"})}
+    assert minimize(ordered, [], ans, 3) == ["a", "b", "c"]  # without traits: in order
+    assert minimize(ordered, [], ans, 2, traits=traits) == ["b", "d"]  # new traits first
+    assert minimize(ordered, [], ans, 3, traits=traits) == ["a", "b", "d"]  # c's trait is b's
+
+
+def test_minimize_fills_new_traits_before_new_values() -> None:
+    """Twenty places, many inputs with new values (``f('right', 6)``, ``f('right', 7)``...):
+    an input with a trait no kept test has (the empty one) comes before them."""
+    ordered = ["f('right', 6)", "f('right', 7)", "f('right', 8)", "f('', 6)"]
+    ans = Answers(found=dict(zip(ordered, [("'-----:'", 0), ("'------:'", 0), ("'-------:'", 0),
+                                           ("'------'", 0)], strict=True)))  # fmt: skip
+    traits = {c: input_traits(c) for c in ordered}
+    assert minimize(ordered, [], ans, 2) == ordered[:2]
+    assert minimize(ordered, [], ans, 2, traits=traits) == ["f('right', 6)", "f('', 6)"]
+
+
+def test_a_trait_kept_suite_rejects_an_early_return_for_empty_input(executor: LocalExecutor) -> None:
+    """A real bug no mutant modelled (``if not s: return None``, where the seed answers ``''``
+    as it answers ``' '``): the suite keeps ``f('')`` and so rejects it."""
+    seed = "def f(s):\n    return s.split()"
+    bug = "def f(s):\n    if not s:\n        return None\n    return s.split()"
+    calls = ["f('a b')", "f(' ')", "f('')", "f('b a')"]
+    [ans] = reference_answers([seed], [calls], executor, LIMITS, max_ref_s=1.0)
+    traits = {c: input_traits(c) for c in calls}
+    plain, kept = minimize(calls, [], ans, 3), minimize(calls, [], ans, 3, traits=traits)
+    assert "f('')" not in plain and "f('')" in kept
+    [kills] = kill_sets([[bug]], [calls], [ans], executor, LIMITS)
+    assert kills[0] == {"f('')"} and mutation_score(kills, kept) == (1, 1)
+
+
 def test_mutation_score_ignores_equivalent_mutants() -> None:
     assert mutation_score([{"a"}, {"b", "c"}, set()], ["c"]) == (1, 2)
+
+
+def test_a_suite_keeping_each_table_entry_rejects_an_entry_left_out(executor: LocalExecutor) -> None:
+    """``normalize_pre``: 'c' answers what 'pre' answers, so by value alone it is no news; as a
+    table entry of its own it is kept, and the real bug that drops it from the table is caught."""
+    seed = (
+        "def f(s):\n    table = {'pre': 'rc', 'c': 'rc', 'alpha': 'a'}\n    s = s.lower()\n"
+        "    return table.get(s, s)\n"
+    )
+    bug = (
+        "def f(s):\n    table = {'pre': 'rc', 'alpha': 'a'}\n    s = s.lower()\n    return table.get(s, s)\n"
+    )
+    calls = ["f('pre')", "f('alpha')", "f('x')", "f('c')", "f('yy')"]
+    [ans] = reference_answers([seed], [calls], executor, LIMITS, max_ref_s=1.0)
+    words = table_entries(harvest(seed, "f"), ["s"])
+    traits = {c: input_traits(c, words) for c in calls}
+    plain, kept = minimize(calls, [], ans, 4), minimize(calls, [], ans, 4, traits=traits)
+    assert "f('c')" not in plain and "f('c')" in kept
+    [kills] = kill_sets([[bug]], [calls], [ans], executor, LIMITS)
+    assert kills[0] == {"f('c')"} and mutation_score(kills, kept) == (1, 1)

@@ -4,7 +4,7 @@ as news beside the same expected value."""
 from __future__ import annotations
 
 from aceforge.synthesis.shapes import ORDERED
-from aceforge.synthesis.suite_order import deep_type, news_kind, ordered
+from aceforge.synthesis.suite_order import deep_type, input_traits, news_kind, ordered, table_entries
 
 
 def test_a_few_guesses_then_edges_then_the_rest_in_turn() -> None:
@@ -38,3 +38,29 @@ def test_deep_type_names_elements() -> None:
     assert (
         deep_type([1, "a"]) == "list[int,str]" and deep_type([]) == "list" and deep_type(None) == "NoneType"
     )
+
+
+def test_input_traits_name_what_realistic_bugs_turn_on_per_argument() -> None:
+    assert input_traits("f('', [0, 1], -2, x=' A ')") == {"empty:0", "falsy:1", "neg:2", "pad:x", "upper:x"}
+    assert input_traits("f('ab', [1], 3, 0.0, True)") == {"zero:3"}  # a bool is no number here
+    assert input_traits("f(' ', {}, ())") == {"empty:1", "empty:2"}  # blank text: no content to pad
+    assert input_traits("f(iter([1]))") == frozenset() and input_traits("f(1)(2)") == frozenset()
+
+
+def test_each_table_entry_is_a_trait_and_its_other_case_or_padding_another() -> None:
+    words = [["right", "decimal", "html", "HTML", "html Ab Cd"], []]
+    assert input_traits("f('right', 0)", words) == {"const=right:0", "zero:1"}
+    assert input_traits("f('decimal', 3)", words) != input_traits("f('right', 3)", words)  # two entries
+    # the forms the code reads as one entry ('HTML' where it case-folds) are that one entry
+    assert (
+        input_traits("f('HTML', 3)", words) == input_traits("f('html Ab Cd', 3)", words) == {"const=html:0"}
+    )
+    assert input_traits("f('RIGHT', 3)", words) == {"near_case:0", "upper:0"}
+    assert input_traits("f(' right ', 3)", words) == {"near_pad:0", "pad:0"}
+    assert input_traits("f('Hello', 3)", words) == {"upper:0"}  # no word the code names
+    assert input_traits("f(3, 'right')", words) == frozenset()  # per position: not argument 1's
+
+
+def test_table_entries_leave_out_the_numeric_notations() -> None:
+    consts = {"value": ["42.23", "inf", "x"], "n": [100]}
+    assert table_entries(consts, ["value", "other", "n"]) == [["x"], [], [100]]
