@@ -1,0 +1,101 @@
+"""Inputs that sit exactly on a float decision boundary of the seed.
+
+"Two numbers closer than the threshold" tested on a pair exactly `threshold` apart: the answer
+hinges on ``<`` versus ``<=``, on a tie that real-valued prose rarely means to decide, and that
+float rounding decides for a program computing the same quantity another way. An input is *on
+a tie* when nudging the floats of one argument by a relative 1e-9 (each argument alone, up and
+down) changes the seed's answer by more than float noise. Such an input is moved off the tie:
+replaced by the nudged input that keeps the seed's answer (the test keeps its shape and its
+expected value; both readings of the tie now agree on it), or left out when none does. Ints,
+bools and strings are never nudged, so integer boundaries (``n <= 0``, ``i < len(xs)``) keep
+their tests, and so do the seed's own ``>>>`` examples: the docstring decides those ties itself.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from aceforge.execution.values import values_equal
+from aceforge.synthesis.draft import Draft
+from aceforge.synthesis.feedback import Answers
+
+NUDGE = 1e-9  # relative change of every float in the nudged argument
+NOISE_REL, NOISE_ABS = 1e-6, 1e-9  # answers closer than this are the same answer
+
+
+def _scale(node: ast.AST, factor: float) -> None:
+    for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and type(n.value) is float:
+            n.value *= factor
+
+
+def _floats(node: ast.AST) -> int:
+    """How many non-zero float literals `node` holds (zero stays zero when scaled)."""
+    return sum(
+        isinstance(n, ast.Constant) and type(n.value) is float and n.value != 0 for n in ast.walk(node)
+    )
+
+
+def nudged_calls(call: str) -> list[str]:
+    """`call` with the non-zero float literals of one argument at a time scaled by 1 + NUDGE
+    and by 1 - NUDGE, the argument with the fewest floats first; [] when no argument holds a
+    float (or `call` is not a plain call)."""
+    try:
+        tree = ast.parse(call, mode="eval")
+    except SyntaxError:
+        return []
+    if not isinstance(tree.body, ast.Call):
+        return []
+    slots = [*tree.body.args, *(k.value for k in tree.body.keywords)]
+    out = []
+    for i in sorted(range(len(slots)), key=lambda i: _floats(slots[i])):  # fewest changed literals first
+        if not _floats(slots[i]):
+            continue
+        for factor in (1 + NUDGE, 1 - NUDGE):
+            copy = ast.parse(call, mode="eval")
+            assert isinstance(copy.body, ast.Call)
+            args = [*copy.body.args, *(k.value for k in copy.body.keywords)]
+            _scale(args[i], factor)
+            out.append(ast.unparse(copy))
+    return [c for c in dict.fromkeys(out) if c != call]
+
+
+def on_a_tie(answer: object, nudged: list[object]) -> bool:
+    """Whether any nudged input's answer differs from `answer` by more than float noise."""
+    return any(not _same(v, answer) for v in nudged)
+
+
+def _same(a: object, b: object) -> bool:
+    return values_equal(a, b, NOISE_REL, NOISE_ABS)
+
+
+def off_ties(drafts: list[Draft], answer: Callable[[list[list[str]]], list[Answers]]) -> None:
+    """Move each draft's answered inputs off their ties (not the seed's examples), in place
+    in the pool's order; an input moved or left out leaves the mutants' kill sets (one that
+    only a tie told apart counts as equivalent). `answer` runs the seeds on calls."""
+    nudges: list[dict[str, list[str]]] = []
+    for d in drafts:
+        todo = {c: nudged_calls(c) for c in d.answers.found if d.origin.get(c) != "example"}
+        nudges.append({c: n for c, n in todo.items() if n})
+    runs = answer([[n for ns in m.values() for n in ns] for m in nudges])
+    for d, m, got in zip(drafts, nudges, runs, strict=True):
+        found, moved = d.answers.found, {}
+        for c, ns in m.items():
+            if on_a_tie(found[c][1], [got.found[n][1] for n in ns if n in got.found]):
+                keep = [
+                    n for n in ns if n in got.found and n not in found and _same(got.found[n][1], found[c][1])
+                ]
+                moved[c] = keep[0] if keep else None
+        if not moved:
+            continue
+        d.answers.found = {}
+        for c, v in found.items():
+            to = moved.get(c, c)
+            if to is not None:
+                d.answers.found[to] = v if to == c else got.found[to]
+                d.origin.setdefault(to, d.origin.get(c, "mutation"))
+        d.answers.failed |= set(moved)
+        d.kills = [k - moved.keys() for k in d.kills]
+        d.stats["ties_moved"] = sum(v is not None for v in moved.values())
+        d.stats["ties_dropped"] = sum(v is None for v in moved.values())
