@@ -3,8 +3,9 @@
 "Two numbers closer than the threshold" tested on a pair exactly `threshold` apart: the answer
 hinges on ``<`` versus ``<=``, on a tie that real-valued prose rarely means to decide, and that
 float rounding decides for a program computing the same quantity another way. An input is *on
-a tie* when nudging the floats of one argument by a relative 1e-9 (each argument alone, up and
-down) changes the seed's answer by more than float noise. Such an input is moved off the tie:
+a tie* when the seed's answer is a decision (it holds no float: a bool, a count, a choice) and
+nudging the floats of one argument by a relative 1e-9 (each argument alone, up and down)
+changes it. Such an input is moved off the tie:
 replaced by the nudged input that keeps the seed's answer (the test keeps its shape and its
 expected value; both readings of the tie now agree on it), or left out when none does. Ints,
 bools and strings are never nudged, so integer boundaries (``n <= 0``, ``i < len(xs)``) keep
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from typing import Any
 
 from aceforge.execution.values import values_equal
 from aceforge.synthesis.draft import Draft
@@ -41,6 +43,11 @@ def nudged_calls(call: str) -> list[str]:
     """`call` with the non-zero float literals of one argument at a time scaled by 1 + NUDGE
     and by 1 - NUDGE, the argument with the fewest floats first; [] when no argument holds a
     float (or `call` is not a plain call)."""
+    return [c for pair in nudge_pairs(call) for c in pair]
+
+
+def nudge_pairs(call: str) -> list[tuple[str, str]]:
+    """(up, down) per argument holding a non-zero float, as in `nudged_calls`."""
     try:
         tree = ast.parse(call, mode="eval")
     except SyntaxError:
@@ -50,43 +57,67 @@ def nudged_calls(call: str) -> list[str]:
     slots = [*tree.body.args, *(k.value for k in tree.body.keywords)]
     out = []
     for i in sorted(range(len(slots)), key=lambda i: _floats(slots[i])):  # fewest changed literals first
-        if not _floats(slots[i]):
-            continue
-        for factor in (1 + NUDGE, 1 - NUDGE):
-            copy = ast.parse(call, mode="eval")
-            assert isinstance(copy.body, ast.Call)
-            args = [*copy.body.args, *(k.value for k in copy.body.keywords)]
-            _scale(args[i], factor)
-            out.append(ast.unparse(copy))
-    return [c for c in dict.fromkeys(out) if c != call]
+        if _floats(slots[i]):
+            out.append((_nudged(call, i, 1 + NUDGE), _nudged(call, i, 1 - NUDGE)))
+    return out
+
+
+def _nudged(call: str, i: int, factor: float) -> str:
+    tree = ast.parse(call, mode="eval")
+    assert isinstance(tree.body, ast.Call)
+    _scale([*tree.body.args, *(k.value for k in tree.body.keywords)][i], factor)
+    return ast.unparse(tree)
 
 
 def on_a_tie(answer: object, nudged: list[object]) -> bool:
-    """Whether any nudged input's answer differs from `answer` by more than float noise."""
-    return any(not _same(v, answer) for v in nudged)
+    """Whether `answer` holds no float (a decision: a bool, a count, a choice among the inputs'
+    ints or strings) and a nudged input's answer differs from it. A float answer that jumps
+    is the function's own value there (``1.0 % 1.0``), not a reading of a tie."""
+    return not _has_float_value(answer) and any(not _same(v, answer) for v in nudged)
+
+
+def _has_float_value(v: object) -> bool:
+    if isinstance(v, float | complex):
+        return True
+    if isinstance(v, dict):
+        return any(_has_float_value(x) for kv in v.items() for x in kv)
+    if isinstance(v, list | tuple | set | frozenset):
+        return any(_has_float_value(x) for x in v)
+    return False
 
 
 def _same(a: object, b: object) -> bool:
     return values_equal(a, b, NOISE_REL, NOISE_ABS)
 
 
+def _off(value: object, pairs: list[tuple[str, str]], got: Answers, found: dict[str, Any]) -> str | None:
+    """The nudge that keeps `value` of an argument whose opposite nudge changes it: off the
+    tie, on the side the seed's answer is on."""
+    for pair in pairs:
+        if not all(n in got.found for n in pair):
+            continue
+        same = [_same(got.found[n][1], value) for n in pair]
+        if same[0] != same[1]:
+            keep = pair[0] if same[0] else pair[1]
+            return keep if keep not in found else None
+    return None
+
+
 def off_ties(drafts: list[Draft], answer: Callable[[list[list[str]]], list[Answers]]) -> None:
     """Move each draft's answered inputs off their ties (not the seed's examples), in place
     in the pool's order; an input moved or left out leaves the mutants' kill sets (one that
     only a tie told apart counts as equivalent). `answer` runs the seeds on calls."""
-    nudges: list[dict[str, list[str]]] = []
+    nudges: list[dict[str, list[tuple[str, str]]]] = []
     for d in drafts:
-        todo = {c: nudged_calls(c) for c in d.answers.found if d.origin.get(c) != "example"}
+        todo = {c: nudge_pairs(c) for c in d.answers.found if d.origin.get(c) != "example"}
         nudges.append({c: n for c, n in todo.items() if n})
-    runs = answer([[n for ns in m.values() for n in ns] for m in nudges])
+    runs = answer([[n for pairs in m.values() for pair in pairs for n in pair] for m in nudges])
     for d, m, got in zip(drafts, nudges, runs, strict=True):
         found, moved = d.answers.found, {}
-        for c, ns in m.items():
-            if on_a_tie(found[c][1], [got.found[n][1] for n in ns if n in got.found]):
-                keep = [
-                    n for n in ns if n in got.found and n not in found and _same(got.found[n][1], found[c][1])
-                ]
-                moved[c] = keep[0] if keep else None
+        for c, pairs in m.items():
+            nudged = [got.found[n][1] for pair in pairs for n in pair if n in got.found]
+            if on_a_tie(found[c][1], nudged):
+                moved[c] = _off(found[c][1], pairs, got, found)
         if not moved:
             continue
         d.answers.found = {}
