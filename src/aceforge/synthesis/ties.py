@@ -1,15 +1,17 @@
-"""Inputs that sit exactly on a float decision boundary of the seed.
+"""Inputs that sit exactly on a decision boundary of the seed between fractional floats.
 
-"Two numbers closer than the threshold" tested on a pair exactly `threshold` apart: the answer
-hinges on ``<`` versus ``<=``, on a tie that real-valued prose rarely means to decide, and that
-float rounding decides for a program computing the same quantity another way. An input is *on
-a tie* when the seed's answer is a decision (it holds no float: a bool, a count, a choice) and
-nudging the floats of one argument by a relative 1e-9 (each argument alone, up and down)
-changes it. Such an input is moved off the tie:
-replaced by the nudged input that keeps the seed's answer (the test keeps its shape and its
-expected value; both readings of the tie now agree on it), or left out when none does. Ints,
-bools and strings are never nudged, so integer boundaries (``n <= 0``, ``i < len(xs)``) keep
-their tests, and so do the seed's own ``>>>`` examples: the docstring decides those ties itself.
+"Two numbers closer than the threshold" tested on ``[0.5, 1.0]`` with threshold ``0.5``: the
+answer hinges on ``<`` versus ``<=`` at a tie that exists only because 0.5 and 1.0 are exact in
+binary (``0.3 - 0.1 < 0.2`` holds), and that a program computing the same quantity another way
+(``a + t > b`` for ``b - a < t``) may round to the other side. An input is *on a tie* when the
+seed's answer is a decision (it holds no float: a bool, a count, a choice) and scaling the
+floats of one argument that holds a fractional float by 1 ± 1e-9 (each such argument alone, up
+and down) changes it. Such an input is moved off the tie: replaced by the nudged input that
+keeps the seed's answer (the test keeps its shape and its expected value; both readings of the
+tie agree on it), or left out when none does. Ints, integral floats (``1000000.0``), bools and
+strings are never nudged, so exact boundaries (``n <= 0``, ``size < 1000.0``, ``d <= delta`` on
+whole numbers) keep their tests, and so do the seed's own ``>>>`` examples: the docstring
+decides those ties itself.
 """
 
 from __future__ import annotations
@@ -33,21 +35,23 @@ def _scale(node: ast.AST, factor: float) -> None:
 
 
 def _floats(node: ast.AST) -> int:
-    """How many non-zero float literals `node` holds (zero stays zero when scaled)."""
+    """How many float literals with a fractional part `node` holds (0 when it holds none: whole
+    numbers compare exactly, however a program computes them)."""
     return sum(
-        isinstance(n, ast.Constant) and type(n.value) is float and n.value != 0 for n in ast.walk(node)
+        isinstance(n, ast.Constant) and type(n.value) is float and not float(n.value).is_integer()
+        for n in ast.walk(node)
     )
 
 
 def nudged_calls(call: str) -> list[str]:
-    """`call` with the non-zero float literals of one argument at a time scaled by 1 + NUDGE
-    and by 1 - NUDGE, the argument with the fewest floats first; [] when no argument holds a
-    float (or `call` is not a plain call)."""
+    """`call` with the float literals of one argument at a time scaled by 1 + NUDGE and by
+    1 - NUDGE, for each argument that holds a fractional float (fewest such floats first); []
+    when none does (or `call` is not a plain call)."""
     return [c for pair in nudge_pairs(call) for c in pair]
 
 
 def nudge_pairs(call: str) -> list[tuple[str, str]]:
-    """(up, down) per argument holding a non-zero float, as in `nudged_calls`."""
+    """(up, down) per argument holding a fractional float, as in `nudged_calls`."""
     try:
         tree = ast.parse(call, mode="eval")
     except SyntaxError:

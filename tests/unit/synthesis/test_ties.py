@@ -27,15 +27,16 @@ def test_nudged_calls_scale_one_argument_at_a_time() -> None:
         "f([0.5000000005, 1.000000001, 2.5000000025], 0.5)",
         "f([0.4999999995, 0.999999999, 2.4999999975000002], 0.5)",
     ]
-    assert nudged_calls("f(3, [1, 2], x=2.0, s='a')") == [
-        "f(3, [1, 2], x=2.000000002, s='a')",
-        "f(3, [1, 2], x=1.999999998, s='a')",
+    assert nudged_calls("f(3, [1, 2], x=2.5, s='a')") == [
+        "f(3, [1, 2], x=2.5000000025, s='a')",
+        "f(3, [1, 2], x=2.4999999975000002, s='a')",
     ]
-    assert nudged_calls("f(-0.5, 0.0)") == ["f(-0.5000000005, 0.0)", "f(-0.4999999995, 0.0)"]
+    assert nudged_calls("f(-0.5, 2.0)") == ["f(-0.5000000005, 2.0)", "f(-0.4999999995, 2.0)"]
 
 
-def test_nothing_to_nudge_without_a_nonzero_float() -> None:
-    assert nudged_calls("f(3, True, 'x', [1, 2], {'a': 0.0})") == []
+def test_nothing_to_nudge_without_a_fractional_float() -> None:
+    # whole numbers compare exactly: ``size < 1000.0``, ``d <= delta`` keep their boundaries
+    assert nudged_calls("f(3, True, 'x', [1, 2], {'a': 0.0}, 1000000.0, -2.0)") == []
     assert nudged_calls("f(1.5") == []  # not Python
     assert nudged_calls("[1.5]") == []  # not a call
 
@@ -90,7 +91,7 @@ def test_a_tie_no_nudge_keeps_is_left_out(executor: LocalExecutor) -> None:
 
 def test_examples_integers_and_continuous_answers_stay(executor: LocalExecutor) -> None:
     example = _draft(CLOSE, {"close([0.5, 1.0, 2.5], 0.5)": False}, origin="example")
-    ints = _draft(CLOSE, {"close([1, 2, 4], 1)": False})  # an integer tie is a real boundary
+    ints = _draft(CLOSE, {"close([1, 2, 4], 1)": False, "close([1.0, 2.0], 1.0)": False})  # exact ties
     mean = _draft("def close(xs, t):\n    return sum(xs) / len(xs) * t\n", {"close([0.5, 1.0], 0.5)": 0.375})
     before = [dict(d.answers.found) for d in (example, ints, mean)]
     off_ties([example, ints, mean], _answer(executor, [example, ints, mean]))
