@@ -51,6 +51,7 @@ from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.shapes import add_shapes, literal_call
 from aceforge.synthesis.signature import entry_function, one_signature, params_of
 from aceforge.synthesis.suite_order import input_traits, news_kind, ordered, table_entries
+from aceforge.synthesis.ties import off_ties
 from aceforge.types import Limits
 
 
@@ -202,6 +203,7 @@ def _compute_expected(drafts: list[Draft], executor: Executor, cfg: SynthConfig,
         add_code_inputs(live, lambda cs, tag: _answer(live, cs, executor, limits, cfg, tag), cfg.n_tests)
     if cfg.feedback:
         _feedback(live, executor, limits, cfg)
+    off_ties(live, lambda cs: _answer(live, cs, executor, limits, cfg, "tie"))  # float boundaries
     for d in live:
         pool = ordered([*d.answers.found, *d.answers.raised], d.origin)  # see ``suite_order``
         kinds = {c: news_kind(c) for c in pool}
