@@ -28,7 +28,7 @@ from aceforge.synthesis.signature import (
     positional_args,
     typed_values,
 )
-from aceforge.synthesis.usage import concrete, usage_specs
+from aceforge.synthesis.usage import as_iterators, concrete, nexted, searched_texts, usage_specs
 from aceforge.synthesis.varargs import arity_variants, star_guesses
 
 LARGE_INT = 10**6
@@ -281,7 +281,9 @@ def _optional_none(space: InputSpace, i: int) -> list[Any]:
     return []
 
 
-def guesses(space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = None) -> list[str]:
+def guesses(
+    space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = None, texts: dict[str, list[str]] | None = None
+) -> list[str]:
     """Calls built from the annotations (or, for a parameter without one, the type its use in
     the body implies: `usage`), each value inside its parameter's domain (strings from the
     stated alphabet); empty when a parameter has neither annotation, use nor rule."""
@@ -293,6 +295,7 @@ def guesses(space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = 
         vals += (
             _graphs(spec)
             + space.constants.get(p.name, [])
+            + (texts or {}).get(p.name, [])  # what the body searches the text for (``usage``)
             + typed_values(concrete(spec))
             + _from_rule(spec, dom)
         )
@@ -368,16 +371,18 @@ def evidence(calls: list[str], origin: dict[str, str]) -> list[str]:
 
 def fallback_guesses(space: InputSpace, program: str) -> list[str]:
     """In-domain calls from the annotations, else from the types the body's use of the
-    parameters implies and from the parameter names (the last resort)."""
-    typed = guesses(space)
+    parameters implies and from the parameter names (the last resort); strings hold what the
+    body searches them for, and a parameter it calls ``next`` on gets an iterator."""
+    fn = entry_function(program, space.entry)
+    texts = searched_texts(fn) if fn is not None else {}
+    typed = guesses(space, texts=texts)
     if space.star is not None and not space.params:
         typed = star_guesses(space.entry, space.star, []) + typed
-    if typed:
-        return typed
-    fn = entry_function(program, space.entry)  # the body's use adds to the names' guesses
-    used = guesses(space, usage=usage_specs(fn)) if fn is not None else []
-    named = [c for c in guess_calls(program, space.entry) if space.fits(c)]
-    return list(dict.fromkeys(c for pair in itertools.zip_longest(used, named) for c in pair if c))
+    if not typed and fn is not None:  # the body's use adds to the names' guesses
+        used = guesses(space, usage=usage_specs(fn), texts=texts)
+        named = [c for c in guess_calls(program, space.entry) if space.fits(c)]
+        typed = list(dict.fromkeys(c for pair in itertools.zip_longest(used, named) for c in pair if c))
+    return as_iterators(space.entry, [p.name for p in space.params], typed, nexted(fn)) if fn else typed
 
 
 def _from_rule(spec: Spec, dom: Domain | None) -> list[Any]:

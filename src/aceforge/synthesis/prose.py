@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from aceforge.synthesis.constraints import Constraint, Prose
+from aceforge.synthesis.param_words import described_type
 from aceforge.synthesis.signature import ANY, Param, Spec
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -113,8 +114,10 @@ def doc_types(doc: str, params: list[Param]) -> list[Param]:
                  or re.search(rf"^\s*{n}\s*\(([\w\[\], ]+?)(?:, optional)?\)\s*:", doc, re.M)
                  or re.search(rf"^\s*{n}\s*:\s*([\w\[\]]+)", doc, re.M)
                  or re.search(rf":param (\w+) {n}:", doc))  # fmt: skip
-            spec = _type_spec(m.group(1)) if m else _said_list(doc, p, params)
-            if spec != ANY and p.has_default and p.default is None:
+            spec = _type_spec(m.group(1)) if m else described_type(doc, p.name)
+            spec = _said_list(doc, p, params) if spec == ANY else spec
+            nullable = spec.kind == "union" and Spec("none") in spec.args  # "(a string or None)"
+            if spec != ANY and not nullable and p.has_default and p.default is None:
                 spec = Spec("union", (spec, Spec("none")))
         out.append(replace(p, spec=spec))
     return out

@@ -8,6 +8,7 @@ speaks of non-ASCII text, and a ``*args`` parameter (``varargs``)."""
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from aceforge.synthesis.compared import harvest
 from aceforge.synthesis.domain import InputSpace
@@ -16,6 +17,7 @@ from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import Param
 from aceforge.synthesis.silence import empty_allowed, silent_rules, speaks_unicode
+from aceforge.synthesis.usage import positions
 from aceforge.synthesis.varargs import star_param
 
 
@@ -28,6 +30,8 @@ def seed_space(
     if not examples:  # examples show what is valid; without them, silence is no licence (``silence``)
         prose = silent_rules(doc, params, prose, fn)
     prose = empty_allowed(params, prose, fn)
+    if fn is not None:  # a position the body slices or searches a text at lies within it
+        prose = replace(prose, within=positions(fn))
     space = InputSpace.build(entry, params, examples, prose)
     space.constants = harvest(seed.program, entry)
     space.unicode = speaks_unicode(doc) or any(not c.isascii() for c in examples)

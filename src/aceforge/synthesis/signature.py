@@ -257,8 +257,17 @@ def format_call(name: str, args: Iterable[Any], kwargs: dict[str, Any] | None = 
 
 
 def call_types(call: str) -> tuple[str, ...]:
-    args, kwargs = parse_args(call)
-    return tuple(type(a).__name__ for a in args) + tuple(f"{k}={type(v).__name__}" for k, v in kwargs.items())
+    node = ast.parse(call, mode="eval").body
+    assert isinstance(node, ast.Call)
+    return tuple(_arg_type(a) for a in node.args) + tuple(f"{k.arg}={_arg_type(k.value)}" for k in node.keywords)
+
+
+def _arg_type(node: ast.expr) -> str:
+    """A literal's type name; for an argument built by a call (``iter([1, 2])``), its callee."""
+    try:
+        return type(ast.literal_eval(node)).__name__
+    except ValueError:
+        return ast.unparse(node.func) if isinstance(node, ast.Call) else "expression"
 
 
 def one_signature(calls: list[str], origin: dict[str, str]) -> list[str]:
