@@ -19,6 +19,7 @@ _KIND = {
     "dictionary": "dict", "dict": "dict", "mapping": "dict", "boolean": "bool", "bool": "bool",
     "set": "set",
 }  # fmt: skip
+NUMBER = Spec("union", (Spec("int"), Spec("float")))  # "a number": ints first, then floats
 _ITEM = {"strings": "str", "words": "str", "integers": "int", "ints": "int", "numbers": "float",
          "floats": "float"}  # fmt: skip
 _PHRASE = re.compile(
@@ -41,14 +42,17 @@ def described_type(doc: str, name: str) -> Spec:
     m = _PHRASE.search(line.group(1))
     if not m:
         return ANY
-    kind = _KIND[m.group(1).lower()]
-    spec = Spec(kind, (Spec(_ITEM[m.group(2).lower()]),)) if m.group(2) and kind in ("list", "set") else Spec(kind)
+    word = m.group(1).lower()
+    spec = NUMBER if word == "number" else Spec(_KIND[word])
+    if m.group(2) and spec.kind in ("list", "set"):
+        spec = Spec(spec.kind, (Spec(_ITEM[m.group(2).lower()]),))
     return Spec("union", (spec, Spec("none"))) if m.group(3) else spec
 
 
 def _choice(words: list[str]) -> Spec:
-    """A numpy set of types: numbers only → float (an int is one too), one other kind → it."""
+    """A numpy set of types: numbers only → ints and floats (ints only if it names no float),
+    one other kind → it."""
     kinds = {_KIND[w] for w in words if w in _KIND}
     if kinds and kinds <= {"int", "float"}:
-        return Spec("float") if "float" in kinds else Spec("int")
+        return NUMBER if "float" in kinds else Spec("int")
     return Spec(kinds.pop()) if len(kinds) == 1 else ANY

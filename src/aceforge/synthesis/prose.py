@@ -306,7 +306,7 @@ def _kind(p: Param) -> str:
     k = p.spec.kind
     if k == "union":
         kinds = [a.kind for a in p.spec.args if a.kind != "none"]
-        k = kinds[0] if len(kinds) == 1 else "any"
+        k = kinds[0] if len(kinds) == 1 else "float" if set(kinds) == {"int", "float"} else "any"
     return {"tuple": "list", "set": "list", "frozenset": "list", "bool": "other"}.get(k, k)
 
 

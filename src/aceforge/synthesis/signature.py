@@ -286,6 +286,11 @@ def one_signature(calls: list[str], origin: dict[str, str]) -> list[str]:
         allowed = {
             max(dict.fromkeys(call_types(c) for c in mine), key=lambda t: counts[t])
         }  # ties: first seen
-    else:
-        allowed = {call_types(calls[0])}
+    else:  # our own guesses, typed by the docstring: "a number" takes ints and floats alike
+        first = _numbers_alike(call_types(calls[0]))
+        return [c for c in calls if _numbers_alike(call_types(c)) == first]
     return [c for c in calls if call_types(c) in allowed]
+
+
+def _numbers_alike(types: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple("number" if t in ("int", "float") else t for t in types)
