@@ -8,7 +8,7 @@ rules out is never tested — and a call only when the whole call fits. The seed
 each one; inputs it raises on are dropped (or become exception tests, see ``raises``).
 
 Also the typed guesses used when neither examples nor the model give an input: values of the
-annotated types, drawn from the stated alphabet and bounds.
+annotated types, drawn from the stated alphabet and bounds (``fallback`` adds the body's use).
 """
 
 from __future__ import annotations
@@ -19,17 +19,15 @@ import re
 from typing import Any
 
 from aceforge.synthesis.domain import Domain, InputSpace
-from aceforge.synthesis.mutate import guess_calls
 from aceforge.synthesis.signature import (
     ANY,
     Spec,
-    entry_function,
     format_call,
     positional_args,
     typed_values,
 )
-from aceforge.synthesis.usage import as_iterators, concrete, nexted, searched_texts, usage_specs
-from aceforge.synthesis.varargs import arity_variants, star_guesses
+from aceforge.synthesis.usage import concrete
+from aceforge.synthesis.varargs import arity_variants
 
 LARGE_INT = 10**6
 # Without a stated bound, "large" stays small enough for a correct naive program: recursion one
@@ -281,9 +279,7 @@ def _optional_none(space: InputSpace, i: int) -> list[Any]:
     return []
 
 
-def guesses(
-    space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = None, texts: dict[str, list[str]] | None = None
-) -> list[str]:
+def guesses(space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = None) -> list[str]:
     """Calls built from the annotations (or, for a parameter without one, the type its use in
     the body implies: `usage`), each value inside its parameter's domain (strings from the
     stated alphabet); empty when a parameter has neither annotation, use nor rule."""
@@ -295,7 +291,6 @@ def guesses(
         vals += (
             _graphs(spec)
             + space.constants.get(p.name, [])
-            + (texts or {}).get(p.name, [])  # what the body searches the text for (``usage``)
             + typed_values(concrete(spec))
             + _from_rule(spec, dom)
         )
@@ -367,22 +362,6 @@ def evidence(calls: list[str], origin: dict[str, str]) -> list[str]:
     """The calls that show the domain when the seed has no examples: the model's inputs, not
     our own guesses from the signature (their alphabet and sizes would narrow it for nothing)."""
     return [c for c in calls if origin.get(c) != "signature"]
-
-
-def fallback_guesses(space: InputSpace, program: str) -> list[str]:
-    """In-domain calls from the annotations, else from the types the body's use of the
-    parameters implies and from the parameter names (the last resort); strings hold what the
-    body searches them for, and a parameter it calls ``next`` on gets an iterator."""
-    fn = entry_function(program, space.entry)
-    texts = searched_texts(fn) if fn is not None else {}
-    typed = guesses(space, texts=texts)
-    if space.star is not None and not space.params:
-        typed = star_guesses(space.entry, space.star, []) + typed
-    if not typed and fn is not None:  # the body's use adds to the names' guesses
-        used = guesses(space, usage=usage_specs(fn), texts=texts)
-        named = [c for c in guess_calls(program, space.entry) if space.fits(c)]
-        typed = list(dict.fromkeys(c for pair in itertools.zip_longest(used, named) for c in pair if c))
-    return as_iterators(space.entry, [p.name for p in space.params], typed, nexted(fn)) if fn else typed
 
 
 def _from_rule(spec: Spec, dom: Domain | None) -> list[Any]:

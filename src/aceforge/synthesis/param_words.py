@@ -36,7 +36,9 @@ def described_type(doc: str, name: str) -> Spec:
     braces = re.search(rf"^\s*{n}\s*:\s*\{{([^}}]*)\}}", doc, re.M)  # numpy: ``low : {float, int}``
     if braces:
         return _choice(re.findall(r"[a-z]+", braces.group(1).lower()))
-    line = re.search(rf"(?::param\s+{n}:|^\s*{n}\s*:(?!\s*\w+\s*$))(.*(?:\n(?!\s*(?::|\w+\s*:|$)).*)*)", doc, re.M)
+    line = re.search(
+        rf"(?::param\s+{n}:|^\s*{n}\s*:(?!\s*\w+\s*$))(.*(?:\n(?!\s*(?::|\w+\s*:|$)).*)*)", doc, re.M
+    )
     if not line:
         return ANY
     m = _PHRASE.search(line.group(1))

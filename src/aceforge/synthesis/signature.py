@@ -259,7 +259,9 @@ def format_call(name: str, args: Iterable[Any], kwargs: dict[str, Any] | None = 
 def call_types(call: str) -> tuple[str, ...]:
     node = ast.parse(call, mode="eval").body
     assert isinstance(node, ast.Call)
-    return tuple(_arg_type(a) for a in node.args) + tuple(f"{k.arg}={_arg_type(k.value)}" for k in node.keywords)
+    return tuple(_arg_type(a) for a in node.args) + tuple(
+        f"{k.arg}={_arg_type(k.value)}" for k in node.keywords
+    )
 
 
 def _arg_type(node: ast.expr) -> str:

@@ -28,8 +28,9 @@ from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
 from aceforge.synthesis.dispatch import add_code_inputs
 from aceforge.synthesis.draft import Draft
-from aceforge.synthesis.edges import edge_calls, evidence, fallback_guesses
+from aceforge.synthesis.edges import edge_calls, evidence
 from aceforge.synthesis.examples import assigned_calls, example_calls
+from aceforge.synthesis.fallback import fallback_guesses
 from aceforge.synthesis.feedback import (
     Answers,
     assert_test,

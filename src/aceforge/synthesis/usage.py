@@ -3,7 +3,7 @@
 A parameter with neither annotation nor docstring type gets no typed guesses, so a question
 whose examples and model proposals all fail keeps no suite. The body often says what it takes:
 ``float(value)`` wants a number, ``for item in value`` an iterable, ``value.split()`` a
-string. Only the last-resort guesses use these types (``edges.fallback_guesses``); the domain
+string. Only the last-resort guesses use these types (``fallback.fallback_guesses``); the domain
 a model's inputs must fit is not narrowed by them.
 """
 
@@ -15,8 +15,9 @@ from aceforge.synthesis.signature import Spec, positional_args, spec_of
 
 _NUMERIC = {"float": "float", "int": "int", "abs": "float", "round": "float", "range": "int"}
 _STR_METHODS = {"split", "strip", "lower", "upper", "startswith", "endswith", "replace", "splitlines",
-                "lstrip", "rstrip", "encode", "isdigit", "isalpha", "isspace", "casefold", "find", "rfind",
-                "rindex", "partition", "rpartition", "expandtabs", "isalnum", "isupper", "islower"}  # fmt: skip
+                "lstrip", "rstrip", "encode", "isdigit", "isalpha", "isspace", "casefold", "find",
+                "rfind", "rindex", "partition", "rpartition", "expandtabs", "isalnum", "isupper",
+                "islower"}  # fmt: skip
 # str methods whose arguments after the first are positions: ``s.rfind("\n", 0, loc)``
 _POSITIONS = {"find", "rfind", "index", "rindex", "startswith", "endswith", "count"}
 INT = Spec("int")
@@ -65,7 +66,11 @@ def positions(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[str, st
 
 def _positioned(node: ast.AST) -> tuple[str | None, list[str]]:
     """The name sliced or searched in `node` and the names its bounds are."""
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Slice):
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and isinstance(node.slice, ast.Slice)
+    ):
         sl = node.slice
         return node.value.id, [b.id for b in (sl.lower, sl.upper) if isinstance(b, ast.Name)]
     if (
@@ -190,10 +195,22 @@ def searched_texts(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list
         ):  # fmt: skip
             continue
         a = node.args[0]
-        sep = a.value if isinstance(a, ast.Constant) else defaults.get(a.id) if isinstance(a, ast.Name) else None
+        sep = (
+            defaults.get(a.id)
+            if isinstance(a, ast.Name)
+            else a.value
+            if isinstance(a, ast.Constant)
+            else None
+        )
         if isinstance(sep, str) and sep:
-            texts = [f"ab{sep}cd{sep}ef", f"{sep}abc", f"abc{sep}", f"a{sep}{sep}b", f" one {sep} two words {sep}x"]
-            out.setdefault(alias[node.func.value.id], []).extend(t for t in texts if t not in out.get(a, []))
+            texts = [
+                f"ab{sep}cd{sep}ef",
+                f"{sep}abc",
+                f"abc{sep}",
+                f"a{sep}{sep}b",
+                f" one {sep} two words {sep}x",
+            ]
+            out.setdefault(alias[node.func.value.id], []).extend(texts)
     return {k: list(dict.fromkeys(v)) for k, v in out.items()}
 
 
