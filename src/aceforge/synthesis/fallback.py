@@ -3,18 +3,20 @@
 Typed by the annotations and the docstring first; where a parameter has neither, by what the
 body's use of it implies (``usage``) and by its name (``mutate.guess_calls``). Strings hold
 what the body searches them for, and a parameter the body advances with ``next`` gets an
-iterator, so the seed answers the guesses instead of raising on every one.
+iterator, so the seed answers the guesses instead of raising on every one. And a model's
+input that quotes the numbers its parameters take is re-typed rather than dropped (``retyped``).
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import replace
 
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import guesses
 from aceforge.synthesis.mutate import guess_calls
-from aceforge.synthesis.signature import entry_function
+from aceforge.synthesis.signature import Spec, entry_function, format_call, parse_args
 from aceforge.synthesis.usage import as_iterators, nexted, searched_texts, usage_specs
 from aceforge.synthesis.varargs import star_guesses
 
@@ -35,3 +37,34 @@ def fallback_guesses(space: InputSpace, program: str) -> list[str]:
         named = [c for c in guess_calls(program, space.entry) if space.fits(c)]
         typed = list(dict.fromkeys(c for pair in itertools.zip_longest(used, named) for c in pair if c))
     return as_iterators(space.entry, [p.name for p in space.params], typed, nexted(fn)) if fn else typed
+
+
+_NUMERAL = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def retyped(call: str, space: InputSpace) -> str | None:
+    """`call` with each quoted numeral passed as the number where its parameter takes numbers
+    (a small model often quotes them: ``format_number('42.23', 2)``), if that makes the call fit
+    the domain; None otherwise (a call that needs more than this stays rejected)."""
+    try:
+        args, kwargs = parse_args(call)
+    except (SyntaxError, ValueError, AssertionError):
+        return None
+    numeric = [i < len(space.params) and _numeric(space.params[i].spec) for i in range(len(args))]
+    new = [
+        _number(a) if ok and isinstance(a, str) and _NUMERAL.fullmatch(a) else a
+        for a, ok in zip(args, numeric, strict=True)
+    ]
+    if new == args or kwargs:
+        return None
+    out = format_call(space.entry, new)
+    return out if space.fits(out) else None
+
+
+def _numeric(spec: Spec) -> bool:
+    kinds = {a.kind for a in spec.args if a.kind != "none"} if spec.kind == "union" else {spec.kind}
+    return bool(kinds) and kinds <= {"int", "float"}
+
+
+def _number(text: str) -> int | float:
+    return float(text) if "." in text else int(text)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from aceforge.synthesis.fallback import retyped
 from aceforge.synthesis.param_words import NUMBER, described_type
 from aceforge.synthesis.prose import doc_types
-from aceforge.synthesis.signature import ANY, Spec, params_of
+from aceforge.synthesis.seed_space import seed_space
+from aceforge.synthesis.seeds import Seed
+from aceforge.synthesis.signature import ANY, Spec, entry_function, params_of
 
 SPLIT = '''def split(text, delimiter=','):
     """
@@ -46,3 +49,27 @@ def test_nullable_stays_one_union() -> None:
     src = 'def f(p=None):\n    """\n    :param p: a string or None.\n    """\n    return p\n'
     (p,) = doc_types(src.split('"""')[1], params_of(src, "f"))
     assert p.spec == Spec("union", (Spec("str"), Spec("none")))
+
+
+FORMAT = '''def format_number(number, num_decimals=2):
+    """
+    Format a number as a string.
+
+    :param number: The number to format (a number).
+    :param num_decimals: The number of decimals (2 by default).
+    """
+    return str(round(float(number), num_decimals))
+'''
+
+
+def test_quoted_numerals_are_retyped_where_the_docstring_says_a_number() -> None:
+    fn = entry_function(FORMAT, "format_number")
+    doc = FORMAT.split('"""')[1]
+    space = seed_space(Seed("t", "test", "", FORMAT, "format_number"), "format_number",
+                       params_of(FORMAT, "format_number"), [], fn, doc)  # fmt: skip
+    assert not space.fits("format_number('42.23', 2)")
+    assert retyped("format_number('42.23', 2)", space) == "format_number(42.23, 2)"
+    assert retyped("format_number('7', 1)", space) == "format_number(7, 1)"
+    assert retyped("format_number('-3', 1)", space) is None  # silence: no negatives stated
+    assert retyped("format_number('lots', 1)", space) is None  # no numeral
+    assert retyped("format_number(5, 2)", space) is None  # nothing to re-type
