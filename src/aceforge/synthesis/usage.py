@@ -53,8 +53,9 @@ def _aliases(fn: ast.AST, names: set[str]) -> dict[str, str]:
 
 def positions(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[str, str], ...]:
     """(position, text) parameter pairs where the body slices `text` at `position` or searches
-    it from there (``strg[:loc]``, ``strg.rfind("\\n", 0, loc)``): a position within the text."""
-    names = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
+    it from there (``strg[:loc]``, ``strg.rfind("\\n", 0, loc)``): a position within the text.
+    Parameters the body rebinds first (``y = y % len(x)``) are no such position."""
+    names = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs} - _rebound(fn)
     alias = {name: name for name in names} | _aliases(fn, names)
     out: list[tuple[str, str]] = []
     for node in ast.walk(fn):
@@ -62,6 +63,13 @@ def positions(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[str, st
         if text in alias:
             out += [(alias[b], alias[text]) for b in bounds if b in alias and alias[b] != alias[text]]
     return tuple(dict.fromkeys(out))
+
+
+def _rebound(fn: ast.AST) -> set[str]:
+    """Names the body assigns to (``y = y % len(x)``): their later uses are not the argument."""
+    targets = [t for n in ast.walk(fn) if isinstance(n, ast.Assign) for t in n.targets]
+    targets += [n.target for n in ast.walk(fn) if isinstance(n, ast.AugAssign | ast.AnnAssign | ast.For)]
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
 def _positioned(node: ast.AST) -> tuple[str | None, list[str]]:

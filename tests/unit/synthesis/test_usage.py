@@ -116,6 +116,8 @@ def test_positions_and_searched_strings_are_typed_through_aliases() -> None:
     assert positions(fn(LINE)) == (("loc", "strg"),)
     assert positions(fn(COL)) == (("loc", "strg"),)
     assert positions(fn("def f(xs, n):\n    return xs[n]\n")) == ()  # an index, no slice
+    rotate = "def rot(x, y):\n    y = y % len(x)\n    return x[y:] + x[:y]\n"
+    assert positions(fn(rotate)) == ()  # y is wrapped first: any int is valid
 
 
 def test_searched_texts_hold_the_separator() -> None:
