@@ -11,13 +11,14 @@ import ast
 from dataclasses import replace
 
 from aceforge.synthesis.compared import harvest
+from aceforge.synthesis.constraints import Constraint
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import doc_texts
 from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import Param
 from aceforge.synthesis.silence import empty_allowed, silent_rules, speaks_unicode
-from aceforge.synthesis.usage import positions
+from aceforge.synthesis.usage import enumerated, positions
 from aceforge.synthesis.varargs import star_param
 
 
@@ -32,6 +33,10 @@ def seed_space(
     prose = empty_allowed(params, prose, fn)
     if fn is not None:  # a position the body slices or searches a text at lies within it
         prose = replace(prose, within=positions(fn))
+        for name, (lo, hi) in enumerated(fn).items():  # tested only against listed ints
+            c = prose.params.get(name, Constraint())
+            if c.low is None and c.high is None:
+                prose.params[name] = replace(c, low=lo, high=hi)
     space = InputSpace.build(entry, params, examples, prose)
     space.constants = harvest(seed.program, entry)
     space.unicode = speaks_unicode(doc) or any(not c.isascii() for c in examples)

@@ -252,3 +252,33 @@ def as_iterators(entry: str, names: list[str], calls: list[str], wrap: set[str])
         ]
         out.append(f"{entry}({', '.join(parts)})")
     return list(dict.fromkeys(out))
+
+
+def enumerated(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, tuple[int, int]]:
+    """Parameters the body only ever tests against literal ints (``month in (1, 3, 5, 7)``,
+    ``month == 2``), naming three or more: an enumeration, whose values lie within the span of
+    those constants. Outside it the seed's fall-through answer is an accident that a correct
+    program need not share (``max_days_in_month(0, 42)``)."""
+    names = {a.arg for a in fn.args.posonlyargs + fn.args.args} - _rebound(fn)
+    seen: dict[str, set[int]] = {n: set() for n in names}
+    tested: set[int] = set()
+    for node in ast.walk(fn):
+        if not (isinstance(node, ast.Compare) and isinstance(node.left, ast.Name) and len(node.ops) == 1):
+            continue
+        ints = _int_literals(node.comparators[0])
+        if node.left.id in seen and ints and isinstance(node.ops[0], ast.In | ast.NotIn | ast.Eq | ast.NotEq):
+            seen[node.left.id] |= ints
+            tested.add(id(node.left))
+    uses = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id in names]
+    return {
+        name: (min(ints), max(ints))
+        for name, ints in seen.items()
+        if len(ints) >= 3 and all(id(n) in tested for n in uses if n.id == name)
+    }
+
+
+def _int_literals(node: ast.expr) -> set[int]:
+    """The ints a literal int, or a tuple/list/set of literal ints, names (empty otherwise)."""
+    items = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else [node]
+    ints = {e.value for e in items if isinstance(e, ast.Constant) and type(e.value) is int}
+    return ints if len(ints) == len(items) else set()

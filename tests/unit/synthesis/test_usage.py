@@ -15,6 +15,7 @@ from aceforge.synthesis.usage import (
     as_iterators,
     collected_specs,
     concrete,
+    enumerated,
     positions,
     searched_texts,
     usage_specs,
@@ -153,3 +154,17 @@ def space_seeded(src: str, entry: str) -> InputSpace:
     """The space as ``synth`` builds it (docstring types, prose, the body's positions)."""
     f = fn(src)
     return seed_space(Seed("t", "test", "", src, entry), entry, params_of(src, entry), [], f, "")
+
+
+def test_a_parameter_only_tested_against_listed_ints_is_an_enumeration() -> None:
+    days = ("def days(year, month):\n    if month in (1, 3, 5, 7, 8, 10, 12):\n        return 31\n"
+            "    if month in (4, 6, 9, 11):\n        return 30\n    return 29 if year % 4 == 0 else 28\n")  # fmt: skip
+    assert enumerated(fn(days)) == {"month": (1, 12)}
+    fib = "def fib(n):\n    if n in (0, 1, 2):\n        return n\n    return fib(n - 1) + fib(n - 2)\n"
+    assert enumerated(fn(fib)) == {}  # n is also computed with: any int
+    assert enumerated(fn("def f(k):\n    return 1 if k == 2 else 0\n")) == {}  # one constant: no span
+    src = 'def days(year, month):\n    """The days of a month."""\n' + days.split(":\n", 1)[1]
+    built = space_seeded(src, "days")
+    assert (
+        built.fits("days(2024, 12)") and not built.fits("days(2024, 13)") and not built.fits("days(2024, 0)")
+    )
