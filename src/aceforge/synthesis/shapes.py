@@ -64,7 +64,7 @@ def iterable_params(fn: ast.FunctionDef | None, doc: str, params: list[Param]) -
         text = anns.get(p.name, "")
         if re.search(r"\b(?:Iterable|Iterator)\b", text):
             out.add(p.name)
-        elif text and _CONCRETE.search(text):
+        elif (text and _CONCRETE.search(text)) or p.spec.kind == "str":
             continue
         elif not text and (_said_iterable(doc, p.name, params) or only_iterated(fn, p.name)):
             out.add(p.name)
@@ -145,7 +145,8 @@ def reshaped(
     for args in positional_args(calls):
         for i, a in enumerate(args):
             name = names[min(i, len(names) - 1)] if star and names else (names[i] if i < len(names) else "")
-            if isinstance(a, list | tuple) and name in shapes.get("iterable", set()):
+            text = isinstance(a, str) and len(a) > 1  # a text is an iterable of characters too
+            if (isinstance(a, list | tuple) or text) and name in shapes.get("iterable", set()):
                 groups[0].append(_call(entry, args, i, f"iter({a!r})"))
             if isinstance(a, dict) and name in shapes.get("mapping", set()):
                 groups[1].append(_call(entry, args, i, f"{ORDERED}({list(a.items())!r})"))

@@ -155,3 +155,12 @@ def test_the_words_the_code_compares_with_upper_cased_and_padded() -> None:
     calls = edge_calls(sp, ["seg('Hello', 5)", "seg('x', 0)"])  # the default limit
     assert "seg('RIGHT', 5)" in calls and "seg(' right ', 5)" in calls
     assert read_as(["W/", '"', "", " a "]) == [" W/ ", ' " ']  # no case to change, no blank words
+
+
+def test_a_container_default_is_given_items_of_the_call_itself() -> None:
+    src = "def dedup(it, already_seen=()):\n    pass\n"
+    calls = edge_calls(space(src, "dedup", ["dedup('hello')"]), ["dedup('hello')"], limit=100)
+    assert "dedup('hello', ('h',))" in calls and "dedup('hello', ('h', 'e'))" in calls
+    listed = "def drop(xs, skip=[]):\n    pass\n"
+    calls = edge_calls(space(listed, "drop", ["drop([4, 5])"]), ["drop([4, 5])"], limit=100)
+    assert "drop([4, 5], [4])" in calls and "drop([4, 5], [4, 5])" in calls
