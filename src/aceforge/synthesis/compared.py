@@ -10,6 +10,7 @@ parameter the seed parses with ``int``/``float`` gets numeric text in other nota
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from aceforge.synthesis.signature import entry_function
@@ -185,3 +186,14 @@ def constants_in(node: ast.expr) -> list[Any]:
         return []
     items = list(v) if isinstance(v, list | tuple | set | frozenset) else [v]
     return [x for x in items if isinstance(x, str | int | float) and not isinstance(x, bool)][:8]
+
+
+# Where the code writes numbers in hexadecimal (``f"{red:02x}"``, ``"%X" % n``, ``hex(n)``),
+# a digit written as a letter (10, 15) and the largest byte (255) cross what decimal digits show.
+RADIX_VALUES = (10, 15, 255)
+_RADIX = re.compile(r"\{[^{}]*:[^{}]*[xX]\}|%[-#0-9.]*[xX]|\bhex\(|format\([^)]*['\"][#0-9]*[xX]['\"]")
+
+
+def radix_formatted(program: str) -> bool:
+    """Whether the program formats numbers in hexadecimal."""
+    return _RADIX.search(program) is not None

@@ -91,6 +91,9 @@ def _seq_edges(xs: list[Any], dom: Domain) -> list[list[Any]]:
     if xs:
         out += [xs + xs[:1], [xs[0]] * 3, xs[::-1], xs[1:] + xs[:1]]
         out += [xs * max(1, 30 // max(1, len(xs)))]
+    if len(xs) >= 2 and all(isinstance(x, str) and x for x in xs):  # one item a prefix of others
+        x = xs[0]
+        out += [[x, x + x[:1], *xs[1:]], [x + "b", x + "a", x]]
     elems = dom.elements
     if xs and elems is not None:
         for e in value_edges(xs[0], elems)[:6]:
@@ -113,7 +116,9 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             groups.append(arity_variants(space.entry, len(space.params), args))
         for i, a in enumerate(args):
             dom = space.domains[i] if i < len(space.domains) else Domain([a])
-            near = _near(space.constants.get(space.params[i].name, []) if i < len(space.params) else [])
+            consts = space.constants.get(space.params[i].name, []) if i < len(space.params) else []
+            near = _near([*consts, *space.radix])
+            near += _near_items(a, near)
             given = optional_values(space.params[i].default) if optional(space, i) else []
             values = optional_none(space, i) + near + given + value_edges(a, dom, space.unicode)
             groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in values])
@@ -223,6 +228,15 @@ def _near(constants: list[Any]) -> list[Any]:
         else:
             out += [c, f"a{c}b", f"ab{c}"] if isinstance(c, str) and c else [c]
     return out
+
+
+def _near_items(a: Any, near: list[Any]) -> list[Any]:
+    """A list (or tuple) of ints with its first item replaced by each int the code compares
+    it with: the constants reach into containers too (``if 0 in xs``, ``f"{x:02x}"``)."""
+    if not (isinstance(a, list | tuple) and a and all(type(x) is int for x in a)):
+        return []
+    ints = [c for c in dict.fromkeys(near) if type(c) is int]
+    return [type(a)([c, *a[1:]]) for c in ints]
 
 
 def read_as(constants: list[Any]) -> list[str]:

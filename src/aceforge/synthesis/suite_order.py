@@ -93,6 +93,8 @@ def input_traits(call: str, constants: Sequence[Sequence[Any]] = ()) -> frozense
             out.add(f"const={_entry(a)}:{k}")  # its case or padding shows the table, not the text's
         else:
             out |= {f"{t}:{k}" for t in _traits(a) + _read_as(a, words)}
+            if isinstance(a, list | tuple):  # an item the code compares with: each its own entry
+                out |= {f"const={_entry(c)}:{k}" for c in words if any(_same(x, c) for x in a)}
     return frozenset(out | ({"overlap"} if _overlap([a for _, a in named]) else set()))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aceforge.synthesis.compared import harvest
+from aceforge.synthesis.compared import RADIX_VALUES, harvest, radix_formatted
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import doc_texts, edge_calls, guesses, read_as
 from aceforge.synthesis.prose import doc_types, read_prose
@@ -164,3 +164,23 @@ def test_a_container_default_is_given_items_of_the_call_itself() -> None:
     listed = "def drop(xs, skip=[]):\n    pass\n"
     calls = edge_calls(space(listed, "drop", ["drop([4, 5])"]), ["drop([4, 5])"], limit=100)
     assert "drop([4, 5], [4])" in calls and "drop([4, 5], [4, 5])" in calls
+
+
+def test_lists_of_texts_get_one_item_a_prefix_of_others() -> None:
+    sp = space("def f(words: list) -> str:\n    pass\n", "f", ["f(['abc', 'hello', 'a'])"])
+    calls = edge_calls(sp, ["f(['abc', 'hello', 'a'])"], limit=100)
+    assert "f(['abc', 'abca', 'hello', 'a'])" in calls and "f(['abcb', 'abca', 'abc'])" in calls
+
+
+def test_hex_formatted_numbers_cross_into_letters() -> None:
+    src = 'def color(rgb):\n    r, g, b = rgb\n    return f"#{r:02x}{g:02x}{b:02x}"\n'
+    assert radix_formatted(src) and radix_formatted("def f(n):\n    return '%X' % n\n")
+    assert radix_formatted("def f(n):\n    return hex(n)\n")
+    assert not radix_formatted("def f(n):\n    return f'{n:02d} x'\n")
+    sp = space(src, "color", ["color([1, 2, 30])"])
+    sp.radix = RADIX_VALUES
+    calls = edge_calls(sp, ["color([1, 2, 30])"], limit=100)
+    assert "color([10, 2, 30])" in calls and "color([15, 2, 30])" in calls
+    assert "color([255, 2, 30])" not in calls  # still inside the observed domain (up to 60)
+    plain = edge_calls(space(src, "color", ["color([1, 2, 30])"]), ["color([1, 2, 30])"], limit=100)
+    assert "color([15, 2, 30])" not in plain  # decimal code: no reason for these

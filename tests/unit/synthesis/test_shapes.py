@@ -100,3 +100,13 @@ def test_a_text_becomes_an_iterator_where_any_iterable_is_taken() -> None:
     assert isinstance(fn, ast.FunctionDef)
     params = doc_types(ast.get_docstring(fn) or "", params_of(typed, "f"))
     assert shape_kinds(fn, ast.get_docstring(fn) or "", params)["iterable"] == set()  # said to be a str
+
+
+def test_a_parameter_first_rebound_to_a_list_of_itself_takes_any_iterable() -> None:
+    src = (
+        'def join(items, sep=", "):\n    """Join a sequence of strings."""\n'
+        "    items = list(items)\n    if len(items) > 1:\n        return sep.join(items)\n    return ''\n"
+    )
+    assert kinds(src, "join")["iterable"] == {"items"}
+    later = "def f(items):\n    n = 0\n    items = list(items)\n    return items[n]\n"
+    assert kinds(later, "f")["iterable"] == set()  # rebound, but not first: indexed too

@@ -55,6 +55,7 @@ def test_sizes_order_and_shared_items_are_traits() -> None:
     assert input_traits("f(['b', 'a'])") == {"pair:0", "unsorted:0"}
     assert input_traits("f([1, 'a'])") == {"pair:0"}  # mixed kinds: no order to speak of
     assert input_traits("f('ab')") == frozenset()  # a text's length is no container size
+    assert input_traits("f([1, 255, 3])", [[255, 10]]) == {"many:0", "const=255:0", "unsorted:0"}
     # a container sharing an item with another argument: where ignoring one of them shows
     assert input_traits("f('hello', ('h',))") == {"overlap"}
     assert input_traits("f('hello', ('x',))") == frozenset()
