@@ -188,12 +188,17 @@ def constants_in(node: ast.expr) -> list[Any]:
     return [x for x in items if isinstance(x, str | int | float) and not isinstance(x, bool)][:8]
 
 
-# Where the code writes numbers in hexadecimal (``f"{red:02x}"``, ``"%X" % n``, ``hex(n)``),
-# a digit written as a letter (10, 15) and the largest byte (255) cross what decimal digits show.
+# Numbers the way the code writes them change at these: in hexadecimal (``f"{red:02x}"``,
+# ``"%X" % n``, ``hex(n)``) a digit becomes a letter (10, 15) and the largest byte is 255; with
+# thousands separators (``f"{n:,}"``, a docstring that says so) the groups start at 1000 and a
+# negative number's sign must stay out of them (-123456).
 RADIX_VALUES = (10, 15, 255)
+GROUPED_VALUES = (1000, 1234567, -123456, -1234.5)
 _RADIX = re.compile(r"\{[^{}]*:[^{}]*[xX]\}|%[-#0-9.]*[xX]|\bhex\(|format\([^)]*['\"][#0-9]*[xX]['\"]")
+_GROUPED = re.compile(r"\{[^{}]*:[^{}]*,[^{}]*\}|format\([^)]*['\"],['\"]|\bthousands?\b", re.I)
 
 
-def radix_formatted(program: str) -> bool:
-    """Whether the program formats numbers in hexadecimal."""
-    return _RADIX.search(program) is not None
+def format_values(program: str) -> tuple[float, ...]:
+    """The numbers where the program's way of writing numbers changes (see above)."""
+    out: tuple[float, ...] = RADIX_VALUES if _RADIX.search(program) else ()
+    return out + (GROUPED_VALUES if _GROUPED.search(program) else ())

@@ -267,7 +267,7 @@ class InputSpace:
     unicode: bool = False  # the docstring speaks of non-ASCII text: edges may use it
     texts: list[str] = field(default_factory=list)  # character sequences the docstring names (``edges``)
     star: Param | None = None  # the ``*args`` parameter: any number of arguments (``varargs``)
-    radix: tuple[int, ...] = ()  # numbers the code writes in hex cross at these (``compared``)
+    crossings: tuple[float, ...] = ()  # where the code's way of writing numbers changes (``compared``)
 
     @classmethod
     def build(
@@ -302,7 +302,7 @@ class InputSpace:
         space = InputSpace.build(self.entry, self.params, observed, self.prose)
         for dom in space.domains:
             dom.sorted_ = dom.rule is not None and dom.rule.sorted_
-        for name in ("constants", "unicode", "texts", "star", "radix"):  # what the seed says beyond calls
+        for name in ("constants", "unicode", "texts", "star", "crossings"):  # what the seed says beyond calls
             setattr(space, name, getattr(self, name))
         space.arity = None if self.star is not None else space.arity
         return space

@@ -117,7 +117,7 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
         for i, a in enumerate(args):
             dom = space.domains[i] if i < len(space.domains) else Domain([a])
             consts = space.constants.get(space.params[i].name, []) if i < len(space.params) else []
-            near = _near([*consts, *space.radix])
+            near = _near([*consts, *space.crossings])
             near += _near_items(a, near)
             given = optional_values(space.params[i].default) if optional(space, i) else []
             values = optional_none(space, i) + near + given + value_edges(a, dom, space.unicode)

@@ -102,7 +102,7 @@ def read_prose(doc: str, params: list[Param]) -> Prose:
 
 def doc_types(doc: str, params: list[Param]) -> list[Param]:
     """`params` with the types the docstring gives unannotated ones (``:type graph: dict(set)``,
-    ``items (list): ...``, ``n : int``, ``:param str name:``)."""
+    ``items (list): ...``, ``n : int``, ``:param str name:``, ``:param n: The count (a number).``)."""
     out = []
     for p in params:
         spec = p.spec
@@ -111,7 +111,8 @@ def doc_types(doc: str, params: list[Param]) -> list[Param]:
             m = (re.search(rf":type {n}:\s*([\w()\[\], ]+)", doc)
                  or re.search(rf"^\s*{n}\s*\(([\w\[\], ]+?)(?:, optional)?\)\s*:", doc, re.M)
                  or re.search(rf"^\s*{n}\s*:\s*(\{{+[^}}\n]*\}}+|[\w\[\]]+)", doc, re.M)
-                 or re.search(rf":param (\w+) {n}:", doc))  # fmt: skip
+                 or re.search(rf":param (\w+) {n}:", doc)
+                 or re.search(rf":param {n}:[^:()]*\((?:an?|the) (\w+)\b", doc))  # fmt: skip
             spec = type_spec(m.group(1)) if m else _said_list(doc, p, params)
             if spec != ANY and p.has_default and p.default is None:
                 spec = Spec("union", (spec, Spec("none")))

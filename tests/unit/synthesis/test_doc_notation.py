@@ -63,3 +63,16 @@ def test_sorted_only_where_the_input_is_said_to_be() -> None:
     derived = "The index can reorder seq by the sorted order of the first sequence."
     assert "index" not in read_prose(derived, params).params
     assert read_prose("Given a sorted list index, find 3.", params).params["index"].sorted_
+
+
+def test_sphinx_param_lines_with_the_type_in_parentheses() -> None:
+    doc = (
+        ":param count: The count (a number).\n:param word: The word (a string).\n"
+        ":param plural: The plural form (a string or :data:`None`).\n"
+        ":param n: The number to format (a number like an :class:`int` or :class:`float`).\n"
+        ":param m: Whatever is given (see :func:`g`)."
+    )
+    src = "def f(count, word, plural=None, n=0, m=1):\n    pass\n"
+    count, word, plural, n, m = doc_types(doc, params_of(src, "f"))
+    assert count.spec == n.spec == Spec("float") and word.spec == Spec("str")
+    assert plural.spec == Spec("union", (Spec("str"), Spec("none"))) and m.spec == ANY

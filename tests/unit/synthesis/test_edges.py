@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aceforge.synthesis.compared import RADIX_VALUES, harvest, radix_formatted
+from aceforge.synthesis.compared import RADIX_VALUES, format_values, harvest
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import doc_texts, edge_calls, guesses, read_as
 from aceforge.synthesis.prose import doc_types, read_prose
@@ -174,11 +174,13 @@ def test_lists_of_texts_get_one_item_a_prefix_of_others() -> None:
 
 def test_hex_formatted_numbers_cross_into_letters() -> None:
     src = 'def color(rgb):\n    r, g, b = rgb\n    return f"#{r:02x}{g:02x}{b:02x}"\n'
-    assert radix_formatted(src) and radix_formatted("def f(n):\n    return '%X' % n\n")
-    assert radix_formatted("def f(n):\n    return hex(n)\n")
-    assert not radix_formatted("def f(n):\n    return f'{n:02d} x'\n")
+    assert format_values(src) == format_values("def f(n):\n    return '%X' % n\n") == RADIX_VALUES
+    assert format_values("def f(n):\n    return hex(n)\n") == RADIX_VALUES
+    assert format_values("def f(n):\n    return f'{n:02d} x'\n") == ()
+    assert -123456 in format_values("def f(n):\n    return f'{n:,}'\n")
+    assert 1234567 in format_values('def f(n):\n    """Format n with thousands separators."""\n')
     sp = space(src, "color", ["color([1, 2, 30])"])
-    sp.radix = RADIX_VALUES
+    sp.crossings = RADIX_VALUES
     calls = edge_calls(sp, ["color([1, 2, 30])"], limit=100)
     assert "color([10, 2, 30])" in calls and "color([15, 2, 30])" in calls
     assert "color([255, 2, 30])" not in calls  # still inside the observed domain (up to 60)
