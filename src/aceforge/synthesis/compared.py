@@ -160,7 +160,8 @@ def _tables(fn: ast.FunctionDef) -> dict[str, list[Any]]:
     return out
 
 
-NUMERIC_TEXT = ["42.23", "42.73", "-2.5", "1e3", "inf", "-0", " 7 ", "0x1A", "1_000"]
+# "2.0": a whole number written as a float (``:g`` or ``int()`` on it loses the ".0")
+NUMERIC_TEXT = ["42.23", "42.73", "-2.5", "1e3", "inf", "-0", " 7 ", "0x1A", "1_000", "2.0"]
 
 
 def converted(fn: ast.FunctionDef, names: set[str]) -> list[str]:

@@ -186,3 +186,8 @@ def test_hex_formatted_numbers_cross_into_letters() -> None:
     assert "color([255, 2, 30])" not in calls  # still inside the observed domain (up to 60)
     plain = edge_calls(space(src, "color", ["color([1, 2, 30])"]), ["color([1, 2, 30])"], limit=100)
     assert "color([15, 2, 30])" not in plain  # decimal code: no reason for these
+
+
+def test_a_whole_number_written_as_a_float_is_numeric_text() -> None:
+    src = "def pct(value):\n    v = float(value) if '.' in value else int(value)\n    return f'{v}%'\n"
+    assert "2.0" in harvest(src, "pct")["value"]  # where ``:g`` or ``int()`` drops the ".0"
