@@ -4,7 +4,9 @@
 computed from one parameter counts for it (``fmt = value.split()[0].lower()`` compared with a
 table of formats: the parameter's words), read the way the code reads it: upper-case and
 title-case forms where the value is case-folded, more words after it where it is split. A
-parameter the seed parses with ``int``/``float`` gets numeric text in other notations.
+parameter the seed parses with ``int``/``float`` gets numeric text in other notations. Code that
+writes numbers in hex or with thousands separators gets the numbers where that changes
+(``format_values``).
 """
 
 from __future__ import annotations
