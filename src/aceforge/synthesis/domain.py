@@ -267,6 +267,7 @@ class InputSpace:
     unicode: bool = False  # the docstring speaks of non-ASCII text: edges may use it
     texts: list[str] = field(default_factory=list)  # character sequences the docstring names (``edges``)
     star: Param | None = None  # the ``*args`` parameter: any number of arguments (``varargs``)
+    crossings: tuple[float, ...] = ()  # where the code's way of writing numbers changes (``compared``)
 
     @classmethod
     def build(
@@ -295,9 +296,13 @@ class InputSpace:
         return cls(entry, params, domains, arity, rules)
 
     def rebuild(self, observed: list[str]) -> InputSpace:
-        """The same parameters and prose rules, observed domains from other calls."""
+        """The same parameters and prose rules, observed domains from other calls (the model's,
+        where the seed has no examples: sorted guesses do not make the order a rule, so only
+        the prose's "sorted" keeps a sequence sorted)."""
         space = InputSpace.build(self.entry, self.params, observed, self.prose)
-        for name in ("constants", "unicode", "texts", "star"):  # what the seed says beyond calls
+        for dom in space.domains:
+            dom.sorted_ = dom.rule is not None and dom.rule.sorted_
+        for name in ("constants", "unicode", "texts", "star", "crossings"):  # what the seed says beyond calls
             setattr(space, name, getattr(self, name))
         space.arity = None if self.star is not None else space.arity
         return space

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from aceforge.synthesis.compared import harvest
+from aceforge.synthesis.compared import format_values, harvest
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import doc_texts
 from aceforge.synthesis.prose import doc_types, read_prose
@@ -30,6 +30,7 @@ def seed_space(
     prose = empty_allowed(params, prose, fn)
     space = InputSpace.build(entry, params, examples, prose)
     space.constants = harvest(seed.program, entry)
+    space.crossings = format_values(seed.program)
     space.unicode = speaks_unicode(doc) or any(not c.isascii() for c in examples)
     space.texts = doc_texts(doc)
     space.star = star_param(seed.program, entry, doc)
