@@ -35,6 +35,9 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
     for name, v in _lookups(fn, derived, tables):  # ``ALIASES.get(letter, letter)``: each key
         if v not in out.setdefault(name, []):
             out[name].append(v)
+    for name, v in _method_args(fn, derived):  # ``s.replace("&", "&amp;")``: each text it handles
+        if v not in out.setdefault(name, []):
+            out[name].append(v)
     for node in ast.walk(fn):
         if not isinstance(node, ast.Compare) or len(node.ops) != 1:
             continue
@@ -73,6 +76,42 @@ def _affixes(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, st
             tails = [w + w for w in words]
             out += [(derived[n.func.value.id], w) for w in [*tails, *words]]
     return out
+
+
+# String methods whose first argument names text the code handles specially.
+TEXT_METHODS = frozenset(
+    {"replace", "split", "rsplit", "partition", "rpartition", "strip", "lstrip", "rstrip", "count"}
+    | {"find", "rfind", "index", "rindex", "removeprefix", "removesuffix"}
+)
+
+
+def _method_args(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, str]]:
+    """(parameter, text) for ``s.replace("&", "&amp;")``, ``value.split(";")``,
+    ``name.strip('"')``: text the code handles specially is an input of its own. Whitespace
+    alone is left out: where the docstring is silent about it, correct code may differ there."""
+    out = []
+    for n in ast.walk(fn):
+        if (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in TEXT_METHODS
+            and isinstance(n.func.value, ast.Name)
+            and n.func.value.id in derived
+            and n.args
+            and isinstance(n.args[0], ast.Constant)
+            and isinstance(n.args[0].value, str)
+            and n.args[0].value.strip()
+        ):
+            out.append((derived[n.func.value.id], n.args[0].value))
+    return out
+
+
+def code_chars(constants: list[Any]) -> str:
+    """The characters of the texts the code compares a parameter with or handles (``harvest``):
+    inputs made of them are inside the parameter's domain, whatever characters the examples or
+    the model's calls happened to use. Numeric notations tried for ``int(value)`` are not."""
+    texts = [c for c in constants if isinstance(c, str) and c not in NUMERIC_TEXT]
+    return "".join(sorted({ch for t in texts for ch in t}))
 
 
 def _lookups(
