@@ -4,12 +4,15 @@
 computed from one parameter counts for it (``fmt = value.split()[0].lower()`` compared with a
 table of formats: the parameter's words), read the way the code reads it: upper-case and
 title-case forms where the value is case-folded, more words after it where it is split. A
-parameter the seed parses with ``int``/``float`` gets numeric text in other notations.
+parameter the seed parses with ``int``/``float`` gets numeric text in other notations. Code that
+writes numbers in hex or with thousands separators gets the numbers where that changes
+(``format_values``).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from aceforge.synthesis.signature import entry_function
@@ -30,6 +33,9 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
         if v not in out.setdefault(name, []):
             out[name].append(v)
     for name, v in _lookups(fn, derived, tables):  # ``ALIASES.get(letter, letter)``: each key
+        if v not in out.setdefault(name, []):
+            out[name].append(v)
+    for name, v in _method_args(fn, derived):  # ``s.replace("&", "&amp;")``: each text it handles
         if v not in out.setdefault(name, []):
             out[name].append(v)
     for node in ast.walk(fn):
@@ -70,6 +76,42 @@ def _affixes(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, st
             tails = [w + w for w in words]
             out += [(derived[n.func.value.id], w) for w in [*tails, *words]]
     return out
+
+
+# String methods whose first argument names text the code handles specially.
+TEXT_METHODS = frozenset(
+    {"replace", "split", "rsplit", "partition", "rpartition", "strip", "lstrip", "rstrip", "count"}
+    | {"find", "rfind", "index", "rindex", "removeprefix", "removesuffix"}
+)
+
+
+def _method_args(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, str]]:
+    """(parameter, text) for ``s.replace("&", "&amp;")``, ``value.split(";")``,
+    ``name.strip('"')``: text the code handles specially is an input of its own. Whitespace
+    alone is left out: where the docstring is silent about it, correct code may differ there."""
+    out = []
+    for n in ast.walk(fn):
+        if (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in TEXT_METHODS
+            and isinstance(n.func.value, ast.Name)
+            and n.func.value.id in derived
+            and n.args
+            and isinstance(n.args[0], ast.Constant)
+            and isinstance(n.args[0].value, str)
+            and n.args[0].value.strip()
+        ):
+            out.append((derived[n.func.value.id], n.args[0].value))
+    return out
+
+
+def code_chars(constants: list[Any]) -> str:
+    """The characters of the texts the code compares a parameter with or handles (``harvest``):
+    inputs made of them are inside the parameter's domain, whatever characters the examples or
+    the model's calls happened to use. Numeric notations tried for ``int(value)`` are not."""
+    texts = [c for c in constants if isinstance(c, str) and c not in NUMERIC_TEXT]
+    return "".join(sorted({ch for t in texts for ch in t}))
 
 
 def _lookups(
@@ -159,7 +201,8 @@ def _tables(fn: ast.FunctionDef) -> dict[str, list[Any]]:
     return out
 
 
-NUMERIC_TEXT = ["42.23", "42.73", "-2.5", "1e3", "inf", "-0", " 7 ", "0x1A", "1_000"]
+# "2.0": a whole number written as a float (``:g`` or ``int()`` on it loses the ".0")
+NUMERIC_TEXT = ["42.23", "42.73", "-2.5", "1e3", "inf", "-0", " 7 ", "0x1A", "1_000", "2.0"]
 
 
 def converted(fn: ast.FunctionDef, names: set[str]) -> list[str]:
@@ -185,3 +228,19 @@ def constants_in(node: ast.expr) -> list[Any]:
         return []
     items = list(v) if isinstance(v, list | tuple | set | frozenset) else [v]
     return [x for x in items if isinstance(x, str | int | float) and not isinstance(x, bool)][:8]
+
+
+# Numbers the way the code writes them change at these: in hexadecimal (``f"{red:02x}"``,
+# ``"%X" % n``, ``hex(n)``) a digit becomes a letter (10, 15) and the largest byte is 255; with
+# thousands separators (``f"{n:,}"``, a docstring that says so) the groups start at 1000 and a
+# negative number's sign must stay out of them (-123456).
+RADIX_VALUES = (10, 15, 255)
+GROUPED_VALUES = (1000, 1234567, -123456, -1234.5)
+_RADIX = re.compile(r"\{[^{}]*:[^{}]*[xX]\}|%[-#0-9.]*[xX]|\bhex\(|format\([^)]*['\"][#0-9]*[xX]['\"]")
+_GROUPED = re.compile(r"\{[^{}]*:[^{}]*,[^{}]*\}|format\([^)]*['\"],['\"]|\bthousands?\b", re.I)
+
+
+def format_values(program: str) -> tuple[float, ...]:
+    """The numbers where the program's way of writing numbers changes (see above)."""
+    out: tuple[float, ...] = RADIX_VALUES if _RADIX.search(program) else ()
+    return out + (GROUPED_VALUES if _GROUPED.search(program) else ())

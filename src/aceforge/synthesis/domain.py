@@ -16,6 +16,7 @@ import string
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from aceforge.synthesis.compared import code_chars
 from aceforge.synthesis.constraints import Constraint, Prose, equal_lengths
 from aceforge.synthesis.signature import ANY, Param, Spec, conforms, format_call, parse_args
 
@@ -87,8 +88,9 @@ class Domain:
     def _inner_rule(self) -> Constraint | None:
         return self.rule.inner() if self.rule is not None else None
 
-    def contains(self, v: Any, stated: bool = True) -> bool:
-        """Whether `v` lies in the domain (`stated`: also the docstring's rules)."""
+    def contains(self, v: Any, stated: bool = True, code_chars: str = "") -> bool:
+        """Whether `v` lies in the domain (`stated`: also the docstring's rules; `code_chars`:
+        characters the code handles, allowed in strings beside the observed ones)."""
         rule = self.rule or Constraint()
         if not conforms(v, self.spec) or (v is None and rule.none_ok):
             return v is None and rule.none_ok  # the code tests `is None`
@@ -105,7 +107,7 @@ class Domain:
             (self.floor is not None and v < self.floor) or (self.upper is not None and v > self.upper)
         ):
             return False
-        if isinstance(v, str) and self.chars and not set(v) <= set(self.chars):
+        if isinstance(v, str) and self.chars and not set(v) <= set(self.chars) | set(code_chars):
             return False
         if isinstance(v, str | bytes | list | tuple | dict | set) and self.nonempty and not v:
             return False
@@ -267,6 +269,7 @@ class InputSpace:
     unicode: bool = False  # the docstring speaks of non-ASCII text: edges may use it
     texts: list[str] = field(default_factory=list)  # character sequences the docstring names (``edges``)
     star: Param | None = None  # the ``*args`` parameter: any number of arguments (``varargs``)
+    crossings: tuple[float, ...] = ()  # where the code's way of writing numbers changes (``compared``)
 
     @classmethod
     def build(
@@ -295,9 +298,13 @@ class InputSpace:
         return cls(entry, params, domains, arity, rules)
 
     def rebuild(self, observed: list[str]) -> InputSpace:
-        """The same parameters and prose rules, observed domains from other calls."""
+        """The same parameters and prose rules, observed domains from other calls (the model's,
+        where the seed has no examples: sorted guesses do not make the order a rule, so only
+        the prose's "sorted" keeps a sequence sorted)."""
         space = InputSpace.build(self.entry, self.params, observed, self.prose)
-        for name in ("constants", "unicode", "texts", "star"):  # what the seed says beyond calls
+        for dom in space.domains:
+            dom.sorted_ = dom.rule is not None and dom.rule.sorted_
+        for name in ("constants", "unicode", "texts", "star", "crossings"):  # what the seed says beyond calls
             setattr(space, name, getattr(self, name))
         space.arity = None if self.star is not None else space.arity
         return space
@@ -315,7 +322,13 @@ class InputSpace:
             return False
         if stated and not self.prose.allows(args, [p.name for p in self.params]):
             return False
-        return all(i >= len(self.domains) or self.domains[i].contains(a, stated) for i, a in enumerate(args))
+        return all(
+            i >= len(self.domains) or self.domains[i].contains(a, stated, self._code_chars(i))
+            for i, a in enumerate(args)
+        )
+
+    def _code_chars(self, i: int) -> str:
+        return code_chars(self.constants.get(self.params[i].name, [])) if i < len(self.params) else ""
 
     def _arity_ok(self, args: list[Any]) -> bool:  # each *args one of the star's type
         if len(args) < sum(not p.has_default for p in self.params):

@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from aceforge.synthesis.domain import Domain, InputSpace
+from aceforge.synthesis.optional_args import optional, optional_given, optional_none, optional_values
 from aceforge.synthesis.signature import (
     ANY,
     Spec,
@@ -88,6 +89,9 @@ def _seq_edges(xs: list[Any], dom: Domain) -> list[list[Any]]:
     if xs:
         out += [xs + xs[:1], [xs[0]] * 3, xs[::-1], xs[1:] + xs[:1]]
         out += [xs * max(1, 30 // max(1, len(xs)))]
+    if len(xs) >= 2 and all(isinstance(x, str) and x for x in xs):  # one item a prefix of others
+        x = xs[0]
+        out += [[x, x + x[:1], *xs[1:]], [x + "b", x + "a", x]]
     elems = dom.elements
     if xs and elems is not None:
         for e in value_edges(xs[0], elems)[:6]:
@@ -105,14 +109,16 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
     for args in positional_args(calls):
         if not groups:  # the text catalogue is the same for every call: first, once
             catalogue = _text_catalogue(space, args)
-        groups.append(_optional_given(space, args) + _paired(space, args))
+        groups.append(optional_given(space, args) + _paired(space, args))
         if space.star is not None:
             groups.append(arity_variants(space.entry, len(space.params), args))
         for i, a in enumerate(args):
             dom = space.domains[i] if i < len(space.domains) else Domain([a])
-            near = _near(space.constants.get(space.params[i].name, []) if i < len(space.params) else [])
-            given = _optional_values(space.params[i].default) if _optional(space, i) else []
-            values = _optional_none(space, i) + near + given + value_edges(a, dom, space.unicode)
+            consts = space.constants.get(space.params[i].name, []) if i < len(space.params) else []
+            near = _near([*consts, *space.crossings])
+            near += _near_items(a, near)
+            given = optional_values(space.params[i].default) if optional(space, i) else []
+            values = optional_none(space, i) + near + given + value_edges(a, dom, space.unicode)
             groups.append([format_call(space.entry, [*args[:i], b, *args[i + 1 :]]) for b in values])
             if i < len(space.params) and isinstance(a, str):  # a turn of their own: past the limit else
                 read = read_as(space.constants.get(space.params[i].name, []))
@@ -210,39 +216,6 @@ def _paired(space: InputSpace, args: list[Any]) -> list[str]:
     return out
 
 
-def _optional_values(default: Any) -> list[Any]:
-    """Values for an optional parameter: falsy ones first (`if x:` for `is None` bugs)."""
-    if isinstance(default, bool):
-        return [not default]
-    if isinstance(default, int | float):
-        return [0, 1, default + 1, -1, 2 * default + 3]
-    if isinstance(default, str):  # not "" or " ": what an empty separator means is rarely documented
-        return [*[c for c in ("-", "_", "|", "x") if c != default][:2], default * 2]
-    return [0, "", "x", 1, False, True, 3]
-
-
-def _optional_given(space: InputSpace, args: list[Any]) -> list[str]:
-    """A call that leaves optional parameters out gets each one given in turn, then all of
-    them given together (`ignored optional parameter` and `given together` bugs)."""
-    params = space.params
-    if len(args) >= len(params) or any(not p.has_default for p in params[len(args) :]):
-        return []
-    rest = params[len(args) :]
-    out = []
-    for k in range(1, len(rest) + 1):  # the first k optional ones given (positional)
-        default = rest[k - 1].default
-        for v in _optional_values(default):
-            given = [p.default for p in rest[: k - 1]] + [v]
-            out.append(format_call(space.entry, [*args, *given]))
-            if isinstance(default, str) and default and isinstance(v, str) and v:  # a separator: use it
-                used = [a.replace(default, v) if isinstance(a, str) else a for a in args]
-                if used != args:
-                    out.append(format_call(space.entry, [*used, *given]))
-    together = [_optional_values(p.default)[1 % len(_optional_values(p.default))] for p in rest]
-    out.append(format_call(space.entry, [*args, *together]))
-    return out
-
-
 def _near(constants: list[Any]) -> list[Any]:
     """Each constant, and for numbers the values either side of it; a string inside text too
     (``'"' in etag``: in the middle, not only at the start)."""
@@ -255,6 +228,15 @@ def _near(constants: list[Any]) -> list[Any]:
     return out
 
 
+def _near_items(a: Any, near: list[Any]) -> list[Any]:
+    """A list (or tuple) of ints with its first item replaced by each int the code compares
+    it with: the constants reach into containers too (``if 0 in xs``, ``f"{x:02x}"``)."""
+    if not (isinstance(a, list | tuple) and a and all(type(x) is int for x in a)):
+        return []
+    ints = [c for c in dict.fromkeys(near) if type(c) is int]
+    return [type(a)([c, *a[1:]]) for c in ints]
+
+
 def read_as(constants: list[Any]) -> list[str]:
     """Each word the code compares a string with, upper-cased and padded (``'RIGHT'``,
     ``' right '`` for ``align == 'right'``): where code that folds case or strips whitespace
@@ -262,21 +244,6 @@ def read_as(constants: list[Any]) -> list[str]:
     words = [c for c in constants if isinstance(c, str) and c.strip() and c == c.strip()]
     out = [v for w in words for v in (w.upper(), f" {w} ") if v != w]
     return [v for v in dict.fromkeys(out) if v not in constants]
-
-
-def _optional(space: InputSpace, i: int) -> bool:
-    return i < len(space.params) and space.params[i].has_default
-
-
-def _optional_none(space: InputSpace, i: int) -> list[Any]:
-    if i < len(space.params):
-        spec = space.params[i].spec
-        if spec.kind == "union" and any(s.kind == "none" for s in spec.args):
-            return [None]
-        rule = space.prose.params.get(space.params[i].name)
-        if rule is not None and rule.none_ok:  # the code tests `is None`
-            return [None]
-    return []
 
 
 def guesses(space: InputSpace, limit: int = 20, usage: dict[str, Spec] | None = None) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from aceforge.synthesis.constraints import Constraint, Prose
+from aceforge.synthesis.doc_notation import TYPE_WORDS, type_spec, unit_ranges
 from aceforge.synthesis.param_words import described_type
 from aceforge.synthesis.signature import ANY, Param, Spec
 
@@ -80,6 +81,8 @@ _AT_LEAST = re.compile(
     re.I,
 )
 _SORTED = re.compile(r"\b(?:sorted|in (?:ascending|increasing|non-decreasing) order)\b", re.I)
+# "unsorted", and sortedness that is not the input's: "how it would be sorted", "the sorted order of"
+_NOT_SORTED = re.compile(r"\bnot sorted\b|\bunsorted\b|\bwould (?:be )?sorted\b|\bthe sorted\b", re.I)
 _EQUAL = re.compile(r"\b(?:of )?(?:equal|the same|same) length\b", re.I)
 
 
@@ -92,19 +95,15 @@ def read_prose(doc: str, params: list[Param]) -> Prose:
         if _OUTPUT.match(sentence):
             continue
         _read_sentence(sentence, params, out)
+    for name, (low, high) in unit_ranges(doc, params).items():
+        if name not in out.params or out.params[name].low is None:
+            _merge(out, name, low=low, low_open=False, high=high)
     return out
-
-
-_TYPE_WORDS = {
-    "dict": "dict", "dictionary": "dict", "mapping": "dict", "list": "list", "sequence": "list",
-    "str": "str", "string": "str", "int": "int", "integer": "int", "float": "float",
-    "number": "float", "bool": "bool", "boolean": "bool", "tuple": "tuple", "set": "set",
-}  # fmt: skip
 
 
 def doc_types(doc: str, params: list[Param]) -> list[Param]:
     """`params` with the types the docstring gives unannotated ones (``:type graph: dict(set)``,
-    ``items (list): ...``, ``n : int``, ``:param str name:``)."""
+    ``items (list): ...``, ``n : int``, ``:param str name:``, ``:param n: The count (a number).``)."""
     out = []
     for p in params:
         spec = p.spec
@@ -112,9 +111,10 @@ def doc_types(doc: str, params: list[Param]) -> list[Param]:
             n = re.escape(p.name)
             m = (re.search(rf":type {n}:\s*([\w()\[\], ]+)", doc)
                  or re.search(rf"^\s*{n}\s*\(([\w\[\], ]+?)(?:, optional)?\)\s*:", doc, re.M)
-                 or re.search(rf"^\s*{n}\s*:\s*([\w\[\]]+)", doc, re.M)
-                 or re.search(rf":param (\w+) {n}:", doc))  # fmt: skip
-            spec = _type_spec(m.group(1)) if m else described_type(doc, p.name)
+                 or re.search(rf"^\s*{n}\s*:\s*(\{{+[^}}\n]*\}}+|[\w\[\]]+)", doc, re.M)
+                 or re.search(rf":param (\w+) {n}:", doc)
+                 or re.search(rf":param {n}:[^:()]*\((?:an?|the) (\w+)\b", doc))  # fmt: skip
+            spec = type_spec(m.group(1)) if m else described_type(doc, p.name)
             spec = _said_list(doc, p, params) if spec == ANY else spec
             nullable = spec.kind == "union" and Spec("none") in spec.args  # "(a string or None)"
             if spec != ANY and not nullable and p.has_default and p.default is None:
@@ -124,7 +124,9 @@ def doc_types(doc: str, params: list[Param]) -> list[Param]:
 
 
 _LIST_OF = re.compile(
-    r"\b(a|an|two|the|given)?\s*(?:list|array)s? of (strings|words|integers|ints|numbers|floats)\b", re.I
+    r"\b(a|an|two|the|given)?\s*(?:list|array|sequence|iterable)s? of "
+    r"(strings|words|integers|ints|numbers|floats)\b",
+    re.I,
 )
 _ELEMENT = {
     "strings": "str",
@@ -156,7 +158,7 @@ def _said_list(doc: str, p: Param, params: list[Param]) -> Spec:
         rf"\b(?:a|an|the|given)\s+(list|string|dict|dictionary|integer|tuple)\s+{re.escape(p.name)}\b", doc
     )
     if m:
-        return Spec(_TYPE_WORDS[m.group(1)])  # "rotates a list x"
+        return Spec(TYPE_WORDS[m.group(1)])  # "rotates a list x"
     return _said_pair(doc, p, untyped)
 
 
@@ -186,19 +188,6 @@ def _field(name: str) -> Spec:
     if re.search(r"count|num|index|idx|pos|^n$|^i$", n):
         return Spec("int")
     return Spec("float") if re.search(r"score|weight|value|prob|rate|cost|dist", n) else Spec("str")
-
-
-def _type_spec(text: str) -> Spec:
-    words = re.findall(r"[a-z]+", text.lower())
-    if not words or words[0] not in _TYPE_WORDS:
-        return ANY
-    kind = _TYPE_WORDS[words[0]]
-    inner = _TYPE_WORDS.get(words[1]) if len(words) > 1 else None
-    if kind == "dict" and inner:
-        return Spec("dict", (ANY, Spec(inner)))
-    if kind in ("list", "set", "tuple") and inner:
-        return Spec(kind, (Spec(inner),) + ((Spec("..."),) if kind == "tuple" else ()))
-    return Spec(kind)
 
 
 def _sentences(doc: str) -> list[str]:
@@ -239,7 +228,7 @@ def _read_sentence(s: str, params: list[Param], out: Prose) -> None:
         n = _NUMBER_WORDS.get(word) or (int(word) if word.isdigit() else 0)
         for p in _targets(s, params, ("str", "list")):
             _merge(out, p.name, min_len=n, nonempty=n > 0)
-    if _SORTED.search(s) and not re.search(r"\bnot sorted\b|\bunsorted\b", s, re.I):
+    if _SORTED.search(s) and not _NOT_SORTED.search(s):
         for p in _targets(s, params, ("list",)):
             _merge(out, p.name, sorted_=True)
     if _EQUAL.search(s) and sum(p.spec.kind in ("str", "list", "any") for p in params) >= 2:

@@ -28,7 +28,8 @@ case the real bug shows on:
 * ``sequence`` — ``len()`` of an iterated argument (fails on iterators only);
 * ``hashable`` — a list argument put in a ``set`` (fails on unhashable items only);
 * ``mapping`` — a mapping argument rebuilt as a plain ``dict`` (differs on subclasses only);
-* ``falsy_items`` — a loop skips falsy items (0, "", None).
+* ``falsy_items`` — a loop skips falsy items (0, "", None);
+* ``missing_clause`` — one operand of an ``and``/``or`` left out (a rule forgotten).
 
 ``make_realistic(..., part=...)`` splits the sites in two seeded halves: ``search`` (the mutants
 the feedback search chooses inputs with) and ``held_out`` (the audit's independent score).
@@ -215,6 +216,9 @@ def _other_edits(node: ast.AST) -> Iterator[tuple[str, e.NodeEdit]]:
             yield "table", e.drop_item("keys", i)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv):
         yield "rounding", e.floor_div
+    elif isinstance(node, ast.BoolOp):
+        for i in range(min(len(node.values), 4)):
+            yield "missing_clause", e.drop_clause(i)
     elif isinstance(node, ast.Raise) and node.exc is not None:
         yield "swallow", e.return_none
         if e.raised_name(node) is not None:

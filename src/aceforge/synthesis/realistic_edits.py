@@ -55,6 +55,21 @@ def drop_item(attr: str, i: int) -> NodeEdit:
     return apply
 
 
+def drop_clause(i: int) -> NodeEdit:
+    """A rule left out: one operand of ``a or b and c`` gone (the century rule of a leap year)."""
+
+    def apply(node: ast.AST) -> ast.AST:
+        assert isinstance(node, ast.BoolOp)
+        rest = [v for k, v in enumerate(node.values) if k != i]
+        if len(rest) == 1:
+            return rest[0]
+        node.values = rest
+        return node
+
+    apply.site = f"#{i}"  # type: ignore[attr-defined]  # each operand needs its own input
+    return apply
+
+
 def truthy(is_not: bool) -> NodeEdit:
     """``x is None`` → ``bool(x) == False`` (``not x``); ``x is not None`` → ``bool(x) != False``."""
 

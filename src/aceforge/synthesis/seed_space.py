@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from aceforge.synthesis.compared import harvest
+from aceforge.synthesis.compared import format_values, harvest
 from aceforge.synthesis.constraints import Constraint
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import doc_texts
@@ -39,6 +39,7 @@ def seed_space(
                 prose.params[name] = replace(c, low=lo, high=hi)
     space = InputSpace.build(entry, params, examples, prose)
     space.constants = harvest(seed.program, entry)
+    space.crossings = format_values(seed.program)
     space.unicode = speaks_unicode(doc) or any(not c.isascii() for c in examples)
     space.texts = doc_texts(doc)
     space.star = star_param(seed.program, entry, doc)

@@ -64,7 +64,7 @@ def iterable_params(fn: ast.FunctionDef | None, doc: str, params: list[Param]) -
         text = anns.get(p.name, "")
         if re.search(r"\b(?:Iterable|Iterator)\b", text):
             out.add(p.name)
-        elif text and _CONCRETE.search(text):
+        elif (text and _CONCRETE.search(text)) or p.spec.kind == "str":
             continue
         elif not text and (_said_iterable(doc, p.name, params) or only_iterated(fn, p.name)):
             out.add(p.name)
@@ -91,7 +91,10 @@ def _said(doc: str, name: str, params: list[Param], words: re.Pattern[str]) -> b
 
 def only_iterated(fn: ast.FunctionDef, name: str) -> bool:
     """Every use of `name` in the body iterates it once (``for``, a comprehension, or an
-    argument of ``iter``/``list``/``enumerate``/...), and there is at least one."""
+    argument of ``iter``/``list``/``enumerate``/...), and there is at least one; or the body
+    first rebinds it to what iterating it gives (``items = list(items)``)."""
+    if _materialized(fn, name):
+        return True
     uses = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == name]
     if not uses:
         return False
@@ -102,6 +105,20 @@ def only_iterated(fn: ast.FunctionDef, name: str) -> bool:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _ITERATING:
             ok.update(id(a) for a in node.args[:1] if isinstance(a, ast.Name))
     return len(uses) == 1 and id(uses[0]) in ok
+
+
+def _materialized(fn: ast.FunctionDef, name: str) -> bool:
+    """The first statement (after the docstring) is ``name = list(name)`` (or tuple, set...)."""
+    body = fn.body[1:] if fn.body and isinstance(fn.body[0], ast.Expr) else fn.body
+    first = body[0] if body else None
+    if not (isinstance(first, ast.Assign) and len(first.targets) == 1):
+        return False
+    target, value = first.targets[0], first.value
+    return (
+        isinstance(target, ast.Name) and target.id == name and isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name) and value.func.id in _ITERATING and len(value.args) == 1
+        and isinstance(value.args[0], ast.Name) and value.args[0].id == name
+    )  # fmt: skip
 
 
 def mapping_params(fn: ast.FunctionDef | None, params: list[Param]) -> set[str]:
@@ -145,7 +162,8 @@ def reshaped(
     for args in positional_args(calls):
         for i, a in enumerate(args):
             name = names[min(i, len(names) - 1)] if star and names else (names[i] if i < len(names) else "")
-            if isinstance(a, list | tuple) and name in shapes.get("iterable", set()):
+            text = isinstance(a, str) and len(a) > 1  # a text is an iterable of characters too
+            if (isinstance(a, list | tuple) or text) and name in shapes.get("iterable", set()):
                 groups[0].append(_call(entry, args, i, f"iter({a!r})"))
             if isinstance(a, dict) and name in shapes.get("mapping", set()):
                 groups[1].append(_call(entry, args, i, f"{ORDERED}({list(a.items())!r})"))

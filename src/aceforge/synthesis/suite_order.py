@@ -77,7 +77,9 @@ def input_traits(call: str, constants: Sequence[Sequence[Any]] = ()) -> frozense
     """The traits of `call`'s literal arguments that realistic bugs turn on, per position or
     keyword: ``empty:0`` (an empty string or container), ``pad:0`` (text with outer
     whitespace), ``upper:0`` (text with upper-case letters), ``neg:0`` / ``zero:0`` (a number
-    below or equal to 0), ``falsy:0`` (a container holding a falsy item), ``const=c:0`` (one of
+    below or equal to 0), ``falsy:0`` (a container holding a falsy item), ``pair:0`` /
+    ``many:0`` (a list or tuple of two, of three or more items), ``unsorted:0`` (items out of
+    ascending order), ``overlap`` (a container shares an item with another argument), ``const=c:0`` (one of
     the constants the code compares argument 0 with, ``constants[0]``, a table entry: each
     entry is behaviour of its own). Not a literal call: none."""
     if not literal_call(call):
@@ -91,7 +93,28 @@ def input_traits(call: str, constants: Sequence[Sequence[Any]] = ()) -> frozense
             out.add(f"const={_entry(a)}:{k}")  # its case or padding shows the table, not the text's
         else:
             out |= {f"{t}:{k}" for t in _traits(a) + _read_as(a, words)}
-    return frozenset(out)
+            if isinstance(a, list | tuple):  # an item the code compares with: each its own entry
+                out |= {f"const={_entry(c)}:{k}" for c in words if any(_same(x, c) for x in a)}
+    return frozenset(out | ({"overlap"} if _overlap([a for _, a in named]) else set()))
+
+
+def _overlap(args: list[Any]) -> bool:
+    """A container argument shares an item with another argument (``already_seen`` holding a
+    letter of the text, an exclusion list naming an element): where the two meet, code that
+    ignores one of them answers differently."""
+    sets = [_items(a) for a in args]
+    return any(
+        isinstance(a, list | tuple | set | frozenset) and sets[i] & sets[j]
+        for i, a in enumerate(args) for j in range(len(args)) if j != i
+    )  # fmt: skip
+
+
+def _items(a: Any) -> set[Any]:
+    if isinstance(a, str):
+        return set(a)
+    if isinstance(a, list | tuple | set | frozenset):
+        return {x for x in a if isinstance(x, int | float | str) and not isinstance(x, bool)}
+    return set()
 
 
 def _read_as(a: Any, constants: Sequence[Any]) -> list[str]:
@@ -135,7 +158,17 @@ def _traits(v: Any) -> list[str]:
         out += ["neg"] if v < 0 else ["zero"] if v == 0 else []
     if isinstance(v, list | tuple | set | frozenset) and any(not _truthy(x) for x in v):
         out.append("falsy")
+    if isinstance(v, list | tuple):  # every branch on the length: one pair, three or more
+        out += ["pair"] if len(v) == 2 else ["many"] if len(v) > 2 else []
+        out += ["unsorted"] if _unsorted(v) else []
     return out
+
+
+def _unsorted(xs: list[Any] | tuple[Any, ...]) -> bool:
+    """Items of one comparable kind, not in ascending order (sorting them changes the input)."""
+    if len(xs) < 2 or len({type(x) for x in xs}) > 1 or not isinstance(xs[0], int | float | str):
+        return False
+    return any(a > b for a, b in itertools.pairwise(xs))
 
 
 def _truthy(x: Any) -> bool:

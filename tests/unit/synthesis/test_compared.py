@@ -52,3 +52,22 @@ def test_keys_of_a_local_table_the_parameter_is_looked_up_in() -> None:
     raw = "def f(k):\n    units = {'kb': 1000, 'mb': 10**6}\n    return units[k] if k in units else 0\n"
     assert harvest(raw, "f") == {"k": ["kb", "mb"]}  # looked up and tested for membership: once
     assert harvest("def g(k):\n    d = {'a': 1}\n    return d.get('a')\n", "g") == {}  # not looked up with k
+
+
+def test_text_the_code_replaces_splits_on_or_strips_is_an_input_of_its_own() -> None:
+    src = (
+        "def escape(s, quote=True):\n    s = s.replace('&', '&amp;')\n    s = s.replace('<', '&lt;')\n"
+        "    if quote:\n        s = s.replace('\"', '&quot;')\n    return s\n"
+    )
+    assert harvest(src, "escape") == {"s": ["&", "<", '"']}
+    parts = "def f(v):\n    rest = v.partition('=')[2]\n    return rest.strip(' \"'), v.split(' ')\n"
+    # whitespace alone is left out (correct code may treat it otherwise where the docstring is
+    # silent); the characters stripped from a local computed from v count for v
+    assert harvest(parts, "f") == {"v": ["=", ' "']}
+
+
+def test_code_chars_are_the_characters_of_the_texts_not_the_numeric_notations() -> None:
+    from aceforge.synthesis.compared import NUMERIC_TEXT, code_chars
+
+    assert code_chars(["&", '""', 3, "ab"]) == '"&ab'
+    assert code_chars(list(NUMERIC_TEXT)) == ""

@@ -8,6 +8,7 @@ import pytest
 
 from aceforge.synthesis.domain import Domain, InputSpace
 from aceforge.synthesis.examples import assigned_calls, example_calls
+from aceforge.synthesis.prose import read_prose
 from aceforge.synthesis.signature import Spec, conforms, params_of, parse_args, spec_of, typed_calls
 
 
@@ -122,3 +123,13 @@ def test_typed_guesses_follow_annotations_only() -> None:
         assert name is None or isinstance(name, str)
         assert type(k) is int
     assert typed_calls(params_of("def g(a, b: int):\n    pass\n", "g"), "g") == []  # unannotated: no guess
+
+
+def test_rebuilt_from_guessed_calls_sorted_guesses_make_no_rule() -> None:
+    params = params_of("def f(seq, index):\n    pass\n", "f")
+    calls = ["f([5, 6, 7], [0, 1, 2])", "f([5, 6], [0, 1])"]
+    assert not InputSpace.build("f", params, calls).fits("f([5, 6, 7], [2, 1, 0])")  # examples: a rule
+    rebuilt = InputSpace.build("f", params, []).rebuild(calls)  # the model's guesses: no rule
+    assert rebuilt.fits("f([5, 6, 7], [2, 1, 0])")
+    said = InputSpace.build("f", params, [], read_prose("index is a sorted list.", params)).rebuild(calls)
+    assert not said.fits("f([5, 6, 7], [2, 1, 0])")  # the prose says sorted: still a rule

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aceforge.synthesis.compared import harvest
+from aceforge.synthesis.compared import RADIX_VALUES, format_values, harvest
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import doc_texts, edge_calls, guesses, read_as
 from aceforge.synthesis.prose import doc_types, read_prose
@@ -155,3 +155,39 @@ def test_the_words_the_code_compares_with_upper_cased_and_padded() -> None:
     calls = edge_calls(sp, ["seg('Hello', 5)", "seg('x', 0)"])  # the default limit
     assert "seg('RIGHT', 5)" in calls and "seg(' right ', 5)" in calls
     assert read_as(["W/", '"', "", " a "]) == [" W/ ", ' " ']  # no case to change, no blank words
+
+
+def test_a_container_default_is_given_items_of_the_call_itself() -> None:
+    src = "def dedup(it, already_seen=()):\n    pass\n"
+    calls = edge_calls(space(src, "dedup", ["dedup('hello')"]), ["dedup('hello')"], limit=100)
+    assert "dedup('hello', ('h',))" in calls and "dedup('hello', ('h', 'e'))" in calls
+    listed = "def drop(xs, skip=[]):\n    pass\n"
+    calls = edge_calls(space(listed, "drop", ["drop([4, 5])"]), ["drop([4, 5])"], limit=100)
+    assert "drop([4, 5], [4])" in calls and "drop([4, 5], [4, 5])" in calls
+
+
+def test_lists_of_texts_get_one_item_a_prefix_of_others() -> None:
+    sp = space("def f(words: list) -> str:\n    pass\n", "f", ["f(['abc', 'hello', 'a'])"])
+    calls = edge_calls(sp, ["f(['abc', 'hello', 'a'])"], limit=100)
+    assert "f(['abc', 'abca', 'hello', 'a'])" in calls and "f(['abcb', 'abca', 'abc'])" in calls
+
+
+def test_hex_formatted_numbers_cross_into_letters() -> None:
+    src = 'def color(rgb):\n    r, g, b = rgb\n    return f"#{r:02x}{g:02x}{b:02x}"\n'
+    assert format_values(src) == format_values("def f(n):\n    return '%X' % n\n") == RADIX_VALUES
+    assert format_values("def f(n):\n    return hex(n)\n") == RADIX_VALUES
+    assert format_values("def f(n):\n    return f'{n:02d} x'\n") == ()
+    assert -123456 in format_values("def f(n):\n    return f'{n:,}'\n")
+    assert 1234567 in format_values('def f(n):\n    """Format n with thousands separators."""\n')
+    sp = space(src, "color", ["color([1, 2, 30])"])
+    sp.crossings = RADIX_VALUES
+    calls = edge_calls(sp, ["color([1, 2, 30])"], limit=100)
+    assert "color([10, 2, 30])" in calls and "color([15, 2, 30])" in calls
+    assert "color([255, 2, 30])" not in calls  # still inside the observed domain (up to 60)
+    plain = edge_calls(space(src, "color", ["color([1, 2, 30])"]), ["color([1, 2, 30])"], limit=100)
+    assert "color([15, 2, 30])" not in plain  # decimal code: no reason for these
+
+
+def test_a_whole_number_written_as_a_float_is_numeric_text() -> None:
+    src = "def pct(value):\n    v = float(value) if '.' in value else int(value)\n    return f'{v}%'\n"
+    assert "2.0" in harvest(src, "pct")["value"]  # where ``:g`` or ``int()`` drops the ".0"

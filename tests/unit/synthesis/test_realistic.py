@@ -167,6 +167,10 @@ CASES: list[tuple[str, str, str, Any, Any]] = [
     ("table", "return n.replace('a', 'b').replace('c', 'd')", "return n.replace('a', 'b')", ("c",), ("a",)),
     ("exception_type", "if n < 0:\n    raise LookupError(n)\nreturn n",
      "if n < 0:\n    raise ValueError(n)\nreturn n", (-1,), (1,)),
+    ("missing_clause", "return n % 400 == 0 or n % 100 != 0 and n % 4 == 0",
+     "return n % 400 == 0 or n % 4 == 0", (1900,), (2004,)),
+    ("missing_clause", "return n % 400 == 0 or n % 100 != 0 and n % 4 == 0",
+     "return n % 100 != 0 and n % 4 == 0", (2000,), (1900,)),
 ]  # fmt: skip
 
 

@@ -31,3 +31,26 @@ def test_every_source_reaches_the_space() -> None:
     assert space.star is not None and space.star.spec.kind == "str" and space.arity is None
     assert space.fits("unquote('')")  # the code singles the empty etag out; the example is non-empty
     assert space.fits("unquote('W/x', 'a', 'b')") and not space.fits("unquote('W/x', 3)")
+
+
+DEQUOTE = '''def dequote(string):
+    """Remove quotes from around a string."""
+    if string.startswith('"') and string.endswith('"'):
+        return string[1:-1]
+    return string
+'''
+
+
+def test_characters_the_code_handles_are_inside_the_domain_whatever_the_calls_used() -> None:
+    fn = entry_function(DEQUOTE, "dequote")
+    seed = Seed(id="d", source="test", instruction="", program=DEQUOTE, entry_point="dequote")
+    # the trusted calls (here: the model's) hold letters only, so quotes were outside before
+    space = seed_space(seed, "dequote", params_of(DEQUOTE, "dequote"), ["dequote('hello')"], fn, "")
+    assert space.fits("dequote('\"hello\"')") and space.fits("dequote('\"')")
+    assert not space.fits("dequote('a<b')")  # a character neither the calls nor the code name
+    binary = 'def xor(a):\n    """a consists only of 1s and 0s."""\n    return a.replace("x", "")\n'
+    fn = entry_function(binary, "xor")
+    seed = Seed(id="x", source="test", instruction="", program=binary, entry_point="xor")
+    doc = ast.get_docstring(fn) or ""  # type: ignore[arg-type]
+    space = seed_space(seed, "xor", params_of(binary, "xor"), ["xor('101')"], fn, doc)
+    assert not space.fits("xor('1x0')")  # the prose states the alphabet: the code cannot widen it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from aceforge.synthesis.prose import doc_types
 from aceforge.synthesis.shapes import ORDERED, literal_call, reshaped, shape_kinds, type_probe
 from aceforge.synthesis.signature import params_of
 
@@ -84,3 +85,28 @@ def test_sequences_become_tuples_and_star_arguments_take_shapes() -> None:
     calls = reshaped("prefix", [*params, star], ["prefix([1, 2], [1, 3])"], k, limit=10, star=True)
     assert "prefix((1, 2), (1, 3))" in calls
     assert "prefix([[1], [2]], [1, 3])" in calls  # untyped items, star arguments too
+
+
+def test_a_text_becomes_an_iterator_where_any_iterable_is_taken() -> None:
+    src = (
+        'def dedup(it, seen=()):\n    """Remove duplicates from the iterable `it`."""\n    return list(it)\n'
+    )
+    shapes = kinds(src, "dedup")
+    assert shapes["iterable"] == {"it"}
+    calls = reshaped("dedup", params_of(src, "dedup"), ["dedup('hello')", "dedup('h')"], shapes)
+    assert calls == ["dedup(iter('hello'))"]  # one character: an iterator shows nothing more
+    typed = 'def f(s):\n    """s (str): an iterable of characters."""\n    return list(s)\n'
+    fn = ast.parse(typed).body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    params = doc_types(ast.get_docstring(fn) or "", params_of(typed, "f"))
+    assert shape_kinds(fn, ast.get_docstring(fn) or "", params)["iterable"] == set()  # said to be a str
+
+
+def test_a_parameter_first_rebound_to_a_list_of_itself_takes_any_iterable() -> None:
+    src = (
+        'def join(items, sep=", "):\n    """Join a sequence of strings."""\n'
+        "    items = list(items)\n    if len(items) > 1:\n        return sep.join(items)\n    return ''\n"
+    )
+    assert kinds(src, "join")["iterable"] == {"items"}
+    later = "def f(items):\n    n = 0\n    items = list(items)\n    return items[n]\n"
+    assert kinds(later, "f")["iterable"] == set()  # rebound, but not first: indexed too

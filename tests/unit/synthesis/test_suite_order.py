@@ -41,10 +41,25 @@ def test_deep_type_names_elements() -> None:
 
 
 def test_input_traits_name_what_realistic_bugs_turn_on_per_argument() -> None:
-    assert input_traits("f('', [0, 1], -2, x=' A ')") == {"empty:0", "falsy:1", "neg:2", "pad:x", "upper:x"}
+    assert input_traits("f('', [0, 1], -2, x=' A ')") == {"empty:0", "falsy:1", "pair:1", "neg:2", "pad:x",
+                                                           "upper:x"}  # fmt: skip
     assert input_traits("f('ab', [1], 3, 0.0, True)") == {"zero:3"}  # a bool is no number here
     assert input_traits("f(' ', {}, ())") == {"empty:1", "empty:2"}  # blank text: no content to pad
     assert input_traits("f(iter([1]))") == frozenset() and input_traits("f(1)(2)") == frozenset()
+
+
+def test_sizes_order_and_shared_items_are_traits() -> None:
+    # every branch on a container's length: one pair, three or more; items out of order
+    assert input_traits("f([3, 4])") == {"pair:0"} and input_traits("f((1, 2, 3))") == {"many:0"}
+    assert input_traits("f([2, 1, 3])") == {"many:0", "unsorted:0"}
+    assert input_traits("f(['b', 'a'])") == {"pair:0", "unsorted:0"}
+    assert input_traits("f([1, 'a'])") == {"pair:0"}  # mixed kinds: no order to speak of
+    assert input_traits("f('ab')") == frozenset()  # a text's length is no container size
+    assert input_traits("f([1, 255, 3])", [[255, 10]]) == {"many:0", "const=255:0", "unsorted:0"}
+    # a container sharing an item with another argument: where ignoring one of them shows
+    assert input_traits("f('hello', ('h',))") == {"overlap"}
+    assert input_traits("f('hello', ('x',))") == frozenset()
+    assert input_traits("f([5, 6], [6])") == {"pair:0", "overlap"}
 
 
 def test_each_table_entry_is_a_trait_and_its_other_case_or_padding_another() -> None:
