@@ -103,6 +103,9 @@ class Prose:
 
     params: dict[str, Constraint] = field(default_factory=dict)
     equal_length: bool = False
+    # (position, text) pairs: the body slices or searches `text` at `position`, which lies
+    # within it, 0 <= position <= len(text) (``usage.positions``)
+    within: tuple[tuple[str, str], ...] = ()
 
     def allows(self, args: list[Any], names: list[str]) -> bool:
         for name, v in zip(names, args, strict=False):
@@ -113,7 +116,7 @@ class Prose:
             sized = [len(a) for a in args if isinstance(a, str | list | tuple)]
             if len(set(sized)) > 1:
                 return False
-        return True
+        return all(_inside(args, names, pos, text) for pos, text in self.within)
 
     def alphabet(self, name: str) -> str | None:
         """The characters a string argument may be built from, when the prose says."""
@@ -139,7 +142,21 @@ class Prose:
             if all(c.allows(a[i]) for a, _ in calls if len(a) > i):
                 kept[name] = c
         equal = self.equal_length and all(Prose({}, True).allows(a, names) for a, _ in calls)
-        return Prose(kept, equal)
+        within = tuple(w for w in self.within if all(_inside(a, names, *w) for a, _ in calls))
+        return Prose(kept, equal, within)
+
+
+def _inside(args: list[Any], names: list[str], pos: str, text: str) -> bool:
+    """The argument named `pos` (an int) is a position within the one named `text`."""
+    if pos not in names or text not in names:
+        return True
+    i, j = names.index(pos), names.index(text)
+    if max(i, j) >= len(args):
+        return True
+    p, t = args[i], args[j]
+    if type(p) is not int or not isinstance(t, str | list | tuple):
+        return True
+    return 0 <= p <= len(t)
 
 
 def equal_lengths(rows: list[tuple[list[Any], dict[str, Any]]]) -> bool:

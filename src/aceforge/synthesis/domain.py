@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import random
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aceforge.synthesis.compared import code_chars
@@ -281,7 +281,7 @@ class InputSpace:
         names = [p.name for p in params]
         rules = (prose or Prose()).consistent_with(rows, names)
         if equal_lengths(rows):  # every observed call pairs strings (or lists) of one length
-            rules = Prose(rules.params, True)
+            rules = replace(rules, equal_length=True)
         arities = {len(a) for a, kw in rows if not kw}
         # Optional parameters may be given or left out, whatever the observed calls did.
         fixed = len(arities) == 1 and not any(p.has_default for p in params)

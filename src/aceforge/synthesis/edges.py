@@ -8,7 +8,7 @@ rules out is never tested — and a call only when the whole call fits. The seed
 each one; inputs it raises on are dropped (or become exception tests, see ``raises``).
 
 Also the typed guesses used when neither examples nor the model give an input: values of the
-annotated types, drawn from the stated alphabet and bounds.
+annotated types, drawn from the stated alphabet and bounds (``fallback`` adds the body's use).
 """
 
 from __future__ import annotations
@@ -19,18 +19,16 @@ import re
 from typing import Any
 
 from aceforge.synthesis.domain import Domain, InputSpace
-from aceforge.synthesis.mutate import guess_calls
 from aceforge.synthesis.optional_args import optional, optional_given, optional_none, optional_values
 from aceforge.synthesis.signature import (
     ANY,
     Spec,
-    entry_function,
     format_call,
     positional_args,
     typed_values,
 )
-from aceforge.synthesis.usage import concrete, usage_specs
-from aceforge.synthesis.varargs import arity_variants, star_guesses
+from aceforge.synthesis.usage import concrete
+from aceforge.synthesis.varargs import arity_variants
 
 LARGE_INT = 10**6
 # Without a stated bound, "large" stays small enough for a correct naive program: recursion one
@@ -331,20 +329,6 @@ def evidence(calls: list[str], origin: dict[str, str]) -> list[str]:
     """The calls that show the domain when the seed has no examples: the model's inputs, not
     our own guesses from the signature (their alphabet and sizes would narrow it for nothing)."""
     return [c for c in calls if origin.get(c) != "signature"]
-
-
-def fallback_guesses(space: InputSpace, program: str) -> list[str]:
-    """In-domain calls from the annotations, else from the types the body's use of the
-    parameters implies and from the parameter names (the last resort)."""
-    typed = guesses(space)
-    if space.star is not None and not space.params:
-        typed = star_guesses(space.entry, space.star, []) + typed
-    if typed:
-        return typed
-    fn = entry_function(program, space.entry)  # the body's use adds to the names' guesses
-    used = guesses(space, usage=usage_specs(fn)) if fn is not None else []
-    named = [c for c in guess_calls(program, space.entry) if space.fits(c)]
-    return list(dict.fromkeys(c for pair in itertools.zip_longest(used, named) for c in pair if c))
 
 
 def _from_rule(spec: Spec, dom: Domain | None) -> list[Any]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from aceforge.synthesis.constraints import Constraint, Prose
 from aceforge.synthesis.doc_notation import TYPE_WORDS, type_spec, unit_ranges
+from aceforge.synthesis.param_words import described_type
 from aceforge.synthesis.signature import ANY, Param, Spec
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -113,8 +114,10 @@ def doc_types(doc: str, params: list[Param]) -> list[Param]:
                  or re.search(rf"^\s*{n}\s*:\s*(\{{+[^}}\n]*\}}+|[\w\[\]]+)", doc, re.M)
                  or re.search(rf":param (\w+) {n}:", doc)
                  or re.search(rf":param {n}:[^:()]*\((?:an?|the) (\w+)\b", doc))  # fmt: skip
-            spec = type_spec(m.group(1)) if m else _said_list(doc, p, params)
-            if spec != ANY and p.has_default and p.default is None:
+            spec = type_spec(m.group(1)) if m else described_type(doc, p.name)
+            spec = _said_list(doc, p, params) if spec == ANY else spec
+            nullable = spec.kind == "union" and Spec("none") in spec.args  # "(a string or None)"
+            if spec != ANY and not nullable and p.has_default and p.default is None:
                 spec = Spec("union", (spec, Spec("none")))
         out.append(replace(p, spec=spec))
     return out
@@ -292,7 +295,7 @@ def _kind(p: Param) -> str:
     k = p.spec.kind
     if k == "union":
         kinds = [a.kind for a in p.spec.args if a.kind != "none"]
-        k = kinds[0] if len(kinds) == 1 else "any"
+        k = kinds[0] if len(kinds) == 1 else "float" if set(kinds) == {"int", "float"} else "any"
     return {"tuple": "list", "set": "list", "frozenset": "list", "bool": "other"}.get(k, k)
 
 

@@ -8,14 +8,17 @@ speaks of non-ASCII text, and a ``*args`` parameter (``varargs``)."""
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
 from aceforge.synthesis.compared import format_values, harvest
+from aceforge.synthesis.constraints import Constraint
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import doc_texts
 from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import Param
 from aceforge.synthesis.silence import empty_allowed, silent_rules, speaks_unicode
+from aceforge.synthesis.usage import enumerated, positions
 from aceforge.synthesis.varargs import star_param
 
 
@@ -28,6 +31,12 @@ def seed_space(
     if not examples:  # examples show what is valid; without them, silence is no licence (``silence``)
         prose = silent_rules(doc, params, prose, fn)
     prose = empty_allowed(params, prose, fn)
+    if fn is not None:  # a position the body slices or searches a text at lies within it
+        prose = replace(prose, within=positions(fn))
+        for name, (lo, hi) in enumerated(fn).items():  # tested only against listed ints
+            c = prose.params.get(name, Constraint())
+            if c.low is None and c.high is None:
+                prose.params[name] = replace(c, low=lo, high=hi)
     space = InputSpace.build(entry, params, examples, prose)
     space.constants = harvest(seed.program, entry)
     space.crossings = format_values(seed.program)

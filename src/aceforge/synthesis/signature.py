@@ -257,8 +257,19 @@ def format_call(name: str, args: Iterable[Any], kwargs: dict[str, Any] | None = 
 
 
 def call_types(call: str) -> tuple[str, ...]:
-    args, kwargs = parse_args(call)
-    return tuple(type(a).__name__ for a in args) + tuple(f"{k}={type(v).__name__}" for k, v in kwargs.items())
+    node = ast.parse(call, mode="eval").body
+    assert isinstance(node, ast.Call)
+    return tuple(_arg_type(a) for a in node.args) + tuple(
+        f"{k.arg}={_arg_type(k.value)}" for k in node.keywords
+    )
+
+
+def _arg_type(node: ast.expr) -> str:
+    """A literal's type name; for an argument built by a call (``iter([1, 2])``), its callee."""
+    try:
+        return type(ast.literal_eval(node)).__name__
+    except ValueError:
+        return ast.unparse(node.func) if isinstance(node, ast.Call) else "expression"
 
 
 def one_signature(calls: list[str], origin: dict[str, str]) -> list[str]:
@@ -277,6 +288,11 @@ def one_signature(calls: list[str], origin: dict[str, str]) -> list[str]:
         allowed = {
             max(dict.fromkeys(call_types(c) for c in mine), key=lambda t: counts[t])
         }  # ties: first seen
-    else:
-        allowed = {call_types(calls[0])}
+    else:  # our own guesses, typed by the docstring: "a number" takes ints and floats alike
+        first = _numbers_alike(call_types(calls[0]))
+        return [c for c in calls if _numbers_alike(call_types(c)) == first]
     return [c for c in calls if call_types(c) in allowed]
+
+
+def _numbers_alike(types: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple("number" if t in ("int", "float") else t for t in types)

@@ -34,7 +34,8 @@ def silent_rules(doc: str, params: list[Param], prose: Prose, fn: ast.FunctionDe
     empty = re.search(r"\bempty\b|\[\]|''|\"\"|\bno (?:elements|items|characters)\b", doc, re.I)
     zero_guarded, empty_guarded = guarded(fn)
     for p in params:
-        kind = _KIND.get(p.spec.kind)
+        numbers = p.spec.kind == "union" and {a.kind for a in p.spec.args} == {"int", "float"}
+        kind = "number" if numbers else _KIND.get(p.spec.kind)
         c = prose.params.get(p.name, Constraint())
         if kind == "number" and c.low is None and not negative:
             strict = not zero and p.name not in zero_guarded

@@ -7,8 +7,7 @@ Two modes:
 * ``inputs`` (for weak teachers and trustworthy seeds): the LLM writes the question and only the
   *inputs* (calls with literal arguments). The seed program computes every expected value in
   the sandbox; type-aware mutation tops the set up; inputs on which the seed raises or times
-  out are dropped. With ``guess_inputs``, calls built from the seed's signature join the
-  model's proposals, because a 270M model often gets the arity wrong.
+  out are dropped. With ``guess_inputs``, guesses (``fallback``) stand in where the model's inputs fail.
 """
 
 from __future__ import annotations
@@ -28,8 +27,9 @@ from aceforge.synthesis.batch import ask_chunk
 from aceforge.synthesis.configs import SynthConfig
 from aceforge.synthesis.dispatch import add_code_inputs
 from aceforge.synthesis.draft import Draft
-from aceforge.synthesis.edges import edge_calls, evidence, fallback_guesses
+from aceforge.synthesis.edges import edge_calls, evidence
 from aceforge.synthesis.examples import assigned_calls, example_calls
+from aceforge.synthesis.fallback import fallback_guesses, retyped
 from aceforge.synthesis.feedback import (
     Answers,
     assert_test,
@@ -153,6 +153,7 @@ def _input_draft(seed: Seed, question: str, items: list[Any], cfg: SynthConfig) 
     rejected = []
     for item in items:
         call, why = check_call(item, entry)
+        call = call if call is None or space.fits(call) else retyped(call, space) or call  # '42.23'
         if call is not None and not space.fits(call):
             if exceptions and space.fits(call, stated=False):  # may be a documented exception case
                 origin.setdefault(call, "probe")

@@ -83,3 +83,13 @@ def test_consistent_with_drops_rules_examples_contradict() -> None:
     assert kept.equal_length is True  # one sized argument per call: nothing contradicts it
     two = Prose({}, True).consistent_with([(["ab", "abc"], {})], ["a", "b"])
     assert two.equal_length is False
+
+
+def test_a_position_lies_within_its_text() -> None:
+    rules = Prose(within=(("loc", "s"),))
+    names = ["loc", "s"]
+    assert rules.allows([0, ""], names) and rules.allows([3, "abc"], names)
+    assert not rules.allows([4, "abc"], names) and not rules.allows([-1, "abc"], names)
+    assert rules.allows(["x", "abc"], names)  # not a position: other rules judge it
+    assert rules.consistent_with([([5, "ab"], {})], names).within == ()  # an example past the end
+    assert rules.consistent_with([([1, "ab"], {})], names).within == (("loc", "s"),)

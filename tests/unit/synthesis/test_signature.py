@@ -77,3 +77,13 @@ def test_one_signature_trust_order() -> None:
     assert one_signature(["f(1)", "f('a')", "f('b')"], model) == ["f('a')", "f('b')"]
     assert one_signature(calls, {}) == ["f(1)", "f(2)"]
     assert one_signature([], {}) == []
+
+
+def test_signature_guesses_keep_ints_and_floats_together() -> None:
+    """Our own guesses for "a number" mix ints and floats: one signature; the model's calls
+    still keep only their dominant types."""
+    guessed = ["f(1, 'a')", "f(0.5, 'b')", "f('x', 'c')"]
+    assert one_signature(guessed, {}) == ["f(1, 'a')", "f(0.5, 'b')"]
+    model = dict.fromkeys(guessed, "model")
+    assert one_signature(guessed, model) == ["f(1, 'a')"]
+    assert call_types("f(iter([1]), x=2)") == ("iter", "x=int")

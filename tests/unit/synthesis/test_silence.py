@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aceforge.synthesis.constraints import Constraint, Prose
 from aceforge.synthesis.domain import InputSpace
+from aceforge.synthesis.prose import doc_types
 from aceforge.synthesis.signature import entry_function, params_of
 from aceforge.synthesis.silence import (
     empty_allowed,
@@ -106,3 +107,11 @@ def test_types_the_code_checks_for_enter_the_domain() -> None:
     space = InputSpace.build("to_int", params, ["to_int(5)", "to_int(7, 1)"], prose)
     assert space.fits("to_int('42.23')") and not space.fits("to_int([1])")
     assert not InputSpace.build("to_int", params, ["to_int(5)"], Prose()).fits("to_int('42.23')")
+
+
+def test_a_number_that_may_be_int_or_float_is_a_number_to_silence() -> None:
+    src = 'def f(count):\n    """\n    :param count: The count (a number).\n    """\n    return float(count) == 1.0\n'
+    fn = entry_function(src, "f")
+    params = doc_types(":param count: The count (a number).", params_of(src, "f"))
+    rules = silent_rules(":param count: The count (a number).", params, Prose(), fn)
+    assert rules.params["count"] == Constraint(low=0, low_open=True)

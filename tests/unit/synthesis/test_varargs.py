@@ -4,7 +4,8 @@ and on the engine, a suite from them catches "first two only" and "last instead 
 from __future__ import annotations
 
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.edges import edge_calls, fallback_guesses
+from aceforge.synthesis.edges import edge_calls
+from aceforge.synthesis.fallback import fallback_guesses
 from aceforge.synthesis.signature import Spec, params_of
 from aceforge.synthesis.varargs import arity_variants, star_guesses, star_param
 
