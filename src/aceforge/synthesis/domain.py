@@ -322,13 +322,10 @@ class InputSpace:
             return False
         if stated and not self.prose.allows(args, [p.name for p in self.params]):
             return False
-        return all(
-            i >= len(self.domains) or self.domains[i].contains(a, stated, self._code_chars(i))
-            for i, a in enumerate(args)
-        )
-
-    def _code_chars(self, i: int) -> str:
-        return code_chars(self.constants.get(self.params[i].name, [])) if i < len(self.params) else ""
+        names = [p.name for p in self.params]  # the characters each parameter's code handles:
+        handled = [code_chars(self.constants.get(n, [])) for n in names]
+        doms = zip(self.domains, args, handled + [""] * len(args), strict=False)
+        return all(d.contains(a, stated, chars) for d, a, chars in doms)
 
     def _arity_ok(self, args: list[Any]) -> bool:  # each *args one of the star's type
         if len(args) < sum(not p.has_default for p in self.params):
