@@ -20,11 +20,14 @@ from aceforge.synthesis.handled_text import (
     chain_methods,
     compared_pairs,
     escaped_forms,
+    local_texts,
     placed,
     positions,
     root,
+    separated,
     siblings,
     space_tested,
+    translated,
 )
 from aceforge.synthesis.signature import entry_function
 
@@ -96,7 +99,8 @@ def _text_handled(
 ) -> list[tuple[str, str]]:
     """(parameter, text) from ``handled_text``: texts placed where the code tests them,
     escapes already applied, the other quote characters, whitespace beyond space, tab, newline."""
-    found: list[tuple[str, str]] = list(escaped_forms(fn, derived))
+    found: list[tuple[str, str]] = list(escaped_forms(fn, derived)) + translated(fn, derived)
+    found += separated(fn, derived, local_texts(fn))
     for name, ends in positions(fn, derived).items():
         texts = [v for v in out.get(name, []) if isinstance(v, str) and v]
         found += [(name, v) for v in placed(ends, texts)]
@@ -139,18 +143,21 @@ def _method_args(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str
     handles specially is an input of its own. Whitespace alone is left out (where the docstring
     is silent about it, correct code may differ there) unless the code escapes it."""
     out = []
+    texts = local_texts(fn)
     for n in ast.walk(fn):
-        if (
-            isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Attribute)
-            and n.func.attr in TEXT_METHODS
-            and root(n.func.value, derived) is not None
-            and n.args
-            and isinstance(n.args[0], ast.Constant)
-            and isinstance(n.args[0].value, str)
-            and (n.args[0].value.strip() or _escapes(n))
-        ):
-            out.append((str(root(n.func.value, derived)), n.args[0].value))
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.args):
+            continue
+        name = root(n.func.value, derived)
+        arg = n.args[0]
+        text = (
+            texts.get(arg.id)
+            if isinstance(arg, ast.Name)
+            else arg.value
+            if isinstance(arg, ast.Constant)
+            else None
+        )
+        if n.func.attr in TEXT_METHODS and name and isinstance(text, str) and (text.strip() or _escapes(n)):
+            out.append((name, text))
     return out
 
 
@@ -203,13 +210,23 @@ def _assigned(fn: ast.FunctionDef) -> set[str]:
 
 def _derived(fn: ast.FunctionDef, names: set[str]) -> dict[str, str]:
     """Each parameter, and each local computed from exactly one of them (``values =
-    value.split()``, ``fmt = values[0].lower()``), mapped to its parameter."""
+    value.split()``, ``fmt = values[0].lower()``, ``for param in tokens[1:]``), mapped to its
+    parameter."""
     out = {n: n for n in names}
-    assigns = [n for n in ast.walk(fn) if isinstance(n, ast.Assign) and len(n.targets) == 1]
+    binds = [
+        (n.targets[0], n.value) for n in ast.walk(fn) if isinstance(n, ast.Assign) and len(n.targets) == 1
+    ]
+    binds += [(n.target, n.iter) for n in ast.walk(fn) if isinstance(n, ast.For)]
+    binds += [  # ``content_type, params = tokens[0].strip(), tokens[1:]``: pairwise
+        (t, v)
+        for a in ast.walk(fn)
+        if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Tuple)
+        and isinstance(a.value, ast.Tuple) and len(a.value.elts) == len(a.targets[0].elts)
+        for t, v in zip(a.targets[0].elts, a.value.elts, strict=True)
+    ]  # fmt: skip
     for _ in range(3):
-        for a in assigns:
-            t = a.targets[0]
-            used = {out[n.id] for n in ast.walk(a.value) if isinstance(n, ast.Name) and n.id in out}
+        for t, value in binds:
+            used = {out[n.id] for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in out}
             if isinstance(t, ast.Name) and t.id not in out and len(used) == 1:
                 out[t.id] = used.pop()
     return out

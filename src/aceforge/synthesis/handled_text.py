@@ -148,16 +148,63 @@ def placed(ends: dict[str, list[str]], texts: list[str]) -> list[str]:
 
 def escaped_forms(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, str]]:
     """(parameter, text) for ``s.replace("&", "&amp;")``: the replacement holds what it replaces,
-    so text already in the replaced form is an input (escaping twice or not is a real bug)."""
+    so text already in the replaced form is an input (escaping twice or not is a real bug); and
+    an escape's first character (``%`` of ``%0A``), which the code leaves as it is."""
     out = []
     for n in ast.walk(fn):
         if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "replace"):
             continue
         name = root(n.func.value, derived)
-        old, new = (_text(a) for a in ([*n.args, None, None])[:2])
+        old, new = (_text(a) for a in [*n.args, None, None][:2])
         if name and old and new and old in new and old != new:
             out.append((name, new))
+        if name and old and new:
+            out += [(name, c) for c in introducers([new], old)]
     return out
+
+
+def introducers(replacements: list[str], replaced: str) -> list[str]:
+    """The first character of each escape sequence (``&lt;``, ``%0D``, ``\\a ``) that is
+    punctuation and not itself replaced here."""
+    out = [r[0] for r in replacements if len(r) > 1 and not r[0].isalnum() and not r[0].isspace()]
+    return [c for c in dict.fromkeys(out) if c not in replaced]
+
+
+def translated(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, str]]:
+    """(parameter, text) for ``value.translate({10: "%0A", 34: "%22"})``: each character the
+    table maps (whitespace too: written out as an escape it is handled on purpose), then the
+    escapes' first characters (``%``)."""
+    out = []
+    for n in ast.walk(fn):
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "translate"):
+            continue
+        name, table = root(n.func.value, derived), n.args[0] if n.args else None
+        if isinstance(table, ast.Call) and table.args:  # str.maketrans({...})
+            table = table.args[0]
+        if not (name and isinstance(table, ast.Dict)):
+            continue
+        keys = [_char(k) for k in table.keys]
+        values = [_text(v) or "" for v in table.values]
+        out += [(name, k) for k in keys if k]
+        out += [(name, c) for c in introducers(values, "".join(k for k in keys if k))]
+    return out
+
+
+def _char(node: ast.expr | None) -> str | None:
+    v = node.value if isinstance(node, ast.Constant) else None
+    return chr(v) if type(v) is int and 0 <= v < 0x110000 else v if isinstance(v, str) and v else None
+
+
+def local_texts(fn: ast.FunctionDef) -> dict[str, str]:
+    """Locals bound once to a string constant (``strip_chars = "\"' "``)."""
+    binds = [a for a in ast.walk(fn) if isinstance(a, ast.Assign) and len(a.targets) == 1]
+    names = [a.targets[0].id for a in binds if isinstance(a.targets[0], ast.Name)]
+    return {
+        a.targets[0].id: a.value.value
+        for a in binds
+        if isinstance(a.targets[0], ast.Name) and names.count(a.targets[0].id) == 1
+        and isinstance(a.value, ast.Constant) and isinstance(a.value.value, str)
+    }  # fmt: skip
 
 
 def _text(node: ast.expr | None) -> str | None:
@@ -182,3 +229,41 @@ def space_tested(fn: ast.FunctionDef, derived: dict[str, str]) -> list[str]:
             if name and name not in out:
                 out.append(name)
     return out
+
+
+_STRIPS = ("strip", "lstrip", "rstrip")
+_SEARCHES = ("find", "rfind", "index", "rindex", "partition", "rpartition", "split", "rsplit", "count")
+
+
+def separated(fn: ast.FunctionDef, derived: dict[str, str], texts: dict[str, str]) -> list[tuple[str, str]]:
+    """(parameter, text) for a parameter split on a separator (``header.split(";")``) whose
+    pieces the code searches for another text (``param.find("=")``): pieces joined by the
+    separator, each holding that text (``'ab;cd=ef'``), a piece repeated with another value
+    (first or last wins), upper-case where the code folds case, and a value wrapped in each
+    character the code strips (``'ab;cd="ef"'``)."""
+    seps: dict[str, list[str]] = {}
+    found: dict[str, list[str]] = {}
+    strips: dict[str, list[str]] = {}
+    folds: set[str] = set()
+    for n in ast.walk(fn):
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+            continue
+        name, attr = root(n.func.value, derived), n.func.attr
+        arg = n.args[0] if n.args else None
+        text = texts.get(arg.id) if isinstance(arg, ast.Name) else _text(arg)
+        if name is None:
+            continue
+        folds |= {name} if attr in ("lower", "casefold", "upper") else set()
+        if text and text.strip():
+            target = seps if attr in ("split", "rsplit") else found if attr in _SEARCHES else strips
+            if attr in (*_SEARCHES, *_STRIPS, "split", "rsplit") and text not in target.setdefault(name, []):
+                target[name].append(text)
+    out = []
+    for name, ss in seps.items():
+        sep, inner = ss[0], [t for t in found.get(name, []) if t not in ss][:2]
+        quotes = [c for t in strips.get(name, []) for c in t if not c.isspace()][:2]
+        for t in inner:
+            out += [(name, f"ab{sep}cd{t}ef"), (name, f"ab{sep} cd{t}ef{sep}cd{t}gh")]
+            out += [(name, f"AB{sep}CD{t}EF")] if name in folds else []
+            out += [(name, f"ab{sep}cd{t}{q}ef{q}") for q in quotes]
+    return list(dict.fromkeys(out))
