@@ -65,7 +65,8 @@ def test_a_method_chain_compared_with_constants_reads_them_in_every_case() -> No
 
 def test_whitespace_the_code_escapes_is_an_input_and_whitespace_it_tidies_is_not() -> None:
     src = "def s(v):\n    return v.replace('\\n', '\\\\a ').replace('\\r', '\\\\d ').replace('\\t', ' ')\n"
-    assert harvest(src, "s") == {"v": ["\r", "\n"]}  # the tab becomes a space: tidied
+    # the tab becomes a space: tidied; the backslash starts the escapes: an input too
+    assert harvest(src, "s") == {"v": ["\r", "\n", "\\"]}
 
 
 def test_isspace_brings_the_whitespace_hand_written_lists_forget() -> None:
@@ -86,3 +87,34 @@ def test_building_blocks_with_known_answers() -> None:
     assert ends == ["start", "start", "end", "end", None, None]
     assert placed({"start": ["<"], "end": [">"], "same": []}, ["&"]) == ["<ab", "ab>"]
     assert siblings(["a", "b"]) == [] and siblings(["'x'"]) == ['"', "`"]
+
+
+def test_a_translate_table_names_each_character_and_the_escape_it_starts_with() -> None:
+    src = "def fmt(name, value):\n    value = value.translate({10: '%0A', 34: '%22'})\n    return name + value\n"
+    assert harvest(src, "fmt") == {"value": ["\n", '"', "%", "'", "`"]}
+
+
+def test_an_escape_first_character_is_an_input_unless_it_is_what_is_replaced() -> None:
+    from aceforge.synthesis.handled_text import introducers
+
+    assert introducers(["%0A", "&lt;", "_", "\\a "], "<") == ["%", "&", "\\"]  # '_' is no escape
+    assert introducers(["&amp;"], "&") == []
+
+
+def test_pieces_of_a_separated_text_hold_the_text_the_code_finds_in_them() -> None:
+    src = (
+        "def parse(header):\n    tokens = header.split(';')\n    kind, params = tokens[0].strip(), tokens[1:]\n"
+        "    strip_chars = '\"\\' '\n    out = {}\n    for param in params:\n        idx = param.find('=')\n"
+        "        if idx != -1:\n            out[param[:idx].strip(strip_chars).lower()] = param[idx + 1:].strip(strip_chars)\n"
+        "    return kind, out\n"
+    )
+    got = harvest(src, "parse")["header"]
+    assert got[:3] == [";", "=", "\"' "]  # the separator, the text found in each piece, the stripped
+    pieces = ["ab;cd=ef", "ab; cd=ef;cd=gh", "AB;CD=EF", 'ab;cd="ef"', "ab;cd='ef'"]
+    assert [v for v in got if v in pieces] == pieces  # each piece kind once, in this order
+    ns: dict = {}
+    exec(src, ns)
+    assert ns["parse"]('ab;cd="ef"') == ("ab", {"cd": "ef"}) and ns["parse"]("AB;CD=EF") == (
+        "AB",
+        {"cd": "EF"},
+    )
