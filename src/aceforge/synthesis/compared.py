@@ -34,7 +34,9 @@ from aceforge.synthesis.signature import entry_function
 
 def harvest(program: str, entry: str) -> dict[str, list[Any]]:
     """Constants the seed compares a parameter with (``align == "center"``, ``x in ("a", "b")``,
-    ``n > 100``): per parameter, the values where its behaviour changes."""
+    ``n > 100``): per parameter, the values where its behaviour changes, and the texts built
+    from them where a realistic bug answers otherwise (``'"ab\\""'``: a quoted value with an
+    escaped quote at its end). Each is a table entry of its own (``suite_order``)."""
     fn = entry_function(program, entry)
     if fn is None:
         return {}
@@ -97,16 +99,18 @@ def _base_methods(fn: ast.FunctionDef, a: ast.expr, derived: dict[str, str]) -> 
 def _text_handled(
     fn: ast.FunctionDef, derived: dict[str, str], out: dict[str, list[Any]]
 ) -> list[tuple[str, str]]:
-    """(parameter, text) from ``handled_text``: texts placed where the code tests them,
-    escapes already applied, the other quote characters, whitespace beyond space, tab, newline."""
-    found: list[tuple[str, str]] = list(escaped_forms(fn, derived)) + translated(fn, derived)
-    found += separated(fn, derived, local_texts(fn))
+    """(parameter, text) from ``handled_text``: what the code escapes, the escapes' first
+    characters and text already escaped, the other quote characters beside an escaped one,
+    pieces of a separated text, the texts the code tests at an end and texts placed there,
+    whitespace beyond space, tab and newline."""
+    escapes = escaped_forms(fn, derived) + translated(fn, derived)
+    found = escapes + separated(fn, derived, local_texts(fn))
     for name, ends in positions(fn, derived).items():
+        found += [(name, v) for v in ends["start"] + ends["end"]]
         texts = [v for v in out.get(name, []) if isinstance(v, str) and v]
         found += [(name, v) for v in placed(ends, texts)]
-    for name in dict.fromkeys([*out, *(n for n, _ in found)]):
-        texts = [v for v in out.get(name, []) if isinstance(v, str)] + [v for n, v in found if n == name]
-        found += [(name, q) for q in siblings(texts)]
+    for name in dict.fromkeys(n for n, _ in escapes):
+        found += [(name, q) for q in siblings([t for n, t in escapes if n == name])]
     return found + [(name, WHITESPACE_RUN) for name in space_tested(fn, derived)]
 
 

@@ -4,13 +4,13 @@
 forms that comparison takes in string code, which name inputs a realistic bug answers wrongly:
 
 * a position: ``value[0] == value[-1] == '"'``, ``value[:2] != "\\\\"`` — the constant as a
-  prefix or a suffix of typical text, and, where the code tests the same text at both ends
-  (also ``startswith``/``endswith``), typical text wrapped in it (a quoted value) with each other
-  text the code handles inside: at the start, in the middle, at the end;
+  prefix or a suffix of typical text, and, where the code tests the same text at both ends,
+  typical text wrapped in it (a quoted value) with each other text the code handles inside: at
+  the start and at the end (``startswith``/``endswith`` are ``compared._affixes``');
 * a method chain: ``value.replace(a, b).replace(c, d)``, ``value.lower() in ('true', 'yes')``;
 * an escape that contains what it escapes (``replace("&", "&amp;")``): text already in the
   replaced form is an input (escaped again, or left alone by a bug);
-* a quote character: the other quote characters, which a bug also (or only) handles;
+* an escaped quote character: the other quote characters, which a bug escapes too (or only);
 * ``isspace()``: whitespace other than space, tab and newline, where ASCII-only lists differ.
 """
 
@@ -112,11 +112,6 @@ def positions(fn: ast.FunctionDef, derived: dict[str, str]) -> dict[str, dict[st
                     if member and isinstance(x, ast.Subscript) and not isinstance(x.slice, ast.Slice):
                         found = [c for v in found if isinstance(v, str) for c in v]
                     add(name, where, found)
-        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.args:
-            where = {"startswith": "start", "endswith": "end"}.get(n.func.attr)
-            name = root(n.func.value, derived)
-            if where and name:
-                add(name, where, _constants(n.args[0]))
     return out
 
 
@@ -132,34 +127,42 @@ def placed(ends: dict[str, list[str]], texts: list[str]) -> list[str]:
     """Typical text with each tested prefix before it and each suffix after it. Where one text
     is tested at both ends (or the code compares the two ends, ``val[0] == val[-1]``): that
     text alone, typical text wrapped in it once and twice, ends that do not match, and each other
-    handled text inside the wrapping at the start, in the middle and at the end (``'"\\\\ab"'``,
-    ``'"a\\"b"'``, ``'"ab\\""'``)."""
+    handled text (two at most) inside the wrapping at the start and at the end (``'"\\\\ab"'``,
+    ``'"ab\\""'``)."""
     out = [w + _FILLER for w in ends["start"]] + [_FILLER + w for w in ends["end"]]
     same = bool(ends.get("same"))  # ``x[0] == x[-1]``: each character tested at x[0] wraps
     wraps = [w for w in ends["start"] if w in ends["end"] or (same and len(w) == 1)]
     for w in wraps:
         out += [w, w + _FILLER + w, w + w + _FILLER + w + w]
         out += [w + _FILLER + v for v in wraps if v != w][:1]
-        inner = [t for t in texts if not set(t) <= set(w)][:4]
+        inner = [t for t in texts if not set(t) <= set(w) and not _doubled(t, texts)][:2]
         for t in inner:
-            out += [w + t + _FILLER + w, w + "a" + t + "b" + w, w + _FILLER + t + w]
+            out += [w + t + _FILLER + w, w + _FILLER + t + w]
     return list(dict.fromkeys(out))
 
 
+def _doubled(t: str, texts: list[str]) -> bool:
+    """``'W/W/'`` beside ``'W/'``: the doubled affix (``compared._affixes``) adds nothing inside."""
+    half = t[: len(t) // 2]
+    return len(t) % 2 == 0 and t == half * 2 and half in texts
+
+
 def escaped_forms(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, str]]:
-    """(parameter, text) for ``s.replace("&", "&amp;")``: the replacement holds what it replaces,
-    so text already in the replaced form is an input (escaping twice or not is a real bug); and
-    an escape's first character (``%`` of ``%0A``), which the code leaves as it is."""
+    """(parameter, text) for ``s.replace("&", "&amp;")``: each replaced text; where the
+    replacement holds what it replaces, text already in the replaced form (escaping twice or
+    not is a real bug); an escape's first character (``%`` of ``%0A``), left as it is."""
     out = []
     for n in ast.walk(fn):
         if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "replace"):
             continue
         name = root(n.func.value, derived)
         old, new = (_text(a) for a in [*n.args, None, None][:2])
-        if name and old and new and old in new and old != new:
+        if not (name and old and new):
+            continue
+        out += [(name, old)] if old.strip() or new.strip() else []  # whitespace tidied: no escape
+        if old in new and old != new:
             out.append((name, new))
-        if name and old and new:
-            out += [(name, c) for c in introducers([new], old)]
+        out += [(name, c) for c in introducers([new], old)]
     return out
 
 
