@@ -16,7 +16,9 @@ import re
 from typing import Any
 
 from aceforge.synthesis.handled_text import (
+    FOLDED_TEXT,
     WHITESPACE_RUN,
+    case_changed,
     chain_methods,
     compared_pairs,
     escaped_forms,
@@ -102,7 +104,7 @@ def _text_handled(
     """(parameter, text) from ``handled_text``: what the code escapes, the escapes' first
     characters and text already escaped, the other quote characters beside an escaped one,
     pieces of a separated text, the texts the code tests at an end and texts placed there,
-    whitespace beyond space, tab and newline."""
+    non-ASCII letters where it changes case, whitespace beyond space, tab and newline."""
     escapes = escaped_forms(fn, derived) + translated(fn, derived)
     found = escapes + separated(fn, derived, local_texts(fn))
     for name, ends in positions(fn, derived).items():
@@ -111,6 +113,7 @@ def _text_handled(
         found += [(name, v) for v in placed(ends, texts)]
     for name in dict.fromkeys(n for n, _ in escapes):
         found += [(name, q) for q in siblings([t for n, t in escapes if n == name])]
+    found += [(name, FOLDED_TEXT) for name in case_changed(fn, derived)]
     return found + [(name, WHITESPACE_RUN) for name in space_tested(fn, derived)]
 
 

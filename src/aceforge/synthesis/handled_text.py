@@ -270,3 +270,23 @@ def separated(fn: ast.FunctionDef, derived: dict[str, str], texts: dict[str, str
             out += [(name, f"AB{sep}CD{t}EF")] if name in folds else []
             out += [(name, f"ab{sep}cd{t}{q}ef{q}") for q in quotes]
     return list(dict.fromkeys(out))
+
+
+# The ends of the ASCII letter range (where hand-written range checks are off by one) and
+# letters whose case ASCII-only code leaves alone: where the code changes a text's case,
+# ``lower``, ``upper`` and ``casefold`` agree on them (unlike ß, which ``upper`` makes "SS").
+FOLDED_TEXT = "AZ ÄÖü éñ"
+_FOLDS = ("lower", "upper", "casefold", "swapcase", "title", "capitalize")
+
+
+def case_changed(fn: ast.FunctionDef, derived: dict[str, str]) -> list[str]:
+    """Parameters whose text the code changes the case of (``name.lower().split()``) other
+    than to compare it with constants (``value.lower() in ('yes', 'on')``: its table)."""
+    compared = {id(s) for c in ast.walk(fn) if isinstance(c, ast.Compare) for s in [c.left, *c.comparators]}
+    out: list[str] = []
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _FOLDS:
+            name = root(n.func.value, derived)
+            if name and id(n) not in compared and name not in out:
+                out.append(name)
+    return out

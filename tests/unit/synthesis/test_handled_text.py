@@ -119,3 +119,12 @@ def test_pieces_of_a_separated_text_hold_the_text_the_code_finds_in_them() -> No
         "AB",
         {"cd": "EF"},
     )
+
+
+def test_text_whose_case_the_code_changes_meets_non_ascii_letters() -> None:
+    src = "def norm(name):\n    return ' '.join(name.lower().split())\n"
+    assert harvest(src, "norm") == {"name": ["AZ ÄÖü éñ"]}
+    folds = ["AZ ÄÖü éñ".lower(), "AZ ÄÖü éñ".upper().lower(), "AZ ÄÖü éñ".casefold()]
+    assert len(set(folds)) == 1  # the case functions agree on it: no guess between them
+    table = "def yes(v):\n    return v.lower() in ('yes', 'on')\n"
+    assert "AZ ÄÖü éñ" not in harvest(table, "yes")["v"]  # compared with a table: the table's forms
