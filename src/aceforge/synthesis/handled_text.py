@@ -10,8 +10,14 @@ forms that comparison takes in string code, which name inputs a realistic bug an
 * a method chain: ``value.replace(a, b).replace(c, d)``, ``value.lower() in ('true', 'yes')``;
 * an escape that contains what it escapes (``replace("&", "&amp;")``): text already in the
   replaced form is an input (escaped again, or left alone by a bug);
+* an escape's first character (``%`` of ``%0A``, also from ``translate`` tables), left as is;
 * an escaped quote character: the other quote characters, which a bug escapes too (or only);
+* a text split on a separator whose pieces the code searches (``'ab;cd="ef"'``);
+* a case change: the ends of A-Z and non-ASCII letters;
 * ``isspace()``: whitespace other than space, tab and newline, where ASCII-only lists differ.
+
+Every text is a table entry of its own in ``compared.harvest``; the domain check still decides
+which become inputs.
 """
 
 from __future__ import annotations
