@@ -73,3 +73,13 @@ def test_quoted_numerals_are_retyped_where_the_docstring_says_a_number() -> None
     assert retyped("format_number('-3', 1)", space) is None  # silence: no negatives stated
     assert retyped("format_number('lots', 1)", space) is None  # no numeral
     assert retyped("format_number(5, 2)", space) is None  # nothing to re-type
+
+
+def test_a_literal_type_name_in_the_line_and_two_kinds_are_no_one_type() -> None:
+    doc = (
+        ":param name:\n    The name of the parameter, an ASCII-only ``str``.\n"
+        ":param value:\n    The value of the parameter, a ``str`` or UTF-8 encoded\n    ``bytes``.\n"
+    )
+    assert described_type(doc, "name") == Spec("str")
+    assert described_type(doc, "value") == ANY  # str or bytes: the examples and the code decide
+    assert described_type(":param v: a string or None.", "v") == Spec("union", (Spec("str"), Spec("none")))
