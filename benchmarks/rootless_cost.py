@@ -100,14 +100,15 @@ def sides() -> dict[str, dict[str, str]]:
     return SIDES | ({SAME_PYTHON: {}} if _python()[0] != sys.executable else {})
 
 
-def _unprivileged_command(side: str, args: argparse.Namespace, mode: str) -> list[str]:
-    python, site = _python()
-    path = f"{SRC}:{site}" if site else str(SRC)
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": path, "ACEFORGE_SRC": str(SRC)}
+def _unprivileged_command(side: str, args: argparse.Namespace, mode: str, src: Path = SRC) -> list[str]:
+    """This script in `mode` for `side` (root: this interpreter, as this user), on `src`'s engine."""
+    python, site = (sys.executable, "") if side == "root" else _python()
+    path = f"{src}:{site}" if site else str(src)
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": path, "ACEFORGE_SRC": str(src)}
     env |= SIDES.get(side, {})
     cmd = [*(f"{k}={v}" for k, v in env.items()), python, str(Path(__file__)), mode,
            "--workers", str(args.workers), "--timeout-s", str(args.timeout_s)]  # fmt: skip
-    nobody = os.geteuid() == 0 and side != SAME_PYTHON
+    nobody = os.geteuid() == 0 and side not in ("root", SAME_PYTHON)
     prefix = ["runuser", "-u", "nobody", "--", "env", "-i"] if nobody else ["env", "-i"]
     return [*prefix, *cmd]
 
@@ -127,8 +128,11 @@ class Unprivileged:
     """An unprivileged executor kept across runs, as a started pool is on the root side (what
     its fork servers learn, such as warm module sets, carries over alike)."""
 
-    def __init__(self, side: str, args: argparse.Namespace) -> None:
-        cmd = _unprivileged_command(side, args, "--serve")
+    def __init__(
+        self, side: str, args: argparse.Namespace, src: Path = SRC, wrap: tuple[str, ...] = ()
+    ) -> None:
+        """`wrap`: a command prefix (engine_cpu_ab.py's, to start it in a cgroup of its own)."""
+        cmd = [*wrap, *_unprivileged_command(side, args, "--serve", src)]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def run(self, jobs: list[Job]) -> dict:
