@@ -8,7 +8,8 @@ and the ratios of the best rounds are what to compare.
         --side before=rootless-userns:/work/main/src --side after=rootless-userns:src \\
         --side root=root:src --side same=root-same-python:src
 
-Modes are rootless_cost.py's sides: root (this interpreter), root-same-python (root on the
+The raw workload includes the programs that hang (each costs its timeout, on every side):
+``--workloads quick`` alone takes a few minutes for four sides. Modes are rootless_cost.py's sides: root (this interpreter), root-same-python (root on the
 rootless sides' interpreter), rootless-userns and rootless-landlock (as `nobody`). Needs
 root (cgroup v1 cpuacct at /sys/fs/cgroup/cpuacct; without it only wall times are shown).
 """
@@ -69,8 +70,19 @@ def main() -> None:
         sys.exit("run as root: the rootless sides drop to nobody")
     loads = rootless_cost.workloads(args.codet_dir, args.samples, args.timeout_s)
     sides = [start(spec, args) for spec in args.side]
-    for _, server, _ in sides:  # warm: what a started pool learns (module sets) before the clock
-        server.run(loads["raw"])
+    try:
+        run(sides, loads, args)
+    finally:
+        for _, server, cgroup in sides:
+            server.close()
+            if cgroup:
+                os.rmdir(cgroup)
+
+
+def run(sides: list, loads: dict, args: argparse.Namespace) -> None:
+    warm = loads["raw" if "raw" in args.workloads else "quick"]
+    for _, server, _ in sides:  # what a started pool learns (module sets) before the clock
+        server.run(warm)
     for name in args.workloads:
         jobs = loads[name]
         wall: dict[str, list[float]] = {label: [] for label, _, _ in sides}
@@ -85,10 +97,6 @@ def main() -> None:
                 wall[label].append(out["seconds"])
                 verdicts[label] = out["outcomes"]
         _print(name, len(jobs), sides[0][0], wall, cpu, verdicts)
-    for _, server, cgroup in sides:
-        server.close()
-        if cgroup:
-            os.rmdir(cgroup)
 
 
 def _ratio(table: dict[str, list[float]], base: str, label: str) -> str:
