@@ -370,6 +370,8 @@ def throughput(
             elif name in ("aceforge-rootless", "aceforge-landlock"):
                 # and its cost: the root side's time over its own, also on the same interpreter
                 anchors = ("evalplus", "aceforge", "aceforge-same-python")
+            elif name == "aceforge-same-python":  # what the other interpreter alone costs
+                anchors = ("evalplus", "aceforge")
             for what, table in (("best", rows), ("median", medians)):
                 ratios = "  ".join(f"{table[b] / table[name]:.2f}x {b}" for b in anchors if b in table)
                 print(f"  workers={workers} {name:>18} speed vs ({what} of {repeats}): {ratios}")
