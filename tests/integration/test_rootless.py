@@ -102,6 +102,8 @@ def test_rootless_adversaries_leave_the_host_as_it_was(victim: Path, mode: str) 
     # seccomp filter refuses them everywhere (it cannot see paths; see docs/security.md).
     assert results["meta:chmod_own_temp_file"]["pass_rate"] == (1.0 if mode == "namespaces" else 0.0)
     _secrets_held(out, [])
+    if len(os.sched_getaffinity(0)) == 2:  # the probe's 2 workers fill the CPUs: pinned, as root's are
+        assert iso["cpu"] in os.sched_getaffinity(0), iso
 
 
 @pytest.fixture

@@ -63,3 +63,35 @@ def test_open_topmost_skips_nested_paths(tmp_path: Path) -> None:
     finally:
         for fd in fds.values():
             os.close(fd)
+
+
+_CLAIM = (
+    "import os\nfrom aceforge.execution.launcher import claim_cpu_slot\n"
+    "a, b = claim_cpu_slot(), claim_cpu_slot()\n"
+    "print(a and a[0], b and b[0], a and os.get_inheritable(a[1]))\n"
+)
+
+
+def _claim(env: dict[str, str]) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _CLAIM], capture_output=True, text=True, check=True, timeout=60,
+        env={**os.environ, **env},
+    )  # fmt: skip
+    return done.stdout.split()
+
+
+def test_claim_cpu_slot_locks_distinct_slots_in_a_private_dir(tmp_path: Path) -> None:
+    env = {"XDG_RUNTIME_DIR": str(tmp_path), UID_SLOTS_ENV: "7:3"}
+    assert _claim(env) == ["7", "8", "True"]  # two live claims: two slots, kept for the server
+    lock_dir = tmp_path / f"aceforge-cpu-slots-{os.getuid()}"
+    assert lock_dir.stat().st_mode & 0o777 == 0o700
+    assert _claim(env) == ["7", "8", "True"]  # the first process exited: its locks are free again
+
+
+def test_claim_cpu_slot_skips_a_dir_others_can_write(tmp_path: Path) -> None:
+    lock_dir = tmp_path / f"aceforge-cpu-slots-{os.getuid()}"
+    lock_dir.mkdir()
+    lock_dir.chmod(0o777)  # planted by someone else, or left open: never trusted
+    out = _claim({"XDG_RUNTIME_DIR": str(tmp_path), UID_SLOTS_ENV: "0:2"})
+    assert not list(lock_dir.iterdir())  # nothing created or locked there
+    assert out[0] in ("0", "1", "None")  # a fallback dir of our own (/dev/shm, /tmp), or none
