@@ -19,7 +19,13 @@ import re
 from typing import Any
 
 from aceforge.synthesis.domain import Domain, InputSpace
-from aceforge.synthesis.optional_args import optional, optional_given, optional_none, optional_values
+from aceforge.synthesis.optional_args import (
+    optional,
+    optional_given,
+    optional_none,
+    optional_values,
+    together,
+)
 from aceforge.synthesis.signature import (
     ANY,
     Spec,
@@ -106,8 +112,9 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
     False: only the edges the docstring's prose rules out (probes for documented exceptions)."""
     groups: list[list[str]] = []
     catalogue: list[str] = []
+    groups.append(together(space, calls))  # every optional parameter given at once
     for args in positional_args(calls):
-        if not groups:  # the text catalogue is the same for every call: first, once
+        if len(groups) == 1:  # the text catalogue is the same for every call: first, once
             catalogue = _text_catalogue(space, args)
         groups.append(optional_given(space, args) + _paired(space, args))
         if space.star is not None:

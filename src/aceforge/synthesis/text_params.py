@@ -27,7 +27,11 @@ def text_params(fn: ast.FunctionDef | None, params: list[Param]) -> list[Param]:
     texts = text_only(fn)
     out = []
     for p in params:
-        if p.spec == ANY and p.name in texts and (not p.has_default or p.default is None or isinstance(p.default, str)):
+        if (
+            p.spec == ANY
+            and p.name in texts
+            and (not p.has_default or p.default is None or isinstance(p.default, str))
+        ):
             p = replace(p, spec=STR_OR_NONE if p.has_default and p.default is None else Spec("str"))
         out.append(p)
     return out
@@ -49,13 +53,17 @@ def text_only(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
 
 
 def _use(node: ast.Name, parents: dict[int, ast.AST], joined: set[str]) -> str:
-    """"text", "test" or "other": what the code does with this use of a parameter."""
+    """ "text", "test" or "other": what the code does with this use of a parameter."""
     up = parents.get(id(node))
     if isinstance(up, ast.FormattedValue) and up.value is node and up.format_spec is None:
         return "text"
     if isinstance(up, ast.Compare) and len(up.ops) == 1:
         other = up.comparators[0] if up.left is node else up.left
-        if isinstance(up.ops[0], ast.Is | ast.IsNot) and isinstance(other, ast.Constant) and other.value is None:
+        if (
+            isinstance(up.ops[0], ast.Is | ast.IsNot)
+            and isinstance(other, ast.Constant)
+            and other.value is None
+        ):
             return "test"
         if isinstance(up.ops[0], ast.In | ast.NotIn) and up.left is not node:  # ``" " in value``
             return "text" if isinstance(other, ast.Constant) and isinstance(other.value, str) else "other"
