@@ -58,3 +58,28 @@ def _choice(words: list[str]) -> Spec:
     if kinds and kinds <= {"int", "float"}:
         return NUMBER if "float" in kinds else Spec("int")
     return Spec(kinds.pop()) if len(kinds) == 1 else ANY
+
+
+_NAMED = {
+    "str": ("s", "string", "text", "txt", "word", "line", "sentence", "phrase", "strg"),
+    "list_int": ("numbers", "nums", "ints", "integers"),
+    "list_float": ("floats",),
+    "list_str": ("words", "strings", "names", "lines", "sentences"),
+    "list": ("items", "elements", "values", "lst", "xs", "seq", "sequence", "arr", "array"),
+}  # fmt: skip
+_NAMED_SPEC = {
+    "str": Spec("str"), "list_int": Spec("list", (Spec("int"),)),
+    "list_float": Spec("list", (Spec("float"),)), "list_str": Spec("list", (Spec("str"),)),
+    "list": Spec("list", (Spec("int"),)),
+}  # fmt: skip
+
+
+def named_type(name: str) -> Spec:
+    """The type a parameter's name says plainly (``numbers``: a list of ints, ``text``: a
+    string; ANY for names that say nothing): for the last-resort guesses, where a string
+    for ``numbers`` only makes the seed raise or answer nonsense."""
+    word = name.lower().strip("_")
+    for kind, names in _NAMED.items():
+        if word in names or word.endswith(tuple("_" + n for n in names)):
+            return _NAMED_SPEC[kind]
+    return ANY
