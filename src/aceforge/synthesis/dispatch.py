@@ -8,9 +8,9 @@ exception are never run, and bugs that drop them pass. Here known calls get one 
 re-typed, still as literals the seed answers:
 
 * to each type the checks name at that level (the argument, its elements, their elements):
-  a list as a tuple and back, a number as its text (and, for a parameter the seed parses with
-  ``int``/``float``, numeric text in other notations), an element as a tuple holding it at
-  the index the code reads (``s[1]``);
+  a list as a tuple and back, a number as its text, text as its UTF-8 bytes (and, for a
+  parameter the seed parses with ``int``/``float``, numeric text in other notations), an
+  element as a tuple holding it at the index the code reads (``s[1]``);
 * to a type no check names (``None``, a float, a set, a list for a set-like ``hasattr``
   check): the branch the checks leave over — a value, or the exception the seed raises.
 
@@ -35,7 +35,8 @@ from aceforge.synthesis.signature import entry_function, format_call, positional
 from aceforge.synthesis.silence import aliases
 from aceforge.synthesis.suite_order import news_kind
 
-_TYPES = {"list": list, "tuple": tuple, "str": str, "int": int, "float": float, "dict": dict, "set": set}
+_TYPES = {"list": list, "tuple": tuple, "str": str, "int": int, "float": float, "dict": dict, "set": set,
+          "bytes": bytes}  # fmt: skip
 
 
 @dataclass
@@ -120,6 +121,8 @@ def retyped(v: Any, types: set[str], index: int) -> list[Any]:
         out.append(tuple([*range(index), v]))
     if isinstance(v, int | float) and not isinstance(v, bool) and "str" in types:
         out.append(str(v))
+    if isinstance(v, str) and "bytes" in types:  # text as its UTF-8 bytes (``value.decode()``)
+        out.append(v.encode("utf-8"))
     return out
 
 
