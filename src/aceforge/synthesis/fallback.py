@@ -17,6 +17,7 @@ from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import guesses
 from aceforge.synthesis.mutate import guess_calls
 from aceforge.synthesis.param_words import named_type
+from aceforge.synthesis.records import record_calls
 from aceforge.synthesis.signature import ANY, Spec, entry_function, format_call, parse_args
 from aceforge.synthesis.usage import as_iterators, nexted, searched_texts, usage_specs
 from aceforge.synthesis.varargs import star_guesses
@@ -37,6 +38,8 @@ def fallback_guesses(space: InputSpace, program: str) -> list[str]:
         used = guesses(space, usage=_with_names(usage_specs(fn), space))
         named = [c for c in guess_calls(program, space.entry) if space.fits(c)]
         typed = list(dict.fromkeys(c for pair in itertools.zip_longest(used, named) for c in pair if c))
+    if fn is not None:  # items read with string keys: lists of records first
+        typed = list(dict.fromkeys([*record_calls(fn, space.entry), *typed]))
     return as_iterators(space.entry, [p.name for p in space.params], typed, nexted(fn)) if fn else typed
 
 
