@@ -33,6 +33,7 @@ from aceforge.synthesis.feedback import Answers
 from aceforge.synthesis.returned import add_curried
 from aceforge.synthesis.signature import entry_function, format_call, positional_args
 from aceforge.synthesis.silence import aliases
+from aceforge.synthesis.structured import add_parsed
 from aceforge.synthesis.suite_order import news_kind
 
 _TYPES = {"list": list, "tuple": tuple, "str": str, "int": int, "float": float, "dict": dict, "set": set,
@@ -286,6 +287,8 @@ def add_code_inputs(
     drafts: list[Draft], answer: Callable[[list[list[str]], str], list[Answers]], n: int
 ) -> None:
     """The inputs the seed's code singles out, for suites of `n` tests: calls of a returned
-    function (``returned``), and arguments re-typed where the seed checks types."""
+    function (``returned``), arguments re-typed where the seed checks types, and texts shaped
+    like what it parses (``structured``)."""
     add_curried(drafts, lambda cs: answer(cs, "curried"), n * 3)
     add_dispatch(drafts, lambda cs: answer(cs, "dispatch"), n * 2, n // 2)
+    add_parsed(drafts, lambda cs: answer(cs, "parsed"), n // 2)
