@@ -52,9 +52,12 @@ def text_only(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return {n for n, uses in seen.items() if "text" in uses and uses <= {"text", "test"}}
 
 
-def _use(node: ast.Name, parents: dict[int, ast.AST], joined: set[str]) -> str:
-    """ "text", "test" or "other": what the code does with this use of a parameter."""
+def _use(node: ast.expr, parents: dict[int, ast.AST], joined: set[str]) -> str:
+    """What the code does with this use of a parameter: "text", "test" or "other" (for a
+    branch of ``a if c else b``, what it does with that expression)."""
     up = parents.get(id(node))
+    if isinstance(up, ast.IfExp) and up.test is not node:
+        return _use(up, parents, joined)
     if isinstance(up, ast.FormattedValue) and up.value is node and up.format_spec is None:
         return "text"
     if isinstance(up, ast.Compare) and len(up.ops) == 1:
