@@ -29,15 +29,15 @@ def record_keys(fn: ast.FunctionDef) -> dict[str, dict[str, str]]:
     params = {a.arg for a in fn.args.posonlyargs + fn.args.args}
     items = _item_names(fn, params)
     parents = {id(c): n for n in ast.walk(fn) for c in ast.iter_child_nodes(n)}
-    subs = [
-        n for n in ast.walk(fn)
+    subs: list[tuple[ast.Subscript, str, str]] = [
+        (n, items[n.value.id], n.slice.value)
+        for n in ast.walk(fn)
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id in items
         and isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str)
     ]  # fmt: skip
-    written = {(items[n.value.id], n.slice.value) for n in subs if isinstance(n.ctx, ast.Store)}
+    written = {(p, key) for n, p, key in subs if isinstance(n.ctx, ast.Store)}
     read: dict[str, dict[str, str]] = {}
-    for n in subs:
-        p, key = items[n.value.id], n.slice.value
+    for n, p, key in subs:
         if isinstance(n.ctx, ast.Load) and (p, key) not in written:
             kinds = read.setdefault(p, {})
             kinds[key] = "str" if _text_use(n, parents) or kinds.get(key) == "str" else "int"

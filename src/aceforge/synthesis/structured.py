@@ -38,16 +38,15 @@ def parse_tokens(fn: ast.FunctionDef) -> dict[str, tuple[list[Token], str]]:
         hit = _token(n, derived)
         if hit is not None:
             p, tok = hit
-            found.setdefault(p, []).append(((n.lineno, n.col_offset), tok))
+            found.setdefault(p, []).append(((getattr(n, "lineno", 0), getattr(n, "col_offset", 0)), tok))
         if (
             isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
             and n.func.attr in ("strip", "lstrip", "rstrip") and _root(n.func.value, derived) is not None
             and n.args and isinstance(n.args[0], ast.Constant | ast.Name)
         ):  # fmt: skip
-            chars = _const(n.args[0], fn)
-            p = _root(n.func.value, derived)
-            if p is not None and chars:
-                stripped[p] = stripped.get(p, "") + chars
+            chars, root = _const(n.args[0], fn), _root(n.func.value, derived)
+            if root is not None and chars:
+                stripped[root] = stripped.get(root, "") + chars
     out = {}
     for p, hits in found.items():
         toks = list(dict.fromkeys(t for _, t in sorted(hits)))
