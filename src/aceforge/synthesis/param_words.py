@@ -60,17 +60,17 @@ def _choice(words: list[str]) -> Spec:
     return Spec(kinds.pop()) if len(kinds) == 1 else ANY
 
 
+# Only names that say a type plainly: ``s`` may be any sequence (sympy's ``is_palindromic(s)``),
+# and ``items``/``seq`` already lead to lists among the name guesses (``mutate.guess_calls``).
 _NAMED = {
-    "str": ("s", "string", "text", "txt", "word", "line", "sentence", "phrase", "strg"),
+    "str": ("string", "text", "txt", "sentence", "phrase", "strg"),
     "list_int": ("numbers", "nums", "ints", "integers"),
     "list_float": ("floats",),
     "list_str": ("words", "strings", "names", "lines", "sentences"),
-    "list": ("items", "elements", "values", "lst", "xs", "seq", "sequence", "arr", "array"),
 }  # fmt: skip
 _NAMED_SPEC = {
     "str": Spec("str"), "list_int": Spec("list", (Spec("int"),)),
     "list_float": Spec("list", (Spec("float"),)), "list_str": Spec("list", (Spec("str"),)),
-    "list": Spec("list", (Spec("int"),)),
 }  # fmt: skip
 
 

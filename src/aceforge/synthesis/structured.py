@@ -178,11 +178,12 @@ def parsed_calls(program: str, entry: str, known: list[str], limit: int = 16) ->
 
 
 def add_parsed(drafts: list[Draft], answer: Callable[[list[list[str]]], list[Answers]], keep: int) -> None:
-    """Each draft's known calls with structured texts, answered by the seed: at most `keep`
-    that it answers with a value become candidates (origin ``code``)."""
-    proposals = [
-        parsed_calls(d.seed.program, d.entry, [c for c in d.answers.found], keep * 2) for d in drafts
-    ]
+    """Each draft's known calls with structured texts inside its domain, answered by the seed:
+    at most `keep` that it answers with a value become candidates (origin ``code``)."""
+    proposals = []
+    for d in drafts:  # inside the domain: the docstring may rule out capitals or spaces
+        calls = parsed_calls(d.seed.program, d.entry, list(d.answers.found), keep * 2)
+        proposals.append([c for c in calls if d.space is None or d.space.fits(c)])
     if not any(proposals):
         return
     for d, ans, calls in zip(drafts, answer(proposals), proposals, strict=True):
