@@ -112,9 +112,8 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
     False: only the edges the docstring's prose rules out (probes for documented exceptions)."""
     groups: list[list[str]] = []
     catalogue: list[str] = []
-    groups.append(together(space, calls))  # every optional parameter given at once
     for args in positional_args(calls):
-        if len(groups) == 1:  # the text catalogue is the same for every call: first, once
+        if not groups:  # the text catalogue is the same for every call: first, once
             catalogue = _text_catalogue(space, args)
         groups.append(optional_given(space, args) + _paired(space, args))
         if space.star is not None:
@@ -141,6 +140,8 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             out.append(new)
             if len(out) >= limit:
                 break
+    if stated:  # every optional parameter given at once: beside the limit, displacing no edge
+        out += [c for c in together(space, calls) if c not in seen and space.fits(c)]
     return out
 
 

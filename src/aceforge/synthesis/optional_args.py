@@ -45,13 +45,15 @@ def optional_given(space: InputSpace, args: list[Any]) -> list[str]:
 
 
 def together(space: InputSpace, calls: list[str], rounds: int = 3) -> list[str]:
-    """Calls that give every optional parameter at once, each a truthy value it takes in one
-    of the known `calls`, then that call with each one back at its default. Branches nested
-    under several ``if option:`` tests (``if action: ... if key: ... if value:``) run only when
-    all are given, and known calls vary one argument at a time; leaving one out tells whether
-    the others still depend on it (``key`` emitted without ``action``)."""
+    """Where two or more parameters default to ``None`` (options that may be absent): calls
+    that give all of them at once, each a truthy value it takes in one of the known `calls`,
+    then that call with each one back at ``None``. Branches nested under several ``if option:``
+    tests (``if action: ... if key: ... if value:``) run only when all are given, and known
+    calls vary one argument at a time; leaving one out tells whether the others still depend
+    on it (``key`` emitted without ``action``). Other defaults (``i=0``) are values, not absent
+    options: the edges give them one at a time."""
     params = space.params
-    opt = [i for i, p in enumerate(params) if p.has_default]
+    opt = [i for i, p in enumerate(params) if p.has_default and p.default is None]
     rows = [a for a in positional_args(calls) if len(a) == len(params)]
     if len(opt) < 2 or not rows:
         return []

@@ -204,7 +204,7 @@ def test_optional_parameters_given_together_and_each_left_out() -> None:
     assert "cli('.env', None, 'K', 'a b')" in calls  # the key without an action
     assert "cli('.env', 'get', 'K', 'a b')" in calls  # the next value each takes
     assert together(space(src, "cli", known[:2]), known[:2]) == []  # one option only: nothing joint
-    required = "def f(a, b):\n    pass\n"
-    assert together(space(required, "f", ["f('x', 'y')"]), ["f('x', 'y')"]) == []
-    # In the edge calls, among the first few (not crowded out by the single-argument edges).
+    valued = "def f(a, b=0, c=1):\n    pass\n"  # defaults that are values, not absent options
+    assert together(space(valued, "f", ["f('x', 2, 3)"]), ["f('x', 2, 3)"]) == []
+    # In the edge calls, beside the limit (displacing none of the single-argument edges).
     assert "cli('.env', 'set', 'K', 'a b')" in edge_calls(space(src, "cli", known), known, 10)
