@@ -12,9 +12,12 @@ input, and are left out.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
-from aceforge.synthesis.signature import format_call
+from aceforge.synthesis.draft import Draft
+from aceforge.synthesis.feedback import Answers
+from aceforge.synthesis.signature import entry_function, format_call, positional_args
 
 # Values per record, in order: rising, falling, level, skipping, back up several steps.
 _WALKS = [[1, 2], [1, 2, 2, 1], [1, 2, 3, 2], [2, 1], [1, 3, 2], [3, 2, 1], [1, 2, 3, 1], [2, 3, 1, 2],
@@ -100,3 +103,35 @@ def record_calls(fn: ast.FunctionDef | None, entry: str) -> list[str]:
         i = [a.arg for a in args].index(p)
         out += [format_call(entry, [*base[:i], r, *base[i + 1 :]]) for r in records(keys)]
     return out
+
+
+def records_for(program: str, entry: str, known: list[str], limit: int = 10) -> list[str]:
+    """Known calls with each record parameter's argument replaced by lists of records (where
+    the model's inputs give that parameter plain lists, the last-resort guesses never run)."""
+    fn = entry_function(program, entry)
+    if fn is None:
+        return []
+    names = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+    keys = record_keys(fn)
+    out: list[str] = []
+    for args in positional_args(known[:2]):
+        for i, a in enumerate(args):
+            if i < len(names) and names[i] in keys and isinstance(a, list):
+                out += [format_call(entry, [*args[:i], r, *args[i + 1 :]]) for r in records(keys[names[i]])]
+    return [c for c in dict.fromkeys(out) if c not in known][:limit]
+
+
+def add_records(drafts: list[Draft], answer: Callable[[list[list[str]]], list[Answers]], keep: int) -> None:
+    """Each draft's known calls with lists of records, answered by the seed: at most `keep`
+    that it answers with a value become candidates (origin ``code``). No domain filter: the
+    domain follows the known calls' plain items, while the body's keyed reads say the items
+    are mappings (as an ``isinstance`` check says a type, ``dispatch``)."""
+    proposals = [records_for(d.seed.program, d.entry, list(d.answers.found), keep * 2) for d in drafts]
+    if not any(proposals):
+        return
+    for d, ans, calls in zip(drafts, answer(proposals), proposals, strict=True):
+        kept = [c for c in calls if c in ans.found and c not in ans.unstable]
+        kept = [c for c in kept if not (d.no_none and ans.found[c][1] is None)][:keep]
+        d.answers.found.update({c: ans.found[c] for c in kept})
+        for c in kept:
+            d.origin.setdefault(c, "code")

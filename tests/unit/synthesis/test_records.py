@@ -67,3 +67,15 @@ def test_record_suite_rejects_the_nesting_bugs(run) -> None:
     )
     for bug in (equal_levels_nested, leaves_without_children):
         assert not run(bug, tests).all_passed
+
+
+def test_known_plain_lists_get_records_too() -> None:
+    from aceforge.synthesis.records import records_for
+
+    calls = records_for(NEST, "nest", ["nest([1, 2])", "nest([])"], limit=3)
+    assert calls == [
+        "nest([{'level': 1}, {'level': 2}])",
+        "nest([{'level': 1}, {'level': 2}, {'level': 2}, {'level': 1}])",
+        "nest([{'level': 1}, {'level': 2}, {'level': 3}, {'level': 2}])",
+    ]
+    assert records_for(LABELS, "labels", ["labels('ab', ', ')"]) == []  # not a list there
