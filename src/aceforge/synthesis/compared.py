@@ -15,12 +15,30 @@ import ast
 import re
 from typing import Any
 
+from aceforge.synthesis.handled_text import (
+    FOLDED_TEXT,
+    WHITESPACE_RUN,
+    case_changed,
+    chain_methods,
+    compared_pairs,
+    escaped_forms,
+    local_texts,
+    placed,
+    positions,
+    root,
+    separated,
+    siblings,
+    space_tested,
+    translated,
+)
 from aceforge.synthesis.signature import entry_function
 
 
 def harvest(program: str, entry: str) -> dict[str, list[Any]]:
     """Constants the seed compares a parameter with (``align == "center"``, ``x in ("a", "b")``,
-    ``n > 100``): per parameter, the values where its behaviour changes."""
+    ``n > 100``): per parameter, the values where its behaviour changes, and the texts built
+    from them where a realistic bug answers otherwise (``'"ab\\""'``: a quoted value with an
+    escaped quote at its end). Each is a table entry of its own (``suite_order``)."""
     fn = entry_function(program, entry)
     if fn is None:
         return {}
@@ -38,23 +56,65 @@ def harvest(program: str, entry: str) -> dict[str, list[Any]]:
     for name, v in _method_args(fn, derived):  # ``s.replace("&", "&amp;")``: each text it handles
         if v not in out.setdefault(name, []):
             out[name].append(v)
-    for node in ast.walk(fn):
-        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
-            continue
-        left, right = node.left, node.comparators[0]
-        for a, b in ((left, right), (right, left)):
-            if not isinstance(a, ast.Name) or a.id not in derived:
-                continue
-            found = tables.get(b.id, []) if isinstance(b, ast.Name) else constants_in(b)
-            if a.id not in names:  # a value computed from the parameter: only its words, and
-                member = isinstance(node.ops[0], ast.In | ast.NotIn)  # for `in`, only as the member
-                keep = not member or a is left
-                found = [v for v in found if isinstance(v, str) and v] if keep else []
-                found = [w for v in found for w in _as_read(v, _methods(fn, a.id, derived))]
-            for v in found:
-                if v not in out.setdefault(derived[a.id], []):
-                    out[derived[a.id]].append(v)
+    for name, v in _compared(fn, names, derived, tables):
+        if v not in out.setdefault(name, []):
+            out[name].append(v)
+    for name, v in _text_handled(fn, derived, out):  # positions, escapes, quotes, whitespace
+        if v not in out.setdefault(name, []):
+            out[name].append(v)
     return {k: v for k, v in out.items() if v}
+
+
+def _compared(
+    fn: ast.FunctionDef, names: set[str], derived: dict[str, str], tables: dict[str, list[Any]]
+) -> list[tuple[str, Any]]:
+    """(parameter, constant) for each comparison of a parameter, a local computed from it, or a
+    method chain on either (``value.lower() in ('true', 'yes')``) with a constant or a table;
+    each pair of a chain (``0 < n <= 12``). Computed values get only their words, as read."""
+    out = []
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Compare):
+            continue
+        for left, op, right in compared_pairs(node):
+            for a, b in ((left, right), (right, left)):
+                call = isinstance(a, ast.Call) and root(a, derived) is not None
+                if not (call or (isinstance(a, ast.Name) and a.id in derived)):
+                    continue
+                found = tables.get(b.id, []) if isinstance(b, ast.Name) else constants_in(b)
+                if call or a.id not in names:  # type: ignore[attr-defined]
+                    member = isinstance(op, ast.In | ast.NotIn)  # for `in`, only as the member
+                    keep = not member or a is left
+                    found = [v for v in found if isinstance(v, str) and v] if keep else []
+                    methods = chain_methods(a) | _base_methods(fn, a, derived)
+                    found = [w for v in found for w in _as_read(v, methods)]
+                out += [(root(a, derived), v) for v in found]
+    return out  # type: ignore[return-value]
+
+
+def _base_methods(fn: ast.FunctionDef, a: ast.expr, derived: dict[str, str]) -> set[str]:
+    """The methods on the way from the parameter to the local a method chain starts at."""
+    while isinstance(a, ast.Call | ast.Subscript):
+        a = a.func.value if isinstance(a, ast.Call) else a.value  # type: ignore[attr-defined]
+    return _methods(fn, a.id, derived) if isinstance(a, ast.Name) and a.id in derived else set()
+
+
+def _text_handled(
+    fn: ast.FunctionDef, derived: dict[str, str], out: dict[str, list[Any]]
+) -> list[tuple[str, str]]:
+    """(parameter, text) from ``handled_text``: what the code escapes, the escapes' first
+    characters and text already escaped, the other quote characters beside an escaped one,
+    pieces of a separated text, the texts the code tests at an end and texts placed there,
+    non-ASCII letters where it changes case, whitespace beyond space, tab and newline."""
+    escapes = escaped_forms(fn, derived) + translated(fn, derived)
+    found = escapes + separated(fn, derived, local_texts(fn))
+    for name, ends in positions(fn, derived).items():
+        found += [(name, v) for v in ends["start"] + ends["end"]]
+        texts = [v for v in out.get(name, []) if isinstance(v, str) and v]
+        found += [(name, v) for v in placed(ends, texts)]
+    for name in dict.fromkeys(n for n, _ in escapes):
+        found += [(name, q) for q in siblings([t for n, t in escapes if n == name])]
+    found += [(name, FOLDED_TEXT) for name in case_changed(fn, derived)]
+    return found + [(name, WHITESPACE_RUN) for name in space_tested(fn, derived)]
 
 
 def _affixes(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, str]]:
@@ -66,15 +126,14 @@ def _affixes(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, st
             isinstance(n, ast.Call)
             and isinstance(n.func, ast.Attribute)
             and n.func.attr in ("startswith", "endswith")
-            and isinstance(n.func.value, ast.Name)
-            and n.func.value.id in derived
+            and root(n.func.value, derived) is not None
             and n.args
         ):
             words = [v for v in constants_in(n.args[0]) if isinstance(v, str) and v]
             # each also doubled: answers that differ from prefix to prefix (so each keeps its
             # test beside the others), in the characters the code already names
             tails = [w + w for w in words]
-            out += [(derived[n.func.value.id], w) for w in [*tails, *words]]
+            out += [(str(root(n.func.value, derived)), w) for w in [*tails, *words]]
     return out
 
 
@@ -87,23 +146,33 @@ TEXT_METHODS = frozenset(
 
 def _method_args(fn: ast.FunctionDef, derived: dict[str, str]) -> list[tuple[str, str]]:
     """(parameter, text) for ``s.replace("&", "&amp;")``, ``value.split(";")``,
-    ``name.strip('"')``: text the code handles specially is an input of its own. Whitespace
-    alone is left out: where the docstring is silent about it, correct code may differ there."""
+    ``name.strip('"')`` (also along a chain, ``s.replace(a, b).replace(c, d)``): text the code
+    handles specially is an input of its own. Whitespace alone is left out (where the docstring
+    is silent about it, correct code may differ there) unless the code escapes it."""
     out = []
+    texts = local_texts(fn)
     for n in ast.walk(fn):
-        if (
-            isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Attribute)
-            and n.func.attr in TEXT_METHODS
-            and isinstance(n.func.value, ast.Name)
-            and n.func.value.id in derived
-            and n.args
-            and isinstance(n.args[0], ast.Constant)
-            and isinstance(n.args[0].value, str)
-            and n.args[0].value.strip()
-        ):
-            out.append((derived[n.func.value.id], n.args[0].value))
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.args):
+            continue
+        name = root(n.func.value, derived)
+        arg = n.args[0]
+        text = (
+            texts.get(arg.id)
+            if isinstance(arg, ast.Name)
+            else arg.value
+            if isinstance(arg, ast.Constant)
+            else None
+        )
+        if n.func.attr in TEXT_METHODS and name and isinstance(text, str) and (text.strip() or _escapes(n)):
+            out.append((name, text))
     return out
+
+
+def _escapes(n: ast.Call) -> bool:
+    """``value.replace("\\n", "\\\\a ")``: whitespace written out as visible text is handled on
+    purpose (an escape), not only tidied."""
+    new = n.args[1] if n.func.attr == "replace" and len(n.args) > 1 else None  # type: ignore[attr-defined]
+    return isinstance(new, ast.Constant) and isinstance(new.value, str) and bool(new.value.strip())
 
 
 def code_chars(constants: list[Any]) -> str:
@@ -148,13 +217,23 @@ def _assigned(fn: ast.FunctionDef) -> set[str]:
 
 def _derived(fn: ast.FunctionDef, names: set[str]) -> dict[str, str]:
     """Each parameter, and each local computed from exactly one of them (``values =
-    value.split()``, ``fmt = values[0].lower()``), mapped to its parameter."""
+    value.split()``, ``fmt = values[0].lower()``, ``for param in tokens[1:]``), mapped to its
+    parameter."""
     out = {n: n for n in names}
-    assigns = [n for n in ast.walk(fn) if isinstance(n, ast.Assign) and len(n.targets) == 1]
+    binds = [
+        (n.targets[0], n.value) for n in ast.walk(fn) if isinstance(n, ast.Assign) and len(n.targets) == 1
+    ]
+    binds += [(n.target, n.iter) for n in ast.walk(fn) if isinstance(n, ast.For)]
+    binds += [  # ``content_type, params = tokens[0].strip(), tokens[1:]``: pairwise
+        (t, v)
+        for a in ast.walk(fn)
+        if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Tuple)
+        and isinstance(a.value, ast.Tuple) and len(a.value.elts) == len(a.targets[0].elts)
+        for t, v in zip(a.targets[0].elts, a.value.elts, strict=True)
+    ]  # fmt: skip
     for _ in range(3):
-        for a in assigns:
-            t = a.targets[0]
-            used = {out[n.id] for n in ast.walk(a.value) if isinstance(n, ast.Name) and n.id in out}
+        for t, value in binds:
+            used = {out[n.id] for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in out}
             if isinstance(t, ast.Name) and t.id not in out and len(used) == 1:
                 out[t.id] = used.pop()
     return out

@@ -8,7 +8,7 @@ exception are never run, and bugs that drop them pass. Here known calls get one 
 re-typed, still as literals the seed answers:
 
 * to each type the checks name at that level (the argument, its elements, their elements):
-  a list as a tuple and back, a number as its text, text as its UTF-8 bytes (and, for a
+  a list as a tuple and back, a number as its text, a text as its UTF-8 bytes (and, for a
   parameter the seed parses with ``int``/``float``, numeric text in other notations), an
   element as a tuple holding it at the index the code reads (``s[1]``);
 * to a type no check names (``None``, a float, a set, a list for a set-like ``hasattr``
@@ -123,7 +123,7 @@ def retyped(v: Any, types: set[str], index: int) -> list[Any]:
         out.append(tuple([*range(index), v]))
     if isinstance(v, int | float) and not isinstance(v, bool) and "str" in types:
         out.append(str(v))
-    if isinstance(v, str) and "bytes" in types:  # text as its UTF-8 bytes (``value.decode()``)
+    if isinstance(v, str) and "bytes" in types:  # ``if isinstance(value, bytes): value.decode()``
         out.append(v.encode("utf-8"))
     return out
 

@@ -22,10 +22,12 @@ _KIND = {
 NUMBER = Spec("union", (Spec("int"), Spec("float")))  # "a number": ints first, then floats
 _ITEM = {"strings": "str", "words": "str", "integers": "int", "ints": "int", "numbers": "float",
          "floats": "float"}  # fmt: skip
+# "an ASCII-only ``str``" too; not "a ``str`` or UTF-8 encoded ``bytes``" (two kinds: no one type)
 _PHRASE = re.compile(
-    r"\b(?:a|an)\s+(?:(?:non[- ]?empty|positive|non[- ]?negative|single|python)\s+)?"
-    r"(string|integer|number|float|list|sequence|iterable|tuple|dictionary|mapping|boolean|set)\b"
-    r"(?:\s+of\s+(strings|words|integers|ints|numbers|floats)\b)?(\s+or\s+(?::\w+:`)?None\b)?",
+    r"\b(?:a|an)\s+(?:(?:non[- ]?empty|positive|non[- ]?negative|single|python|ascii(?:-only)?)\s+)?"
+    r"(?:``)?(string|integer|number|float|list|sequence|iterable|tuple|dictionary|mapping|boolean|set|str)\b(?:``)?"
+    r"(?:\s+of\s+(strings|words|integers|ints|numbers|floats)\b)?(\s+or\s+(?::\w+:`)?None\b)?"
+    r"(?!(?:``)?\s+or\b)",
     re.I,
 )
 

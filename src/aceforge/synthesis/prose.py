@@ -282,10 +282,14 @@ def _read_word_bounds(s: str, params: list[Param], out: Prose) -> None:
 
 
 def _case(s: str) -> str | None:
-    """ "lowercase"/"uppercase" said of the input (not "regardless of case", not "convert to")."""
+    """ "lowercase"/"uppercase" said of the input (not "regardless of case", not "convert to",
+    not "transform ... to lower case": what the function makes of it)."""
     m = _CASE.search(s)
     if not m or re.search(
-        r"regardless|ignor\w+ case|case[- ]insensitive|convert|change|flip|swap|both", s, re.I
+        r"regardless|ignor\w+ case|case[- ]insensitive|convert|change|flip|swap|both"
+        r"|transform|\b(?:to|into) (?:lower|upper)[- ]?case",
+        s,
+        re.I,
     ):
         return None
     return m.group(1).lower()

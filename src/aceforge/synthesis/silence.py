@@ -102,7 +102,8 @@ def none_checked(fn: ast.FunctionDef | None) -> set[str]:
 
 def guarded(fn: ast.FunctionDef | None) -> tuple[set[str], set[str]]:
     """Names the code tests against zero, and names it tests for emptiness, in `if` tests
-    (a guard on a local computed from one parameter, ``items = list(xs)``, counts for it)."""
+    (a guard on a local computed from one parameter, ``items = list(xs)``, counts for it; a
+    name first in an ``and``, ``if value and value[0] == '"'``, is tested for emptiness)."""
     zero: set[str] = set()
     empty: set[str] = set()
     if fn is None:
@@ -110,6 +111,8 @@ def guarded(fn: ast.FunctionDef | None) -> tuple[set[str], set[str]]:
     tests = [n.test for n in ast.walk(fn) if isinstance(n, ast.If | ast.IfExp | ast.Assert)]
     for t in tests:
         for node in ast.walk(t):
+            if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):  # `value and value[0]`
+                empty.update(v.id for v in node.values[:1] if isinstance(v, ast.Name))
             if (
                 isinstance(node, ast.UnaryOp)
                 and isinstance(node.op, ast.Not)

@@ -48,7 +48,8 @@ def test_keys_of_a_local_table_the_parameter_is_looked_up_in() -> None:
         "    return aliases.get(letter, letter)\n"
     )
     # re-bound to its lower-case form: each key also in the forms that read as it
-    assert harvest(src, "norm") == {"letter": ["alpha", "ALPHA", "Alpha", "c", "C"]}
+    # (its case changed before the lookup: the text handled_text adds for that comes last)
+    assert harvest(src, "norm") == {"letter": ["alpha", "ALPHA", "Alpha", "c", "C", "AZ ÄÖü éñ"]}
     raw = "def f(k):\n    units = {'kb': 1000, 'mb': 10**6}\n    return units[k] if k in units else 0\n"
     assert harvest(raw, "f") == {"k": ["kb", "mb"]}  # looked up and tested for membership: once
     assert harvest("def g(k):\n    d = {'a': 1}\n    return d.get('a')\n", "g") == {}  # not looked up with k
@@ -59,7 +60,9 @@ def test_text_the_code_replaces_splits_on_or_strips_is_an_input_of_its_own() -> 
         "def escape(s, quote=True):\n    s = s.replace('&', '&amp;')\n    s = s.replace('<', '&lt;')\n"
         "    if quote:\n        s = s.replace('\"', '&quot;')\n    return s\n"
     )
-    assert harvest(src, "escape") == {"s": ["&", "<", '"']}
+    # '&amp;' holds what it replaces: text already escaped is an input; '"' handled: so are
+    # the other quote characters
+    assert harvest(src, "escape") == {"s": ["&", "<", '"', "&amp;", "'", "`"]}
     parts = "def f(v):\n    rest = v.partition('=')[2]\n    return rest.strip(' \"'), v.split(' ')\n"
     # whitespace alone is left out (correct code may treat it otherwise where the docstring is
     # silent); the characters stripped from a local computed from v count for v

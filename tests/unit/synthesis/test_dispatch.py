@@ -71,6 +71,7 @@ def test_retyped_and_left_over_values() -> None:
     assert retyped([1, 2], {"list", "tuple"}, 0) == [(1, 2)]
     assert retyped("d", {"str", "tuple"}, 1) == [(0, "d")]  # held at the index the code reads
     assert retyped(5, {"str"}, 0) == ["5"]
+    assert retyped("né", {"bytes"}, 0) == ["né".encode()]  # the code decodes bytes: UTF-8 bytes
     assert others({2, 1}, {"has:union"}) == [[1, 2]]  # a list lacks a set's methods
     assert others(["a", "b"], {"list", "tuple"}) == [{"a", "b"}]
     assert others(["a", "b"], {"set", "list"}) == []  # a named type is no left-over

@@ -97,3 +97,13 @@ def test_plain_names_type_the_last_resort_guesses() -> None:
     assert fallback_guesses(sp, slices)[0].startswith(
         "iter_slices('"
     )  # len() says any container: the name wins
+
+
+def test_a_literal_type_name_in_the_line_and_two_kinds_are_no_one_type() -> None:
+    doc = (
+        ":param name:\n    The name of the parameter, an ASCII-only ``str``.\n"
+        ":param value:\n    The value of the parameter, a ``str`` or UTF-8 encoded\n    ``bytes``.\n"
+    )
+    assert described_type(doc, "name") == Spec("str")
+    assert described_type(doc, "value") == ANY  # str or bytes: the examples and the code decide
+    assert described_type(":param v: a string or None.", "v") == Spec("union", (Spec("str"), Spec("none")))

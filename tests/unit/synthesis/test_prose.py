@@ -131,3 +131,10 @@ def test_two_integers_type_a_two_parameter_function_and_nothing_else() -> None:
     assert kinds("Return the sum of two integers.", "add(a)") == ["any"]  # not two parameters
     assert kinds("Return the sum of two integers in the list.", "f(xs, k)") == ["any", "any"]
     assert kinds("Return the sum of two integers.", "f(a, b=0)") == ["any", "any"]  # one has a default
+
+
+def test_a_case_the_function_maps_to_is_no_case_of_the_input() -> None:
+    mapped = "Transform (only) ASCII letters to lower case: A-Z is mapped to a-z."
+    assert "string" not in rules("ascii_lower(string: str)", mapped).params
+    assert "s" not in rules("f(s: str)", "Turn s into uppercase letters.").params
+    assert rules("f(s: str)", "s is a lowercase string.").params["s"].case == "lower"  # said of s

@@ -115,3 +115,10 @@ def test_a_number_that_may_be_int_or_float_is_a_number_to_silence() -> None:
     params = doc_types(":param count: The count (a number).", params_of(src, "f"))
     rules = silent_rules(":param count: The count (a number).", params, Prose(), fn)
     assert rules.params["count"] == Constraint(low=0, low_open=True)
+
+
+def test_a_name_first_in_an_and_is_tested_for_emptiness() -> None:
+    src = "def f(value, n):\n    if value and value[0] == '\"':\n        return value[1:]\n    return n and value\n"
+    assert guarded(entry_function(src, "f"))[1] == {"value"}  # an `if` test only: not `n and value`
+    later = "def g(a, b):\n    if a[0] == 'x' and b:\n        return 1\n    return 0\n"
+    assert guarded(entry_function(later, "g"))[1] == set()  # after a use: no guard before it
