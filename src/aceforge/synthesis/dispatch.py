@@ -30,9 +30,11 @@ from typing import Any
 from aceforge.synthesis.compared import NUMERIC_TEXT, converted
 from aceforge.synthesis.draft import Draft
 from aceforge.synthesis.feedback import Answers
+from aceforge.synthesis.records import add_records
 from aceforge.synthesis.returned import add_curried
 from aceforge.synthesis.signature import entry_function, format_call, positional_args
 from aceforge.synthesis.silence import aliases
+from aceforge.synthesis.structured import add_parsed
 from aceforge.synthesis.suite_order import news_kind
 
 _TYPES = {"list": list, "tuple": tuple, "str": str, "int": int, "float": float, "dict": dict, "set": set,
@@ -286,6 +288,9 @@ def add_code_inputs(
     drafts: list[Draft], answer: Callable[[list[list[str]], str], list[Answers]], n: int
 ) -> None:
     """The inputs the seed's code singles out, for suites of `n` tests: calls of a returned
-    function (``returned``), and arguments re-typed where the seed checks types."""
+    function (``returned``), arguments re-typed where the seed checks types, texts shaped
+    like what it parses (``structured``) and lists of the records it reads (``records``)."""
     add_curried(drafts, lambda cs: answer(cs, "curried"), n * 3)
     add_dispatch(drafts, lambda cs: answer(cs, "dispatch"), n * 2, n // 2)
+    add_parsed(drafts, lambda cs: answer(cs, "parsed"), n // 2)
+    add_records(drafts, lambda cs: answer(cs, "records"), n // 2)

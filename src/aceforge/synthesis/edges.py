@@ -19,7 +19,13 @@ import re
 from typing import Any
 
 from aceforge.synthesis.domain import Domain, InputSpace
-from aceforge.synthesis.optional_args import optional, optional_given, optional_none, optional_values
+from aceforge.synthesis.optional_args import (
+    optional,
+    optional_given,
+    optional_none,
+    optional_values,
+    together,
+)
 from aceforge.synthesis.signature import (
     ANY,
     Spec,
@@ -134,6 +140,8 @@ def edge_calls(space: InputSpace, calls: list[str], limit: int = 40, stated: boo
             out.append(new)
             if len(out) >= limit:
                 break
+    if stated:  # every optional parameter given at once: beside the limit, displacing no edge
+        out += [c for c in together(space, calls) if c not in seen and space.fits(c)]
     return out
 
 

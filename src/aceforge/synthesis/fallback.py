@@ -16,7 +16,9 @@ from dataclasses import replace
 from aceforge.synthesis.domain import InputSpace
 from aceforge.synthesis.edges import guesses
 from aceforge.synthesis.mutate import guess_calls
-from aceforge.synthesis.signature import Spec, entry_function, format_call, parse_args
+from aceforge.synthesis.param_words import named_type
+from aceforge.synthesis.records import record_calls
+from aceforge.synthesis.signature import ANY, Spec, entry_function, format_call, parse_args
 from aceforge.synthesis.usage import as_iterators, nexted, searched_texts, usage_specs
 from aceforge.synthesis.varargs import star_guesses
 
@@ -33,10 +35,24 @@ def fallback_guesses(space: InputSpace, program: str) -> list[str]:
     if space.star is not None and not space.params:
         typed = star_guesses(space.entry, space.star, []) + typed
     if not typed and fn is not None:  # the body's use adds to the names' guesses
-        used = guesses(space, usage=usage_specs(fn))
+        used = guesses(space, usage=_with_names(usage_specs(fn), space))
         named = [c for c in guess_calls(program, space.entry) if space.fits(c)]
         typed = list(dict.fromkeys(c for pair in itertools.zip_longest(used, named) for c in pair if c))
+    if fn is not None:  # items read with string keys: lists of records first
+        typed = list(dict.fromkeys([*record_calls(fn, space.entry), *typed]))
     return as_iterators(space.entry, [p.name for p in space.params], typed, nexted(fn)) if fn else typed
+
+
+def _with_names(usage: dict[str, Spec], space: InputSpace) -> dict[str, Spec]:
+    """The body's types, where a parameter's name says its type plainly (``numbers``,
+    ``text``) and the body says nothing or only what any container allows (``len(string)``):
+    the name's."""
+    out = dict(usage)
+    for p in space.params:
+        named = named_type(p.name)
+        if named != ANY and (p.name not in out or out[p.name].kind == "list"):
+            out[p.name] = named
+    return out
 
 
 _NUMERAL = re.compile(r"-?\d+(?:\.\d+)?")

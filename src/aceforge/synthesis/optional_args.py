@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from aceforge.synthesis.domain import InputSpace
-from aceforge.synthesis.signature import format_call
+from aceforge.synthesis.signature import format_call, positional_args
 
 
 def optional_values(default: Any) -> list[Any]:
@@ -42,6 +42,43 @@ def optional_given(space: InputSpace, args: list[Any]) -> list[str]:
     together = [optional_values(p.default)[1 % len(optional_values(p.default))] for p in rest]
     out.append(format_call(space.entry, [*args, *together]))
     return out
+
+
+def together(space: InputSpace, calls: list[str], rounds: int = 3) -> list[str]:
+    """Where two or more parameters default to ``None`` (options that may be absent): calls
+    that give all of them at once, each a truthy value it takes in one of the known `calls`,
+    then that call with each one back at ``None``. Branches nested under several ``if option:``
+    tests (``if action: ... if key: ... if value:``) run only when all are given, and known
+    calls vary one argument at a time; leaving one out tells whether the others still depend
+    on it (``key`` emitted without ``action``). Other defaults (``i=0``) are values, not absent
+    options: the edges give them one at a time."""
+    params = space.params
+    opt = [i for i, p in enumerate(params) if p.has_default and p.default is None]
+    rows = [a for a in positional_args(calls) if len(a) == len(params)]
+    if len(opt) < 2 or not rows:
+        return []
+    seen: dict[int, list[Any]] = {i: [] for i in opt}
+    for args in rows:
+        for i in opt:
+            v = args[i]
+            if v and v != params[i].default and not isinstance(v, bool) and repr(v) not in map(repr, seen[i]):
+                seen[i].append(v)
+    if sum(bool(v) for v in seen.values()) < 2:
+        return []
+    out = []
+    for k in range(rounds):
+        full = list(rows[0])
+        for i in opt:
+            if seen[i]:
+                full[i] = seen[i][k % len(seen[i])]
+        out.append(format_call(space.entry, full))
+        if k == 0:
+            out += [
+                format_call(space.entry, [*full[:i], params[i].default, *full[i + 1 :]])
+                for i in opt
+                if seen[i]
+            ]
+    return list(dict.fromkeys(out))
 
 
 def _overlapping(default: Any, args: list[Any]) -> list[Any]:

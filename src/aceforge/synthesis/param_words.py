@@ -60,3 +60,28 @@ def _choice(words: list[str]) -> Spec:
     if kinds and kinds <= {"int", "float"}:
         return NUMBER if "float" in kinds else Spec("int")
     return Spec(kinds.pop()) if len(kinds) == 1 else ANY
+
+
+# Only names that say a type plainly: ``s`` may be any sequence (sympy's ``is_palindromic(s)``),
+# and ``items``/``seq`` already lead to lists among the name guesses (``mutate.guess_calls``).
+_NAMED = {
+    "str": ("string", "text", "txt", "sentence", "phrase", "strg"),
+    "list_int": ("numbers", "nums", "ints", "integers"),
+    "list_float": ("floats",),
+    "list_str": ("words", "strings", "names", "lines", "sentences"),
+}  # fmt: skip
+_NAMED_SPEC = {
+    "str": Spec("str"), "list_int": Spec("list", (Spec("int"),)),
+    "list_float": Spec("list", (Spec("float"),)), "list_str": Spec("list", (Spec("str"),)),
+}  # fmt: skip
+
+
+def named_type(name: str) -> Spec:
+    """The type a parameter's name says plainly (``numbers``: a list of ints, ``text``: a
+    string; ANY for names that say nothing): for the last-resort guesses, where a string
+    for ``numbers`` only makes the seed raise or answer nonsense."""
+    word = name.lower().strip("_")
+    for kind, names in _NAMED.items():
+        if word in names or word.endswith(tuple("_" + n for n in names)):
+            return _NAMED_SPEC[kind]
+    return ANY

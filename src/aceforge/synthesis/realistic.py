@@ -29,7 +29,9 @@ case the real bug shows on:
 * ``hashable`` — a list argument put in a ``set`` (fails on unhashable items only);
 * ``mapping`` — a mapping argument rebuilt as a plain ``dict`` (differs on subclasses only);
 * ``falsy_items`` — a loop skips falsy items (0, "", None);
-* ``missing_clause`` — one operand of an ``and``/``or`` left out (a rule forgotten).
+* ``missing_clause`` — one operand of an ``and``/``or`` left out (a rule forgotten);
+* ``nesting`` — an ``if`` nested last in another moved out after it (it runs without the outer
+  condition: ``key`` emitted though no ``action`` was given).
 
 ``make_realistic(..., part=...)`` splits the sites in two seeded halves: ``search`` (the mutants
 the feedback search chooses inputs with) and ``held_out`` (the audit's independent score).
@@ -231,6 +233,13 @@ def _other_edits(node: ast.AST) -> Iterator[tuple[str, e.NodeEdit]]:
             yield "swallow", e.handler_returns_none
     elif isinstance(node, ast.For | ast.comprehension) and not isinstance(node.iter, ast.Constant):
         yield "falsy_items", e.falsy_items
+    elif (
+        isinstance(node, ast.If)
+        and not node.orelse
+        and len(node.body) >= 2
+        and isinstance(node.body[-1], ast.If)
+    ):
+        yield "nesting", e.unnest
 
 
 def _guard(stmt: ast.stmt) -> bool:

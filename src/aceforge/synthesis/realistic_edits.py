@@ -238,6 +238,15 @@ def handler_returns_none(node: ast.AST) -> ast.AST:
     return node
 
 
+def unnest(node: ast.AST) -> ast.AST | None:
+    """``if a: x; if b: y`` (``b`` nested) → ``if a: x`` then ``if b: y`` at the outer level: a
+    condition that should only apply under another (``key`` emitted without ``action``)."""
+    if not (isinstance(node, ast.If) and len(node.body) >= 2 and isinstance(node.body[-1], ast.If)):
+        return None
+    outer = ast.If(test=node.test, body=node.body[:-1], orelse=node.orelse)
+    return ast.If(test=ast.Constant(True), body=[outer, node.body[-1]], orelse=[])
+
+
 def replace_in(root: ast.AST, old: ast.AST, new: ast.AST) -> None:
     """Put `new` where `old` is under `root` (in place)."""
     for parent in ast.walk(root):

@@ -18,6 +18,7 @@ from aceforge.synthesis.prose import doc_types, read_prose
 from aceforge.synthesis.seeds import Seed
 from aceforge.synthesis.signature import Param
 from aceforge.synthesis.silence import empty_allowed, silent_rules, speaks_unicode
+from aceforge.synthesis.text_params import text_params
 from aceforge.synthesis.usage import enumerated, positions
 from aceforge.synthesis.varargs import star_param
 
@@ -27,6 +28,7 @@ def seed_space(
 ) -> InputSpace:
     """The input space the seed's examples, docstring and code define."""
     params = doc_types(doc, params)  # unannotated parameters typed by the docstring
+    params = text_params(fn, params)  # ... or by a body that only formats them into text
     prose = read_prose(doc, params)
     if not examples:  # examples show what is valid; without them, silence is no licence (``silence``)
         prose = silent_rules(doc, params, prose, fn)

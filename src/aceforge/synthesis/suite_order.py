@@ -81,7 +81,7 @@ def input_traits(call: str, constants: Sequence[Sequence[Any]] = ()) -> frozense
     ``many:0`` (a list or tuple of two, of three or more items), ``unsorted:0`` (items out of
     ascending order), ``overlap`` (a container shares an item with another argument), ``const=c:0`` (one of
     the constants the code compares argument 0 with, ``constants[0]``, a table entry: each
-    entry is behaviour of its own). Not a literal call: none."""
+    entry is behaviour of its own), ``given=0,2`` (``_given``). Not a literal call: none."""
     if not literal_call(call):
         return frozenset()
     args, kwargs = parse_args(call)
@@ -95,7 +95,18 @@ def input_traits(call: str, constants: Sequence[Sequence[Any]] = ()) -> frozense
             out |= {f"{t}:{k}" for t in _traits(a) + _read_as(a, words)}
             if isinstance(a, list | tuple):  # an item the code compares with: each its own entry
                 out |= {f"const={_entry(c)}:{k}" for c in words if any(_same(x, c) for x in a)}
-    return frozenset(out | ({"overlap"} if _overlap([a for _, a in named]) else set()))
+    out |= {"overlap"} if _overlap([a for _, a in named]) else set()
+    return frozenset(out | _given(args))
+
+
+def _given(args: list[Any]) -> set[str]:
+    """``given=0,2``: which arguments are given (truthy) where others are left ``None`` and
+    two or more are given: options nested under one another (``if action: ... if key:``)
+    answer differently with one of them left out, which no single argument's trait shows."""
+    given = [i for i, a in enumerate(args) if a is not None and _truthy(a) and not isinstance(a, bool)]
+    if len(given) < 2 or None not in args:
+        return set()
+    return {"given=" + ",".join(map(str, given))}
 
 
 def _overlap(args: list[Any]) -> bool:

@@ -127,3 +127,14 @@ def test_dispatch_suite_rejects_real_bugs(run) -> None:
         assert run(seed, tests).all_passed, entry
         for bug in bugs:
             assert not run(bug, tests).all_passed, (entry, bug)
+
+
+def test_a_bytes_check_gets_text_as_its_utf8_bytes() -> None:
+    seed = '''def header(name, value):
+    """A header parameter; the value a str or UTF-8 encoded bytes."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    return f'{name}="{value}"'
+'''
+    assert retyped("café", {"bytes"}, 0) == ["café".encode()]
+    assert "header('n', b'caf\\xc3\\xa9')" in dispatch_calls(seed, "header", ["header('n', 'café')"])

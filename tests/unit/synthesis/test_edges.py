@@ -191,3 +191,20 @@ def test_hex_formatted_numbers_cross_into_letters() -> None:
 def test_a_whole_number_written_as_a_float_is_numeric_text() -> None:
     src = "def pct(value):\n    v = float(value) if '.' in value else int(value)\n    return f'{v}%'\n"
     assert "2.0" in harvest(src, "pct")["value"]  # where ``:g`` or ``int()`` drops the ".0"
+
+
+def test_optional_parameters_given_together_and_each_left_out() -> None:
+    from aceforge.synthesis.optional_args import together
+
+    src = "def cli(path=None, action=None, key=None, value=None):\n    pass\n"
+    known = ["cli(None, None, None, None)", "cli('.env', None, None, None)", "cli(None, 'set', None, None)",
+             "cli(None, None, 'K', None)", "cli(None, None, None, 'a b')", "cli(None, 'get', '', None)"]  # fmt: skip
+    calls = together(space(src, "cli", known), known)
+    assert calls[0] == "cli('.env', 'set', 'K', 'a b')"  # every branch nested under the others runs
+    assert "cli('.env', None, 'K', 'a b')" in calls  # the key without an action
+    assert "cli('.env', 'get', 'K', 'a b')" in calls  # the next value each takes
+    assert together(space(src, "cli", known[:2]), known[:2]) == []  # one option only: nothing joint
+    valued = "def f(a, b=0, c=1):\n    pass\n"  # defaults that are values, not absent options
+    assert together(space(valued, "f", ["f('x', 2, 3)"]), ["f('x', 2, 3)"]) == []
+    # In the edge calls, beside the limit (displacing none of the single-argument edges).
+    assert "cli('.env', 'set', 'K', 'a b')" in edge_calls(space(src, "cli", known), known, 10)

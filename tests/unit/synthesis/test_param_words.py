@@ -75,6 +75,30 @@ def test_quoted_numerals_are_retyped_where_the_docstring_says_a_number() -> None
     assert retyped("format_number(5, 2)", space) is None  # nothing to re-type
 
 
+def test_plain_names_type_the_last_resort_guesses() -> None:
+    from aceforge.synthesis.fallback import fallback_guesses
+    from aceforge.synthesis.param_words import named_type
+
+    assert named_type("numbers") == Spec("list", (Spec("int"),))
+    assert named_type("words") == Spec("list", (Spec("str"),)) and named_type("input_text") == Spec("str")
+    assert named_type("count") == ANY and named_type("addresses") == ANY  # names that say nothing plain
+    sort_list = (
+        "def sort_list(numbers):\n"
+        '    """Return a new list with the numbers in ascending order."""\n'
+        "    result = list(numbers)\n    result.sort()\n    return result\n"
+    )
+    fn = entry_function(sort_list, "sort_list")
+    seed = Seed("q", "x", "Return a new list with the numbers in ascending order.", sort_list, "sort_list")
+    sp = seed_space(seed, "sort_list", params_of(sort_list, "sort_list"), [], fn, "")
+    assert fallback_guesses(sp, sort_list)[0].startswith("sort_list([")  # a list first, not 'hello world'
+    slices = "def iter_slices(string, n):\n    for i in range(0, len(string), n):\n        yield string[i : i + n]\n"
+    sp = seed_space(Seed("q", "x", "", slices, "iter_slices"), "iter_slices", params_of(slices, "iter_slices"),
+                    [], entry_function(slices, "iter_slices"), "")  # fmt: skip
+    assert fallback_guesses(sp, slices)[0].startswith(
+        "iter_slices('"
+    )  # len() says any container: the name wins
+
+
 def test_a_literal_type_name_in_the_line_and_two_kinds_are_no_one_type() -> None:
     doc = (
         ":param name:\n    The name of the parameter, an ASCII-only ``str``.\n"

@@ -199,3 +199,19 @@ def test_each_operator_makes_its_bug_and_only_on_its_edge(
     assert want in made, f"{op}: got {made}"
     assert _call(want, kills) != _call(seed, kills)
     assert _call(want, spares) == _call(seed, spares)
+
+
+def test_nesting_moves_an_inner_condition_out() -> None:
+    seed = '''def window(action=None, key=None):
+    """The command for an action, and its key when an action is given."""
+    out = ["run"]
+    if action:
+        out.append(action)
+        if key:
+            out.append(key)
+    return " ".join(out)
+'''
+    ops = by_op(seed)
+    assert run(seed, None, "k") == "run"
+    assert [run(p, None, "k") for p in ops["nesting"]] == ["run k"]  # the key without an action
+    assert all(run(p, "a", "k") == "run a k" for p in ops["nesting"])  # the same where both are given

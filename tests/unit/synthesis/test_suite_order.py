@@ -79,3 +79,11 @@ def test_each_table_entry_is_a_trait_and_its_other_case_or_padding_another() -> 
 def test_table_entries_leave_out_the_numeric_notations() -> None:
     consts = {"value": ["42.23", "inf", "x"], "n": [100]}
     assert table_entries(consts, ["value", "other", "n"]) == [["x"], [], [100]]
+
+
+def test_which_options_are_given_is_a_trait() -> None:
+    assert input_traits("f('x', None, 'k', 'v')") == {"given=0,2,3"}
+    assert input_traits("f(None, 'a', 'k', 'v')") == {"given=1,2,3"}  # another option left out
+    assert input_traits("f('x', 'a', 'k', 'v')") == frozenset()  # all given: no option left out
+    assert input_traits("f('x', None, None, None)") == frozenset()  # one alone: nothing nested
+    assert input_traits("f('x', None, '', True)") == {"empty:2"}  # falsy and flags are not given text
