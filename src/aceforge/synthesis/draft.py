@@ -31,3 +31,12 @@ class Draft:
     iterates: bool = False  # the function returns an iterator: tests compare list(call)
     no_none: bool = False  # None can only mean the seed ran off its end: such answers are dropped
     hit_limit: bool = False  # the teacher's answer stopped at the token limit
+
+    def adopt(self, answers: Answers, calls: list[str], keep: int) -> None:
+        """The first `keep` of `calls` that the seed answered with a stable value (no ``None``
+        where ``no_none``) become candidate tests, of origin ``code``."""
+        kept = [c for c in calls if c in answers.found and c not in answers.unstable]
+        kept = [c for c in kept if not (self.no_none and answers.found[c][1] is None)][:keep]
+        self.answers.found.update({c: answers.found[c] for c in kept})
+        for c in kept:
+            self.origin.setdefault(c, "code")

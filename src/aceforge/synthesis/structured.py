@@ -187,8 +187,4 @@ def add_parsed(drafts: list[Draft], answer: Callable[[list[list[str]]], list[Ans
     if not any(proposals):
         return
     for d, ans, calls in zip(drafts, answer(proposals), proposals, strict=True):
-        kept = [c for c in calls if c in ans.found and c not in ans.unstable]
-        kept = [c for c in kept if not (d.no_none and ans.found[c][1] is None)][:keep]
-        d.answers.found.update({c: ans.found[c] for c in kept})
-        for c in kept:
-            d.origin.setdefault(c, "code")
+        d.adopt(ans, calls, keep)
