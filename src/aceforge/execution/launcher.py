@@ -197,16 +197,25 @@ def claim_uid_slot() -> tuple[int, int]:
     The descriptor is inherited by the fork server, so the lock lives as long as it does (the
     kernel drops it when the process dies); taking it here keeps fcntl out of the server."""
     os.makedirs(SLOT_DIR, mode=0o700, exist_ok=True)
+    held = lock_free_slot(SLOT_DIR)
+    if held is None:
+        raise RuntimeError("no free sandbox uid slot")
+    return UID_BASE + held[0], held[1]
+
+
+def lock_free_slot(directory: str) -> tuple[int, int] | None:
+    """The lowest slot in `slot_range` whose file in `directory` no live process has locked:
+    (slot, inheritable lock fd), or None when every one is taken."""
     for slot in slot_range():
-        fd = os.open(f"{SLOT_DIR}/slot-{slot}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fd = os.open(f"{directory}/slot-{slot}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
             continue
         os.set_inheritable(fd, True)
-        return UID_BASE + slot, fd
-    raise RuntimeError("no free sandbox uid slot")
+        return slot, fd
+    return None
 
 
 def slot_range() -> range:
@@ -238,15 +247,9 @@ def claim_cpu_slot() -> tuple[int, int] | None:
         st = os.lstat(path)
         if not stat.S_ISDIR(st.st_mode) or st.st_uid != uid or st.st_mode & 0o077:
             continue  # not ours alone (another user made it first): pinning is only a speed-up
-        for slot in slot_range():
-            fd = os.open(f"{path}/slot-{slot}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                continue
-            os.set_inheritable(fd, True)
-            return slot, fd
+        held = lock_free_slot(path)
+        if held is not None:
+            return held
     return None
 
 
